@@ -1,0 +1,187 @@
+//! Runtime tests: the genesis presets decode and build, a signed balance transfer goes
+//! through the executive with every transaction extension, and weights and fees are sane.
+
+use crate::{
+	configs::RuntimeBlockWeights, genesis_config_presets, tx_extension, AccountId, Balance,
+	BalancesCall, Executive, Header, Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig,
+	SignedPayload, System, TransactionPayment, UncheckedExtrinsic, MICRO_UNIT, MILLI_UNIT, UNIT,
+};
+use codec::Encode;
+use frame_support::{
+	dispatch::{DispatchClass, GetDispatchInfo},
+	traits::{fungible::Inspect, IntegrityTest},
+};
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{traits::Header as _, BuildStorage};
+
+/// The full genesis config of a preset: the runtime's defaults with the preset's patch
+/// merged in, exactly as the node's chain-spec builder does it.
+fn preset_config(name: &str) -> RuntimeGenesisConfig {
+	let patch = genesis_config_presets::get_preset(&name.into())
+		.unwrap_or_else(|| panic!("preset {name} exists"));
+	let patch: serde_json::Value = serde_json::from_slice(&patch).expect("presets are JSON");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serializable");
+	sc_chain_spec::json_merge(&mut config, patch);
+	// `deny_unknown_fields`: a preset naming a field the runtime lacks fails here.
+	serde_json::from_value(config).unwrap_or_else(|e| panic!("preset {name} decodes: {e}"))
+}
+
+fn ext_for(preset: &str) -> sp_io::TestExternalities {
+	let storage = preset_config(preset).build_storage().expect("genesis builds");
+	sp_io::TestExternalities::new(storage)
+}
+
+/// A signed `transfer_keep_alive` from `from`, through the runtime's own extension tuple.
+fn signed_transfer(
+	from: Sr25519Keyring,
+	to: &AccountId,
+	value: Balance,
+	nonce: u32,
+) -> UncheckedExtrinsic {
+	let call =
+		RuntimeCall::Balances(BalancesCall::transfer_keep_alive { dest: to.clone().into(), value });
+	let ext = tx_extension(nonce);
+	let payload = SignedPayload::new(call.clone(), ext.clone()).expect("implicit data available");
+	let signature = payload.using_encoded(|bytes| from.sign(bytes));
+	UncheckedExtrinsic::new_signed(call, from.to_account_id().into(), signature.into(), ext)
+}
+
+#[test]
+fn presets_are_listed_and_unknown_ones_are_not_invented() {
+	let names = genesis_config_presets::preset_names();
+	assert_eq!(names, vec!["development".to_string(), "local_testnet".to_string()]);
+	assert!(genesis_config_presets::get_preset(&"no-such-preset".into()).is_none());
+}
+
+#[test]
+fn development_genesis_builds() {
+	ext_for("development").execute_with(|| {
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 1);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
+		let endowed = Sr25519Keyring::well_known().count() as u128;
+		assert_eq!(endowed, 12);
+		assert_eq!(
+			pallet_balances::Pallet::<Runtime>::total_issuance(),
+			endowed * genesis_config_presets::ENDOWMENT
+		);
+		for account in Sr25519Keyring::well_known() {
+			assert_eq!(
+				pallet_balances::Pallet::<Runtime>::balance(&account.to_account_id()),
+				genesis_config_presets::ENDOWMENT
+			);
+		}
+	});
+}
+
+#[test]
+fn local_testnet_genesis_has_four_validators() {
+	ext_for("local_testnet").execute_with(|| {
+		let aura = pallet_aura::Authorities::<Runtime>::get();
+		assert_eq!(aura.len(), 4);
+		let expected: Vec<_> =
+			[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
+				.into_iter()
+				.map(|k| sp_consensus_aura::sr25519::AuthorityId::from(k.public()))
+				.collect();
+		assert_eq!(aura.into_inner(), expected);
+		let grandpa = pallet_grandpa::Pallet::<Runtime>::grandpa_authorities();
+		assert_eq!(grandpa.len(), 4);
+		assert!(grandpa.iter().all(|(_, weight)| *weight == 1));
+	});
+}
+
+#[test]
+fn signed_transfer_is_applied_with_fees_and_events() {
+	ext_for("development").execute_with(|| {
+		let header = Header::new(1, Default::default(), Default::default(), [69u8; 32].into(), Default::default());
+		Executive::initialize_block(&header);
+
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let dest = Sr25519Keyring::numeric_id(7);
+		let value = 25 * UNIT;
+		let balance = |who: &AccountId| pallet_balances::Pallet::<Runtime>::balance(who);
+		let alice_before = balance(&alice);
+
+		let xt = signed_transfer(Sr25519Keyring::Alice, &dest, value, 0);
+		assert_eq!(Executive::apply_extrinsic(xt), Ok(Ok(())));
+
+		let events: Vec<RuntimeEvent> = System::events().into_iter().map(|r| r.event).collect();
+		assert!(events.contains(&RuntimeEvent::Balances(pallet_balances::Event::Transfer {
+			from: alice.clone(),
+			to: dest.clone(),
+			amount: value,
+		})));
+		let fee = events
+			.iter()
+			.find_map(|e| match e {
+				RuntimeEvent::TransactionPayment(
+					pallet_transaction_payment::Event::TransactionFeePaid { who, actual_fee, tip },
+				) if *who == alice && *tip == 0 => Some(*actual_fee),
+				_ => None,
+			})
+			.expect("the fee is paid by the signer");
+		assert!(fee > 0);
+		assert_eq!(balance(&dest), value);
+		assert_eq!(balance(&alice), alice_before - value - fee);
+		assert_eq!(System::account_nonce(&alice), 1);
+
+		// The same transaction again is stale (nonce used), a bad signature is refused.
+		let replay = signed_transfer(Sr25519Keyring::Alice, &dest, value, 0);
+		assert!(Executive::apply_extrinsic(replay).is_err());
+		// Bob's signature on a transaction that claims to come from Charlie.
+		let forged = {
+			let call = RuntimeCall::Balances(BalancesCall::transfer_keep_alive {
+				dest: dest.clone().into(),
+				value,
+			});
+			let ext = tx_extension(0);
+			let payload = SignedPayload::new(call.clone(), ext.clone()).expect("implicit data");
+			let signature = payload.using_encoded(|bytes| Sr25519Keyring::Bob.sign(bytes));
+			UncheckedExtrinsic::new_signed(
+				call,
+				Sr25519Keyring::Charlie.to_account_id().into(),
+				signature.into(),
+				ext,
+			)
+		};
+		assert!(Executive::apply_extrinsic(forged).is_err());
+	});
+}
+
+#[test]
+fn block_weights_and_lengths_are_valid() {
+	let weights = RuntimeBlockWeights::get();
+	weights.validate().expect("block weights are consistent");
+	let normal = weights.get(DispatchClass::Normal);
+	let max_extrinsic = normal.max_extrinsic.expect("normal extrinsics are limited");
+	assert!(max_extrinsic.ref_time() > 0);
+	// Operational extrinsics keep room in a full block.
+	assert!(weights.get(DispatchClass::Operational).max_total.unwrap().ref_time() > normal.max_total.unwrap().ref_time());
+}
+
+#[test]
+fn a_transfer_weighs_little_and_costs_a_sane_fee() {
+	ext_for("development").execute_with(|| {
+		let dest = Sr25519Keyring::Bob.to_account_id();
+		let xt = signed_transfer(Sr25519Keyring::Alice, &dest, UNIT, 0);
+		let info = xt.function.get_dispatch_info();
+		let max_extrinsic =
+			RuntimeBlockWeights::get().get(DispatchClass::Normal).max_extrinsic.unwrap();
+		// A transfer takes well under a hundredth of what one extrinsic may take.
+		assert!(info.call_weight.ref_time() > 0);
+		assert!(info.total_weight().ref_time() * 100 < max_extrinsic.ref_time());
+
+		let fee = TransactionPayment::compute_fee(xt.encoded_size() as u32, &info, 0);
+		// Between ten micro-DCC and ten milli-DCC: cheap to use, costly to spam.
+		assert!(fee > 10 * MICRO_UNIT, "fee {fee} too small");
+		assert!(fee < 10 * MILLI_UNIT, "fee {fee} too large");
+	});
+}
+
+#[test]
+fn pallet_integrity() {
+	sp_io::TestExternalities::default().execute_with(|| {
+		<crate::AllPalletsWithSystem as IntegrityTest>::integrity_test();
+	});
+}

@@ -1,0 +1,111 @@
+// The development chain as a user meets it: `scripts/run-dev` starts it, blocks are
+// produced and finalized, polkadot.js reads its token and metadata, and a signed balance
+// transfer is included with its events.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { UNIT, accounts, connect, heads, rpc, startDevChain, submitAndWatch, waitFor } from './lib/harness.mjs';
+
+// Ports away from a dev chain the user may be running on the defaults.
+const ports = { rpcPort: 19944, p2pPort: 31333, prometheusPort: 19615 };
+
+describe('development chain (--dev)', () => {
+  let node;
+  let api;
+
+  before(async () => {
+    node = await startDevChain(ports);
+    api = await connect(ports.rpcPort);
+  });
+
+  after(async () => {
+    await api?.disconnect();
+    await node?.stop();
+  });
+
+  test('produces and finalizes blocks', async () => {
+    const h = await waitFor('block 3 finalized', async () => {
+      const h = await heads(ports.rpcPort);
+      return h.finalized >= 3 && h;
+    }, { timeoutMs: 60_000 });
+    assert.ok(h.best >= h.finalized, `best ${h.best} behind finalized ${h.finalized}`);
+    const health = await rpc(ports.rpcPort, 'system_health');
+    assert.equal(health.isSyncing, false);
+  });
+
+  test('tells clients its token, address format and metadata', async () => {
+    const props = await rpc(ports.rpcPort, 'system_properties');
+    assert.deepEqual(props, { ss58Format: 42, tokenDecimals: 12, tokenSymbol: 'DCC' });
+    assert.equal(await rpc(ports.rpcPort, 'system_chain'), 'DePIN Compute Development');
+    assert.equal(api.runtimeVersion.specName.toString(), 'depin-compute');
+
+    const versions = (await api.call.metadata.metadataVersions()).map((v) => v.toNumber());
+    assert.ok(versions.includes(14) && versions.includes(15), `metadata versions ${versions}`);
+    const latest = Math.max(...versions);
+    const opaque = await api.call.metadata.metadataAtVersion(latest);
+    assert.ok(opaque.isSome, `metadata at version ${latest} is served`);
+
+    // The pallets users reach from polkadot.js apps are in the metadata with their docs.
+    for (const pallet of ['system', 'balances', 'transactionPayment', 'sudo', 'aura', 'grandpa']) {
+      assert.ok(api.query[pallet], `pallet ${pallet} in metadata`);
+    }
+    assert.ok(api.tx.balances.transferKeepAlive.meta.docs.length > 0, 'calls carry docs');
+  });
+
+  test('includes a signed balance transfer and emits its events', async () => {
+    const { alice, fresh } = await accounts();
+    const dest = fresh();
+    const amount = 10n * UNIT;
+    const aliceBefore = (await api.query.system.account(alice.address)).data.free.toBigInt();
+
+    const { blockHash, error, events } = await submitAndWatch(
+      api,
+      api.tx.balances.transferKeepAlive(dest.address, amount),
+      alice,
+    );
+    assert.equal(error, undefined, `transfer failed: ${error}`);
+
+    const names = events.map((e) => e.name);
+    assert.ok(names.includes('system.ExtrinsicSuccess'), `events: ${names}`);
+    assert.ok(names.includes('system.NewAccount'), `events: ${names}`);
+    const transfer = events.find((e) => e.name === 'balances.Transfer');
+    assert.ok(transfer, `events: ${names}`);
+    assert.equal(transfer.named.from, alice.address);
+    assert.equal(transfer.named.to, dest.address);
+    assert.equal(BigInt(transfer.named.amount), amount);
+    const feePaid = events.find((e) => e.name === 'transactionPayment.TransactionFeePaid');
+    assert.ok(feePaid, `events: ${names}`);
+    const fee = BigInt(feePaid.named.actualFee);
+    assert.ok(fee > 0n, 'a signed transfer pays a fee');
+
+    // State at the including block: the recipient has exactly the amount, Alice paid
+    // amount + fee.
+    const at = await api.at(blockHash);
+    assert.equal((await at.query.system.account(dest.address)).data.free.toBigInt(), amount);
+    assert.equal((await at.query.system.account(alice.address)).data.free.toBigInt(), aliceBefore - amount - fee);
+
+    // And the block is finalized.
+    const included = Number((await api.rpc.chain.getHeader(blockHash)).number.toBigInt());
+    await waitFor(`block ${included} finalized`, async () => (await heads(ports.rpcPort)).finalized >= included);
+    const canonical = await rpc(ports.rpcPort, 'chain_getBlockHash', [included]);
+    assert.equal(canonical, blockHash);
+  });
+
+  test('a transfer beyond the balance fails with a readable error and costs its fee', async () => {
+    const { alice, fresh } = await accounts();
+    const poor = fresh();
+    await submitAndWatch(api, api.tx.balances.transferKeepAlive(poor.address, UNIT), alice);
+
+    const { error, events } = await submitAndWatch(
+      api,
+      api.tx.balances.transferKeepAlive(alice.address, 100n * UNIT),
+      poor,
+    );
+    assert.ok(error, 'the transfer fails');
+    assert.match(error, /FundsUnavailable|InsufficientBalance/);
+    assert.ok(events.some((e) => e.name === 'system.ExtrinsicFailed'));
+    const free = (await api.query.system.account(poor.address)).data.free.toBigInt();
+    assert.ok(free < UNIT, 'the failed call still paid its fee');
+  });
+});

@@ -1,0 +1,188 @@
+// Test harness: real depin-node processes started through the project's own scripts,
+// plain JSON-RPC over HTTP, and the polkadot.js API over WebSocket.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const scriptsDir = join(repoRoot, 'scripts');
+
+/** The node binary under test: `scripts/env.sh` exports it; a release build by default. */
+export const nodeBinary =
+  process.env.DEPIN_NODE ??
+  join(process.env.CARGO_TARGET_DIR ?? join(process.env.HOME, '.cache/depin-target'), 'release/depin-node');
+
+/** One DCC in plancks (12 decimals). */
+export const UNIT = 10n ** 12n;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+export async function waitFor(what, check, { timeoutMs = 60_000, intervalMs = 500 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}` + (lastError ? `: ${lastError}` : ''));
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** A JSON-RPC call over HTTP to a node on loopback. */
+export async function rpc(port, method, params = []) {
+  const res = await fetch(`http://127.0.0.1:${port}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ id: 1, jsonrpc: '2.0', method, params }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  const body = await res.json();
+  if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
+/** Best and finalized block numbers of the node at `port`. */
+export async function heads(port) {
+  const best = await rpc(port, 'chain_getHeader');
+  const finalizedHash = await rpc(port, 'chain_getFinalizedHead');
+  const finalized = await rpc(port, 'chain_getHeader', [finalizedHash]);
+  return { best: Number(best.number), finalized: Number(finalized.number), finalizedHash };
+}
+
+/** The hash of block `number` in the node's canonical chain. */
+export const blockHash = (port, number) => rpc(port, 'chain_getBlockHash', [number]);
+
+/** Environment for the project's scripts: use the built node, never rebuild in a test. */
+export function scriptEnv(extra = {}) {
+  return { ...process.env, DEPIN_SKIP_BUILD: '1', DEPIN_NODE: nodeBinary, ...extra };
+}
+
+/** Runs a project script (or any command) to completion; returns status and output. */
+export function run(command, args, { env = scriptEnv(), timeoutMs = 120_000 } = {}) {
+  const r = spawnSync(command, args, { env, encoding: 'utf8', timeout: timeoutMs });
+  return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+/** A scratch directory removed by `cleanup()`. */
+export function scratchDir(prefix) {
+  const path = mkdtempSync(join(tmpdir(), `depin-${prefix}-`));
+  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/**
+ * Starts the development chain through `scripts/run-dev` on the given ports and waits
+ * until it answers JSON-RPC. The returned `stop()` ends it with SIGTERM (then SIGKILL).
+ */
+export async function startDevChain({ rpcPort, p2pPort, prometheusPort }) {
+  const output = [];
+  const proc = spawn(join(scriptsDir, 'run-dev'), [], {
+    env: scriptEnv({
+      DEPIN_RPC_PORT: String(rpcPort),
+      DEPIN_P2P_PORT: String(p2pPort),
+      DEPIN_PROMETHEUS_PORT: String(prometheusPort),
+    }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const keep = (chunk) => {
+    output.push(chunk.toString());
+    if (output.length > 400) output.splice(0, output.length - 400);
+  };
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
+  const exited = new Promise((r) => proc.once('exit', (code, signal) => r({ code, signal })));
+
+  const stop = async () => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await waitFor('the dev node to answer JSON-RPC', async () => {
+      if (proc.exitCode !== null) throw new Error(`run-dev exited with ${proc.exitCode}`);
+      return rpc(rpcPort, 'system_health');
+    });
+  } catch (e) {
+    await stop();
+    throw new Error(`${e.message}\n--- node output ---\n${output.join('').slice(-4000)}`);
+  }
+  return { proc, rpcPort, stop, log: () => output.join('') };
+}
+
+/** The polkadot.js API connected to the node at `port`. */
+export async function connect(port) {
+  await cryptoWaitReady();
+  return ApiPromise.create({ provider: new WsProvider(`ws://127.0.0.1:${port}`), noInitWarn: true, throwOnConnect: true });
+}
+
+/** Well-known development accounts (Alice, Bob, ...) and fresh random ones. */
+export async function accounts() {
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  return {
+    alice: keyring.addFromUri('//Alice'),
+    bob: keyring.addFromUri('//Bob'),
+    fresh: () => keyring.addFromUri(mnemonicGenerate()),
+  };
+}
+
+/**
+ * Signs and submits `tx` with `signer`, and resolves once it is in a block with the
+ * block hash and the extrinsic's decoded events. Rejects if the pool drops it.
+ */
+export function submitAndWatch(api, tx, signer, { finalized = false } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    let unsubscribe;
+    tx.signAndSend(signer, (result) => {
+      const { status, events, dispatchError } = result;
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        unsubscribe?.();
+        reject(new Error(`transaction ${status.type}`));
+        return;
+      }
+      if ((finalized && status.isFinalized) || (!finalized && status.isInBlock)) {
+        unsubscribe?.();
+        const blockHash = (finalized ? status.asFinalized : status.asInBlock).toHex();
+        let error;
+        if (dispatchError) {
+          if (dispatchError.isModule) {
+            const meta = api.registry.findMetaError(dispatchError.asModule);
+            error = `${meta.section}.${meta.name}`;
+          } else {
+            error = dispatchError.toString();
+          }
+        }
+        resolvePromise({
+          blockHash,
+          error,
+          events: events.map(({ event }) => ({
+            name: `${event.section}.${event.method}`,
+            data: event.data.toJSON(),
+            named: Object.fromEntries(
+              event.data.names ? event.data.names.map((n, i) => [n, event.data[i].toString()]) : [],
+            ),
+          })),
+        });
+      }
+    })
+      .then((u) => {
+        unsubscribe = u;
+      })
+      .catch(reject);
+  });
+}
