@@ -34,6 +34,26 @@ describe('development chain (--dev)', () => {
     assert.equal(health.isSyncing, false);
   });
 
+  test('serves the standard JSON-RPC methods and Prometheus metrics on loopback', async () => {
+    const { methods } = await rpc(ports.rpcPort, 'rpc_methods');
+    for (const method of [
+      'system_health',
+      'system_accountNextIndex',
+      'chain_getFinalizedHead',
+      'state_getMetadata',
+      'state_call',
+      'author_submitAndWatchExtrinsic',
+      'payment_queryInfo',
+      'payment_queryFeeDetails',
+    ]) {
+      assert.ok(methods.includes(method), `${method} is served`);
+    }
+    const res = await fetch(`http://127.0.0.1:${ports.prometheusPort}/metrics`);
+    assert.equal(res.status, 200);
+    const metrics = await res.text();
+    assert.match(metrics, /substrate_block_height\{status="finalized"/);
+  });
+
   test('tells clients its token, address format and metadata', async () => {
     const props = await rpc(ports.rpcPort, 'system_properties');
     assert.deepEqual(props, { ss58Format: 42, tokenDecimals: 12, tokenSymbol: 'DCC' });
