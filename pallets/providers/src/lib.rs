@@ -1,23 +1,774 @@
 //! # Providers pallet
 //!
-//! Providers are the people who sell OpenCL compute on the DePIN Compute Chain. This pallet
-//! will keep their registrations (declared device capabilities and the operator key that
-//! signs their attestations), their bonds (a fungible hold), unbonding, reputation and the
-//! slashing API that the jobs pallet calls when a provider is wrong or absent.
+//! Providers sell OpenCL compute on the DePIN Compute Chain. This pallet keeps who they
+//! are, what they declare about their device, the bond they put at stake, and how much the
+//! chain trusts them.
 //!
-//! The calls, storage and invariants arrive with the marketplace; the crate exists so that
-//! the runtime and the workspace already have its place.
+//! ## Overview
+//!
+//! - **Registration.** [`Pallet::register`] declares the device ([`Capabilities`]), names an
+//!   *operator* (the hot key in the provider node's keystore that signs attestations) and
+//!   puts a bond of at least `min_bond` on hold on the provider's own account
+//!   ([`HoldReason::ProviderBond`]). Operators are unique.
+//! - **Staying in business.** [`Pallet::update_capabilities`], [`Pallet::set_operator`]
+//!   (rotate the hot key), [`Pallet::bond_extra`], [`Pallet::pause`] and
+//!   [`Pallet::resume`] (stop and restart receiving new jobs).
+//! - **Leaving.** [`Pallet::unbond`] moves part or all of the bond into unlocking chunks:
+//!   still held and slashable for `unbonding_period` blocks, while jobs in flight finish.
+//!   [`Pallet::withdraw_unbonded`] releases matured chunks. [`Pallet::deregister`] removes
+//!   a provider with nothing held and no job in flight.
+//! - **Reputation** is a score in `0..=MAX_REPUTATION`, starting in the middle. It rises
+//!   with results that agree with the majority and falls with wrong results and no-shows.
+//! - **Slashing.** Through [`ProviderRegistry::punish`] the jobs pallet slashes a share of
+//!   what a provider holds (`slash_wrong_result` or `slash_no_show`), active bond first;
+//!   slashed funds go to the treasury account, with an event.
+//! - **Selection.** [`ProviderRegistry::select`] finds providers that meet a job's
+//!   [`Requirements`] through the candidate index in [`index`], in a bounded number of
+//!   storage reads whatever the number of providers.
+//! - **Governance.** Every tunable number is in [`Params`], set by `GovernanceOrigin`
+//!   through [`Pallet::set_params`], with defaults from the genesis config.
+//!
+//! ## Invariants (`try_state`)
+//!
+//! - The bond held on each provider's account equals its record: active bond plus
+//!   unlocking chunks.
+//! - Operators and providers map one to one.
+//! - A provider is listed in the candidate index exactly when it offers itself for new
+//!   jobs (not paused, some active bond),
+//!   and each bucket's slots are dense, point at providers of that bucket, and match the
+//!   providers' own record of their slots.
+//! - Reputations are within bounds; [`ProviderCount`] counts the providers.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+extern crate alloc;
+
+mod asset;
+pub mod index;
+pub mod types;
+pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+use alloc::vec::Vec;
+use frame_support::traits::fungible;
 pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+/// Balance type of the currency the bonds are held in.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// What the jobs pallet needs from the provider registry.
+pub trait ProviderRegistry<AccountId> {
+	/// Balance type of slashes.
+	type Balance;
+
+	/// Up to `count` providers that meet `req`, none in `exclude`, weighted by stake and
+	/// reputation and drawn from `seed`. With `req.same_device_class`, all of one class:
+	/// `pinned_class` if given. Returns each with its device class. Bounded storage reads.
+	fn select(
+		req: &Requirements,
+		count: u32,
+		exclude: &[AccountId],
+		pinned_class: Option<DeviceClass>,
+		seed: [u8; 32],
+	) -> Vec<(AccountId, DeviceClass)>;
+
+	/// Whether any provider of `kind` offers itself for jobs (one storage read).
+	fn has_candidates(kind: DeviceKind) -> bool;
+
+	/// Whether `who` is a registered provider.
+	fn is_registered(who: &AccountId) -> bool;
+
+	/// The provider whose operator key is `operator`.
+	fn provider_of(operator: &AccountId) -> Option<AccountId>;
+
+	/// A job was assigned to `provider`: it counts against its concurrent-job cap.
+	fn job_assigned(provider: &AccountId);
+
+	/// A job of `provider` was settled (or cancelled): it no longer counts.
+	fn job_released(provider: &AccountId);
+
+	/// `provider`'s result agreed with the majority: its reputation rises.
+	fn reward(provider: &AccountId);
+
+	/// `provider` was wrong or absent: its reputation falls and a share of its bond is
+	/// slashed to the treasury. Returns the amount slashed.
+	fn punish(provider: &AccountId, reason: SlashReason) -> Self::Balance;
+}
 
 #[frame_support::pallet]
 pub mod pallet {
-	/// Configuration of the providers pallet.
-	#[pallet::config]
-	pub trait Config: frame_system::Config {}
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Inspect, InspectHold, Mutate, MutateHold},
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::{
+		traits::{CheckedAdd, CheckedSub, Saturating, Zero},
+		Perbill,
+	};
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
 
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
+
+	/// Configuration of the providers pallet.
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The currency bonds are held in.
+		type Currency: Inspect<Self::AccountId>
+			+ Mutate<Self::AccountId>
+			+ InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The runtime's hold reasons, which include this pallet's.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Who may change [`Params`]: Root for now, the DAO later.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Account that receives slashed funds.
+		#[pallet::constant]
+		type Treasury: Get<Self::AccountId>;
+
+		/// Most providers registered at once.
+		#[pallet::constant]
+		type MaxProviders: Get<u32>;
+
+		/// Slots of a bucket inspected per selection: the bound on selection work.
+		#[pallet::constant]
+		type SelectionSample: Get<u32>;
+
+		/// Default smallest active bond with which a provider receives jobs (genesis).
+		#[pallet::constant]
+		type MinProviderBond: Get<BalanceOf<Self>>;
+
+		/// Default unbonding period in blocks (genesis).
+		#[pallet::constant]
+		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Default share of the held bond slashed for a wrong result (genesis).
+		#[pallet::constant]
+		type SlashWrongResult: Get<Perbill>;
+
+		/// Default share of the held bond slashed for a no-show (genesis).
+		#[pallet::constant]
+		type SlashNoShow: Get<Perbill>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Reasons this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A provider's bond, active or unlocking.
+		#[codec(index = 0)]
+		ProviderBond,
+	}
+
+	/// Parameters of [`Params`] when genesis does not set them: from the constants.
+	pub struct DefaultParams<T>(PhantomData<T>);
+	impl<T: Config> Get<ProviderParams<BalanceOf<T>, BlockNumberFor<T>>> for DefaultParams<T> {
+		fn get() -> ProviderParams<BalanceOf<T>, BlockNumberFor<T>> {
+			ProviderParams {
+				min_bond: T::MinProviderBond::get(),
+				unbonding_period: T::UnbondingPeriod::get(),
+				slash_wrong_result: T::SlashWrongResult::get(),
+				slash_no_show: T::SlashNoShow::get(),
+				reputation_gain: 10,
+				reputation_loss_wrong: 100,
+				reputation_loss_no_show: 50,
+			}
+		}
+	}
+
+	/// The protocol parameters in force.
+	#[pallet::storage]
+	pub type Params<T: Config> = StorageValue<
+		_,
+		ProviderParams<BalanceOf<T>, BlockNumberFor<T>>,
+		ValueQuery,
+		DefaultParams<T>,
+	>;
+
+	/// Registered providers by account.
+	#[pallet::storage]
+	pub type Providers<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		ProviderInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>,
+	>;
+
+	/// Number of registered providers; at most `MaxProviders`.
+	#[pallet::storage]
+	pub type ProviderCount<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// Operator key to provider account. Each operator serves one provider.
+	#[pallet::storage]
+	pub type Operators<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId>;
+
+	/// Candidate index: listed providers by device kind and slot (`0..KindCounts[kind]`).
+	#[pallet::storage]
+	pub type KindSlots<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, DeviceKind, Twox64Concat, u32, T::AccountId>;
+
+	/// Candidate index: number of listed providers per device kind.
+	#[pallet::storage]
+	pub type KindCounts<T: Config> = StorageMap<_, Twox64Concat, DeviceKind, u32, ValueQuery>;
+
+	/// Candidate index: listed providers by device class and slot (`0..ClassCounts[class]`).
+	#[pallet::storage]
+	pub type ClassSlots<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, DeviceClass, Twox64Concat, u32, T::AccountId>;
+
+	/// Candidate index: number of listed providers per device class.
+	#[pallet::storage]
+	pub type ClassCounts<T: Config> =
+		StorageMap<_, Blake2_128Concat, DeviceClass, u32, ValueQuery>;
+
+	/// Genesis: parameters, and providers registered from the start (development chains).
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Parameters; the constants' defaults when `None`.
+		pub params: Option<ProviderParams<BalanceOf<T>, BlockNumberFor<T>>>,
+		/// Providers registered at genesis: (account, operator, capabilities, bond).
+		pub providers: Vec<(T::AccountId, T::AccountId, Capabilities, BalanceOf<T>)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(params) = &self.params {
+				assert!(Pallet::<T>::params_are_valid(params), "genesis provider params are invalid");
+				Params::<T>::put(params);
+			}
+			for (who, operator, capabilities, bond) in &self.providers {
+				Pallet::<T>::do_register(who, operator.clone(), capabilities.clone(), *bond)
+					.expect("genesis providers register");
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A provider registered with a bond.
+		Registered {
+			provider: T::AccountId,
+			operator: T::AccountId,
+			kind: DeviceKind,
+			bond: BalanceOf<T>,
+		},
+		/// A provider declared new capabilities.
+		CapabilitiesUpdated { provider: T::AccountId, kind: DeviceKind },
+		/// A provider rotated its operator key.
+		OperatorChanged { provider: T::AccountId, old: T::AccountId, new: T::AccountId },
+		/// A provider added to its active bond.
+		Bonded { provider: T::AccountId, amount: BalanceOf<T> },
+		/// A provider stopped receiving new jobs.
+		Paused { provider: T::AccountId },
+		/// A provider receives new jobs again.
+		Resumed { provider: T::AccountId },
+		/// Part of a bond started unbonding; withdrawable from `unlock_at`.
+		Unbonding { provider: T::AccountId, amount: BalanceOf<T>, unlock_at: BlockNumberFor<T> },
+		/// Unbonded funds returned to the provider's free balance.
+		Withdrawn { provider: T::AccountId, amount: BalanceOf<T> },
+		/// A provider left the registry.
+		Deregistered { provider: T::AccountId },
+		/// A provider was slashed; the amount went to the treasury.
+		Slashed { provider: T::AccountId, amount: BalanceOf<T>, reason: SlashReason },
+		/// Governance set new parameters.
+		ParamsSet { params: ProviderParams<BalanceOf<T>, BlockNumberFor<T>> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// This account is already a registered provider.
+		AlreadyRegistered,
+		/// This account is not a registered provider.
+		NotRegistered,
+		/// The operator key already serves a provider.
+		OperatorInUse,
+		/// The registry is full (`MaxProviders`).
+		TooManyProviders,
+		/// The active bond would be below `min_bond` (and above zero).
+		BondBelowMinimum,
+		/// The free balance, less the existential deposit, does not cover the bond.
+		InsufficientBalance,
+		/// Capabilities must name a vendor and a device, and declare at least one compute
+		/// unit, some memory and room for at least one job.
+		InvalidCapabilities,
+		/// The provider is already paused.
+		AlreadyPaused,
+		/// The provider is not paused.
+		NotPaused,
+		/// The amount must be above zero.
+		ZeroAmount,
+		/// The amount is more than the active bond.
+		UnbondTooLarge,
+		/// Too many unbonding requests in flight; withdraw matured ones first.
+		TooManyUnlockingChunks,
+		/// No unbonded funds have matured yet.
+		NothingToWithdraw,
+		/// The provider still holds funds: unbond and withdraw everything first.
+		StillBonded,
+		/// The provider still has jobs in flight.
+		HasActiveJobs,
+		/// The parameters are out of range (zero min bond, zero unbonding period, or a
+		/// reputation step above `MAX_REPUTATION`).
+		InvalidParams,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::MaxProviders::get() > 0, "MaxProviders must be positive");
+			assert!(T::SelectionSample::get() > 0, "SelectionSample must be positive");
+			assert!(
+				Pallet::<T>::params_are_valid(&DefaultParams::<T>::get()),
+				"default provider params must be valid"
+			);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers the caller as a provider of the device described by `capabilities`,
+		/// with `operator` as the key that signs its attestations, and puts `bond` (at
+		/// least `min_bond`) on hold.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register())]
+		pub fn register(
+			origin: OriginFor<T>,
+			capabilities: Capabilities,
+			operator: T::AccountId,
+			#[pallet::compact] bond: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_register(&who, operator, capabilities, bond)
+		}
+
+		/// Declares new capabilities (a new device, a driver update, a new job cap). Jobs
+		/// in flight are not affected.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::update_capabilities())]
+		pub fn update_capabilities(
+			origin: OriginFor<T>,
+			capabilities: Capabilities,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(Self::capabilities_are_valid(&capabilities), Error::<T>::InvalidCapabilities);
+			let mut info = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			// Leave the old buckets before the kind or class changes.
+			index::delist::<T>(&mut info);
+			let kind = capabilities.kind;
+			info.capabilities = capabilities;
+			index::refresh::<T>(&who, &mut info);
+			Providers::<T>::insert(&who, &info);
+			Self::deposit_event(Event::CapabilitiesUpdated { provider: who, kind });
+			Ok(())
+		}
+
+		/// Rotates the operator key. The new key must not serve another provider.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::set_operator())]
+		pub fn set_operator(origin: OriginFor<T>, operator: T::AccountId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut info = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			if info.operator == operator {
+				return Ok(());
+			}
+			ensure!(!Operators::<T>::contains_key(&operator), Error::<T>::OperatorInUse);
+			let old = core::mem::replace(&mut info.operator, operator.clone());
+			Operators::<T>::remove(&old);
+			Operators::<T>::insert(&operator, &who);
+			Providers::<T>::insert(&who, &info);
+			Self::deposit_event(Event::OperatorChanged { provider: who, old, new: operator });
+			Ok(())
+		}
+
+		/// Puts `amount` more on hold as active bond. A provider below `min_bond` (after a
+		/// slash, or a rise of the minimum) receives jobs again once it is back above it.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::bond_extra())]
+		pub fn bond_extra(
+			origin: OriginFor<T>,
+			#[pallet::compact] amount: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let mut info = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			let bond = info.bond.checked_add(&amount).ok_or(Error::<T>::InsufficientBalance)?;
+			asset::hold_bond::<T>(&who, amount).map_err(|_| Error::<T>::InsufficientBalance)?;
+			info.bond = bond;
+			index::refresh::<T>(&who, &mut info);
+			Providers::<T>::insert(&who, &info);
+			Self::deposit_event(Event::Bonded { provider: who, amount });
+			Ok(())
+		}
+
+		/// Stops receiving new jobs. Jobs in flight continue.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::pause())]
+		pub fn pause(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut info = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(!info.paused, Error::<T>::AlreadyPaused);
+			info.paused = true;
+			index::refresh::<T>(&who, &mut info);
+			Providers::<T>::insert(&who, &info);
+			Self::deposit_event(Event::Paused { provider: who });
+			Ok(())
+		}
+
+		/// Receives new jobs again (while the active bond is at least `min_bond`).
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::resume())]
+		pub fn resume(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut info = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(info.paused, Error::<T>::NotPaused);
+			info.paused = false;
+			index::refresh::<T>(&who, &mut info);
+			Providers::<T>::insert(&who, &info);
+			Self::deposit_event(Event::Resumed { provider: who });
+			Ok(())
+		}
+
+		/// Starts unbonding `amount` of the active bond. It stays on hold, and slashable,
+		/// for `unbonding_period` blocks. What remains active must be zero (the provider
+		/// stops receiving jobs) or at least `min_bond`.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::unbond())]
+		pub fn unbond(
+			origin: OriginFor<T>,
+			#[pallet::compact] amount: BalanceOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let mut info = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			let remaining = info.bond.checked_sub(&amount).ok_or(Error::<T>::UnbondTooLarge)?;
+			let params = Params::<T>::get();
+			ensure!(
+				remaining.is_zero() || remaining >= params.min_bond,
+				Error::<T>::BondBelowMinimum
+			);
+			let unlock_at =
+				frame_system::Pallet::<T>::block_number().saturating_add(params.unbonding_period);
+			// Requests that mature in the same block share a chunk.
+			match info.unlocking.last_mut() {
+				Some(last) if last.unlock_at == unlock_at =>
+					last.value = last.value.saturating_add(amount),
+				_ => info
+					.unlocking
+					.try_push(UnlockChunk { value: amount, unlock_at })
+					.map_err(|_| Error::<T>::TooManyUnlockingChunks)?,
+			}
+			info.bond = remaining;
+			index::refresh::<T>(&who, &mut info);
+			Providers::<T>::insert(&who, &info);
+			Self::deposit_event(Event::Unbonding { provider: who, amount, unlock_at });
+			Ok(())
+		}
+
+		/// Returns every matured unlocking chunk to the free balance.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
+		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut info = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			let mut amount = BalanceOf::<T>::zero();
+			info.unlocking.retain(|chunk| {
+				let matured = chunk.unlock_at <= now;
+				if matured {
+					amount = amount.saturating_add(chunk.value);
+				}
+				!matured
+			});
+			ensure!(!amount.is_zero(), Error::<T>::NothingToWithdraw);
+			asset::release_bond::<T>(&who, amount)?;
+			Providers::<T>::insert(&who, &info);
+			Self::deposit_event(Event::Withdrawn { provider: who, amount });
+			Ok(())
+		}
+
+		/// Leaves the registry. Nothing may be held (unbond and withdraw first) and no job
+		/// may be in flight.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::deregister())]
+		pub fn deregister(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut info = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			ensure!(info.active_jobs == 0, Error::<T>::HasActiveJobs);
+			ensure!(info.total_held().is_zero(), Error::<T>::StillBonded);
+			index::delist::<T>(&mut info);
+			Operators::<T>::remove(&info.operator);
+			Providers::<T>::remove(&who);
+			ProviderCount::<T>::mutate(|c| *c = c.saturating_sub(1));
+			Self::deposit_event(Event::Deregistered { provider: who });
+			Ok(())
+		}
+
+		/// Sets the protocol parameters. `GovernanceOrigin` only.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::set_params())]
+		pub fn set_params(
+			origin: OriginFor<T>,
+			params: ProviderParams<BalanceOf<T>, BlockNumberFor<T>>,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			ensure!(Self::params_are_valid(&params), Error::<T>::InvalidParams);
+			Params::<T>::put(&params);
+			Self::deposit_event(Event::ParamsSet { params });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// Registration, shared by the call and genesis.
+		pub(crate) fn do_register(
+			who: &T::AccountId,
+			operator: T::AccountId,
+			capabilities: Capabilities,
+			bond: BalanceOf<T>,
+		) -> DispatchResult {
+			ensure!(!Providers::<T>::contains_key(who), Error::<T>::AlreadyRegistered);
+			ensure!(!Operators::<T>::contains_key(&operator), Error::<T>::OperatorInUse);
+			ensure!(Self::capabilities_are_valid(&capabilities), Error::<T>::InvalidCapabilities);
+			ensure!(bond >= Params::<T>::get().min_bond, Error::<T>::BondBelowMinimum);
+			let count = ProviderCount::<T>::get();
+			ensure!(count < T::MaxProviders::get(), Error::<T>::TooManyProviders);
+			asset::hold_bond::<T>(who, bond).map_err(|_| Error::<T>::InsufficientBalance)?;
+
+			let kind = capabilities.kind;
+			let mut info = ProviderInfo {
+				operator: operator.clone(),
+				capabilities,
+				bond,
+				unlocking: Default::default(),
+				reputation: INITIAL_REPUTATION,
+				paused: false,
+				active_jobs: 0,
+				listing: None,
+			};
+			index::refresh::<T>(who, &mut info);
+			Providers::<T>::insert(who, &info);
+			Operators::<T>::insert(&operator, who);
+			ProviderCount::<T>::put(count.saturating_add(1));
+			Self::deposit_event(Event::Registered {
+				provider: who.clone(),
+				operator,
+				kind,
+				bond,
+			});
+			Ok(())
+		}
+
+		pub(crate) fn capabilities_are_valid(c: &Capabilities) -> bool {
+			!c.vendor.is_empty() &&
+				!c.device.is_empty() &&
+				c.compute_units > 0 &&
+				c.memory_mib > 0 &&
+				c.max_concurrent_jobs > 0
+		}
+
+		pub(crate) fn params_are_valid(p: &ProviderParams<BalanceOf<T>, BlockNumberFor<T>>) -> bool {
+			!p.min_bond.is_zero() &&
+				!p.unbonding_period.is_zero() &&
+				p.reputation_gain <= MAX_REPUTATION &&
+				p.reputation_loss_wrong <= MAX_REPUTATION &&
+				p.reputation_loss_no_show <= MAX_REPUTATION
+		}
+
+		/// Slashes `fraction` of what `who` holds, active bond first, then the unlocking
+		/// chunks from the newest. Funds go to the treasury.
+		fn slash(who: &T::AccountId, info: &mut ProviderInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>, fraction: Perbill, reason: SlashReason) -> BalanceOf<T> {
+			let wanted = fraction.mul_floor(info.total_held());
+			if wanted.is_zero() {
+				return wanted;
+			}
+			let moved = match asset::slash_bond_to_treasury::<T>(who, wanted) {
+				Ok(moved) => moved,
+				Err(e) => {
+					log::error!(target: "runtime::providers", "slash of {who:?} failed: {e:?}");
+					return Zero::zero();
+				},
+			};
+			// Take `moved` out of the record in the same order.
+			let from_bond = moved.min(info.bond);
+			info.bond = info.bond.saturating_sub(from_bond);
+			let mut left = moved.saturating_sub(from_bond);
+			for chunk in info.unlocking.iter_mut().rev() {
+				if left.is_zero() {
+					break;
+				}
+				let take = left.min(chunk.value);
+				chunk.value = chunk.value.saturating_sub(take);
+				left = left.saturating_sub(take);
+			}
+			info.unlocking.retain(|c| !c.value.is_zero());
+			Self::deposit_event(Event::Slashed { provider: who.clone(), amount: moved, reason });
+			moved
+		}
+
+		/// Checks the pallet's invariants (see the crate docs).
+		#[cfg(any(test, feature = "try-runtime"))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			use sp_runtime::TryRuntimeError;
+			let mut count = 0u32;
+			let mut kind_listed: alloc::collections::BTreeMap<DeviceKind, u32> = Default::default();
+			let mut class_listed: alloc::collections::BTreeMap<DeviceClass, u32> =
+				Default::default();
+			for (who, info) in Providers::<T>::iter() {
+				count += 1;
+				ensure!(
+					asset::held::<T>(&who) == info.total_held(),
+					TryRuntimeError::Other("held bond differs from the provider's record")
+				);
+				ensure!(
+					Operators::<T>::get(&info.operator).as_ref() == Some(&who),
+					TryRuntimeError::Other("operator does not map back to its provider")
+				);
+				ensure!(
+					info.reputation <= MAX_REPUTATION,
+					TryRuntimeError::Other("reputation above the maximum")
+				);
+				ensure!(
+					info.listing.is_some() == index::should_be_listed::<T>(&info),
+					TryRuntimeError::Other("listing does not match eligibility for new jobs")
+				);
+				if let Some(listing) = info.listing {
+					let kind = info.capabilities.kind;
+					let class = info.capabilities.device_class;
+					ensure!(
+						KindSlots::<T>::get(kind, listing.kind_slot).as_ref() == Some(&who),
+						TryRuntimeError::Other("kind slot does not point back at its provider")
+					);
+					ensure!(
+						ClassSlots::<T>::get(class, listing.class_slot).as_ref() == Some(&who),
+						TryRuntimeError::Other("class slot does not point back at its provider")
+					);
+					*kind_listed.entry(kind).or_default() += 1;
+					*class_listed.entry(class).or_default() += 1;
+				}
+			}
+			ensure!(count == ProviderCount::<T>::get(), TryRuntimeError::Other("ProviderCount is off"));
+			ensure!(count <= T::MaxProviders::get(), TryRuntimeError::Other("more than MaxProviders"));
+			ensure!(
+				Operators::<T>::iter().count() as u32 == count,
+				TryRuntimeError::Other("operators without a provider")
+			);
+			for (kind, n) in KindCounts::<T>::iter() {
+				ensure!(kind_listed.get(&kind).copied().unwrap_or(0) == n, TryRuntimeError::Other("kind count is off"));
+			}
+			ensure!(
+				kind_listed.iter().all(|(k, n)| KindCounts::<T>::get(k) == *n),
+				TryRuntimeError::Other("listed providers missing from a kind count")
+			);
+			ensure!(
+				KindSlots::<T>::iter().count() as u32 == kind_listed.values().sum::<u32>(),
+				TryRuntimeError::Other("kind slots are not dense")
+			);
+			for (class, n) in ClassCounts::<T>::iter() {
+				ensure!(class_listed.get(&class).copied().unwrap_or(0) == n, TryRuntimeError::Other("class count is off"));
+			}
+			ensure!(
+				class_listed.iter().all(|(c, n)| ClassCounts::<T>::get(c) == *n),
+				TryRuntimeError::Other("listed providers missing from a class count")
+			);
+			ensure!(
+				ClassSlots::<T>::iter().count() as u32 == class_listed.values().sum::<u32>(),
+				TryRuntimeError::Other("class slots are not dense")
+			);
+			Ok(())
+		}
+	}
+
+	impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
+		type Balance = BalanceOf<T>;
+
+		fn select(
+			req: &Requirements,
+			count: u32,
+			exclude: &[T::AccountId],
+			pinned_class: Option<DeviceClass>,
+			seed: [u8; 32],
+		) -> Vec<(T::AccountId, DeviceClass)> {
+			index::select::<T>(req, count, exclude, pinned_class, seed)
+		}
+
+		fn has_candidates(kind: DeviceKind) -> bool {
+			KindCounts::<T>::get(kind) > 0
+		}
+
+		fn is_registered(who: &T::AccountId) -> bool {
+			Providers::<T>::contains_key(who)
+		}
+
+		fn provider_of(operator: &T::AccountId) -> Option<T::AccountId> {
+			Operators::<T>::get(operator)
+		}
+
+		fn job_assigned(provider: &T::AccountId) {
+			Providers::<T>::mutate(provider, |p| {
+				if let Some(p) = p {
+					p.active_jobs = p.active_jobs.saturating_add(1);
+				}
+			});
+		}
+
+		fn job_released(provider: &T::AccountId) {
+			Providers::<T>::mutate(provider, |p| {
+				if let Some(p) = p {
+					p.active_jobs = p.active_jobs.saturating_sub(1);
+				}
+			});
+		}
+
+		fn reward(provider: &T::AccountId) {
+			let gain = Params::<T>::get().reputation_gain;
+			Providers::<T>::mutate(provider, |p| {
+				if let Some(p) = p {
+					p.reputation = p.reputation.saturating_add(gain).min(MAX_REPUTATION);
+				}
+			});
+		}
+
+		fn punish(provider: &T::AccountId, reason: SlashReason) -> BalanceOf<T> {
+			let Some(mut info) = Providers::<T>::get(provider) else { return Zero::zero() };
+			let params = Params::<T>::get();
+			let (fraction, loss) = match reason {
+				SlashReason::WrongResult => (params.slash_wrong_result, params.reputation_loss_wrong),
+				SlashReason::NoShow => (params.slash_no_show, params.reputation_loss_no_show),
+			};
+			info.reputation = info.reputation.saturating_sub(loss);
+			let slashed = Self::slash(provider, &mut info, fraction, reason);
+			// A slash may take the whole active bond: then it leaves the index.
+			index::refresh::<T>(provider, &mut info);
+			Providers::<T>::insert(provider, &info);
+			slashed
+		}
+	}
 }

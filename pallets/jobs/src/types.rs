@@ -1,0 +1,268 @@
+//! Domain types of the jobs pallet: what a submitter asks for, what the chain keeps about a
+//! job while it runs, and what providers attest.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use pallet_providers::{DeviceClass, Requirements};
+use scale_info::TypeInfo;
+use sp_core::H256;
+use sp_runtime::Perbill;
+
+/// Identifier of a job, assigned in submission order.
+pub type JobId = u64;
+
+/// The kernels every provider node ships, with exact (integer) results and a Rust
+/// reference implementation in the `depin-offchain-worker` crate.
+#[derive(
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+)]
+pub enum BuiltinKernel {
+	/// SHA-256 of each fixed-size block of the input.
+	Sha256Batch,
+	/// Product of two square integer matrices.
+	MatMulI32,
+	/// Monte-Carlo estimate of π with a counter-based RNG.
+	MonteCarloPi,
+	/// 2-D integer convolution.
+	Conv2dI32,
+}
+
+/// The code a job runs.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxSource, MaxParams))]
+#[codec(mel_bound())]
+pub enum Kernel<MaxSource: Get<u32>, MaxParams: Get<u32>> {
+	/// A kernel of the built-in library, with its parameters (SCALE-encoded, kernel-specific).
+	BuiltIn { kernel: BuiltinKernel, params: BoundedVec<u8, MaxParams> },
+	/// OpenCL C source, compiled by each provider (never with fast-math options); `entry` is
+	/// the kernel function's name.
+	Source { source: BoundedVec<u8, MaxSource>, entry: BoundedVec<u8, MaxParams> },
+}
+
+impl<MaxSource: Get<u32>, MaxParams: Get<u32>> Kernel<MaxSource, MaxParams> {
+	/// Bytes of the kernel that the chain stores.
+	pub fn stored_len(&self) -> u32 {
+		match self {
+			Kernel::BuiltIn { params, .. } => params.len() as u32,
+			Kernel::Source { source, entry } => (source.len() + entry.len()) as u32,
+		}
+	}
+}
+
+/// What a submitter asks for.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxSource, MaxParams, MaxInput))]
+#[codec(mel_bound(Balance: MaxEncodedLen, BlockNumber: MaxEncodedLen))]
+pub struct JobSpec<Balance, BlockNumber, MaxSource: Get<u32>, MaxParams: Get<u32>, MaxInput: Get<u32>>
+where
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+{
+	/// The code to run.
+	pub kernel: Kernel<MaxSource, MaxParams>,
+	/// Input bytes, stored on-chain until the job is cleared.
+	pub input: BoundedVec<u8, MaxInput>,
+	/// Global work size in up to three dimensions (unused dimensions are 1).
+	pub work_size: [u32; 3],
+	/// Length of the output in bytes.
+	pub output_len: u32,
+	/// How many providers compute it (`1..=MaxReplicas`).
+	pub replicas: u8,
+	/// What the providers must offer.
+	pub requirements: Requirements,
+	/// What each agreeing replica is paid.
+	pub price_per_replica: Balance,
+	/// Blocks the providers have to compute and commit, counted from assignment.
+	pub deadline: BlockNumber,
+}
+
+/// Where a job is in its life.
+#[derive(
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+)]
+pub enum JobStatus<BlockNumber> {
+	/// Waiting in the assignment queue (new, or escalated with one more replica).
+	Queued,
+	/// Assigned; providers compute and commit until `until`.
+	Committing { until: BlockNumber },
+	/// Providers reveal until `until`.
+	Revealing { until: BlockNumber },
+	/// A quorum agreed on an output.
+	Completed,
+	/// A quorum agreed that the kernel failed with this error code.
+	Failed { code: u32 },
+	/// No quorum could be reached (or no providers were found); the escrow was refunded.
+	Unresolved,
+	/// Cancelled by the submitter before any commitment.
+	Cancelled,
+}
+
+impl<BlockNumber> JobStatus<BlockNumber> {
+	/// Whether the job is over and its escrow settled.
+	pub fn is_finished(&self) -> bool {
+		matches!(self, Self::Completed | Self::Failed { .. } | Self::Unresolved | Self::Cancelled)
+	}
+}
+
+/// What a provider reports about its run, next to the result hash.
+#[derive(
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+)]
+pub struct ResultMeta {
+	/// Wall time of the kernel run, in milliseconds.
+	pub exec_ms: u32,
+	/// Length of the output in bytes (0 for an error).
+	pub output_len: u32,
+	/// Device class the provider ran on.
+	pub device_class: DeviceClass,
+	/// Error code when the kernel failed to build or run (its result hash is then
+	/// [`error_result_hash`] of it).
+	pub error_code: Option<u32>,
+}
+
+/// A replica's progress.
+#[derive(
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+)]
+pub enum ReplicaState {
+	/// Assigned, nothing heard yet.
+	Assigned,
+	/// Committed to a hidden result.
+	Committed { commitment: H256 },
+	/// Revealed its result.
+	Revealed { result_hash: H256, meta: ResultMeta },
+}
+
+/// One provider's share of a job.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+)]
+pub struct Replica<AccountId> {
+	/// The provider assigned.
+	pub provider: AccountId,
+	/// Its device class at assignment.
+	pub device_class: DeviceClass,
+	/// Its progress.
+	pub state: ReplicaState,
+}
+
+/// How a finished job's escrow was split. `paid + fee + refunded` equals the escrow.
+#[derive(
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+)]
+pub struct Settlement<Balance> {
+	/// Paid to agreeing providers.
+	pub paid: Balance,
+	/// Protocol fee, to the treasury.
+	pub fee: Balance,
+	/// Returned to the submitter.
+	pub refunded: Balance,
+}
+
+/// The chain's record of a job (its input and kernel are in `JobPayloads`).
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxReplicas, MaxInline))]
+#[codec(mel_bound(AccountId: MaxEncodedLen, Balance: MaxEncodedLen, BlockNumber: MaxEncodedLen))]
+pub struct Job<AccountId, Balance, BlockNumber, MaxReplicas: Get<u32>, MaxInline: Get<u32>>
+where
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+{
+	/// Who pays and gets the result.
+	pub submitter: AccountId,
+	/// Replicas requested.
+	pub replicas: u8,
+	/// Requirements on providers.
+	pub requirements: Requirements,
+	/// Output length in bytes.
+	pub output_len: u32,
+	/// Price per agreeing replica.
+	pub price_per_replica: Balance,
+	/// Commit window in blocks.
+	pub deadline: BlockNumber,
+	/// Escrow held: `replicas × price + fee`.
+	pub escrow: Balance,
+	/// Protocol fee included in the escrow.
+	pub fee: Balance,
+	/// Storage deposit held until the job is cleared.
+	pub deposit: Balance,
+	/// Block of submission.
+	pub submitted_at: BlockNumber,
+	/// Where the job is.
+	pub status: JobStatus<BlockNumber>,
+	/// Blocks spent waiting for providers in the queue.
+	pub queued_for: u32,
+	/// Providers assigned so far (escalation adds one at a time).
+	pub assigned: BoundedVec<Replica<AccountId>, MaxReplicas>,
+	/// The agreed result hash, once decided.
+	pub result_hash: Option<H256>,
+	/// The agreed output, when it is at most `MaxInlineOutput` bytes.
+	pub output: Option<BoundedVec<u8, MaxInline>>,
+	/// How the escrow was split, once finished.
+	pub settlement: Option<Settlement<Balance>>,
+}
+
+/// Protocol parameters of the jobs pallet, set by governance.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+)]
+pub struct JobParams<Balance, BlockNumber> {
+	/// Protocol fee, as a share of `replicas × price`, to the treasury.
+	pub fee: Perbill,
+	/// Least price per replica.
+	pub min_price: Balance,
+	/// Shortest commit window a submitter may ask for.
+	pub min_deadline: BlockNumber,
+	/// Longest commit window a submitter may ask for.
+	pub max_deadline: BlockNumber,
+	/// Blocks the committed providers have to reveal.
+	pub reveal_window: BlockNumber,
+	/// Paid to each agreeing provider when the quorum agrees on an error code.
+	pub error_fee: Balance,
+	/// Storage deposit per job.
+	pub deposit_base: Balance,
+	/// Storage deposit per stored byte (input and kernel).
+	pub deposit_per_byte: Balance,
+	/// Blocks a job waits in the queue for providers before it is refunded.
+	pub max_queue_blocks: u32,
+}
+
+/// The result hash of a run that failed with `code`: every honest provider computes the
+/// same one, so that a broken kernel is agreed on rather than blamed on providers.
+pub fn error_result_hash(code: u32) -> H256 {
+	H256(sp_io::hashing::blake2_256(&(b"depin:kernel-error", code).encode()))
+}
+
+/// The commitment to a result: binds the result to the operator and the job, hidden by a
+/// salt, so that copying another provider's commitment is useless.
+pub fn commitment<AccountId: Encode>(
+	result_hash: &H256,
+	operator: &AccountId,
+	job: JobId,
+	salt: &[u8; 32],
+) -> H256 {
+	H256(sp_io::hashing::blake2_256(&(result_hash, operator, job, salt).encode()))
+}
