@@ -58,12 +58,6 @@ mod asset;
 pub mod types;
 pub mod weights;
 
-#[cfg(feature = "runtime-benchmarks")]
-mod benchmarking;
-#[cfg(test)]
-mod mock;
-#[cfg(test)]
-mod tests;
 
 use alloc::vec::Vec;
 use frame_support::traits::fungible;
