@@ -1,0 +1,288 @@
+//! Test runtime: System, Balances (real holds), the real providers pallet, and jobs.
+
+use crate::{self as pallet_jobs, *};
+use frame_support::{
+	assert_ok, derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64, Hooks},
+};
+use pallet_providers::{Capabilities, DeviceKind, OpenClVersion, Requirements};
+use sp_core::H256;
+use sp_runtime::{BuildStorage, Perbill};
+
+pub type AccountId = u64;
+pub type Balance = u64;
+type Block = frame_system::mocking::MockBlock<Test>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+
+	#[runtime::pallet_index(2)]
+	pub type Providers = pallet_providers;
+
+	#[runtime::pallet_index(3)]
+	pub type Jobs = pallet_jobs;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type ExistentialDeposit = ConstU64<{ ED }>;
+}
+
+pub const ED: Balance = 1;
+pub const MIN_BOND: Balance = 1_000;
+pub const TREASURY: AccountId = 999;
+pub const START_BALANCE: Balance = 100_000;
+/// Price per replica in the default spec.
+pub const PRICE: Balance = 100;
+/// Commit window of the default spec.
+pub const DEADLINE: u64 = 10;
+pub const REVEAL_WINDOW: u64 = 5;
+
+parameter_types! {
+	pub const Treasury: AccountId = TREASURY;
+	pub const SlashWrong: Perbill = Perbill::from_percent(10);
+	pub const SlashNoShow: Perbill = Perbill::from_percent(2);
+	pub JobDefaults: JobParams<Balance, u64> = JobParams {
+		fee: Perbill::from_percent(10),
+		min_price: 10,
+		min_deadline: 2,
+		max_deadline: 100,
+		reveal_window: REVEAL_WINDOW,
+		error_fee: 5,
+		deposit_base: 20,
+		deposit_per_byte: 1,
+		max_queue_blocks: 3,
+	};
+}
+
+impl pallet_providers::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type Treasury = Treasury;
+	type MaxProviders = ConstU32<100>;
+	type SelectionSample = ConstU32<8>;
+	type MinProviderBond = ConstU64<{ MIN_BOND }>;
+	type UnbondingPeriod = ConstU64<20>;
+	type SlashWrongResult = SlashWrong;
+	type SlashNoShow = SlashNoShow;
+	type WeightInfo = ();
+}
+
+impl pallet_jobs::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Providers = Providers;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type Treasury = Treasury;
+	type DefaultParams = JobDefaults;
+	type MaxReplicas = ConstU32<5>;
+	type MaxInputLen = ConstU32<1_024>;
+	type MaxSourceLen = ConstU32<1_024>;
+	type MaxParamsLen = ConstU32<64>;
+	type MaxOutputLen = ConstU32<4_096>;
+	type MaxInlineOutput = ConstU32<64>;
+	type MaxQueueLen = ConstU32<8>;
+	type MaxAssignmentsPerBlock = ConstU32<4>;
+	type MaxDeadlinesPerBlock = ConstU32<8>;
+	type WeightInfo = ();
+}
+
+/// The operator key of provider `who`.
+pub fn operator(who: AccountId) -> AccountId {
+	who + 100
+}
+
+/// A CPU provider's declaration.
+pub fn cpu() -> Capabilities {
+	Capabilities {
+		kind: DeviceKind::Cpu,
+		vendor: b"Portable Computing Language".to_vec().try_into().unwrap(),
+		device: b"cpu-haswell".to_vec().try_into().unwrap(),
+		opencl_version: OpenClVersion { major: 3, minor: 0 },
+		memory_mib: 4_096,
+		compute_units: 2,
+		max_concurrent_jobs: 8,
+		device_class: [1; 32],
+	}
+}
+
+/// Test externalities: accounts 1..=50 hold `START_BALANCE`; providers `1..=providers` are
+/// registered (CPU, operator `who + 100`, bond `MIN_BOND`).
+pub struct ExtBuilder {
+	providers: u64,
+}
+
+impl Default for ExtBuilder {
+	fn default() -> Self {
+		Self { providers: 3 }
+	}
+}
+
+impl ExtBuilder {
+	pub fn providers(mut self, n: u64) -> Self {
+		self.providers = n;
+		self
+	}
+
+	pub fn build(self) -> sp_io::TestExternalities {
+		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+		let mut balances: Vec<_> = (1..=50).map(|who| (who, START_BALANCE)).collect();
+		balances.push((TREASURY, ED));
+		pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+			.assimilate_storage(&mut storage)
+			.unwrap();
+		pallet_providers::GenesisConfig::<Test> {
+			params: None,
+			providers: (1..=self.providers).map(|who| (who, operator(who), cpu(), MIN_BOND)).collect(),
+		}
+		.assimilate_storage(&mut storage)
+		.unwrap();
+		let mut ext = sp_io::TestExternalities::new(storage);
+		ext.execute_with(|| System::set_block_number(1));
+		ext
+	}
+
+	/// Runs `test`, then checks both pallets' invariants.
+	pub fn build_and_execute(self, test: impl FnOnce()) {
+		self.build().execute_with(|| {
+			test();
+			check_invariants();
+		})
+	}
+}
+
+/// Both pallets' invariants, and the conservation of money.
+pub fn check_invariants() {
+	pallet_providers::Pallet::<Test>::do_try_state().expect("provider invariants hold");
+	Jobs::do_try_state().expect("job invariants hold");
+}
+
+/// Runs the hooks of every block up to and including `n`.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		frame_system::ParentHash::<Test>::put(H256::from_low_u64_be(next * 7919));
+		Jobs::on_initialize(next);
+	}
+}
+
+/// Goes to the next block.
+pub fn next_block() {
+	run_to_block(System::block_number() + 1);
+}
+
+/// A built-in job with `replicas` replicas and an output of `output_len` bytes.
+pub fn spec(replicas: u8, output_len: u32) -> JobSpecOf<Test> {
+	JobSpec {
+		kernel: Kernel::BuiltIn { kernel: BuiltinKernel::Sha256Batch, params: vec![64].try_into().unwrap() },
+		input: vec![7u8; 128].try_into().unwrap(),
+		work_size: [2, 1, 1],
+		output_len,
+		replicas,
+		requirements: Requirements {
+			kind: DeviceKind::Cpu,
+			min_memory_mib: 0,
+			min_reputation: 0,
+			same_device_class: false,
+		},
+		price_per_replica: PRICE,
+		deadline: DEADLINE,
+	}
+}
+
+/// Submits `spec` as `who`; returns the job id.
+pub fn submit(who: AccountId, spec: JobSpecOf<Test>) -> JobId {
+	let id = Submissions::<Test>::get().next_id;
+	assert_ok!(Jobs::submit(RuntimeOrigin::signed(who), spec));
+	id
+}
+
+/// The providers assigned to `job`, in order.
+pub fn assigned(job: JobId) -> Vec<AccountId> {
+	pallet::Jobs::<Test>::get(job).unwrap().assigned.iter().map(|r| r.provider).collect()
+}
+
+/// An output of `len` bytes that depends on `tag` (a correct output uses tag 0).
+pub fn output(len: u32, tag: u8) -> Vec<u8> {
+	(0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(tag)).collect()
+}
+
+pub fn hash_of(bytes: &[u8]) -> H256 {
+	H256(sp_io::hashing::blake2_256(bytes))
+}
+
+/// The salt provider `who` uses.
+pub fn salt(who: AccountId) -> [u8; 32] {
+	[who as u8; 32]
+}
+
+/// Provider `who` commits to `result` for `job`.
+pub fn commit(who: AccountId, job: JobId, result: H256) {
+	let c = commitment(&result, &operator(who), job, &salt(who));
+	assert_ok!(Jobs::commit(RuntimeOrigin::signed(operator(who)), job, c));
+}
+
+/// Provider `who` reveals `out` for `job` (inline when the job's output is small).
+pub fn reveal(who: AccountId, job: JobId, out: &[u8]) {
+	let record = pallet::Jobs::<Test>::get(job).unwrap();
+	let inline = (record.output_len <= 64).then(|| out.to_vec().try_into().unwrap());
+	assert_ok!(Jobs::reveal(
+		RuntimeOrigin::signed(operator(who)),
+		job,
+		hash_of(out),
+		salt(who),
+		meta(out.len() as u32),
+		inline
+	));
+}
+
+/// Run metadata of a successful run.
+pub fn meta(output_len: u32) -> ResultMeta {
+	ResultMeta { exec_ms: 12, output_len, device_class: [1; 32], error_code: None }
+}
+
+/// The events of the jobs pallet so far.
+pub fn job_events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Jobs(e) => Some(e),
+			_ => None,
+		})
+		.collect()
+}
+
+/// Free balance of `who`.
+pub fn free(who: AccountId) -> Balance {
+	Balances::free_balance(who)
+}

@@ -1,0 +1,275 @@
+//! Whole job lifecycles: r = 1, 2, 3; a wrong minority; disagreement and escalation;
+//! errors agreed on; unbonding while jobs are in flight.
+
+use crate::{mock::*, *};
+use frame_support::{assert_ok, traits::fungible::InspectHold};
+use pallet_providers::{ProviderRegistry, INITIAL_REPUTATION};
+
+fn bond_held(who: AccountId) -> Balance {
+	Balances::balance_on_hold(&pallet_providers::HoldReason::ProviderBond.into(), &who)
+}
+
+fn reputation(who: AccountId) -> u32 {
+	pallet_providers::Providers::<Test>::get(who).unwrap().reputation
+}
+
+/// Submits, assigns, has every assigned provider commit and reveal `outputs[i]`, settles.
+fn run_job(replicas: u8, outputs: &[Vec<u8>]) -> (JobId, Vec<AccountId>) {
+	let job = submit(20, spec(replicas, 32));
+	next_block();
+	let providers = assigned(job);
+	for (p, out) in providers.iter().zip(outputs) {
+		commit(*p, job, hash_of(out));
+	}
+	for (p, out) in providers.iter().zip(outputs) {
+		reveal(*p, job, out);
+	}
+	next_block();
+	(job, providers)
+}
+
+#[test]
+fn one_replica_job_is_paid_and_its_output_kept() {
+	ExtBuilder::default().build_and_execute(|| {
+		let out = output(32, 0);
+		let treasury = free(TREASURY);
+		let (job, providers) = run_job(1, &[out.clone()]);
+		let p = providers[0];
+		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		assert_eq!(record.status, JobStatus::Completed);
+		assert_eq!(record.result_hash, Some(hash_of(&out)));
+		assert_eq!(record.output.unwrap().to_vec(), out);
+		assert_eq!(record.settlement, Some(Settlement { paid: PRICE, fee: 10, refunded: 0 }));
+		assert_eq!(free(p), START_BALANCE - MIN_BOND + PRICE);
+		assert_eq!(free(TREASURY), treasury + 10);
+		assert_eq!(free(20), START_BALANCE - 110 - record.deposit);
+		assert_eq!(reputation(p), INITIAL_REPUTATION + 10);
+		assert_eq!(pallet_providers::Providers::<Test>::get(p).unwrap().active_jobs, 0);
+		assert!(job_events().contains(&Event::Completed {
+			job,
+			result_hash: hash_of(&out),
+			winners: vec![p],
+			paid: PRICE,
+			fee: 10,
+			refunded: 0,
+		}));
+	});
+}
+
+#[test]
+fn two_replicas_that_agree_are_both_paid() {
+	ExtBuilder::default().build_and_execute(|| {
+		let out = output(32, 0);
+		let (job, providers) = run_job(2, &[out.clone(), out.clone()]);
+		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		assert_eq!(record.status, JobStatus::Completed);
+		assert_eq!(record.settlement, Some(Settlement { paid: 2 * PRICE, fee: 20, refunded: 0 }));
+		for p in providers {
+			assert_eq!(free(p), START_BALANCE - MIN_BOND + PRICE);
+		}
+	});
+}
+
+#[test]
+fn three_replicas_with_a_wrong_one_slash_it() {
+	ExtBuilder::default().build_and_execute(|| {
+		let good = output(32, 0);
+		let bad = output(32, 9);
+		let treasury = free(TREASURY);
+		let (job, providers) = run_job(3, &[good.clone(), bad.clone(), good.clone()]);
+		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		assert_eq!(record.status, JobStatus::Completed);
+		assert_eq!(record.result_hash, Some(hash_of(&good)));
+		assert_eq!(record.settlement, Some(Settlement { paid: 2 * PRICE, fee: 30, refunded: PRICE }));
+		let (w1, loser, w2) = (providers[0], providers[1], providers[2]);
+		assert_eq!(free(w1), START_BALANCE - MIN_BOND + PRICE);
+		assert_eq!(free(w2), START_BALANCE - MIN_BOND + PRICE);
+		// The loser is not paid and loses 10% of its bond to the treasury.
+		assert_eq!(free(loser), START_BALANCE - MIN_BOND);
+		assert_eq!(bond_held(loser), MIN_BOND - 100);
+		assert_eq!(free(TREASURY), treasury + 30 + 100);
+		assert_eq!(reputation(loser), INITIAL_REPUTATION - 100);
+		// The submitter paid for two agreeing results and the fee.
+		assert_eq!(free(20), START_BALANCE - 230 - record.deposit);
+	});
+}
+
+#[test]
+fn disagreement_escalates_to_one_more_replica() {
+	ExtBuilder::default().build_and_execute(|| {
+		let a = output(32, 0);
+		let b = output(32, 5);
+		let (job, first) = run_job(2, &[a.clone(), b.clone()]);
+		// No quorum: one more replica is queued, then assigned.
+		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		assert_eq!(record.status, JobStatus::Queued);
+		assert!(job_events().contains(&Event::Escalated { job, replicas: 3 }));
+		next_block();
+		let all = assigned(job);
+		assert_eq!(all.len(), 3);
+		let third = all[2];
+		assert!(!first.contains(&third));
+		commit(third, job, hash_of(&a));
+		reveal(third, job, &a);
+		next_block();
+		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		assert_eq!(record.status, JobStatus::Completed);
+		assert_eq!(record.result_hash, Some(hash_of(&a)));
+		// Two winners, paid within what the submitter paid for (2 × price).
+		assert_eq!(record.settlement, Some(Settlement { paid: 2 * PRICE, fee: 20, refunded: 0 }));
+		assert_eq!(bond_held(first[1]), MIN_BOND - 100, "the one that said b is slashed");
+	});
+}
+
+#[test]
+fn a_provider_that_commits_but_never_reveals_is_replaced_and_slashed() {
+	ExtBuilder::default().build_and_execute(|| {
+		let job = submit(20, spec(1, 32));
+		next_block(); // block 2: assigned, commit window until 12
+		let first = assigned(job)[0];
+		commit(first, job, hash_of(&output(32, 0))); // everyone committed: reveal until 7
+		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Revealing { until: 7 });
+		run_to_block(7); // nobody revealed: one more replica
+		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Queued);
+		assert!(job_events().contains(&Event::Escalated { job, replicas: 2 }));
+		next_block();
+		let second = assigned(job)[1];
+		assert_ne!(second, first);
+		let out = output(32, 0);
+		commit(second, job, hash_of(&out));
+		reveal(second, job, &out);
+		next_block();
+		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		assert_eq!(record.status, JobStatus::Completed);
+		assert_eq!(record.settlement, Some(Settlement { paid: PRICE, fee: 10, refunded: 0 }));
+		assert_eq!(free(second), START_BALANCE - MIN_BOND + PRICE);
+		// The silent one lost 2% of its bond and 50 reputation.
+		assert_eq!(bond_held(first), MIN_BOND - 20);
+		assert_eq!(reputation(first), INITIAL_REPUTATION - 50);
+	});
+}
+
+#[test]
+fn a_split_vote_with_every_replica_used_is_unresolved() {
+	ExtBuilder::default().providers(5).build_and_execute(|| {
+		let job = submit(20, spec(2, 32));
+		next_block();
+		let mut tag = 0u8;
+		for p in assigned(job) {
+			tag += 1;
+			commit(p, job, hash_of(&output(32, tag)));
+		}
+		for (i, p) in assigned(job).into_iter().enumerate() {
+			reveal(p, job, &output(32, i as u8 + 1));
+		}
+		next_block();
+		// Three escalations, each with yet another answer.
+		for _ in 0..3 {
+			assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Queued);
+			next_block();
+			let p = *assigned(job).last().unwrap();
+			tag += 1;
+			commit(p, job, hash_of(&output(32, tag)));
+			reveal(p, job, &output(32, tag));
+			next_block();
+		}
+		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		assert_eq!(record.assigned.len(), 5);
+		assert_eq!(record.status, JobStatus::Unresolved);
+		assert_eq!(record.settlement, Some(Settlement { paid: 0, fee: 0, refunded: record.escrow }));
+		// Nobody can be shown wrong: no slash for those who revealed.
+		for p in 1..=5 {
+			assert_eq!(bond_held(p), MIN_BOND);
+		}
+		assert_eq!(free(20), START_BALANCE - record.deposit);
+	});
+}
+
+#[test]
+fn a_quorum_on_an_error_code_fails_the_job_and_pays_the_error_fee() {
+	ExtBuilder::default().build_and_execute(|| {
+		let job = submit(20, spec(2, 32));
+		next_block();
+		let code = 3u32; // a build error
+		let hash = error_result_hash(code);
+		let providers = assigned(job);
+		for p in &providers {
+			commit(*p, job, hash);
+		}
+		for p in &providers {
+			let meta = ResultMeta { exec_ms: 0, output_len: 0, device_class: [1; 32], error_code: Some(code) };
+			assert_ok!(Jobs::reveal(RuntimeOrigin::signed(operator(*p)), job, hash, salt(*p), meta, None));
+		}
+		next_block();
+		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		assert_eq!(record.status, JobStatus::Failed { code });
+		// error_fee = 5 each; the submitter gets the rest, the fee included.
+		assert_eq!(record.settlement, Some(Settlement { paid: 10, fee: 0, refunded: 210 }));
+		for p in providers {
+			assert_eq!(free(p), START_BALANCE - MIN_BOND + 5);
+			assert_eq!(reputation(p), INITIAL_REPUTATION + 10);
+		}
+		assert!(job_events().contains(&Event::Failed { job, code, paid: 10, refunded: 210 }));
+	});
+}
+
+#[test]
+fn large_outputs_stay_off_chain_with_their_hash() {
+	ExtBuilder::default().build_and_execute(|| {
+		let job = submit(20, spec(1, 1_000));
+		next_block();
+		let p = assigned(job)[0];
+		let out = output(1_000, 0);
+		commit(p, job, hash_of(&out));
+		assert_ok!(Jobs::reveal(RuntimeOrigin::signed(operator(p)), job, hash_of(&out), salt(p), meta(1_000), None));
+		next_block();
+		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		assert_eq!(record.status, JobStatus::Completed);
+		assert_eq!(record.result_hash, Some(hash_of(&out)));
+		assert_eq!(record.output, None);
+	});
+}
+
+#[test]
+fn unbonding_while_a_job_is_in_flight_still_settles_it() {
+	ExtBuilder::default().providers(1).build_and_execute(|| {
+		let job = submit(20, spec(1, 32));
+		next_block();
+		assert_eq!(assigned(job), vec![1]);
+		// The provider starts leaving: no new jobs, but this one goes on.
+		assert_ok!(pallet_providers::Pallet::<Test>::unbond(RuntimeOrigin::signed(1), MIN_BOND));
+		assert!(!<Providers as ProviderRegistry<AccountId>>::has_candidates(pallet_providers::DeviceKind::Cpu));
+		let out = output(32, 0);
+		commit(1, job, hash_of(&out));
+		reveal(1, job, &out);
+		next_block();
+		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Completed);
+		assert_eq!(free(1), START_BALANCE - MIN_BOND + PRICE);
+		// Leaving completes once the unbonding period is over.
+		run_to_block(30);
+		assert_ok!(pallet_providers::Pallet::<Test>::withdraw_unbonded(RuntimeOrigin::signed(1)));
+		assert_ok!(pallet_providers::Pallet::<Test>::deregister(RuntimeOrigin::signed(1)));
+		assert_eq!(free(1), START_BALANCE + PRICE);
+	});
+}
+
+#[test]
+fn a_wrong_provider_with_no_free_balance_is_slashed() {
+	ExtBuilder::default().providers(0).build_and_execute(|| {
+		// Three providers that bonded everything they have but the existential deposit.
+		for who in 1..=3 {
+			assert_ok!(pallet_providers::Pallet::<Test>::register(
+				RuntimeOrigin::signed(who),
+				cpu(),
+				operator(who),
+				START_BALANCE - ED
+			));
+		}
+		let good = output(32, 0);
+		let (job, providers) = run_job(3, &[good.clone(), good.clone(), output(32, 1)]);
+		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Completed);
+		let loser = providers[2];
+		assert_eq!(free(loser), ED);
+		assert_eq!(bond_held(loser), START_BALANCE - ED - (START_BALANCE - ED) / 10);
+	});
+}

@@ -1,0 +1,9 @@
+//! Tests of the jobs pallet, by topic. Every test runs through
+//! `ExtBuilder::build_and_execute`, which checks both pallets' invariants afterwards.
+
+mod attestation;
+mod cancel_clear;
+mod lifecycle;
+mod properties;
+mod submission;
+mod timeouts;
