@@ -396,7 +396,7 @@ pub mod pallet {
 		/// itself when it is at most `MaxInlineOutput` bytes. Signed by the provider's
 		/// operator key. Free when valid.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::reveal(T::MaxInlineOutput::get()))]
+		#[pallet::weight(T::WeightInfo::reveal())]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, job: &JobId, _h: &H256, _s: &[u8; 32], _m: &ResultMeta, _o: &Option<BoundedVec<u8, T::MaxInlineOutput>>| -> bool {
 			Pallet::<T>::is_valid_attestation(origin, *job, Phase::Reveal)
 		})]
@@ -673,7 +673,7 @@ pub mod pallet {
 		}
 
 		/// A job's phase ended at `now`.
-		fn on_deadline(job: JobId, now: BlockNumberFor<T>) -> Weight {
+		pub(crate) fn on_deadline(job: JobId, now: BlockNumberFor<T>) -> Weight {
 			let Some(mut record) = Jobs::<T>::get(job) else {
 				return T::WeightInfo::on_deadline_skip();
 			};
@@ -818,7 +818,7 @@ pub mod pallet {
 		}
 
 		/// Assigns providers to up to `MaxAssignmentsPerBlock` queued jobs.
-		fn assign_queued(now: BlockNumberFor<T>) -> Weight {
+		pub(crate) fn assign_queued(now: BlockNumberFor<T>) -> Weight {
 			let mut submissions = Submissions::<T>::get();
 			if submissions.queue.is_empty() {
 				return Weight::zero();

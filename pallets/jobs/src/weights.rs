@@ -14,8 +14,8 @@ pub trait WeightInfo {
 	/// `b`: bytes of input and kernel stored.
 	fn submit(b: u32) -> Weight;
 	fn commit() -> Weight;
-	/// `o`: bytes of inline output revealed.
-	fn reveal(o: u32) -> Weight;
+	/// With the largest inline output.
+	fn reveal() -> Weight;
 	fn cancel() -> Weight;
 	fn clear() -> Weight;
 	fn set_params() -> Weight;
@@ -32,7 +32,7 @@ pub trait WeightInfo {
 impl WeightInfo for () {
 	fn submit(_b: u32) -> Weight { Weight::zero() }
 	fn commit() -> Weight { Weight::zero() }
-	fn reveal(_o: u32) -> Weight { Weight::zero() }
+	fn reveal() -> Weight { Weight::zero() }
 	fn cancel() -> Weight { Weight::zero() }
 	fn clear() -> Weight { Weight::zero() }
 	fn set_params() -> Weight { Weight::zero() }

@@ -102,6 +102,11 @@ pub trait ProviderRegistry<AccountId> {
 	/// `provider` was wrong or absent: its reputation falls and a share of its bond is
 	/// slashed to the treasury. Returns the amount slashed.
 	fn punish(provider: &AccountId, reason: SlashReason) -> Self::Balance;
+
+	/// Benchmarks only: registers a funded provider number `index` with the device `kind`,
+	/// class 1. Returns the provider and its operator.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_provider(index: u32, kind: DeviceKind) -> (AccountId, AccountId);
 }
 
 #[frame_support::pallet]
@@ -754,6 +759,32 @@ pub mod pallet {
 					p.reputation = p.reputation.saturating_add(gain).min(MAX_REPUTATION);
 				}
 			});
+		}
+
+		#[cfg(feature = "runtime-benchmarks")]
+		fn benchmark_provider(index: u32, kind: DeviceKind) -> (T::AccountId, T::AccountId) {
+			use frame_support::traits::fungible::Mutate;
+			let who: T::AccountId = frame_benchmarking::account("provider", index, 0);
+			let operator: T::AccountId = frame_benchmarking::account("operator", index, 0);
+			let bond = Params::<T>::get().min_bond;
+			let funds = bond
+				.saturating_mul(1_000u32.into())
+				.saturating_add(T::Currency::minimum_balance());
+			T::Currency::set_balance(&who, funds);
+			T::Currency::set_balance(&operator, T::Currency::minimum_balance());
+			let capabilities = Capabilities {
+				kind,
+				vendor: Name::truncate_from(b"benchmark vendor".to_vec()),
+				device: Name::truncate_from(b"benchmark device".to_vec()),
+				opencl_version: OpenClVersion { major: 3, minor: 0 },
+				memory_mib: 16_384,
+				compute_units: 64,
+				max_concurrent_jobs: u16::MAX,
+				device_class: [1; 32],
+			};
+			Self::do_register(&who, operator.clone(), capabilities, bond)
+				.expect("benchmark provider registers");
+			(who, operator)
 		}
 
 		fn punish(provider: &T::AccountId, reason: SlashReason) -> BalanceOf<T> {

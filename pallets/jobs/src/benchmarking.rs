@@ -1,0 +1,261 @@
+//! FRAME benchmarks of the jobs pallet, each in its worst case: the longest kernel and
+//! input, a nearly full queue, `MaxReplicas` replicas, settlements that slash.
+
+use super::*;
+use crate::Pallet as Jobs;
+use frame_benchmarking::v2::*;
+use frame_support::traits::{fungible::Mutate, Get, Hooks};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use pallet_providers::{DeviceKind, ProviderRegistry, Requirements};
+use sp_core::H256;
+use sp_runtime::{traits::Bounded, Perbill};
+
+fn bytes(len: u32) -> Vec<u8> {
+	(0..len).map(|i| i as u8).collect()
+}
+
+/// The largest job: longest source, entry name and `input` bytes of input, inline output.
+fn spec<T: Config>(input: u32, replicas: u8) -> JobSpecOf<T> {
+	let params = Params::<T>::get();
+	JobSpec {
+		kernel: Kernel::Source {
+			source: bytes(T::MaxSourceLen::get()).try_into().unwrap(),
+			entry: bytes(T::MaxParamsLen::get()).try_into().unwrap(),
+		},
+		input: bytes(input).try_into().unwrap(),
+		work_size: [64, 64, 1],
+		output_len: T::MaxInlineOutput::get().max(1),
+		replicas,
+		requirements: Requirements {
+			kind: DeviceKind::Gpu,
+			min_memory_mib: 0,
+			min_reputation: 0,
+			same_device_class: false,
+		},
+		price_per_replica: params.min_price.max(1u32.into()),
+		deadline: params.min_deadline,
+	}
+}
+
+/// A submitter with plenty of funds.
+fn submitter<T: Config>() -> T::AccountId {
+	let who: T::AccountId = whitelisted_caller();
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
+	who
+}
+
+/// `n` registered GPU providers; returns their operators.
+fn providers<T: Config>(n: u32) -> Vec<T::AccountId> {
+	(0..n).map(|i| T::Providers::benchmark_provider(i, DeviceKind::Gpu).1).collect()
+}
+
+/// A job with `replicas` replicas, assigned to providers with operators `operators`.
+fn assigned_job<T: Config>(replicas: u8) -> (JobId, T::AccountId, Vec<T::AccountId>) {
+	let operators = providers::<T>(T::MaxReplicas::get());
+	let who = submitter::<T>();
+	let job = Jobs::<T>::do_submit(who.clone(), spec::<T>(T::MaxInputLen::get(), replicas))
+		.expect("submits");
+	let now = frame_system::Pallet::<T>::block_number();
+	Jobs::<T>::assign_queued(now);
+	let record = pallet::Jobs::<T>::get(job).unwrap();
+	assert_eq!(record.assigned.len(), replicas as usize);
+	// The operators of the assigned providers, in replica order.
+	let assigned = record
+		.assigned
+		.iter()
+		.map(|r| {
+			operators
+				.iter()
+				.find(|op| T::Providers::provider_of(op).as_ref() == Some(&r.provider))
+				.cloned()
+				.expect("operator of an assigned provider")
+		})
+		.collect();
+	(job, who, assigned)
+}
+
+fn output<T: Config>(tag: u8) -> BoundedVec<u8, T::MaxInlineOutput> {
+	let len = T::MaxInlineOutput::get().max(1);
+	(0..len).map(|i| (i as u8).wrapping_add(tag)).collect::<Vec<_>>().try_into().unwrap()
+}
+
+fn hash(bytes: &[u8]) -> H256 {
+	H256(sp_io::hashing::blake2_256(bytes))
+}
+
+fn commit_as<T: Config>(operator: &T::AccountId, job: JobId, out: &[u8]) {
+	let c = commitment(&hash(out), operator, job, &[7; 32]);
+	Jobs::<T>::do_commit(operator.clone(), job, c).expect("commits");
+}
+
+fn reveal_as<T: Config>(operator: &T::AccountId, job: JobId, out: BoundedVec<u8, T::MaxInlineOutput>) {
+	let meta = ResultMeta {
+		exec_ms: 1,
+		output_len: out.len() as u32,
+		device_class: [1; 32],
+		error_code: None,
+	};
+	Jobs::<T>::do_reveal(operator.clone(), job, hash(&out), [7; 32], meta, Some(out)).expect("reveals");
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	/// `b`: input bytes; `p`: registered providers (expected not to matter).
+	#[benchmark]
+	fn submit(b: Linear<0, { T::MaxInputLen::get() }>, p: Linear<10, 10_000>) {
+		providers::<T>(p);
+		let who = submitter::<T>();
+		// A queue one short of full.
+		for _ in 1..T::MaxQueueLen::get() {
+			Jobs::<T>::do_submit(who.clone(), spec::<T>(0, 1)).expect("fills the queue");
+		}
+		let spec = spec::<T>(b, T::MaxReplicas::get() as u8);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), spec);
+
+		assert_eq!(Submissions::<T>::get().queue.len() as u32, T::MaxQueueLen::get());
+	}
+
+	#[benchmark]
+	fn commit() {
+		// Every other replica committed: this commit opens the reveal window.
+		let (job, _, operators) = assigned_job::<T>(T::MaxReplicas::get() as u8);
+		let out = output::<T>(0);
+		for op in &operators[1..] {
+			commit_as::<T>(op, job, &out);
+		}
+		let c = commitment(&hash(&out), &operators[0], job, &[7; 32]);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(operators[0].clone()), job, c);
+
+		assert!(matches!(pallet::Jobs::<T>::get(job).unwrap().status, JobStatus::Revealing { .. }));
+	}
+
+	/// With the largest inline output.
+	#[benchmark]
+	fn reveal() {
+		// Every other replica revealed: this reveal schedules the settlement.
+		let (job, _, operators) = assigned_job::<T>(T::MaxReplicas::get() as u8);
+		let out = output::<T>(0);
+		for op in &operators {
+			commit_as::<T>(op, job, &out);
+		}
+		for op in &operators[1..] {
+			reveal_as::<T>(op, job, out.clone());
+		}
+		let meta = ResultMeta { exec_ms: 1, output_len: out.len() as u32, device_class: [1; 32], error_code: None };
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(operators[0].clone()), job, hash(&out), [7; 32], meta, Some(out.clone()));
+
+		assert!(pallet::Jobs::<T>::get(job)
+			.unwrap()
+			.assigned
+			.iter()
+			.all(|r| matches!(r.state, ReplicaState::Revealed { .. })));
+	}
+
+	#[benchmark]
+	fn cancel() {
+		let (job, who, _) = assigned_job::<T>(T::MaxReplicas::get() as u8);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), job);
+
+		assert_eq!(pallet::Jobs::<T>::get(job).unwrap().status, JobStatus::Cancelled);
+	}
+
+	#[benchmark]
+	fn clear() {
+		let (job, who, _) = assigned_job::<T>(T::MaxReplicas::get() as u8);
+		Jobs::<T>::cancel(RawOrigin::Signed(who.clone()).into(), job).expect("cancels");
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), job);
+
+		assert!(pallet::Jobs::<T>::get(job).is_none());
+	}
+
+	#[benchmark]
+	fn set_params() -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let params = JobParams { fee: Perbill::from_percent(3), ..Params::<T>::get() };
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, params.clone());
+
+		assert_eq!(Params::<T>::get(), params);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn on_initialize_base() {
+		let now = frame_system::Pallet::<T>::block_number();
+
+		#[block]
+		{
+			Jobs::<T>::on_initialize(now);
+		}
+	}
+
+	#[benchmark]
+	fn on_deadline_skip() {
+		// A cancelled job whose commit deadline entry is still scheduled.
+		let (job, who, _) = assigned_job::<T>(1);
+		Jobs::<T>::cancel(RawOrigin::Signed(who).into(), job).expect("cancels");
+		let at = frame_system::Pallet::<T>::block_number().saturating_add(Params::<T>::get().min_deadline);
+
+		#[block]
+		{
+			Jobs::<T>::on_deadline(job, at);
+		}
+	}
+
+	/// `r`: replicas. A quorum agrees, every other replica revealed something else and is
+	/// slashed.
+	#[benchmark]
+	fn on_deadline_settle(r: Linear<1, { T::MaxReplicas::get() }>) {
+		let (job, _, operators) = assigned_job::<T>(r as u8);
+		let quorum = (r / 2 + 1) as usize;
+		for (i, op) in operators.iter().enumerate() {
+			let out = output::<T>(if i < quorum { 0 } else { i as u8 });
+			commit_as::<T>(op, job, &out);
+		}
+		for (i, op) in operators.iter().enumerate() {
+			reveal_as::<T>(op, job, output::<T>(if i < quorum { 0 } else { i as u8 }));
+		}
+		let JobStatus::Revealing { until } = pallet::Jobs::<T>::get(job).unwrap().status else {
+			panic!("revealing")
+		};
+
+		#[block]
+		{
+			Jobs::<T>::on_deadline(job, until);
+		}
+
+		assert_eq!(pallet::Jobs::<T>::get(job).unwrap().status, JobStatus::Completed);
+	}
+
+	/// `r`: replicas to assign.
+	#[benchmark]
+	fn assign(r: Linear<1, { T::MaxReplicas::get() }>) {
+		providers::<T>(T::MaxReplicas::get());
+		let who = submitter::<T>();
+		let job = Jobs::<T>::do_submit(who, spec::<T>(0, r as u8)).expect("submits");
+		let now: BlockNumberFor<T> = frame_system::Pallet::<T>::block_number();
+
+		#[block]
+		{
+			Jobs::<T>::assign_queued(now);
+		}
+
+		assert_eq!(pallet::Jobs::<T>::get(job).unwrap().assigned.len() as u32, r);
+	}
+
+	impl_benchmark_test_suite!(Jobs, crate::mock::ExtBuilder::default().providers(0).build(), crate::mock::Test);
+}
