@@ -9,8 +9,7 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/depin-target}"
 export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$repo_root=/depin --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
 # Release builds: the node under test is the node users run.
-DEPIN_NODE="$CARGO_TARGET_DIR/release/depin-node"
-export DEPIN_NODE
+export DEPIN_NODE="${DEPIN_NODE:-$CARGO_TARGET_DIR/release/depin-node}"
 
 # Builds depin-node in release mode (incremental). Quiet unless something fails.
 build_node() {

@@ -28,6 +28,9 @@ pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
 
+// The runtime macros (`impl_opaque_keys!`, `#[frame_support::runtime]`) expand to code that
+// names `Vec`, which no_std builds do not have in their prelude.
+use alloc::vec::Vec;
 use sp_runtime::{
 	generic, impl_opaque_keys,
 	traits::{BlakeTwo256, IdentifyAccount, Verify},
