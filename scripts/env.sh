@@ -7,6 +7,9 @@
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/depin-target}"
+# The wasm build runs inside the target dir; this points it back at the workspace, so
+# that it uses the workspace's Cargo.lock rather than resolving versions of its own.
+export WASM_BUILD_WORKSPACE_HINT="$repo_root"
 export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$repo_root=/depin --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
 # Release builds: the node under test is the node users run.
 export DEPIN_NODE="${DEPIN_NODE:-$CARGO_TARGET_DIR/release/depin-node}"

@@ -48,7 +48,9 @@
 //!   deposits of its uncleared jobs.
 //! - Every finished job's settlement adds up: `paid + fee + refunded == escrow`.
 //! - Every replica of an unfinished job points at a registered provider; bounded lists stay
-//!   within their bounds; queued and scheduled jobs exist.
+//!   within their bounds.
+//! - The queue holds exactly the jobs waiting for assignment, once each; every committing or
+//!   revealing job is scheduled at the block its phase ends.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -57,6 +59,13 @@ extern crate alloc;
 mod asset;
 pub mod types;
 pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
 
 
 use alloc::vec::Vec;
@@ -412,7 +421,8 @@ pub mod pallet {
 			Self::do_reveal(operator, job, result_hash, salt, meta, inline_output)
 		}
 
-		/// Cancels a job before any provider committed; the whole escrow returns.
+		/// Cancels a job before any provider committed; the whole escrow returns. Takes it
+		/// out of the assignment queue (bounded by `MaxQueueLen`).
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::cancel())]
 		pub fn cancel(origin: OriginFor<T>, job: JobId) -> DispatchResult {
@@ -426,6 +436,9 @@ pub mod pallet {
 			);
 			for replica in &record.assigned {
 				T::Providers::job_released(&replica.provider);
+			}
+			if record.status == JobStatus::Queued {
+				Submissions::<T>::mutate(|s| s.queue.retain(|queued| *queued != job));
 			}
 			let refunded = record.escrow;
 			asset::refund::<T>(&who, refunded)?;
@@ -888,8 +901,8 @@ pub mod pallet {
 			weight
 		}
 
-		/// Checks the pallet's invariants (see the crate docs).
-		#[cfg(any(test, feature = "try-runtime"))]
+		/// Checks the pallet's invariants (see the crate docs). Run by `try_state` and
+		/// after every test, including other pallets' tests.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::BTreeMap;
 			use sp_runtime::TryRuntimeError;
@@ -923,8 +936,25 @@ pub mod pallet {
 			for (who, amount) in held {
 				ensure!(asset::held::<T>(&who) == amount, TryRuntimeError::Other("job hold differs from escrow + deposits"));
 			}
-			for id in Submissions::<T>::get().queue {
-				ensure!(Jobs::<T>::contains_key(id), TryRuntimeError::Other("queued job missing"));
+			let queue = Submissions::<T>::get().queue;
+			for id in &queue {
+				ensure!(
+					Jobs::<T>::get(id).map(|j| j.status) == Some(JobStatus::Queued),
+					TryRuntimeError::Other("queued id of a job that is not queued")
+				);
+			}
+			for (id, job) in Jobs::<T>::iter() {
+				match job.status {
+					JobStatus::Queued => ensure!(
+						queue.iter().filter(|q| **q == id).count() == 1,
+						TryRuntimeError::Other("queued job not in the queue exactly once")
+					),
+					JobStatus::Committing { until } | JobStatus::Revealing { until } => ensure!(
+						Deadlines::<T>::get(until).contains(&id),
+						TryRuntimeError::Other("running job not scheduled at its deadline")
+					),
+					_ => {},
+				}
 			}
 			ensure!(
 				Payloads::<T>::iter_keys().all(|id| Jobs::<T>::contains_key(id)),

@@ -191,7 +191,7 @@ pub fn run_to_block(n: u64) {
 	while System::block_number() < n {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
-		frame_system::ParentHash::<Test>::put(H256::from_low_u64_be(next * 7919));
+		System::set_parent_hash(H256::from_low_u64_be(next * 7919));
 		Jobs::on_initialize(next);
 	}
 }

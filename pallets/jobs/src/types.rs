@@ -228,6 +228,8 @@ where
 /// Protocol parameters of the jobs pallet, set by governance.
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub struct JobParams<Balance, BlockNumber> {
 	/// Protocol fee, as a share of `replicas × price`, to the treasury.

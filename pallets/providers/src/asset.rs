@@ -5,6 +5,7 @@
 use crate::{BalanceOf, Config, HoldReason};
 use frame_support::traits::{
 	fungible::{InspectHold, MutateHold},
+	Get,
 	tokens::{Fortitude, Precision, Restriction},
 };
 use sp_runtime::DispatchResult;

@@ -638,8 +638,8 @@ pub mod pallet {
 			moved
 		}
 
-		/// Checks the pallet's invariants (see the crate docs).
-		#[cfg(any(test, feature = "try-runtime"))]
+		/// Checks the pallet's invariants (see the crate docs). Run by `try_state` and
+		/// after every test, including other pallets' tests.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use sp_runtime::TryRuntimeError;
 			let mut count = 0u32;

@@ -42,6 +42,8 @@ pub type DeviceClass = [u8; 32];
 	Eq,
 	PartialOrd,
 	Ord,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub enum DeviceKind {
 	/// A CPU device (for example through PoCL).
@@ -66,6 +68,8 @@ pub enum DeviceKind {
 	Eq,
 	PartialOrd,
 	Ord,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub struct OpenClVersion {
 	/// Major version (1, 2, 3).
@@ -78,6 +82,8 @@ pub struct OpenClVersion {
 /// declarations surface as wrong or missing results, which are slashed.
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub struct Capabilities {
 	/// The kind of device.
@@ -153,6 +159,8 @@ impl<AccountId, Balance: Saturating + Zero + Copy, BlockNumber>
 /// Protocol parameters of the providers pallet, set by governance.
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub struct ProviderParams<Balance, BlockNumber> {
 	/// Smallest active bond with which a provider receives jobs.

@@ -1,6 +1,8 @@
 //! Commits and reveals: who may make them, when, what must match, what is free.
 
 use crate::{mock::*, *};
+// The pallet, not its storage map of the same name.
+use crate::mock::Jobs;
 use frame_support::{assert_noop, assert_ok, dispatch::CheckIfFeeless};
 use sp_core::H256;
 

@@ -1,6 +1,8 @@
 //! Cancelling before any commitment; clearing finished jobs.
 
 use crate::{mock::*, *};
+// The pallet, not its storage map of the same name.
+use crate::mock::Jobs;
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 
 fn held(who: AccountId) -> Balance {

@@ -2,6 +2,8 @@
 //! errors agreed on; unbonding while jobs are in flight.
 
 use crate::{mock::*, *};
+// The pallet, not its storage map of the same name.
+use crate::mock::Jobs;
 use frame_support::{assert_ok, traits::fungible::InspectHold};
 use pallet_providers::{ProviderRegistry, INITIAL_REPUTATION};
 
@@ -100,11 +102,8 @@ fn disagreement_escalates_to_one_more_replica() {
 		let a = output(32, 0);
 		let b = output(32, 5);
 		let (job, first) = run_job(2, &[a.clone(), b.clone()]);
-		// No quorum: one more replica is queued, then assigned.
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
-		assert_eq!(record.status, JobStatus::Queued);
+		// No quorum: one more replica, assigned in the same block.
 		assert!(job_events().contains(&Event::Escalated { job, replicas: 3 }));
-		next_block();
 		let all = assigned(job);
 		assert_eq!(all.len(), 3);
 		let third = all[2];
@@ -129,16 +128,18 @@ fn a_provider_that_commits_but_never_reveals_is_replaced_and_slashed() {
 		let first = assigned(job)[0];
 		commit(first, job, hash_of(&output(32, 0))); // everyone committed: reveal until 7
 		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Revealing { until: 7 });
-		run_to_block(7); // nobody revealed: one more replica
-		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Queued);
+		run_to_block(7); // nobody revealed: one more replica, assigned at once
 		assert!(job_events().contains(&Event::Escalated { job, replicas: 2 }));
-		next_block();
+		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Committing { until: 17 });
 		let second = assigned(job)[1];
 		assert_ne!(second, first);
 		let out = output(32, 0);
 		commit(second, job, hash_of(&out));
+		// The first one's commitment still stands: it may reveal in this window too, so the
+		// job settles when the window closes.
+		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Revealing { until: 12 });
 		reveal(second, job, &out);
-		next_block();
+		run_to_block(12);
 		let record = pallet::Jobs::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);
 		assert_eq!(record.settlement, Some(Settlement { paid: PRICE, fee: 10, refunded: 0 }));
@@ -164,9 +165,8 @@ fn a_split_vote_with_every_replica_used_is_unresolved() {
 		}
 		next_block();
 		// Three escalations, each with yet another answer.
-		for _ in 0..3 {
-			assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Queued);
-			next_block();
+		for replicas in 3..=5 {
+			assert_eq!(assigned(job).len(), replicas);
 			let p = *assigned(job).last().unwrap();
 			tag += 1;
 			commit(p, job, hash_of(&output(32, tag)));

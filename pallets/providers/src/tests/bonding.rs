@@ -1,6 +1,8 @@
 //! Adding to the bond, unbonding, withdrawing.
 
 use crate::{mock::*, *};
+// The pallet, not its storage map of the same name.
+use crate::mock::Providers;
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 
 fn held(who: AccountId) -> Balance {

@@ -1,6 +1,8 @@
 //! Registering, declaring capabilities, rotating operators, leaving, governance.
 
 use crate::{mock::*, *};
+// The pallet, not its storage map of the same name.
+use crate::mock::Providers;
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use sp_runtime::{DispatchError, Perbill};
 
@@ -119,7 +121,7 @@ fn set_operator_rotates_the_hot_key() {
 			assert_ok!(Providers::set_operator(RuntimeOrigin::signed(1), 555));
 			assert_eq!(Operators::<Test>::get(555), Some(1));
 			assert_eq!(Operators::<Test>::get(operator(1)), None);
-			assert_eq!(ProviderRegistry::provider_of(&555), Some(1));
+			assert_eq!(<Providers as ProviderRegistry<AccountId>>::provider_of(&555), Some(1));
 			assert_noop!(Providers::set_operator(RuntimeOrigin::signed(1), operator(2)), Error::<Test>::OperatorInUse);
 			assert_noop!(Providers::set_operator(RuntimeOrigin::signed(9), 777), Error::<Test>::NotRegistered);
 			// The same key again changes nothing.

@@ -1,6 +1,8 @@
 //! Finding providers for a job through the candidate index.
 
 use crate::{mock::*, *};
+// The pallet, not its storage map of the same name.
+use crate::mock::Providers;
 use frame_support::assert_ok;
 
 type Registry = Providers;

@@ -1,6 +1,8 @@
 //! Reputation and slashing, as the jobs pallet drives them.
 
 use crate::{mock::*, *};
+// The pallet, not its storage map of the same name.
+use crate::mock::Providers;
 use frame_support::{assert_ok, traits::fungible::InspectHold};
 
 fn held(who: AccountId) -> Balance {
