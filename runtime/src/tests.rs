@@ -152,7 +152,7 @@ fn signed_transfer_is_applied_with_fees_and_events() {
 #[test]
 fn block_weights_and_lengths_are_valid() {
 	let weights = RuntimeBlockWeights::get();
-	weights.validate().expect("block weights are consistent");
+	weights.clone().validate().expect("block weights are consistent");
 	let normal = weights.get(DispatchClass::Normal);
 	let max_extrinsic = normal.max_extrinsic.expect("normal extrinsics are limited");
 	assert!(max_extrinsic.ref_time() > 0);
