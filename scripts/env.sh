@@ -12,7 +12,12 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/depin-target}"
 src_link="${DEPIN_SRC_LINK:-$HOME/.cache/depin-src}"
 mkdir -p "$(dirname "$src_link")"
-ln -sfn "$repo_root" "$src_link"
+if [ "$(readlink "$src_link" 2>/dev/null)" != "$repo_root" ]; then
+	ln -sfn "$repo_root" "$src_link"
+	# Cargo judges freshness by modification time: after another checkout built, this
+	# one's files must look newer, or an older checkout would pass for built.
+	(cd "$repo_root" && git ls-files -z 2>/dev/null | xargs -0 -r touch -c)
+fi
 # The wasm build runs inside the target dir; this points it back at the workspace, so
 # that it uses the workspace's Cargo.lock rather than resolving versions of its own.
 export WASM_BUILD_WORKSPACE_HINT="$src_link"
