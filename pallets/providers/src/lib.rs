@@ -638,6 +638,25 @@ pub mod pallet {
 			moved
 		}
 
+		/// One family of candidate buckets (by kind or by class) matches the listed
+		/// providers: the same count per bucket, and exactly that many slots.
+		fn check_buckets<K: Ord>(
+			listed: &alloc::collections::BTreeMap<K, u32>,
+			counts: impl Iterator<Item = (K, u32)>,
+			slots: usize,
+		) -> Result<(), sp_runtime::TryRuntimeError> {
+			let counts: alloc::collections::BTreeMap<K, u32> = counts.collect();
+			ensure!(
+				&counts == listed,
+				sp_runtime::TryRuntimeError::Other("bucket counts differ from the listed providers")
+			);
+			ensure!(
+				slots as u32 == listed.values().sum::<u32>(),
+				sp_runtime::TryRuntimeError::Other("bucket slots are not dense")
+			);
+			Ok(())
+		}
+
 		/// Checks the pallet's invariants (see the crate docs). Run by `try_state` and
 		/// after every test, including other pallets' tests.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
@@ -685,28 +704,12 @@ pub mod pallet {
 				Operators::<T>::iter().count() as u32 == count,
 				TryRuntimeError::Other("operators without a provider")
 			);
-			for (kind, n) in KindCounts::<T>::iter() {
-				ensure!(kind_listed.get(&kind).copied().unwrap_or(0) == n, TryRuntimeError::Other("kind count is off"));
-			}
-			ensure!(
-				kind_listed.iter().all(|(k, n)| KindCounts::<T>::get(k) == *n),
-				TryRuntimeError::Other("listed providers missing from a kind count")
-			);
-			ensure!(
-				KindSlots::<T>::iter().count() as u32 == kind_listed.values().sum::<u32>(),
-				TryRuntimeError::Other("kind slots are not dense")
-			);
-			for (class, n) in ClassCounts::<T>::iter() {
-				ensure!(class_listed.get(&class).copied().unwrap_or(0) == n, TryRuntimeError::Other("class count is off"));
-			}
-			ensure!(
-				class_listed.iter().all(|(c, n)| ClassCounts::<T>::get(c) == *n),
-				TryRuntimeError::Other("listed providers missing from a class count")
-			);
-			ensure!(
-				ClassSlots::<T>::iter().count() as u32 == class_listed.values().sum::<u32>(),
-				TryRuntimeError::Other("class slots are not dense")
-			);
+			Self::check_buckets(&kind_listed, KindCounts::<T>::iter(), KindSlots::<T>::iter().count())?;
+			Self::check_buckets(
+				&class_listed,
+				ClassCounts::<T>::iter(),
+				ClassSlots::<T>::iter().count(),
+			)?;
 			Ok(())
 		}
 	}
