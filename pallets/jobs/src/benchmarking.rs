@@ -4,11 +4,14 @@
 use super::*;
 use crate::Pallet as Jobs;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{fungible::Mutate, Get, Hooks};
+use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get, Hooks};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use pallet_providers::{DeviceKind, ProviderRegistry, Requirements};
 use sp_core::H256;
-use sp_runtime::{traits::Bounded, Perbill};
+use sp_runtime::{
+	traits::{Bounded, Saturating},
+	Perbill,
+};
 
 fn bytes(len: u32) -> Vec<u8> {
 	(0..len).map(|i| i as u8).collect()

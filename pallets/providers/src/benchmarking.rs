@@ -4,9 +4,15 @@
 use super::*;
 use crate::Pallet as Providers;
 use frame_benchmarking::v2::*;
-use frame_support::traits::fungible::{Inspect, Mutate};
+use frame_support::traits::{
+	fungible::{Inspect, Mutate},
+	EnsureOrigin,
+};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use sp_runtime::{traits::Bounded, Perbill};
+use sp_runtime::{
+	traits::{Bounded, Saturating},
+	Perbill,
+};
 
 fn capabilities(kind: DeviceKind, class: u8) -> Capabilities {
 	let name = || Name::try_from(alloc::vec![b'x'; MAX_NAME_LEN as usize]).unwrap();
