@@ -4,7 +4,10 @@
 use super::*;
 use crate::Pallet as Jobs;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get, Hooks};
+use frame_support::{
+	traits::{fungible::Mutate, EnsureOrigin, Get, Hooks},
+	BoundedVec,
+};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use pallet_providers::{DeviceKind, ProviderRegistry, Requirements};
 use sp_core::H256;

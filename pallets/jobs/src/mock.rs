@@ -88,7 +88,8 @@ impl pallet_providers::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type Treasury = Treasury;
-	type MaxProviders = ConstU32<100>;
+	// The `submit` benchmark registers up to 10,000 providers.
+	type MaxProviders = ConstU32<10_000>;
 	type SelectionSample = ConstU32<8>;
 	type MinProviderBond = ConstU64<{ MIN_BOND }>;
 	type UnbondingPeriod = ConstU64<20>;
