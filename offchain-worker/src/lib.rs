@@ -1,15 +1,35 @@
 //! # The compute bridge
 //!
 //! Provider nodes compute jobs with OpenCL. The runtime's off-chain worker reaches the
-//! node's OpenCL executor only through host functions declared in this crate, and those
-//! functions are backed by an externalities extension that the node registers for
+//! node's executor only through the host functions in [`host`], and those functions are
+//! backed by an externalities extension ([`host::ComputeExt`]) that the node registers for
 //! off-chain workers alone: during block import or validation they answer "unavailable",
 //! so consensus never depends on a device.
 //!
-//! This crate is `no_std` on the runtime side and carries the native executor on the node
-//! side. For now it defines the key type that provider operator keys use.
+//! - [`types`]: the task, its status and the device, shared by runtime and node.
+//! - [`host`]: the runtime interface and its runtime-side wrappers (`dispatch`, `poll`,
+//!   `output`, `device`): dispatch returns at once, later blocks poll, so a kernel that
+//!   runs for many blocks never stalls an off-chain worker.
+//! - [`kernels`]: the built-in kernel library (parameters here; sources, launch plans and
+//!   reference implementations with the `executor` feature).
+//! - `executor` (feature `executor`, node side): the OpenCL executor. Kernels run in a
+//!   worker process that the executor kills when a task runs past its time limit, so an
+//!   endless kernel or a crashing driver never takes the node down.
+//!
+//! This crate is `no_std` on the runtime side.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod host;
+pub mod kernels;
+pub mod types;
+
+#[cfg(feature = "executor")]
+pub mod executor;
+
+pub use types::*;
 
 use sp_core::crypto::KeyTypeId;
 

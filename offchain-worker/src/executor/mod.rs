@@ -1,0 +1,446 @@
+//! The node's OpenCL executor.
+//!
+//! [`Executor`] takes tasks from the off-chain worker (through [`crate::host`]) into a
+//! bounded queue and returns at once. One supervisor thread feeds them, one at a time, to a
+//! worker process ([`worker`]) that owns the device, and waits for each with the time
+//! limit; a task that runs past it is reported as [`ErrorCode::Timeout`] and the worker is
+//! killed and started again for the next task. Outputs and final statuses go to the node's
+//! off-chain storage ([`store`]), keyed by job id.
+//!
+//! Limits, all set by node flags: the queue length, the time per task, the memory a task
+//! may ask for (its input and output buffers), and the longest output.
+
+pub mod device;
+pub mod protocol;
+pub mod store;
+pub mod worker;
+
+use crate::{
+	host::ComputeBackend,
+	kernels,
+	types::{ComputeTask, DeviceInfo, DispatchAck, ErrorCode, JobId, KernelCode, TaskStatus},
+};
+use device::DeviceChoice;
+use protocol::{read_message, write_message, Request, Response, Run};
+use std::{
+	collections::{HashMap, VecDeque},
+	ffi::OsString,
+	io::{BufReader, BufWriter},
+	path::PathBuf,
+	process::{Child, ChildStdin, Command, Stdio},
+	sync::{mpsc, Arc, Condvar, Mutex, MutexGuard},
+	thread,
+	time::{Duration, Instant},
+};
+use store::{OutputStore, Results};
+
+const LOG_TARGET: &str = "compute";
+
+/// How to start a worker process: a program and its arguments; the executor appends
+/// `--device <choice>`.
+#[derive(Clone, Debug)]
+pub struct WorkerCommand {
+	/// The binary (the node itself: `depin-node compute-worker`).
+	pub program: PathBuf,
+	/// Arguments before `--device`.
+	pub args: Vec<OsString>,
+}
+
+/// A deliberate fault, for tests of the protocol's punishment of wrong results. Never
+/// set it on a provider with money at stake: it makes the provider lose its bond.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+	/// Flip every bit of the first byte of each output before hashing and storing it.
+	CorruptOutput,
+}
+
+/// The executor's limits and setup.
+#[derive(Clone, Debug)]
+pub struct ExecutorConfig {
+	/// The worker process.
+	pub worker: WorkerCommand,
+	/// The device to open.
+	pub device: DeviceChoice,
+	/// Tasks queued or running at once; more are refused with [`DispatchAck::QueueFull`].
+	pub max_jobs: usize,
+	/// Wall time a task may take, build included.
+	pub time_limit: Duration,
+	/// Bytes of input plus output a task may ask for.
+	pub max_memory: u64,
+	/// Longest output, in bytes.
+	pub max_output: u32,
+	/// Jobs whose results the store keeps.
+	pub keep_results: usize,
+	/// Test-only fault.
+	pub fault: Option<Fault>,
+}
+
+impl ExecutorConfig {
+	/// The defaults the node's flags start from.
+	pub fn new(worker: WorkerCommand) -> Self {
+		Self {
+			worker,
+			device: DeviceChoice::Auto,
+			max_jobs: 16,
+			time_limit: Duration::from_secs(60),
+			max_memory: 1 << 30,
+			max_output: 16 << 20,
+			keep_results: 1024,
+			fault: None,
+		}
+	}
+}
+
+/// A finished run, as [`Executor::execute`] returns it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Outcome {
+	/// The output, or why there is none with the compiler's or driver's message.
+	pub result: Result<Vec<u8>, (ErrorCode, String)>,
+	/// Wall time in milliseconds.
+	pub exec_ms: u32,
+}
+
+struct Entry {
+	fingerprint: [u8; 32],
+	status: TaskStatus,
+	task: Option<ComputeTask>,
+}
+
+#[derive(Default)]
+struct Queue {
+	entries: HashMap<JobId, Entry>,
+	waiting: VecDeque<JobId>,
+	finished: VecDeque<JobId>,
+	busy: usize,
+	stopping: bool,
+}
+
+struct Worker {
+	child: Child,
+	stdin: BufWriter<ChildStdin>,
+	responses: mpsc::Receiver<Response>,
+}
+
+impl Drop for Worker {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+struct Shared {
+	config: ExecutorConfig,
+	queue: Mutex<Queue>,
+	wake: Condvar,
+	worker: Mutex<Option<Worker>>,
+	device: Mutex<Option<DeviceInfo>>,
+	results: Results,
+	last_log: Mutex<HashMap<JobId, String>>,
+}
+
+/// The executor. Cheap to clone; the supervisor stops when the last clone is dropped.
+#[derive(Clone)]
+pub struct Executor {
+	shared: Arc<Shared>,
+	_stop: Arc<StopOnDrop>,
+}
+
+struct StopOnDrop(Arc<Shared>);
+
+impl Drop for StopOnDrop {
+	fn drop(&mut self) {
+		if let Ok(mut q) = self.0.queue.lock() {
+			q.stopping = true;
+		}
+		self.0.wake.notify_all();
+		if let Ok(mut w) = self.0.worker.lock() {
+			w.take();
+		}
+	}
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+	m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn millis(since: Instant) -> u32 {
+	u32::try_from(since.elapsed().as_millis()).unwrap_or(u32::MAX)
+}
+
+impl Executor {
+	/// Starts the executor: opens the device in a worker process (waiting at most the time
+	/// limit for it) and the supervisor thread. A node without a usable device still gets
+	/// an executor; its tasks fail with [`ErrorCode::DeviceUnavailable`].
+	pub fn start(config: ExecutorConfig, store: Box<dyn OutputStore>) -> Self {
+		let keep = config.keep_results;
+		let shared = Arc::new(Shared {
+			config,
+			queue: Mutex::new(Queue::default()),
+			wake: Condvar::new(),
+			worker: Mutex::new(None),
+			device: Mutex::new(None),
+			results: Results::new(store, keep),
+			last_log: Mutex::new(HashMap::new()),
+		});
+		match shared.request(Request::Describe, shared.config.time_limit) {
+			Ok(Response::Device(Ok(info))) => {
+				log::info!(
+					target: LOG_TARGET,
+					"💻 Computing on {} ({}), {} compute units, {} MiB",
+					String::from_utf8_lossy(&info.name),
+					String::from_utf8_lossy(&info.vendor),
+					info.compute_units,
+					info.memory_mib,
+				);
+				*lock(&shared.device) = Some(info);
+			},
+			Ok(Response::Device(Err(why))) => log::warn!(target: LOG_TARGET, "No compute device: {why}"),
+			Ok(other) => log::warn!(target: LOG_TARGET, "Unexpected answer from the compute worker: {other:?}"),
+			Err(code) => log::warn!(target: LOG_TARGET, "The compute worker did not start: {code:?}"),
+		}
+		let supervisor = shared.clone();
+		thread::Builder::new()
+			.name("compute-executor".into())
+			.spawn(move || supervisor.supervise())
+			.expect("spawning a thread only fails when the OS is out of resources; qed");
+		Self { _stop: Arc::new(StopOnDrop(shared.clone())), shared }
+	}
+
+	/// Runs a task now, bypassing the queue and the store: what the host functions do,
+	/// without them. Used by tests and benchmarks.
+	pub fn execute(&self, task: &ComputeTask) -> Outcome {
+		self.shared.execute(task)
+	}
+
+	/// The compiler's or driver's message of a job that failed, while the node remembers it.
+	pub fn error_log(&self, job: JobId) -> Option<String> {
+		lock(&self.shared.last_log).get(&job).cloned()
+	}
+}
+
+impl Shared {
+	fn spawn_worker(&self) -> Result<Worker, ErrorCode> {
+		let mut child = Command::new(&self.config.worker.program)
+			.args(&self.config.worker.args)
+			.arg("--device")
+			.arg(self.config.device.to_string())
+			.stdin(Stdio::piped())
+			.stdout(Stdio::piped())
+			.stderr(Stdio::inherit())
+			.spawn()
+			.map_err(|e| {
+				log::warn!(target: LOG_TARGET, "Cannot start the compute worker {:?}: {e}", self.config.worker.program);
+				ErrorCode::DeviceUnavailable
+			})?;
+		let (stdin, stdout) = match (child.stdin.take(), child.stdout.take()) {
+			(Some(i), Some(o)) => (i, o),
+			_ => return Err(ErrorCode::DeviceUnavailable),
+		};
+		let (tx, responses) = mpsc::channel();
+		thread::Builder::new()
+			.name("compute-worker-reader".into())
+			.spawn(move || {
+				let mut stdout = BufReader::new(stdout);
+				while let Ok(Some(response)) = read_message::<_, Response>(&mut stdout) {
+					if tx.send(response).is_err() {
+						break;
+					}
+				}
+			})
+			.map_err(|_| ErrorCode::DeviceUnavailable)?;
+		Ok(Worker { child, stdin: BufWriter::new(stdin), responses })
+	}
+
+	/// Sends one request to the worker (starting it if needed) and waits at most `limit`.
+	/// On a timeout or a dead worker, the worker is dropped (killed).
+	fn request(&self, request: Request, limit: Duration) -> Result<Response, ErrorCode> {
+		let mut slot = lock(&self.worker);
+		if slot.is_none() {
+			*slot = Some(self.spawn_worker()?);
+		}
+		let worker = slot.as_mut().ok_or(ErrorCode::DeviceUnavailable)?;
+		if write_message(&mut worker.stdin, &request).is_err() {
+			slot.take();
+			return Err(ErrorCode::WorkerCrashed);
+		}
+		match worker.responses.recv_timeout(limit) {
+			Ok(response) => Ok(response),
+			Err(mpsc::RecvTimeoutError::Timeout) => {
+				log::warn!(target: LOG_TARGET, "A compute task ran past {limit:?}; restarting the worker");
+				slot.take();
+				Err(ErrorCode::Timeout)
+			},
+			Err(mpsc::RecvTimeoutError::Disconnected) => {
+				log::warn!(target: LOG_TARGET, "The compute worker died; it restarts with the next task");
+				slot.take();
+				Err(ErrorCode::WorkerCrashed)
+			},
+		}
+	}
+
+	/// Plans a task (validating it) into the worker's launch.
+	fn plan(&self, task: &ComputeTask) -> Result<Run, (ErrorCode, String)> {
+		if task.output_len > self.config.max_output {
+			return Err((ErrorCode::OutputTooLarge, format!("output of {} bytes; this node serves at most {}", task.output_len, self.config.max_output)));
+		}
+		let run = match &task.code {
+			KernelCode::BuiltIn { kernel, params } => {
+				let launch = kernels::plan(*kernel, params, &task.input, task.output_len)
+					.map_err(|code| (code, format!("invalid parameters for {kernel:?}")))?;
+				Run {
+					source: launch.source.into_bytes(),
+					entry: launch.entry.as_bytes().to_vec(),
+					global: launch.global.map(|g| g as u64),
+					local: launch.local.map(|l| l.map(|l| l as u64)),
+					params: Some(launch.args),
+					input: launch.generated_input.unwrap_or_else(|| task.input.clone()),
+					output_len: task.output_len,
+				}
+			},
+			KernelCode::Source { source, entry } => Run {
+				source: source.clone(),
+				entry: entry.clone(),
+				global: task.work_size.map(u64::from),
+				local: None,
+				params: None,
+				input: task.input.clone(),
+				output_len: task.output_len,
+			},
+		};
+		let memory = run.input.len() as u64 + run.output_len as u64;
+		if memory > self.config.max_memory {
+			return Err((ErrorCode::MemoryLimit, format!("{memory} bytes of buffers; this node allows {}", self.config.max_memory)));
+		}
+		Ok(run)
+	}
+
+	fn execute(&self, task: &ComputeTask) -> Outcome {
+		let started = Instant::now();
+		let result = self.plan(task).and_then(|run| match self.request(Request::Run(run), self.config.time_limit) {
+			Ok(Response::Ran(result)) => result,
+			Ok(other) => Err((ErrorCode::WorkerCrashed, format!("unexpected answer {other:?}"))),
+			Err(code) => Err((code, String::new())),
+		});
+		let result = match (result, self.config.fault) {
+			(Ok(mut output), Some(Fault::CorruptOutput)) => {
+				if let Some(first) = output.first_mut() {
+					*first ^= 0xff;
+				}
+				Ok(output)
+			},
+			(result, _) => result,
+		};
+		Outcome { result, exec_ms: millis(started) }
+	}
+
+	fn supervise(&self) {
+		loop {
+			let (job, task) = {
+				let mut q = lock(&self.queue);
+				loop {
+					if q.stopping {
+						return;
+					}
+					if let Some(job) = q.waiting.pop_front() {
+						let task = q.entries.get_mut(&job).and_then(|e| {
+							e.status = TaskStatus::Running;
+							e.task.take()
+						});
+						if let Some(task) = task {
+							break (job, task);
+						}
+						continue;
+					}
+					q = self.wake.wait(q).unwrap_or_else(|p| p.into_inner());
+				}
+			};
+			let outcome = self.execute(&task);
+			self.finish(job, &task, outcome);
+		}
+	}
+
+	fn finish(&self, job: JobId, task: &ComputeTask, outcome: Outcome) {
+		let fingerprint = task.fingerprint();
+		let (status, output) = match outcome.result {
+			Ok(output) => {
+				let result_hash = sp_crypto_hashing::blake2_256(&output);
+				log::info!(target: LOG_TARGET, "💻 Job {job} computed in {} ms: {} bytes, result 0x{}", outcome.exec_ms, output.len(), sp_core::hexdisplay::HexDisplay::from(&result_hash));
+				(TaskStatus::Done { result_hash, output_len: output.len() as u32, exec_ms: outcome.exec_ms }, Some(output))
+			},
+			Err((code, log)) => {
+				log::info!(target: LOG_TARGET, "💻 Job {job} failed with {code:?} after {} ms{}{}", outcome.exec_ms, if log.is_empty() { "" } else { ": " }, log.trim());
+				let mut logs = lock(&self.last_log);
+				if logs.len() >= self.config.keep_results {
+					logs.clear();
+				}
+				logs.insert(job, log);
+				(TaskStatus::Failed { code, exec_ms: outcome.exec_ms }, None)
+			},
+		};
+		self.results.record(job, fingerprint, status, output.as_deref());
+		let mut q = lock(&self.queue);
+		q.busy = q.busy.saturating_sub(1);
+		if let Some(entry) = q.entries.get_mut(&job) {
+			if entry.fingerprint == fingerprint {
+				entry.status = status;
+			}
+		}
+		q.finished.push_back(job);
+		while q.finished.len() > self.config.keep_results {
+			if let Some(old) = q.finished.pop_front() {
+				if q.entries.get(&old).is_some_and(|e| !matches!(e.status, TaskStatus::Queued | TaskStatus::Running)) {
+					q.entries.remove(&old);
+				}
+			}
+		}
+	}
+}
+
+impl ComputeBackend for Executor {
+	fn dispatch(&self, task: ComputeTask) -> DispatchAck {
+		let shared = &self.shared;
+		let fingerprint = task.fingerprint();
+		let mut q = lock(&shared.queue);
+		match q.entries.get(&task.job) {
+			Some(e) if e.fingerprint == fingerprint => return DispatchAck::AlreadyKnown,
+			// Another task under the same job id (a fork): wait until the running one ends.
+			Some(e) if matches!(e.status, TaskStatus::Running) => return DispatchAck::QueueFull,
+			_ => {},
+		}
+		if q.entries.get(&task.job).is_none() && shared.results.status(task.job).is_some_and(|(f, _)| f == fingerprint) {
+			return DispatchAck::AlreadyKnown;
+		}
+		if q.busy >= shared.config.max_jobs {
+			return DispatchAck::QueueFull;
+		}
+		let job = task.job;
+		let requeued = q.entries.get(&job).is_some_and(|e| matches!(e.status, TaskStatus::Queued));
+		q.entries.insert(job, Entry { fingerprint, status: TaskStatus::Queued, task: Some(task) });
+		if !requeued {
+			q.waiting.push_back(job);
+			q.busy += 1;
+		}
+		drop(q);
+		shared.wake.notify_one();
+		DispatchAck::Accepted
+	}
+
+	fn poll(&self, job: JobId) -> TaskStatus {
+		if let Some(entry) = lock(&self.shared.queue).entries.get(&job) {
+			return entry.status;
+		}
+		self.shared.results.status(job).map(|(_, status)| status).unwrap_or(TaskStatus::Unknown)
+	}
+
+	fn read_output(&self, job: JobId, offset: u32, out: &mut [u8]) -> Option<u32> {
+		let output = self.shared.results.output(job)?;
+		let from = (offset as usize).min(output.len());
+		let n = out.len().min(output.len() - from);
+		out[..n].copy_from_slice(&output[from..from + n]);
+		u32::try_from(output.len()).ok()
+	}
+
+	fn device(&self) -> Option<DeviceInfo> {
+		lock(&self.shared.device).clone()
+	}
+}

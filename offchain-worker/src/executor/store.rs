@@ -1,0 +1,98 @@
+//! Where finished tasks are kept: the node's persistent off-chain storage, so that results
+//! survive a restart and the node's RPC can serve them.
+
+use crate::types::{JobId, TaskStatus};
+use codec::{Decode, Encode};
+use sp_core::offchain::{OffchainStorage, STORAGE_PREFIX};
+use std::sync::Mutex;
+
+/// Key of a job's output in the persistent off-chain storage.
+pub fn output_key(job: JobId) -> Vec<u8> {
+	(b"depin::compute::output", job).encode()
+}
+
+/// Key of a job's final status (with the task fingerprint it belongs to).
+pub fn status_key(job: JobId) -> Vec<u8> {
+	(b"depin::compute::status", job).encode()
+}
+
+/// Key of the list of jobs whose results are kept, oldest first.
+pub const INDEX_KEY: &[u8] = b"depin::compute::kept";
+
+/// A key-value store for outputs.
+pub trait OutputStore: Send + Sync {
+	/// The value under `key`.
+	fn get(&self, key: &[u8]) -> Option<Vec<u8>>;
+	/// Stores `value` under `key`.
+	fn set(&self, key: &[u8], value: &[u8]);
+	/// Removes `key`.
+	fn remove(&self, key: &[u8]);
+}
+
+/// The persistent part of a node's off-chain storage (what off-chain workers see as
+/// `StorageKind::PERSISTENT`).
+pub struct OffchainStore<S>(Mutex<S>);
+
+impl<S: OffchainStorage> OffchainStore<S> {
+	/// Wraps the node's off-chain storage.
+	pub fn new(storage: S) -> Self {
+		Self(Mutex::new(storage))
+	}
+}
+
+impl<S: OffchainStorage> OutputStore for OffchainStore<S> {
+	fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+		self.0.lock().ok()?.get(STORAGE_PREFIX, key)
+	}
+	fn set(&self, key: &[u8], value: &[u8]) {
+		if let Ok(mut s) = self.0.lock() {
+			s.set(STORAGE_PREFIX, key, value)
+		}
+	}
+	fn remove(&self, key: &[u8]) {
+		if let Ok(mut s) = self.0.lock() {
+			s.remove(STORAGE_PREFIX, key)
+		}
+	}
+}
+
+/// The results of the last `keep` jobs in a store.
+pub struct Results {
+	store: Box<dyn OutputStore>,
+	keep: usize,
+}
+
+impl Results {
+	/// Keeps at most `keep` jobs' results in `store`.
+	pub fn new(store: Box<dyn OutputStore>, keep: usize) -> Self {
+		Self { store, keep: keep.max(1) }
+	}
+
+	/// Records a finished task; forgets the oldest job beyond the limit.
+	pub fn record(&self, job: JobId, fingerprint: [u8; 32], status: TaskStatus, output: Option<&[u8]>) {
+		let mut kept: Vec<JobId> = self.store.get(INDEX_KEY).and_then(|v| Decode::decode(&mut &v[..]).ok()).unwrap_or_default();
+		kept.retain(|j| *j != job);
+		kept.push(job);
+		while kept.len() > self.keep {
+			let old = kept.remove(0);
+			self.store.remove(&output_key(old));
+			self.store.remove(&status_key(old));
+		}
+		match output {
+			Some(bytes) => self.store.set(&output_key(job), bytes),
+			None => self.store.remove(&output_key(job)),
+		}
+		self.store.set(&status_key(job), &(fingerprint, status).encode());
+		self.store.set(INDEX_KEY, &kept.encode());
+	}
+
+	/// The recorded final status of `job` and the fingerprint of its task.
+	pub fn status(&self, job: JobId) -> Option<([u8; 32], TaskStatus)> {
+		self.store.get(&status_key(job)).and_then(|v| Decode::decode(&mut &v[..]).ok())
+	}
+
+	/// The output of `job`.
+	pub fn output(&self, job: JobId) -> Option<Vec<u8>> {
+		self.store.get(&output_key(job))
+	}
+}

@@ -1,0 +1,212 @@
+//! Launch plans and reference implementations of the built-in kernels (node side).
+
+use super::{mix64, Conv2dParams, MatMulParams, MonteCarloParams, Sha256BatchParams};
+use crate::types::{BuiltinKernel, ErrorCode};
+use codec::Decode;
+use sha2::{Digest, Sha256};
+
+const COMMON: &str = include_str!("cl/common.cl");
+
+/// How to run a built-in kernel on a device, once its parameters are checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Launch {
+	/// OpenCL C source (the common prelude included).
+	pub source: String,
+	/// Kernel function.
+	pub entry: &'static str,
+	/// Global work size (unused dimensions are 1).
+	pub global: [usize; 3],
+	/// Local work size, when the kernel requires one.
+	pub local: Option<[usize; 3]>,
+	/// The three `ulong` parameters after the buffers.
+	pub args: [u64; 3],
+	/// Input bytes the kernel reads: the task's input, or generated data.
+	pub generated_input: Option<Vec<u8>>,
+}
+
+fn decode<P: Decode>(params: &[u8]) -> Result<P, ErrorCode> {
+	let mut at = params;
+	let decoded = P::decode(&mut at).map_err(|_| ErrorCode::InvalidParams)?;
+	// Trailing bytes are refused, so that one parameter set has one encoding.
+	if at.is_empty() { Ok(decoded) } else { Err(ErrorCode::InvalidParams) }
+}
+
+fn source(kernel: &str) -> String {
+	let mut source = String::with_capacity(COMMON.len() + kernel.len() + 1);
+	source.push_str(COMMON);
+	source.push('\n');
+	source.push_str(kernel);
+	source
+}
+
+fn ensure(condition: bool) -> Result<(), ErrorCode> {
+	if condition { Ok(()) } else { Err(ErrorCode::InvalidParams) }
+}
+
+/// `n × n × 4` bytes, or an error when it does not fit the address space.
+fn matrix_bytes(n: u32) -> Result<usize, ErrorCode> {
+	(n as usize).checked_mul(n as usize).and_then(|c| c.checked_mul(4)).ok_or(ErrorCode::InvalidParams)
+}
+
+/// The `A ‖ B` input of a matrix product drawn from the RNG: element `i` of the `2 n²`
+/// is the high 32 bits of `mix64(seed, i)`.
+pub fn matmul_inputs(n: u32, seed: u64) -> Vec<u8> {
+	let count = 2 * (n as u64) * (n as u64);
+	let mut out = Vec::with_capacity(count as usize * 4);
+	for i in 0..count {
+		out.extend_from_slice(&((mix64(seed, i) >> 32) as u32).to_le_bytes());
+	}
+	out
+}
+
+/// Checks a built-in kernel's parameters against the input and output and says how to run it.
+pub fn plan(kernel: BuiltinKernel, params: &[u8], input: &[u8], output_len: u32) -> Result<Launch, ErrorCode> {
+	let output_len = output_len as usize;
+	match kernel {
+		BuiltinKernel::Sha256Batch => {
+			let p: Sha256BatchParams = decode(params)?;
+			let block_len = p.block_len as usize;
+			ensure(block_len > 0 && !input.is_empty() && input.len() % block_len == 0)?;
+			let blocks = input.len() / block_len;
+			ensure(blocks.checked_mul(32) == Some(output_len))?;
+			Ok(Launch {
+				source: source(include_str!("cl/sha256_batch.cl")),
+				entry: "sha256_batch",
+				global: [blocks, 1, 1],
+				local: None,
+				args: [p.block_len as u64, 0, 0],
+				generated_input: None,
+			})
+		},
+		BuiltinKernel::MatMulI32 => {
+			let p: MatMulParams = decode(params)?;
+			ensure(p.n > 0)?;
+			let bytes = matrix_bytes(p.n)?;
+			ensure(output_len == bytes)?;
+			let generated_input = if input.is_empty() {
+				Some(matmul_inputs(p.n, p.seed))
+			} else {
+				ensure(Some(input.len()) == bytes.checked_mul(2))?;
+				None
+			};
+			let padded = (p.n as usize).div_ceil(16) * 16;
+			Ok(Launch {
+				source: source(include_str!("cl/matmul_i32.cl")),
+				entry: "matmul_i32",
+				global: [padded, padded, 1],
+				local: Some([16, 16, 1]),
+				args: [p.n as u64, 0, 0],
+				generated_input,
+			})
+		},
+		BuiltinKernel::MonteCarloPi => {
+			let p: MonteCarloParams = decode(params)?;
+			ensure(p.samples_per_item > 0 && output_len > 0 && output_len % 4 == 0)?;
+			Ok(Launch {
+				source: source(include_str!("cl/monte_carlo_pi.cl")),
+				entry: "monte_carlo_pi",
+				global: [output_len / 4, 1, 1],
+				local: None,
+				args: [p.samples_per_item as u64, p.seed, 0],
+				generated_input: None,
+			})
+		},
+		BuiltinKernel::Conv2dI32 => {
+			let p: Conv2dParams = decode(params)?;
+			ensure(p.width > 0 && p.height > 0 && p.k % 2 == 1 && p.k <= Conv2dParams::MAX_K)?;
+			let image = (p.width as usize)
+				.checked_mul(p.height as usize)
+				.and_then(|c| c.checked_mul(4))
+				.ok_or(ErrorCode::InvalidParams)?;
+			let filter = matrix_bytes(p.k)?;
+			ensure(Some(input.len()) == image.checked_add(filter) && output_len == image)?;
+			Ok(Launch {
+				source: source(include_str!("cl/conv2d_i32.cl")),
+				entry: "conv2d_i32",
+				global: [p.width as usize, p.height as usize, 1],
+				local: None,
+				args: [p.width as u64, p.height as u64, p.k as u64],
+				generated_input: None,
+			})
+		},
+	}
+}
+
+fn words(bytes: &[u8]) -> Vec<u32> {
+	bytes.chunks_exact(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])).collect()
+}
+
+fn to_bytes(words: &[u32]) -> Vec<u8> {
+	words.iter().flat_map(|w| w.to_le_bytes()).collect()
+}
+
+/// The output a built-in kernel must produce, computed in plain single-threaded Rust.
+pub fn reference(kernel: BuiltinKernel, params: &[u8], input: &[u8], output_len: u32) -> Result<Vec<u8>, ErrorCode> {
+	let launch = plan(kernel, params, input, output_len)?;
+	let input = launch.generated_input.as_deref().unwrap_or(input);
+	Ok(match kernel {
+		BuiltinKernel::Sha256Batch => {
+			let block_len = launch.args[0] as usize;
+			input.chunks_exact(block_len).flat_map(|block| Sha256::digest(block)).collect()
+		},
+		BuiltinKernel::MatMulI32 => {
+			let n = launch.args[0] as usize;
+			let m = words(input);
+			let (a, b) = m.split_at(n * n);
+			let mut c = vec![0u32; n * n];
+			for row in 0..n {
+				for k in 0..n {
+					let x = a[row * n + k];
+					let b_row = &b[k * n..(k + 1) * n];
+					for (acc, y) in c[row * n..(row + 1) * n].iter_mut().zip(b_row) {
+						*acc = acc.wrapping_add(x.wrapping_mul(*y));
+					}
+				}
+			}
+			to_bytes(&c)
+		},
+		BuiltinKernel::MonteCarloPi => {
+			let (per_item, seed) = (launch.args[0], launch.args[1]);
+			let items = launch.global[0] as u64;
+			let hits: Vec<u32> = (0..items)
+				.map(|item| {
+					(0..per_item)
+						.filter(|k| {
+							let r = mix64(seed, item * per_item + k);
+							let (x, y) = (r & 0x7fff_ffff, (r >> 32) & 0x7fff_ffff);
+							x * x + y * y < 1u64 << 62
+						})
+						.count() as u32
+				})
+				.collect();
+			to_bytes(&hits)
+		},
+		BuiltinKernel::Conv2dI32 => {
+			let [w, h, k] = launch.args.map(|a| a as usize);
+			let all = words(input);
+			let (image, filter) = all.split_at(w * h);
+			let r = (k / 2) as isize;
+			let mut out = vec![0u32; w * h];
+			for y in 0..h {
+				for x in 0..w {
+					let mut acc = 0u32;
+					for ky in 0..k {
+						let yy = y as isize + ky as isize - r;
+						if yy < 0 || yy >= h as isize {
+							continue;
+						}
+						for kx in 0..k {
+							let xx = x as isize + kx as isize - r;
+							if xx < 0 || xx >= w as isize {
+								continue;
+							}
+							acc = acc.wrapping_add(image[yy as usize * w + xx as usize].wrapping_mul(filter[ky * k + kx]));
+						}
+					}
+					out[y * w + x] = acc;
+				}
+			}
+			to_bytes(&out)
+		},
+	})
+}

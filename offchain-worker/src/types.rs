@@ -1,0 +1,237 @@
+//! Types shared by the runtime, its off-chain worker and the node's executor: the device a
+//! provider offers, the task handed to the executor, and what the executor reports back.
+//! All of them are SCALE-encoded across the host-function boundary.
+
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+/// Identifier of a job on chain (the jobs pallet's `JobId`).
+pub type JobId = u64;
+
+/// Fingerprint of a device class: a hash over vendor, device, driver and OpenCL version
+/// that the provider node computes. Replicas of one class are expected to produce
+/// bit-identical results even for floating-point kernels.
+pub type DeviceClass = [u8; 32];
+
+/// The kind of OpenCL device a provider offers.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub enum DeviceKind {
+	/// A CPU device (for example through PoCL).
+	Cpu,
+	/// A GPU.
+	Gpu,
+	/// Another accelerator (FPGA, DSP, ...).
+	Accelerator,
+}
+
+/// The OpenCL version a device supports.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct OpenClVersion {
+	/// Major version (1, 2, 3).
+	pub major: u8,
+	/// Minor version.
+	pub minor: u8,
+}
+
+/// The kernels every provider node ships, with exact (integer) results and a plain-Rust
+/// reference implementation in [`crate::kernels`].
+#[derive(
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+)]
+pub enum BuiltinKernel {
+	/// SHA-256 of each fixed-size block of the input. Parameters: [`crate::kernels::Sha256BatchParams`].
+	Sha256Batch,
+	/// Product of two square `i32` matrices, wrapping. Parameters: [`crate::kernels::MatMulParams`].
+	MatMulI32,
+	/// Monte-Carlo estimate of π with a counter-based RNG. Parameters:
+	/// [`crate::kernels::MonteCarloParams`].
+	MonteCarloPi,
+	/// 2-D `i32` convolution with zero padding, wrapping. Parameters:
+	/// [`crate::kernels::Conv2dParams`].
+	Conv2dI32,
+}
+
+/// The code of a task.
+#[derive(Clone, Encode, Decode, Debug, PartialEq, Eq)]
+pub enum KernelCode {
+	/// A kernel of the built-in library with its SCALE-encoded parameters.
+	BuiltIn { kernel: BuiltinKernel, params: Vec<u8> },
+	/// OpenCL C source and the name of its kernel function. The function's signature is
+	/// `(__global const uchar *input, uint input_len, __global uchar *output, uint output_len)`;
+	/// the output buffer starts zeroed.
+	Source { source: Vec<u8>, entry: Vec<u8> },
+}
+
+/// A job as the executor sees it.
+#[derive(Clone, Encode, Decode, Debug, PartialEq, Eq)]
+pub struct ComputeTask {
+	/// The job on chain; outputs are kept under it.
+	pub job: JobId,
+	/// What to run.
+	pub code: KernelCode,
+	/// Input bytes.
+	pub input: Vec<u8>,
+	/// Global work size of a source kernel (unused dimensions are 1). Built-in kernels
+	/// derive theirs from their parameters.
+	pub work_size: [u32; 3],
+	/// Length of the output in bytes.
+	pub output_len: u32,
+}
+
+impl ComputeTask {
+	/// Hash of the whole task. The executor compares it when a job id comes back, so that
+	/// a job id that names another task on a different fork is computed again.
+	pub fn fingerprint(&self) -> [u8; 32] {
+		sp_crypto_hashing::blake2_256(&self.encode())
+	}
+}
+
+/// Why a task produced no output.
+///
+/// Codes below [`ErrorCode::FIRST_LOCAL`] are results: every honest provider gets the same
+/// one for the same task, so the chain can agree on them. The others are local to one node
+/// (its device, its limits, its load); a provider that hits one attests nothing.
+#[derive(Clone, Copy, Encode, Decode, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum ErrorCode {
+	/// The built-in kernel's parameters do not decode or do not fit the input and output.
+	InvalidParams = 1,
+	/// The OpenCL C source did not compile.
+	BuildFailed = 2,
+	/// The source has no kernel function of the given name.
+	EntryNotFound = 3,
+	/// The kernel could not be launched (work size or arguments refused by OpenCL).
+	LaunchFailed = 4,
+	/// The task timed out on this node.
+	Timeout = 100,
+	/// The task needs more memory than this node allows or its device offers.
+	MemoryLimit = 101,
+	/// The output is longer than this node serves.
+	OutputTooLarge = 102,
+	/// The worker process died while running the task.
+	WorkerCrashed = 103,
+	/// No OpenCL device is usable on this node.
+	DeviceUnavailable = 104,
+}
+
+impl ErrorCode {
+	/// Codes from here on are local to one node.
+	pub const FIRST_LOCAL: u32 = 100;
+
+	/// The number that goes on chain.
+	pub fn code(self) -> u32 {
+		self as u32
+	}
+
+	/// Whether every honest provider gets the same error for the same task.
+	pub fn is_result(self) -> bool {
+		self.code() < Self::FIRST_LOCAL
+	}
+}
+
+/// The executor's answer to a dispatch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum DispatchAck {
+	/// Queued.
+	Accepted = 0,
+	/// The same task is already queued, running or finished.
+	AlreadyKnown = 1,
+	/// The queue is full; try again on a later block.
+	QueueFull = 2,
+	/// No executor here: outside an off-chain worker, or on a node without one.
+	Unavailable = 3,
+}
+
+impl DispatchAck {
+	/// Reads the value a host function returned; unknown values read as `Unavailable`.
+	pub fn from_u32(value: u32) -> Self {
+		match value {
+			0 => Self::Accepted,
+			1 => Self::AlreadyKnown,
+			2 => Self::QueueFull,
+			_ => Self::Unavailable,
+		}
+	}
+}
+
+/// Where a task is, as `poll` reports it.
+#[derive(Clone, Copy, Encode, Decode, MaxEncodedLen, Debug, PartialEq, Eq)]
+pub enum TaskStatus {
+	/// The executor has never seen this job (or forgot it).
+	Unknown,
+	/// Waiting for the device.
+	Queued,
+	/// On the device.
+	Running,
+	/// Finished with an output, kept in the node's off-chain storage.
+	Done {
+		/// `blake2_256` of the output: the result hash that goes on chain.
+		result_hash: [u8; 32],
+		/// Length of the output.
+		output_len: u32,
+		/// Wall time of the run, compile included, in milliseconds.
+		exec_ms: u32,
+	},
+	/// Finished without output.
+	Failed {
+		/// Why.
+		code: ErrorCode,
+		/// Wall time until the failure, in milliseconds.
+		exec_ms: u32,
+	},
+	/// No executor here: outside an off-chain worker, or on a node without one.
+	Unavailable,
+}
+
+/// A node's OpenCL device, as its executor reports it.
+#[derive(Clone, Encode, Decode, Debug, PartialEq, Eq)]
+pub struct DeviceInfo {
+	/// CPU, GPU or other.
+	pub kind: DeviceKind,
+	/// Vendor name as OpenCL reports it.
+	pub vendor: Vec<u8>,
+	/// Device name as OpenCL reports it.
+	pub name: Vec<u8>,
+	/// Driver version as OpenCL reports it.
+	pub driver: Vec<u8>,
+	/// Supported OpenCL version.
+	pub opencl_version: OpenClVersion,
+	/// Global memory, in MiB.
+	pub memory_mib: u32,
+	/// Compute units.
+	pub compute_units: u32,
+	/// Hash over vendor, device, driver and OpenCL version.
+	pub device_class: DeviceClass,
+}

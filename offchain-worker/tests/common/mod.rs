@@ -1,0 +1,74 @@
+//! Shared setup of the executor tests: a real executor on this machine's OpenCL device
+//! (PoCL on the CPU where there is no GPU), with its worker process built by cargo.
+
+#![allow(dead_code)]
+
+use codec::Encode;
+use depin_offchain_worker::{
+	executor::{store::OutputStore, Executor, ExecutorConfig, WorkerCommand},
+	BuiltinKernel, ComputeTask, KernelCode,
+};
+use std::{
+	collections::HashMap,
+	sync::{Arc, Mutex},
+	time::Duration,
+};
+
+/// A store that outlives the executor, as the node's off-chain database does.
+#[derive(Clone, Default)]
+pub struct MemStore(pub Arc<Mutex<HashMap<Vec<u8>, Vec<u8>>>>);
+
+impl OutputStore for MemStore {
+	fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+		self.0.lock().unwrap().get(key).cloned()
+	}
+	fn set(&self, key: &[u8], value: &[u8]) {
+		self.0.lock().unwrap().insert(key.to_vec(), value.to_vec());
+	}
+	fn remove(&self, key: &[u8]) {
+		self.0.lock().unwrap().remove(key);
+	}
+}
+
+pub fn config() -> ExecutorConfig {
+	let mut config = ExecutorConfig::new(WorkerCommand {
+		program: env!("CARGO_BIN_EXE_depin-compute-worker").into(),
+		args: vec![],
+	});
+	config.device = std::env::var("DEPIN_COMPUTE_DEVICE").ok().and_then(|d| d.parse().ok()).unwrap_or_default();
+	config.time_limit = Duration::from_secs(120);
+	config
+}
+
+pub fn executor(config: ExecutorConfig, store: MemStore) -> Executor {
+	Executor::start(config, Box::new(store))
+}
+
+pub fn builtin<P: Encode>(job: u64, kernel: BuiltinKernel, params: P, input: Vec<u8>, output_len: u32) -> ComputeTask {
+	ComputeTask {
+		job,
+		code: KernelCode::BuiltIn { kernel, params: params.encode() },
+		input,
+		work_size: [1, 1, 1],
+		output_len,
+	}
+}
+
+pub fn source(job: u64, source: &str, entry: &str, input: Vec<u8>, work_size: [u32; 3], output_len: u32) -> ComputeTask {
+	ComputeTask {
+		job,
+		code: KernelCode::Source { source: source.as_bytes().to_vec(), entry: entry.as_bytes().to_vec() },
+		input,
+		work_size,
+		output_len,
+	}
+}
+
+/// Deterministic pseudo-random bytes for inputs.
+pub fn bytes(len: usize, seed: u64) -> Vec<u8> {
+	(0..len as u64).map(|i| (depin_offchain_worker::kernels::mix64(seed, i) >> 56) as u8).collect()
+}
+
+pub fn i32s(values: &[i32]) -> Vec<u8> {
+	values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
