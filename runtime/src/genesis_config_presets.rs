@@ -7,7 +7,10 @@
 //!
 //! `chain-specs/` holds these presets rendered to JSON by `scripts/build-chain-specs`.
 
-use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{
+	configs::TreasuryAccount, AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig,
+	EXISTENTIAL_DEPOSIT, UNIT,
+};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -31,6 +34,9 @@ fn genesis(
 				.iter()
 				.cloned()
 				.map(|account| (account, ENDOWMENT))
+				// The treasury exists from genesis, so that the first fee or slash of any
+				// size can reach it.
+				.chain(core::iter::once((TreasuryAccount::get(), EXISTENTIAL_DEPOSIT)))
 				.collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig {

@@ -9,6 +9,9 @@
 //! - Money: `pallet-balances` with holds and freezes, so that provider bonds, job escrow
 //!   and governance votes are held or frozen on the account that owns them rather than
 //!   moved to a pot. Fees through `pallet-transaction-payment`.
+//! - The compute marketplace: `pallet-providers` (provider bonds, reputation, slashing)
+//!   and `pallet-jobs` (escrow, assignment, commit-reveal attestations, verification).
+//!   Protocol fees and slashes go to the treasury account ([`configs::TreasuryAccount`]).
 //! - Governance: `pallet-sudo` on development and local test networks only, until the
 //!   DAO's origin takes its place.
 //!
@@ -164,7 +167,12 @@ pub type TxExtension = (
 	frame_system::CheckEra<Runtime>,
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
-	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	// Valid provider attestations (`jobs.commit`, `jobs.reveal`) are free; clients see the
+	// plain `ChargeTransactionPayment` in the metadata.
+	pallet_skip_feeless_payment::SkipCheckIfFeeless<
+		Runtime,
+		pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	>,
 	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
@@ -182,7 +190,7 @@ pub fn tx_extension(nonce: Nonce) -> TxExtension {
 		frame_system::CheckEra::<Runtime>::from(generic::Era::Immortal),
 		frame_system::CheckNonce::<Runtime>::from(nonce),
 		frame_system::CheckWeight::<Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0).into(),
 		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
 		frame_system::WeightReclaim::<Runtime>::new(),
 	)
@@ -250,6 +258,17 @@ mod runtime {
 	/// Development and local test networks only; the DAO origin replaces it.
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(7)]
+	pub type SkipFeelessPayment = pallet_skip_feeless_payment;
+
+	/// Provider staking: registrations, bonds, reputation, slashing.
+	#[runtime::pallet_index(8)]
+	pub type Providers = pallet_providers;
+
+	/// Job escrow, assignment, commit-reveal attestations, verification.
+	#[runtime::pallet_index(9)]
+	pub type Jobs = pallet_jobs;
 }
 
 /// The pallets whose benchmarks the runtime exposes (`list_benchmarks!`/`add_benchmarks!`).
@@ -261,5 +280,7 @@ mod benches {
 		[pallet_balances, Balances]
 		[pallet_timestamp, Timestamp]
 		[pallet_sudo, Sudo]
+		[pallet_providers, Providers]
+		[pallet_jobs, Jobs]
 	);
 }

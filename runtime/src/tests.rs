@@ -61,9 +61,14 @@ fn development_genesis_builds() {
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
 		let endowed = Sr25519Keyring::well_known().count() as u128;
 		assert_eq!(endowed, 12);
+		// The dev accounts, and the treasury with the existential deposit.
 		assert_eq!(
 			pallet_balances::Pallet::<Runtime>::total_issuance(),
-			endowed * genesis_config_presets::ENDOWMENT
+			endowed * genesis_config_presets::ENDOWMENT + crate::EXISTENTIAL_DEPOSIT
+		);
+		assert_eq!(
+			pallet_balances::Pallet::<Runtime>::balance(&crate::configs::TreasuryAccount::get()),
+			crate::EXISTENTIAL_DEPOSIT
 		);
 		for account in Sr25519Keyring::well_known() {
 			assert_eq!(

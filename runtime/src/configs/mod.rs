@@ -9,16 +9,24 @@ use frame_support::{
 		IdentityFee, Weight,
 	},
 };
-use frame_system::limits::{BlockLength, BlockWeights};
+use frame_support::PalletId;
+use frame_system::{
+	limits::{BlockLength, BlockWeights},
+	EnsureRoot,
+};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::{traits::One, Perbill};
+use sp_runtime::{
+	traits::{AccountIdConversion, One},
+	Perbill,
+};
 use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin,
-	RuntimeTask, System, EXISTENTIAL_DEPOSIT, MICRO_UNIT, SLOT_DURATION, SS58_PREFIX, VERSION,
+	RuntimeTask, System, DAYS, EXISTENTIAL_DEPOSIT, HOURS, MICRO_UNIT, MILLI_UNIT, SLOT_DURATION,
+	SS58_PREFIX, UNIT, VERSION,
 };
 
 /// Share of a block that normal (user) extrinsics may fill; the rest is kept for
@@ -127,4 +135,65 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_skip_feeless_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+}
+
+parameter_types! {
+	/// Identity of the treasury account: protocol fees and slashes go there, governance
+	/// spends them.
+	pub const TreasuryPalletId: PalletId = PalletId(*b"py/trsry");
+	/// The treasury account.
+	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
+	/// Default share of a provider's held bond slashed for a wrong result.
+	pub const SlashWrongResult: Perbill = Perbill::from_percent(10);
+	/// Default share of a provider's held bond slashed for a no-show.
+	pub const SlashNoShow: Perbill = Perbill::from_percent(1);
+	/// Default job parameters; governance changes them through `jobs.set_params`.
+	pub JobDefaults: pallet_jobs::JobParams<Balance, BlockNumber> = pallet_jobs::JobParams {
+		fee: Perbill::from_percent(5),
+		min_price: MILLI_UNIT,
+		min_deadline: 5,
+		max_deadline: 2 * HOURS,
+		reveal_window: 10,
+		error_fee: MILLI_UNIT / 10,
+		deposit_base: 10 * MILLI_UNIT,
+		deposit_per_byte: 10 * MICRO_UNIT,
+		max_queue_blocks: 50,
+	};
+}
+
+impl pallet_providers::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type Treasury = TreasuryAccount;
+	type MaxProviders = ConstU32<100_000>;
+	type SelectionSample = ConstU32<16>;
+	type MinProviderBond = ConstU128<{ 100 * UNIT }>;
+	type UnbondingPeriod = ConstU32<DAYS>;
+	type SlashWrongResult = SlashWrongResult;
+	type SlashNoShow = SlashNoShow;
+	type WeightInfo = ();
+}
+
+impl pallet_jobs::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Providers = crate::Providers;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type Treasury = TreasuryAccount;
+	type DefaultParams = JobDefaults;
+	type MaxReplicas = ConstU32<7>;
+	type MaxInputLen = ConstU32<{ 64 * 1024 }>;
+	type MaxSourceLen = ConstU32<{ 64 * 1024 }>;
+	type MaxParamsLen = ConstU32<256>;
+	type MaxOutputLen = ConstU32<{ 16 * 1024 * 1024 }>;
+	type MaxInlineOutput = ConstU32<1024>;
+	type MaxQueueLen = ConstU32<256>;
+	type MaxAssignmentsPerBlock = ConstU32<32>;
+	type MaxDeadlinesPerBlock = ConstU32<128>;
+	type WeightInfo = ();
 }

@@ -1,0 +1,144 @@
+// The compute marketplace on a real dev node, driven by the same signed extrinsics that
+// users and provider nodes send: a provider registers with a bond, a submitter posts a
+// job with escrow, the chain assigns it, the provider's operator key commits (for free)
+// and reveals, the chain verifies and pays, the submitter clears the job.
+// (The compute itself is the off-chain worker's part; here the provider's answer is
+// computed by the test.)
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { blake2AsU8a } from '@polkadot/util-crypto';
+import { bnToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+
+import { UNIT, accounts, connect, startDevChain, submitAndWatch, waitFor } from './lib/harness.mjs';
+
+const ports = { rpcPort: 19946, p2pPort: 31335, prometheusPort: 19617 };
+
+/** `H(result_hash ‖ operator ‖ job ‖ salt)`, as pallet-jobs computes it (SCALE of a tuple). */
+function commitment(resultHash, operatorPublicKey, job, salt) {
+  const jobLe = bnToU8a(job, { bitLength: 64, isLe: true });
+  return blake2AsU8a(u8aConcat(resultHash, operatorPublicKey, jobLe, salt), 256);
+}
+
+describe('compute marketplace on the dev chain', () => {
+  let node;
+  let api;
+
+  before(async () => {
+    node = await startDevChain(ports);
+    api = await connect(ports.rpcPort);
+  });
+
+  after(async () => {
+    await api?.disconnect();
+    await node?.stop();
+  });
+
+  const free = async (who) => (await api.query.system.account(who)).data.free.toBigInt();
+
+  test('a job goes from submission to a verified, paid result', async () => {
+    const { alice, bob, fresh } = await accounts();
+    const operator = fresh();
+    const submitter = fresh();
+    const deviceClass = u8aToHex(new Uint8Array(32).fill(1));
+
+    // Fund the operator (an account must exist to send transactions) and the submitter.
+    await submitAndWatch(api, api.tx.balances.transferKeepAlive(operator.address, UNIT), alice);
+    await submitAndWatch(api, api.tx.balances.transferKeepAlive(submitter.address, 100n * UNIT), alice);
+
+    // Bob registers as a CPU provider with a 200 DCC bond.
+    const bond = 200n * UNIT;
+    const capabilities = {
+      kind: 'Cpu',
+      vendor: 'The pocl project',
+      device: 'cpu-haswell-AMD EPYC',
+      openclVersion: { major: 3, minor: 0 },
+      memoryMib: 4096,
+      computeUnits: 2,
+      maxConcurrentJobs: 4,
+      deviceClass,
+    };
+    const reg = await submitAndWatch(api, api.tx.providers.register(capabilities, operator.address, bond), bob);
+    assert.equal(reg.error, undefined, `register failed: ${reg.error}`);
+    assert.ok(reg.events.some((e) => e.name === 'providers.Registered'));
+
+    // A bad spec is refused with a precise, readable error.
+    const spec = {
+      kernel: { BuiltIn: { kernel: 'Sha256Batch', params: '0x40' } },
+      input: u8aToHex(new Uint8Array(64).fill(7)),
+      workSize: [1, 1, 1],
+      outputLen: 32,
+      replicas: 1,
+      requirements: { kind: 'Cpu', minMemoryMib: 0, minReputation: 0, sameDeviceClass: false },
+      pricePerReplica: UNIT,
+      deadline: 10,
+    };
+    const bad = await submitAndWatch(api, api.tx.jobs.submit({ ...spec, replicas: 0 }), submitter);
+    assert.equal(bad.error, 'jobs.InvalidReplicas');
+
+    // The submitter posts the job: escrow 1 DCC + 5% fee, plus a storage deposit.
+    const submitterBefore = await free(submitter.address);
+    const sub = await submitAndWatch(api, api.tx.jobs.submit(spec), submitter);
+    assert.equal(sub.error, undefined, `submit failed: ${sub.error}`);
+    const submitted = sub.events.find((e) => e.name === 'jobs.Submitted');
+    const job = Number(submitted.named.job);
+    assert.equal(BigInt(submitted.named.escrow), UNIT + UNIT / 20n);
+
+    // Assigned in the next block, to Bob, the only provider.
+    const assigned = await waitFor('the job to be assigned', async () => {
+      const record = (await api.query.jobs.jobs(job)).unwrap();
+      return record.status.isCommitting && record;
+    });
+    assert.equal(assigned.assigned[0].provider.toString(), bob.address);
+
+    // The operator commits to the hash of its output: free of charge.
+    const output = new Uint8Array(32).map((_, i) => i * 3);
+    const resultHash = blake2AsU8a(output, 256);
+    const salt = new Uint8Array(32).fill(42);
+    const operatorBefore = await free(operator.address);
+    const c = await submitAndWatch(
+      api,
+      api.tx.jobs.commit(job, commitment(resultHash, operator.publicKey, job, salt)),
+      operator,
+    );
+    assert.equal(c.error, undefined, `commit failed: ${c.error}`);
+    assert.ok(c.events.some((e) => e.name === 'skipFeelessPayment.FeeSkipped'), 'the commit is feeless');
+    assert.equal(await free(operator.address), operatorBefore, 'the operator paid nothing');
+
+    // Everyone committed: it reveals, with the output inline (32 bytes fit on-chain).
+    const meta = { execMs: 5, outputLen: 32, deviceClass, errorCode: null };
+    const r = await submitAndWatch(
+      api,
+      api.tx.jobs.reveal(job, resultHash, salt, meta, u8aToHex(output)),
+      operator,
+    );
+    assert.equal(r.error, undefined, `reveal failed: ${r.error}`);
+    assert.equal(await free(operator.address), operatorBefore, 'the reveal was free too');
+
+    // Verified in the next block: Bob is paid the price, the treasury the fee.
+    const bobBefore = (await (await api.at(r.blockHash)).query.system.account(bob.address)).data.free.toBigInt();
+    const done = await waitFor('the job to complete', async () => {
+      const record = (await api.query.jobs.jobs(job)).unwrap();
+      return record.status.isCompleted && record;
+    });
+    assert.equal(u8aToHex(done.resultHash.unwrap()), u8aToHex(resultHash));
+    assert.equal(u8aToHex(done.output.unwrap()), u8aToHex(output));
+    const settlement = done.settlement.unwrap();
+    assert.equal(settlement.paid.toBigInt(), UNIT);
+    assert.equal(settlement.fee.toBigInt(), UNIT / 20n);
+    assert.equal(settlement.refunded.toBigInt(), 0n);
+    assert.equal(await free(bob.address), bobBefore + UNIT);
+
+    // Clearing returns the storage deposit: in all, the submitter paid price, fee and the
+    // transaction fees of its two calls.
+    const cl = await submitAndWatch(api, api.tx.jobs.clear(job), submitter);
+    assert.equal(cl.error, undefined, `clear failed: ${cl.error}`);
+    assert.equal((await api.query.jobs.jobs(job)).isNone, true);
+    const txFees = [sub, cl]
+      .flatMap((x) => x.events)
+      .filter((e) => e.name === 'transactionPayment.TransactionFeePaid')
+      .reduce((acc, e) => acc + BigInt(e.named.actualFee), 0n);
+    assert.equal(await free(submitter.address), submitterBefore - UNIT - UNIT / 20n - txFees);
+  });
+});
