@@ -56,6 +56,26 @@ impl<S: OffchainStorage> OutputStore for OffchainStore<S> {
 	}
 }
 
+/// A store in memory, shared by its clones: for nodes and tests without a database.
+#[derive(Clone, Default)]
+pub struct MemoryStore(std::sync::Arc<Mutex<std::collections::HashMap<Vec<u8>, Vec<u8>>>>);
+
+impl OutputStore for MemoryStore {
+	fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+		self.0.lock().ok()?.get(key).cloned()
+	}
+	fn set(&self, key: &[u8], value: &[u8]) {
+		if let Ok(mut m) = self.0.lock() {
+			m.insert(key.to_vec(), value.to_vec());
+		}
+	}
+	fn remove(&self, key: &[u8]) {
+		if let Ok(mut m) = self.0.lock() {
+			m.remove(key);
+		}
+	}
+}
+
 /// The results of the last `keep` jobs in a store.
 pub struct Results {
 	store: Box<dyn OutputStore>,

@@ -5,30 +5,13 @@
 
 use codec::Encode;
 use depin_offchain_worker::{
-	executor::{store::OutputStore, Executor, ExecutorConfig, WorkerCommand},
+	executor::{store::MemoryStore, Executor, ExecutorConfig, WorkerCommand},
 	BuiltinKernel, ComputeTask, KernelCode,
 };
-use std::{
-	collections::HashMap,
-	sync::{Arc, Mutex},
-	time::Duration,
-};
+use std::time::Duration;
 
 /// A store that outlives the executor, as the node's off-chain database does.
-#[derive(Clone, Default)]
-pub struct MemStore(pub Arc<Mutex<HashMap<Vec<u8>, Vec<u8>>>>);
-
-impl OutputStore for MemStore {
-	fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-		self.0.lock().unwrap().get(key).cloned()
-	}
-	fn set(&self, key: &[u8], value: &[u8]) {
-		self.0.lock().unwrap().insert(key.to_vec(), value.to_vec());
-	}
-	fn remove(&self, key: &[u8]) {
-		self.0.lock().unwrap().remove(key);
-	}
-}
+pub type MemStore = MemoryStore;
 
 pub fn config() -> ExecutorConfig {
 	let mut config = ExecutorConfig::new(WorkerCommand {

@@ -57,6 +57,7 @@
 extern crate alloc;
 
 mod asset;
+pub mod offchain;
 pub mod types;
 pub mod weights;
 
@@ -125,7 +126,9 @@ pub mod pallet {
 
 	/// Configuration of the jobs pallet.
 	#[pallet::config]
-	pub trait Config: frame_system::Config {
+	pub trait Config:
+		frame_system::Config + frame_system::offchain::CreateSignedTransaction<Call<Self>>
+	{
 		/// The currency escrows and deposits are held in.
 		type Currency: Inspect<Self::AccountId>
 			+ Mutate<Self::AccountId>
@@ -184,6 +187,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxDeadlinesPerBlock: Get<u32>;
 
+		/// The crypto of operator keys, with which provider nodes' off-chain workers sign
+		/// commits and reveals ([`offchain::crypto::OperatorCrypto`] in a runtime).
+		type OperatorCrypto: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
+
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
 	}
@@ -241,6 +248,13 @@ pub mod pallet {
 		BoundedVec<JobId, T::MaxDeadlinesPerBlock>,
 		ValueQuery,
 	>;
+
+	/// The unfinished jobs each provider is assigned to. A provider's entries are bounded
+	/// by its concurrent-job cap, so its operator's off-chain worker reads them without
+	/// scanning all jobs.
+	#[pallet::storage]
+	pub type Assignments<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, JobId, (), OptionQuery>;
 
 	/// Genesis: parameters.
 	#[pallet::genesis_config]
@@ -354,6 +368,10 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			Self::run_offchain_worker(now);
+		}
+
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let mut weight = T::WeightInfo::on_initialize_base();
 			for job in Deadlines::<T>::take(now) {
@@ -435,7 +453,7 @@ pub mod pallet {
 				Error::<T>::CannotCancel
 			);
 			for replica in &record.assigned {
-				T::Providers::job_released(&replica.provider);
+				Self::release(&replica.provider, job);
 			}
 			if record.status == JobStatus::Queued {
 				Submissions::<T>::mutate(|s| s.queue.retain(|queued| *queued != job));
@@ -565,7 +583,7 @@ pub mod pallet {
 		}
 
 		/// The index of the replica whose operator is `operator`.
-		fn replica_of(record: &JobOf<T>, operator: &T::AccountId) -> Option<usize> {
+		pub(crate) fn replica_of(record: &JobOf<T>, operator: &T::AccountId) -> Option<usize> {
 			let provider = T::Providers::provider_of(operator)?;
 			record.assigned.iter().position(|r| r.provider == provider)
 		}
@@ -753,6 +771,19 @@ pub mod pallet {
 			}
 		}
 
+		/// `provider` takes a replica of `job`: it counts against its cap and its operator's
+		/// off-chain worker finds it in [`Assignments`].
+		fn hold_replica(provider: &T::AccountId, job: JobId) {
+			T::Providers::job_assigned(provider);
+			Assignments::<T>::insert(provider, job, ());
+		}
+
+		/// `provider` is done with `job`, whatever the outcome.
+		fn release(provider: &T::AccountId, job: JobId) {
+			T::Providers::job_released(provider);
+			Assignments::<T>::remove(provider, job);
+		}
+
 		/// Pays the winners of `hash`, slashes losers and no-shows, refunds the rest.
 		fn settle(job: JobId, mut record: JobOf<T>, hash: H256, error: Option<u32>) {
 			let params = Params::<T>::get();
@@ -794,7 +825,7 @@ pub mod pallet {
 						T::Providers::punish(&replica.provider, SlashReason::NoShow);
 					},
 				}
-				T::Providers::job_released(&replica.provider);
+				Self::release(&replica.provider, job);
 			}
 			record.result_hash = Some(hash);
 			record.output = RevealedOutputs::<T>::take(job, hash);
@@ -819,7 +850,7 @@ pub mod pallet {
 				if !matches!(replica.state, ReplicaState::Revealed { .. }) {
 					T::Providers::punish(&replica.provider, SlashReason::NoShow);
 				}
-				T::Providers::job_released(&replica.provider);
+				Self::release(&replica.provider, job);
 			}
 			let refunded = record.escrow;
 			let _ = asset::refund::<T>(&record.submitter, refunded);
@@ -865,7 +896,7 @@ pub mod pallet {
 				if picked.len() as u32 == wanted {
 					let mut providers = Vec::with_capacity(picked.len());
 					for (provider, device_class) in picked {
-						T::Providers::job_assigned(&provider);
+						Self::hold_replica(&provider, job);
 						providers.push(provider.clone());
 						// `wanted` fits: the queue only holds jobs below MaxReplicas.
 						let _ = record.assigned.try_push(Replica {
@@ -880,7 +911,7 @@ pub mod pallet {
 					else {
 						// No room for its deadline: undo, and try again next block.
 						for provider in &providers {
-							T::Providers::job_released(provider);
+							Self::release(provider, job);
 						}
 						let _ = waiting.try_push(job);
 						continue;
@@ -923,6 +954,10 @@ pub mod pallet {
 							T::Providers::is_registered(&replica.provider),
 							TryRuntimeError::Other("replica of an unregistered provider")
 						);
+						ensure!(
+							Assignments::<T>::contains_key(&replica.provider, id),
+							TryRuntimeError::Other("replica missing from the provider's assignments")
+						);
 					}
 				}
 				ensure!(
@@ -960,6 +995,13 @@ pub mod pallet {
 				Payloads::<T>::iter_keys().all(|id| Jobs::<T>::contains_key(id)),
 				TryRuntimeError::Other("payload without job")
 			);
+			for (provider, id, ()) in Assignments::<T>::iter() {
+				ensure!(
+					Jobs::<T>::get(id).is_some_and(|j| !j.status.is_finished() &&
+						j.assigned.iter().any(|r| r.provider == provider)),
+					TryRuntimeError::Other("assignment of a finished job or another provider")
+				);
+			}
 			Ok(())
 		}
 	}

@@ -7,7 +7,10 @@ use frame_support::{
 };
 use pallet_providers::{Capabilities, DeviceKind, OpenClVersion, Requirements};
 use sp_core::H256;
-use sp_runtime::{BuildStorage, Perbill};
+use sp_runtime::{
+	testing::{TestSignature, TestXt, UintAuthorityId},
+	BuildStorage, Perbill,
+};
 
 pub type AccountId = u64;
 pub type Balance = u64;
@@ -114,7 +117,48 @@ impl pallet_jobs::Config for Test {
 	type MaxQueueLen = ConstU32<8>;
 	type MaxAssignmentsPerBlock = ConstU32<4>;
 	type MaxDeadlinesPerBlock = ConstU32<8>;
+	type OperatorCrypto = TestOperatorCrypto;
 	type WeightInfo = ();
+}
+
+/// Operator keys in the tests: `UintAuthorityId(n)` is account `n`, signatures are checked
+/// by value. The keys a test node holds are set with `UintAuthorityId::set_all_keys`.
+pub struct TestOperatorCrypto;
+
+impl frame_system::offchain::AppCrypto<UintAuthorityId, TestSignature> for TestOperatorCrypto {
+	type RuntimeAppPublic = UintAuthorityId;
+	type GenericPublic = UintAuthorityId;
+	type GenericSignature = TestSignature;
+}
+
+/// Transactions the off-chain worker submits in the tests.
+pub type Extrinsic = TestXt<RuntimeCall, ()>;
+
+impl frame_system::offchain::SigningTypes for Test {
+	type Public = UintAuthorityId;
+	type Signature = TestSignature;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = Extrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateSignedTransaction<LocalCall> for Test
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_signed_transaction<C: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>>(
+		call: RuntimeCall,
+		_public: UintAuthorityId,
+		account: AccountId,
+		_nonce: u32,
+	) -> Option<Extrinsic> {
+		Some(Extrinsic::new_signed(call, account, (), ()))
+	}
 }
 
 /// The operator key of provider `who`.

@@ -11,21 +11,7 @@ use sp_runtime::Perbill;
 /// Identifier of a job, assigned in submission order.
 pub type JobId = u64;
 
-/// The kernels every provider node ships, with exact (integer) results and a Rust
-/// reference implementation in the `depin-offchain-worker` crate.
-#[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
-)]
-pub enum BuiltinKernel {
-	/// SHA-256 of each fixed-size block of the input.
-	Sha256Batch,
-	/// Product of two square integer matrices.
-	MatMulI32,
-	/// Monte-Carlo estimate of π with a counter-based RNG.
-	MonteCarloPi,
-	/// 2-D integer convolution.
-	Conv2dI32,
-}
+pub use depin_offchain_worker::BuiltinKernel;
 
 /// The code a job runs.
 #[derive(

@@ -23,60 +23,7 @@ pub const INITIAL_REPUTATION: u32 = MAX_REPUTATION / 2;
 /// A vendor or device name, UTF-8 by convention, at most [`MAX_NAME_LEN`] bytes.
 pub type Name = BoundedVec<u8, ConstU32<MAX_NAME_LEN>>;
 
-/// Fingerprint of a device class: a hash over vendor, device, driver and OpenCL version
-/// that the provider node computes. Replicas of one class are expected to produce
-/// bit-identical results even for floating-point kernels.
-pub type DeviceClass = [u8; 32];
-
-/// The kind of OpenCL device a provider offers.
-#[derive(
-	Clone,
-	Copy,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-	PartialEq,
-	Eq,
-	PartialOrd,
-	Ord,
-	serde::Serialize,
-	serde::Deserialize,
-)]
-pub enum DeviceKind {
-	/// A CPU device (for example through PoCL).
-	Cpu,
-	/// A GPU.
-	Gpu,
-	/// Another accelerator (FPGA, DSP, ...).
-	Accelerator,
-}
-
-/// The OpenCL version a device supports.
-#[derive(
-	Clone,
-	Copy,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-	PartialEq,
-	Eq,
-	PartialOrd,
-	Ord,
-	serde::Serialize,
-	serde::Deserialize,
-)]
-pub struct OpenClVersion {
-	/// Major version (1, 2, 3).
-	pub major: u8,
-	/// Minor version.
-	pub minor: u8,
-}
+pub use depin_offchain_worker::{DeviceClass, DeviceKind, OpenClVersion};
 
 /// What a provider declares about the device it sells. The chain cannot verify it; wrong
 /// declarations surface as wrong or missing results, which are slashed.

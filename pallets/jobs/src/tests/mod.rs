@@ -4,6 +4,7 @@
 mod attestation;
 mod cancel_clear;
 mod lifecycle;
+mod offchain;
 mod properties;
 mod submission;
 mod timeouts;
