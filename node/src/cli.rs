@@ -1,5 +1,8 @@
 //! Command-line interface of `depin-node`.
 
+use depin_offchain_worker::executor::{device::DeviceChoice, ExecutorConfig, Fault, WorkerCommand};
+use std::time::Duration;
+
 /// Subcommands besides running the node.
 #[derive(Debug, clap::Subcommand)]
 #[allow(clippy::large_enum_variant)]
@@ -35,6 +38,76 @@ pub enum Subcommand {
 
 	/// Database meta columns information.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// The compute worker process the node starts for its OpenCL executor; it speaks a
+	/// binary protocol on stdin and stdout and is not meant to be run by hand.
+	#[command(hide = true)]
+	ComputeWorker(ComputeWorkerCmd),
+}
+
+/// Arguments of the compute worker process.
+#[derive(Debug, clap::Args)]
+pub struct ComputeWorkerCmd {
+	/// The device to open.
+	#[arg(long, default_value = "auto", value_parser = parse_device)]
+	pub device: DeviceChoice,
+}
+
+fn parse_device(s: &str) -> Result<DeviceChoice, String> {
+	s.parse()
+}
+
+/// A deliberate fault for tests of the protocol's punishments.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FaultArg {
+	/// Corrupt the first byte of every output.
+	CorruptOutput,
+}
+
+/// Flags of the compute executor: what a provider node offers. The executor runs when
+/// off-chain workers do (`--offchain-worker`, on by default for validators; providers that
+/// do not validate pass `--offchain-worker always`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ComputeParams {
+	/// OpenCL device to compute on: `auto` (the first GPU, else accelerator, else CPU),
+	/// `cpu`, `gpu`, or an index in the order `clinfo -l` lists all platforms' devices.
+	#[arg(long, default_value = "auto", value_parser = parse_device)]
+	pub compute_device: DeviceChoice,
+
+	/// Most compute jobs queued or running at once; more wait on chain for a later block.
+	#[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1024))]
+	pub compute_max_jobs: u32,
+
+	/// Seconds a job may run, kernel build included. A job past it is abandoned (its worker
+	/// process killed) and not attested.
+	#[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+	pub compute_time_limit: u64,
+
+	/// MiB of input and output buffers one job may use.
+	#[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+	pub compute_max_memory: u64,
+
+	/// Run no executor: this node computes nothing even if it holds operator keys.
+	#[arg(long)]
+	pub no_compute: bool,
+
+	/// TESTS ONLY: make this node's results wrong. Its provider will be slashed.
+	#[arg(long, hide = true, value_enum)]
+	pub compute_fault: Option<FaultArg>,
+}
+
+impl ComputeParams {
+	/// The executor's configuration; its worker is this binary's `compute-worker`.
+	pub fn executor_config(&self) -> std::io::Result<ExecutorConfig> {
+		let program = std::env::current_exe()?;
+		let mut config = ExecutorConfig::new(WorkerCommand { program, args: vec!["compute-worker".into()] });
+		config.device = self.compute_device;
+		config.max_jobs = self.compute_max_jobs as usize;
+		config.time_limit = Duration::from_secs(self.compute_time_limit);
+		config.max_memory = self.compute_max_memory.saturating_mul(1 << 20);
+		config.fault = self.compute_fault.map(|FaultArg::CorruptOutput| Fault::CorruptOutput);
+		Ok(config)
+	}
 }
 
 /// `depin-node` arguments: a subcommand, or the flags of a running node.
@@ -50,4 +123,7 @@ pub struct Cli {
 
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	#[clap(flatten)]
+	pub compute: ComputeParams,
 }

@@ -43,6 +43,9 @@ pub fn run() -> sc_cli::Result<()> {
 	let cli = Cli::from_args();
 
 	match &cli.subcommand {
+		// Before anything else: the worker's stdout is its protocol channel.
+		Some(Subcommand::ComputeWorker(cmd)) =>
+			std::process::exit(depin_offchain_worker::executor::worker::worker_main(cmd.device)),
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
 		Some(Subcommand::ExportChainSpec(cmd)) => {
 			let spec = cli.load_spec(&cmd.chain)?;
@@ -105,6 +108,7 @@ pub fn run() -> sc_cli::Result<()> {
 		},
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
+			let compute = cli.compute.clone();
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
@@ -112,10 +116,10 @@ pub fn run() -> sc_cli::Result<()> {
 							depin_runtime::opaque::Block,
 							<depin_runtime::opaque::Block as sp_runtime::traits::Block>::Hash,
 						>,
-					>(config)
+					>(config, compute)
 					.map_err(sc_cli::Error::Service),
 					sc_network::config::NetworkBackendType::Litep2p =>
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, compute)
 							.map_err(sc_cli::Error::Service),
 				}
 			})

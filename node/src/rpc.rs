@@ -1,8 +1,23 @@
 //! JSON-RPC methods the node adds to the standard set (`system_*`, `chain_*`, `state_*`,
-//! `author_*`, which the service provides): account nonces (`system_accountNextIndex`)
-//! and fee queries (`payment_queryInfo`, `payment_queryFeeDetails`).
+//! `author_*`, which the service provides): account nonces (`system_accountNextIndex`),
+//! fee queries (`payment_queryInfo`, `payment_queryFeeDetails`), and the outputs of jobs
+//! this node computed (`compute_jobResult`).
 
 use std::sync::Arc;
+
+use depin_offchain_worker::{
+	executor::store::{output_key, status_key},
+	JobId, TaskStatus,
+};
+use jsonrpsee::{
+	core::RpcResult,
+	proc_macros::rpc,
+	types::{error::ErrorObjectOwned, ErrorObject},
+};
+use sp_core::{
+	offchain::{OffchainStorage, STORAGE_PREFIX},
+	Bytes,
+};
 
 use depin_runtime::{opaque::Block, AccountId, Balance, Nonce};
 use jsonrpsee::RpcModule;
@@ -12,16 +27,55 @@ use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
 
 /// What the RPC methods need from the node.
-pub struct FullDeps<C, P> {
+pub struct FullDeps<C, P, S> {
 	/// The client instance to use.
 	pub client: Arc<C>,
 	/// Transaction pool instance.
 	pub pool: Arc<P>,
+	/// The node's off-chain database, where its executor keeps outputs.
+	pub offchain: Option<S>,
+}
+
+/// Outputs of jobs computed by this node. Outputs longer than the chain's inline bound are
+/// kept only by the providers that computed them; clients fetch them here and check them
+/// against the result hash on chain.
+#[rpc(server, namespace = "compute")]
+pub trait ComputeApi {
+	/// The output bytes of `job`, if this node computed it and still keeps it.
+	#[method(name = "jobResult")]
+	fn job_result(&self, job: JobId) -> RpcResult<Bytes>;
+}
+
+/// `compute_*` over the node's off-chain database.
+pub struct Compute<S> {
+	offchain: Option<S>,
+}
+
+/// The job is unknown to this node, or its output is no longer kept.
+pub const NOT_FOUND: i32 = 4040;
+/// The job failed on this node: there is no output.
+pub const FAILED: i32 = 4041;
+
+impl<S: OffchainStorage + 'static> ComputeApiServer for Compute<S> {
+	fn job_result(&self, job: JobId) -> RpcResult<Bytes> {
+		let error = |code, message: String| -> ErrorObjectOwned { ErrorObject::owned(code, message, None::<()>) };
+		let db = self.offchain.as_ref().ok_or_else(|| error(NOT_FOUND, "this node has no off-chain database".into()))?;
+		if let Some(output) = db.get(STORAGE_PREFIX, &output_key(job)) {
+			return Ok(output.into());
+		}
+		let status = db
+			.get(STORAGE_PREFIX, &status_key(job))
+			.and_then(|v| <([u8; 32], TaskStatus) as codec::Decode>::decode(&mut &v[..]).ok());
+		Err(match status {
+			Some((_, TaskStatus::Failed { code, .. })) => error(FAILED, format!("job {job} failed on this node: {code:?}")),
+			_ => error(NOT_FOUND, format!("this node keeps no output of job {job}")),
+		})
+	}
 }
 
 /// Builds the node's RPC methods on top of the standard ones.
-pub fn create_full<C, P>(
-	deps: FullDeps<C, P>,
+pub fn create_full<C, P, S>(
+	deps: FullDeps<C, P, S>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
 where
 	C: ProvideRuntimeApi<Block>
@@ -34,15 +88,17 @@ where
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
 	P: TransactionPool + 'static,
+	S: OffchainStorage + 'static,
 {
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool } = deps;
+	let FullDeps { client, pool, offchain } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(Compute { offchain }.into_rpc())?;
 
 	Ok(module)
 }

@@ -10,11 +10,36 @@ use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpS
 use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::AuthorityPair as AuraPair;
+use depin_offchain_worker::{
+	executor::{
+		store::{MemoryStore, OffchainStore, OutputStore},
+		Executor,
+	},
+	host::{ComputeBackend, ComputeExt},
+};
+use sp_keystore::Keystore;
 use std::{sync::Arc, time::Duration};
 
+/// Starts the OpenCL executor; it keeps results in the node's off-chain database (where the
+/// `compute_jobResult` RPC reads them), or in memory when the node has none.
+fn start_executor<S: sp_core::offchain::OffchainStorage + 'static>(
+	compute: &crate::cli::ComputeParams,
+	offchain_db: Option<S>,
+) -> Result<Arc<dyn ComputeBackend>, ServiceError> {
+	let config = compute
+		.executor_config()
+		.map_err(|e| ServiceError::Other(format!("cannot locate the node binary for the compute worker: {e}")))?;
+	let store: Box<dyn OutputStore> = match offchain_db {
+		Some(db) => Box::new(OffchainStore::new(db)),
+		None => Box::new(MemoryStore::default()),
+	};
+	Ok(Arc::new(Executor::start(config, store)))
+}
+
 /// Host functions the runtime may call. Every node registers the same set, so that any
-/// node can execute any block.
-pub type HostFunctions = sp_io::SubstrateHostFunctions;
+/// node can execute any block. The compute functions answer "unavailable" everywhere but in
+/// off-chain workers (see `start_executor`).
+pub type HostFunctions = (sp_io::SubstrateHostFunctions, depin_offchain_worker::host::compute::HostFunctions);
 
 /// The wasm executor of the runtime.
 pub type RuntimeExecutor = sc_executor::WasmExecutor<HostFunctions>;
@@ -134,6 +159,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 /// validator, Aura authoring and the GRANDPA voter.
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>>(
 	config: Configuration,
+	compute: crate::cli::ComputeParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -192,7 +218,21 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 			gap_sync_body_policy: None,
 		})?;
 
+	if let Some(seed) = &config.dev_key_seed {
+		// A development node computes out of the box: `//Alice` gets `//Alice//operator`, the
+		// operator key the development presets register for Alice.
+		keystore_container
+			.keystore()
+			.sr25519_generate_new(depin_offchain_worker::OPERATOR_KEY_TYPE, Some(&format!("{seed}//operator")))
+			.map_err(|e| ServiceError::Other(format!("cannot insert the dev operator key: {e}")))?;
+	}
+
+	let executor = (config.offchain_worker.enabled && !compute.no_compute)
+		.then(|| start_executor(&compute, backend.offchain_storage()))
+		.transpose()?;
+
 	if config.offchain_worker.enabled {
+		let executor = executor.clone();
 		let offchain_workers =
 			sc_offchain::OffchainWorkers::new(sc_offchain::OffchainWorkerOptions {
 				runtime_api_provider: client.clone(),
@@ -204,7 +244,13 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 				)),
 				network_provider: Arc::new(network.clone()),
 				enable_http_requests: false,
-				custom_extensions: |_| vec![],
+				// The executor behind the compute host functions, for off-chain workers only.
+				custom_extensions: move |_| {
+					executor
+						.iter()
+						.map(|e| Box::new(ComputeExt::new(e.clone())) as Box<dyn sp_externalities::Extension>)
+						.collect()
+				},
 			})?;
 		task_manager.spawn_handle().spawn(
 			"offchain-workers-runner",
@@ -223,9 +269,10 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
+		let offchain = backend.offchain_storage();
 
 		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone(), offchain: offchain.clone() };
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};

@@ -1,1 +1,110 @@
-fn main() {}
+//! Benchmarks of the compute bridge on this machine's OpenCL device (PoCL on the CPU where
+//! there is no GPU). Run with `scripts/bench-compute` (or
+//! `cargo bench -p depin-offchain-worker --features executor`).
+//!
+//! - `host_overhead`: one matrix product run directly on the executor, and the same through
+//!   the host functions (dispatch, then poll until done) as the off-chain worker runs it.
+//! - `throughput/*`: the integer matrix product and batch SHA-256 on the device, next to
+//!   the plain single-threaded Rust reference of the same work. Criterion reports time per
+//!   run and, from the declared throughput, operations or bytes per second.
+
+use codec::Encode;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use depin_offchain_worker::{
+	executor::{store::MemoryStore, Executor, ExecutorConfig, WorkerCommand},
+	host::{self, ComputeExt},
+	kernels::{self, MatMulParams, Sha256BatchParams},
+	BuiltinKernel, ComputeTask, DispatchAck, KernelCode, TaskStatus,
+};
+use std::{
+	sync::{
+		atomic::{AtomicU64, Ordering},
+		Arc,
+	},
+	time::Duration,
+};
+
+fn executor() -> Executor {
+	let mut config = ExecutorConfig::new(WorkerCommand {
+		program: env!("CARGO_BIN_EXE_depin-compute-worker").into(),
+		args: vec![],
+	});
+	config.device = std::env::var("DEPIN_COMPUTE_DEVICE").ok().and_then(|d| d.parse().ok()).unwrap_or_default();
+	config.time_limit = Duration::from_secs(600);
+	config.keep_results = 4;
+	Executor::start(config, Box::new(MemoryStore::default()))
+}
+
+fn task(job: u64, kernel: BuiltinKernel, params: Vec<u8>, input: Vec<u8>, output_len: u32) -> ComputeTask {
+	ComputeTask { job, code: KernelCode::BuiltIn { kernel, params }, input, work_size: [1, 1, 1], output_len }
+}
+
+fn matmul(job: u64, n: u32) -> ComputeTask {
+	task(job, BuiltinKernel::MatMulI32, MatMulParams { n, seed: 1 }.encode(), vec![], 4 * n * n)
+}
+
+fn host_overhead(c: &mut Criterion) {
+	let executor = executor();
+	let n = 192;
+	let mut group = c.benchmark_group("host_overhead");
+	group.sample_size(20).measurement_time(Duration::from_secs(20));
+	// Warm: the program is built once and cached by the worker.
+	assert!(executor.execute(&matmul(0, n)).result.is_ok());
+	group.bench_function(BenchmarkId::new("direct", n), |b| {
+		b.iter(|| assert!(executor.execute(&matmul(0, n)).result.is_ok()))
+	});
+	let mut ext = sp_io::TestExternalities::default();
+	ext.register_extension(ComputeExt::new(Arc::new(executor.clone())));
+	let next = AtomicU64::new(1);
+	group.bench_function(BenchmarkId::new("dispatch_poll", n), |b| {
+		b.iter(|| {
+			ext.execute_with(|| {
+				// A new job id each time: the executor computes instead of answering from its results.
+				let job = next.fetch_add(1, Ordering::Relaxed);
+				assert_eq!(host::dispatch(matmul(job, n)), DispatchAck::Accepted);
+				loop {
+					match host::poll(job) {
+						TaskStatus::Done { .. } => break,
+						TaskStatus::Queued | TaskStatus::Running => std::thread::sleep(Duration::from_micros(200)),
+						other => panic!("{other:?}"),
+					}
+				}
+			})
+		})
+	});
+	group.finish();
+}
+
+fn throughput(c: &mut Criterion) {
+	let executor = executor();
+	let mut group = c.benchmark_group("throughput");
+	group.sample_size(10).measurement_time(Duration::from_secs(20));
+
+	let n = 256u32;
+	let mm = matmul(0, n);
+	let KernelCode::BuiltIn { params, .. } = &mm.code else { unreachable!() };
+	group.throughput(Throughput::Elements(u64::from(n).pow(3))); // multiply-adds
+	group.bench_function(BenchmarkId::new("matmul_i32_opencl", n), |b| {
+		b.iter(|| assert!(executor.execute(&mm).result.is_ok()))
+	});
+	group.bench_function(BenchmarkId::new("matmul_i32_rust_1thread", n), |b| {
+		b.iter(|| kernels::reference(BuiltinKernel::MatMulI32, params, &[], mm.output_len).unwrap())
+	});
+
+	let block_len = 4096u32;
+	let blocks = 256u32; // 1 MiB
+	let input: Vec<u8> = (0..block_len * blocks).map(|i| (i * 31 % 251) as u8).collect();
+	let params = Sha256BatchParams { block_len }.encode();
+	let sha = task(0, BuiltinKernel::Sha256Batch, params.clone(), input.clone(), 32 * blocks);
+	group.throughput(Throughput::Bytes(input.len() as u64));
+	group.bench_function(BenchmarkId::new("sha256_batch_opencl", "1MiB"), |b| {
+		b.iter(|| assert!(executor.execute(&sha).result.is_ok()))
+	});
+	group.bench_function(BenchmarkId::new("sha256_batch_rust_1thread", "1MiB"), |b| {
+		b.iter(|| kernels::reference(BuiltinKernel::Sha256Batch, &params, &input, sha.output_len).unwrap())
+	});
+	group.finish();
+}
+
+criterion_group!(benches, host_overhead, throughput);
+criterion_main!(benches);

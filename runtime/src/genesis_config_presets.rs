@@ -1,16 +1,19 @@
 //! Genesis presets: the starting state of the development chain and of the local testnet.
 //!
 //! - `development`: one validator (Alice), Alice is sudo, the well-known dev accounts are
-//!   endowed. Used by `depin-node --dev`.
+//!   endowed. Alice is a registered compute provider whose operator key is `//Alice//operator`
+//!   (the node puts it in the keystore of `--dev`/`--alice`). Used by `depin-node --dev`.
 //! - `local_testnet`: four validators (Alice, Bob, Charlie, Dave) so that GRANDPA keeps
-//!   finalizing with one of them down (it needs more than two thirds), Alice is sudo.
+//!   finalizing with one of them down (it needs more than two thirds), Alice is sudo. Alice,
+//!   Bob and Charlie are providers, with operator keys `//<Name>//operator`.
 //!
 //! `chain-specs/` holds these presets rendered to JSON by `scripts/build-chain-specs`.
 
 use crate::{
-	configs::TreasuryAccount, AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig,
-	EXISTENTIAL_DEPOSIT, UNIT,
+	configs::TreasuryAccount, AccountId, BalancesConfig, ProvidersConfig, RuntimeGenesisConfig,
+	SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
 };
+use pallet_providers::{Capabilities, DeviceKind, OpenClVersion};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -22,11 +25,40 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 /// What each endowed development account starts with: one million DCC.
 pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
 
-/// A genesis state from its parts.
+/// Bond of each development provider: ten times the minimum.
+pub const PROVIDER_BOND: crate::Balance = 1_000 * UNIT;
+
+/// What each operator key's account starts with, so that it exists (attestations are free).
+pub const OPERATOR_ENDOWMENT: crate::Balance = 10 * UNIT;
+
+/// sr25519 public keys of `//Alice//operator`, `//Bob//operator` and `//Charlie//operator`
+/// (derivation needs the full crypto the runtime does not carry; a test checks them).
+pub const DEV_OPERATORS: [(Sr25519Keyring, [u8; 32]); 3] = [
+	(Sr25519Keyring::Alice, sp_core::hex2array!("945e10040b47c3df67c4ccf156ac19f9d649c16211646798a364097791691e3d")),
+	(Sr25519Keyring::Bob, sp_core::hex2array!("407f432b63c4661febeb51526c3c8127f2852cd3fb5344cbfe247f383866ec67")),
+	(Sr25519Keyring::Charlie, sp_core::hex2array!("b4cd86ca3c51e678b6783b33e1842c38db4f1a4c8a8c9e69dc210664521ff75a")),
+];
+
+/// What a development provider declares: a CPU through PoCL, one job at a time per core.
+fn dev_capabilities() -> Capabilities {
+	Capabilities {
+		kind: DeviceKind::Cpu,
+		vendor: b"Portable Computing Language".to_vec().try_into().unwrap_or_default(),
+		device: b"development CPU".to_vec().try_into().unwrap_or_default(),
+		opencl_version: OpenClVersion { major: 1, minor: 2 },
+		memory_mib: 1024,
+		compute_units: 1,
+		max_concurrent_jobs: 8,
+		device_class: [0; 32],
+	}
+}
+
+/// A genesis state from its parts. `providers` are registered with their operator keys.
 fn genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
+	providers: Vec<(AccountId, AccountId)>,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -34,9 +66,16 @@ fn genesis(
 				.iter()
 				.cloned()
 				.map(|account| (account, ENDOWMENT))
+				.chain(providers.iter().map(|(_, operator)| (operator.clone(), OPERATOR_ENDOWMENT)))
 				// The treasury exists from genesis, so that the first fee or slash of any
 				// size can reach it.
 				.chain(core::iter::once((TreasuryAccount::get(), EXISTENTIAL_DEPOSIT)))
+				.collect::<Vec<_>>(),
+		},
+		providers: ProvidersConfig {
+			providers: providers
+				.into_iter()
+				.map(|(provider, operator)| (provider, operator, dev_capabilities(), PROVIDER_BOND))
 				.collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig {
@@ -57,6 +96,15 @@ fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId)
 	(sr.public().into(), ed.public().into())
 }
 
+/// The first `n` development providers with their operator accounts.
+fn dev_providers(n: usize) -> Vec<(AccountId, AccountId)> {
+	DEV_OPERATORS
+		.iter()
+		.take(n)
+		.map(|(who, operator)| (who.to_account_id(), AccountId::from(*operator)))
+		.collect()
+}
+
 /// Every well-known development account: Alice to Ferdie and their `//stash` accounts.
 fn dev_accounts() -> Vec<AccountId> {
 	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
@@ -68,6 +116,7 @@ pub fn development_config_genesis() -> Value {
 		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		dev_providers(1),
 	)
 }
 
@@ -82,6 +131,7 @@ pub fn local_config_genesis() -> Value {
 		],
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		dev_providers(3),
 	)
 }
 

@@ -61,22 +61,44 @@ fn development_genesis_builds() {
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
 		let endowed = Sr25519Keyring::well_known().count() as u128;
 		assert_eq!(endowed, 12);
-		// The dev accounts, and the treasury with the existential deposit.
+		// The dev accounts, Alice's operator account, and the treasury with the
+		// existential deposit.
 		assert_eq!(
 			pallet_balances::Pallet::<Runtime>::total_issuance(),
-			endowed * genesis_config_presets::ENDOWMENT + crate::EXISTENTIAL_DEPOSIT
+			endowed * genesis_config_presets::ENDOWMENT +
+				genesis_config_presets::OPERATOR_ENDOWMENT +
+				crate::EXISTENTIAL_DEPOSIT
 		);
 		assert_eq!(
 			pallet_balances::Pallet::<Runtime>::balance(&crate::configs::TreasuryAccount::get()),
 			crate::EXISTENTIAL_DEPOSIT
 		);
 		for account in Sr25519Keyring::well_known() {
+			// Alice's provider bond is on hold.
+			let bond = if account == Sr25519Keyring::Alice { genesis_config_presets::PROVIDER_BOND } else { 0 };
 			assert_eq!(
 				pallet_balances::Pallet::<Runtime>::balance(&account.to_account_id()),
-				genesis_config_presets::ENDOWMENT
+				genesis_config_presets::ENDOWMENT - bond
 			);
 		}
+		// Alice computes, with the operator key the node puts in the dev keystore.
+		let alice = Sr25519Keyring::Alice.to_account_id();
+		let operator = operator_of("Alice");
+		assert_eq!(<crate::Providers as pallet_providers::ProviderRegistry<_>>::provider_of(&operator), Some(alice));
 	});
+}
+
+/// The account of `//<name>//operator`.
+fn operator_of(name: &str) -> crate::AccountId {
+	use sp_core::Pair;
+	sp_core::sr25519::Pair::from_string(&format!("//{name}//operator"), None).expect("valid derivation").public().into()
+}
+
+#[test]
+fn dev_operator_keys_are_the_derived_ones() {
+	for (who, public) in genesis_config_presets::DEV_OPERATORS {
+		assert_eq!(crate::AccountId::from(public), operator_of(&format!("{who:?}")), "{who:?}");
+	}
 }
 
 #[test]
@@ -93,6 +115,14 @@ fn local_testnet_genesis_has_four_validators() {
 		let grandpa = pallet_grandpa::Pallet::<Runtime>::grandpa_authorities();
 		assert_eq!(grandpa.len(), 4);
 		assert!(grandpa.iter().all(|(_, weight)| *weight == 1));
+		// Alice, Bob and Charlie compute; Dave only validates.
+		for (name, key) in [("Alice", Sr25519Keyring::Alice), ("Bob", Sr25519Keyring::Bob), ("Charlie", Sr25519Keyring::Charlie)] {
+			assert_eq!(
+				<crate::Providers as pallet_providers::ProviderRegistry<_>>::provider_of(&operator_of(name)),
+				Some(key.to_account_id())
+			);
+		}
+		assert_eq!(pallet_providers::ProviderCount::<Runtime>::get(), 3);
 	});
 }
 

@@ -2,8 +2,9 @@
 // users and provider nodes send: a provider registers with a bond, a submitter posts a
 // job with escrow, the chain assigns it, the provider's operator key commits (for free)
 // and reveals, the chain verifies and pays, the submitter clears the job.
-// (The compute itself is the off-chain worker's part; here the provider's answer is
-// computed by the test.)
+// The provider here is a fresh account whose operator key lives in the test, not in a
+// node, so the test computes its answer; the job asks for more memory than the dev
+// preset's provider (Alice, whose node computes by itself) declares.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -70,7 +71,7 @@ describe('compute marketplace on the dev chain', () => {
       workSize: [1, 1, 1],
       outputLen: 32,
       replicas: 1,
-      requirements: { kind: 'Cpu', minMemoryMib: 0, minReputation: 0, sameDeviceClass: false },
+      requirements: { kind: 'Cpu', minMemoryMib: 4096, minReputation: 0, sameDeviceClass: false },
       pricePerReplica: UNIT,
       deadline: 10,
     };
@@ -85,7 +86,7 @@ describe('compute marketplace on the dev chain', () => {
     const job = Number(submitted.named.job);
     assert.equal(BigInt(submitted.named.escrow), UNIT + UNIT / 20n);
 
-    // Assigned in the next block, to Bob, the only provider.
+    // Assigned in the next block, to Bob, the only provider with 4 GiB.
     const assigned = await waitFor('the job to be assigned', async () => {
       const record = (await api.query.jobs.jobs(job)).unwrap();
       return record.status.isCommitting && record;

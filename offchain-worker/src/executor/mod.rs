@@ -186,7 +186,7 @@ impl Executor {
 			Ok(Response::Device(Ok(info))) => {
 				log::info!(
 					target: LOG_TARGET,
-					"💻 Computing on {} ({}), {} compute units, {} MiB",
+					"🧮 Computing on {} ({}), {} compute units, {} MiB",
 					String::from_utf8_lossy(&info.name),
 					String::from_utf8_lossy(&info.vendor),
 					info.compute_units,
@@ -364,11 +364,11 @@ impl Shared {
 		let (status, output) = match outcome.result {
 			Ok(output) => {
 				let result_hash = sp_crypto_hashing::blake2_256(&output);
-				log::info!(target: LOG_TARGET, "💻 Job {job} computed in {} ms: {} bytes, result 0x{}", outcome.exec_ms, output.len(), sp_core::hexdisplay::HexDisplay::from(&result_hash));
+				log::info!(target: LOG_TARGET, "🧮 Job {job} computed in {} ms: {} bytes, result 0x{}", outcome.exec_ms, output.len(), sp_core::hexdisplay::HexDisplay::from(&result_hash));
 				(TaskStatus::Done { result_hash, output_len: output.len() as u32, exec_ms: outcome.exec_ms }, Some(output))
 			},
 			Err((code, log)) => {
-				log::info!(target: LOG_TARGET, "💻 Job {job} failed with {code:?} after {} ms{}{}", outcome.exec_ms, if log.is_empty() { "" } else { ": " }, log.trim());
+				log::info!(target: LOG_TARGET, "🧮 Job {job} failed with {code:?} after {} ms{}{}", outcome.exec_ms, if log.is_empty() { "" } else { ": " }, log.trim());
 				let mut logs = lock(&self.last_log);
 				if logs.len() >= self.config.keep_results {
 					logs.clear();

@@ -195,5 +195,38 @@ impl pallet_jobs::Config for Runtime {
 	type MaxQueueLen = ConstU32<256>;
 	type MaxAssignmentsPerBlock = ConstU32<32>;
 	type MaxDeadlinesPerBlock = ConstU32<128>;
+	type OperatorCrypto = pallet_jobs::offchain::crypto::OperatorCrypto;
 	type WeightInfo = ();
+}
+
+// Transactions the runtime builds in off-chain workers: providers' commits and reveals,
+// signed with their operator keys.
+impl frame_system::offchain::SigningTypes for Runtime {
+	type Public = <crate::Signature as sp_runtime::traits::Verify>::Signer;
+	type Signature = crate::Signature;
+}
+
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = crate::UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateSignedTransaction<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	fn create_signed_transaction<A: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>>(
+		call: RuntimeCall,
+		public: Self::Public,
+		account: AccountId,
+		nonce: Nonce,
+	) -> Option<crate::UncheckedExtrinsic> {
+		let payload = crate::SignedPayload::new(call, crate::tx_extension(nonce)).ok()?;
+		let signature = codec::Encode::using_encoded(&payload, |bytes| A::sign(bytes, public))?;
+		let (call, extension, _) = payload.deconstruct();
+		Some(crate::UncheckedExtrinsic::new_signed(call, account.into(), signature, extension))
+	}
 }

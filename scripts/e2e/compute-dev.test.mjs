@@ -1,0 +1,112 @@
+// The product's main path on `--dev`, with nothing set up by hand: a job submitted over
+// JSON-RPC is computed with OpenCL (PoCL on this machine) by Alice's node, committed,
+// revealed, verified and paid, and its output fetched over RPC matches an independent
+// reference. Also a broken kernel, agreed on as an error with the submitter refunded.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { u8aToHex } from '@polkadot/util';
+
+import { UNIT, accounts, connect, heads, startDevChain, submitAndWatch, waitFor } from './lib/harness.mjs';
+import { fetchOutput, matmulJob, sha256Job, sourceJob, waitForVerdict } from './lib/jobs.mjs';
+import { matmulGenerated, sha256Batch } from './lib/reference.mjs';
+
+const ports = { rpcPort: 19950, p2pPort: 31340, prometheusPort: 19620 };
+
+describe('compute on the dev chain', () => {
+  let node;
+  let api;
+
+  before(async () => {
+    node = await startDevChain(ports);
+    api = await connect(ports.rpcPort);
+  });
+
+  after(async () => {
+    await api?.disconnect();
+    await node?.stop();
+  });
+
+  const free = async (who, at) => (await (at ? await api.at(at) : api).query.system.account(who)).data.free.toBigInt();
+  const blockNumber = async (hash) => (await api.rpc.chain.getHeader(hash)).number.toNumber();
+
+  /** Submits `spec` as `signer`; resolves with the job id and the inclusion block. */
+  async function submit(spec, signer) {
+    const r = await submitAndWatch(api, api.tx.jobs.submit(spec), signer);
+    assert.equal(r.error, undefined, `submit failed: ${r.error}`);
+    return { job: Number(r.events.find((e) => e.name === 'jobs.Submitted').named.job), block: r.blockHash, r };
+  }
+
+  test('a job is computed by the dev provider, verified, paid, and served over RPC', async () => {
+    const { alice, bob } = await accounts();
+    const price = UNIT;
+    // 64 blocks of 100 bytes: a 2 KiB output, too long for the chain, served by the node.
+    const input = new Uint8Array(6400).map((_, i) => (i * 7 + 3) & 0xff);
+    const spec = sha256Job(input, 100, { price, deadline: 20 });
+    const aliceBefore = await free(alice.address);
+    const started = Date.now();
+    const { job, block } = await submit(spec, bob);
+    const submittedAt = await blockNumber(block);
+
+    const record = await waitForVerdict(api, job, { timeoutMs: 180_000 });
+    assert.equal(record.status.type, 'Completed');
+    assert.equal(record.assigned.length, 1);
+    assert.equal(record.assigned[0].provider.toString(), alice.address);
+    const revealed = record.assigned[0].state.asRevealed;
+    assert.equal(revealed.meta.errorCode.isNone, true);
+    assert.equal(revealed.meta.outputLen.toNumber(), 2048);
+    assert.equal(record.output.isNone, true, 'a 2 KiB output stays off chain');
+
+    // Latency: from the submission's block to the verdict, then to its finality.
+    const completedAt = await waitFor('the Completed event', async () => {
+      const { best } = await heads(ports.rpcPort);
+      for (let n = best; n > submittedAt; n--) {
+        const hash = await api.rpc.chain.getBlockHash(n);
+        const events = await (await api.at(hash)).query.system.events();
+        if (events.some(({ event }) => event.section === 'jobs' && event.method === 'Completed' && event.data[0].toNumber() === job)) {
+          return { n, hash };
+        }
+      }
+      return null;
+    });
+    await waitFor('the verdict to be finalized', async () => (await heads(ports.rpcPort)).finalized >= completedAt.n, { timeoutMs: 60_000 });
+    console.log(
+      `latency r=1 on --dev: verified ${completedAt.n - submittedAt} blocks after submission, finalized after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+
+    // Alice's provider account was paid the price (she signs nothing herself: her operator key does).
+    assert.equal(await free(alice.address, completedAt.hash), aliceBefore + price);
+
+    // The output, from the node's compute_jobResult, matches node:crypto's SHA-256.
+    const { output, source } = await fetchOutput(api, job, [`http://127.0.0.1:${ports.rpcPort}`]);
+    assert.match(source, /^http/);
+    assert.equal(u8aToHex(output), u8aToHex(sha256Batch(input, 100)));
+  });
+
+  test('a short output is stored on chain and equals the reference', async () => {
+    const { bob } = await accounts();
+    const n = 12; // 576 bytes: inline
+    const { job } = await submit(matmulJob(n, 99n, { price: UNIT / 10n }), bob);
+    const record = await waitForVerdict(api, job, { timeoutMs: 180_000 });
+    assert.equal(record.status.type, 'Completed');
+    const { output, source } = await fetchOutput(api, job, []);
+    assert.equal(source, 'chain');
+    assert.equal(u8aToHex(output), u8aToHex(matmulGenerated(n, 99n)));
+  });
+
+  test('a kernel that does not build is agreed on as an error and the submitter refunded', async () => {
+    const { bob } = await accounts();
+    const price = UNIT;
+    const spec = sourceJob('__kernel void k(__global uchar *o) { not C }', 'k', new Uint8Array(), [1, 1, 1], 4, { price });
+    const { job } = await submit(spec, bob);
+    const record = await waitForVerdict(api, job, { timeoutMs: 180_000 });
+    assert.equal(record.status.type, 'Failed');
+    assert.equal(record.status.asFailed.code.toNumber(), 2, 'BuildFailed');
+    const s = record.settlement.unwrap();
+    const errorFee = (await api.query.jobs.params()).errorFee.toBigInt();
+    assert.equal(s.paid.toBigInt(), errorFee, 'the provider gets the error fee');
+    assert.equal(s.fee.toBigInt(), 0n);
+    assert.equal(s.paid.toBigInt() + s.refunded.toBigInt(), record.escrow.toBigInt(), 'nothing lost');
+  });
+});

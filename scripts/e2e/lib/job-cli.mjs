@@ -1,0 +1,137 @@
+// `scripts/job`: submit compute jobs and fetch their results (see the script for usage).
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { u8aToHex } from '@polkadot/util';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+import { fetchOutput, jobRecord, matmulJob, monteCarloJob, sha256Job, sourceJob, waitForVerdict } from './jobs.mjs';
+
+const UNIT = 10n ** 12n;
+
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    url: { type: 'string', default: 'ws://127.0.0.1:9944' },
+    rpc: { type: 'string', multiple: true, default: [] },
+    suri: { type: 'string', default: '//Alice' },
+    replicas: { type: 'string', default: '1' },
+    price: { type: 'string', default: '1' },
+    deadline: { type: 'string', default: '20' },
+    wait: { type: 'boolean', default: false },
+    n: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    items: { type: 'string' },
+    samples: { type: 'string' },
+    'block-len': { type: 'string' },
+    'input-file': { type: 'string' },
+    file: { type: 'string' },
+    entry: { type: 'string' },
+    'work-size': { type: 'string' },
+    'output-len': { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+
+function fail(message) {
+  console.error(`job: ${message}`);
+  process.exit(1);
+}
+
+const need = (name) => opts[name] ?? fail(`--${name} is required`);
+const int = (name) => {
+  const v = Number(need(name));
+  if (!Number.isInteger(v) || v < 0) fail(`--${name} must be a non-negative integer`);
+  return v;
+};
+/** DCC with up to 12 decimals, in plancks. */
+function dcc(text) {
+  const m = /^(\d+)(?:\.(\d{1,12}))?$/.exec(text) ?? fail(`not an amount of DCC: ${text}`);
+  return BigInt(m[1]) * UNIT + BigInt((m[2] ?? '').padEnd(12, '0'));
+}
+
+function buildSpec(kind) {
+  const common = { replicas: int('replicas'), price: dcc(opts.price), deadline: int('deadline') };
+  const input = () => (opts['input-file'] ? new Uint8Array(readFileSync(opts['input-file'])) : new Uint8Array());
+  switch (kind) {
+    case 'matmul':
+      return matmulJob(int('n'), BigInt(opts.seed), common);
+    case 'sha256':
+      return sha256Job(input(), int('block-len'), common);
+    case 'montecarlo':
+      return monteCarloJob(int('items'), int('samples'), BigInt(opts.seed), common);
+    case 'source': {
+      const size = need('work-size').split(',').map(Number);
+      while (size.length < 3) size.push(1);
+      return sourceJob(readFileSync(need('file'), 'utf8'), need('entry'), input(), size, int('output-len'), common);
+    }
+    default:
+      return fail(`unknown kernel '${kind}': matmul, sha256, montecarlo or source`);
+  }
+}
+
+/** The node's own HTTP endpoint, for compute_jobResult. */
+const httpOf = (ws) => ws.replace(/^ws/, 'http');
+
+async function main() {
+  const [command, arg] = positionals;
+  if (!command) fail('usage: scripts/job submit|status|result ... (see scripts/job)');
+  await cryptoWaitReady();
+  const api = await ApiPromise.create({ provider: new WsProvider(opts.url), noInitWarn: true, throwOnConnect: true });
+  try {
+    if (command === 'submit') {
+      const spec = buildSpec(arg);
+      const signer = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(opts.suri);
+      const job = await new Promise((resolve, reject) => {
+        api.tx.jobs
+          .submit(spec)
+          .signAndSend(signer, ({ status, events, dispatchError }) => {
+            if (status.isInvalid || status.isDropped) reject(new Error(`transaction ${status.type}`));
+            if (!status.isInBlock) return;
+            if (dispatchError) {
+              const e = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
+              reject(new Error(e ? `${e.section}.${e.name}: ${e.docs.join(' ')}` : dispatchError.toString()));
+              return;
+            }
+            const submitted = events.find(({ event }) => event.section === 'jobs' && event.method === 'Submitted');
+            resolve(submitted.event.data[0].toString());
+          })
+          .catch(reject);
+      });
+      console.log(`job ${job} submitted`);
+      if (opts.wait) await report(api, job, true);
+    } else if (command === 'status') {
+      await report(api, Number(arg ?? fail('which job?')), false);
+    } else if (command === 'result') {
+      const job = Number(arg ?? fail('which job?'));
+      const { output, source } = await fetchOutput(api, job, [httpOf(opts.url), ...opts.rpc]);
+      if (opts.out) {
+        writeFileSync(opts.out, output);
+        console.log(`${output.length} bytes from ${source} written to ${opts.out} (hash checked)`);
+      } else {
+        console.log(u8aToHex(output));
+      }
+    } else {
+      fail(`unknown command '${command}'`);
+    }
+  } finally {
+    await api.disconnect();
+  }
+}
+
+async function report(api, job, wait) {
+  const started = Date.now();
+  const record = wait
+    ? await waitForVerdict(api, job, { onStatus: (s) => console.log(`job ${job}: ${s} (${((Date.now() - started) / 1000).toFixed(1)} s)`) })
+    : await jobRecord(api, job);
+  if (!record) fail(`job ${job} does not exist (or was cleared)`);
+  console.log(JSON.stringify(record.toHuman(), null, 2));
+  if (record.status.isCompleted) {
+    console.log(`result hash ${record.resultHash.unwrap().toHex()}; fetch it with: scripts/job result ${job}`);
+  }
+}
+
+main().catch((e) => fail(e.message));

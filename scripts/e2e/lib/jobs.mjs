@@ -1,0 +1,125 @@
+// Client side of compute jobs, shared by `scripts/job` and the end-to-end tests: build job
+// specs for the built-in kernels and OpenCL C sources, submit them, wait for the verdict,
+// and fetch the output (on chain when short, else from a provider node's
+// `compute_jobResult`), checked against the result hash on chain.
+
+import { bnToU8a, hexToU8a, u8aConcat, u8aEq, u8aToHex } from '@polkadot/util';
+import { blake2AsU8a } from '@polkadot/util-crypto';
+
+const u32 = (v) => bnToU8a(v, { bitLength: 32, isLe: true });
+const u64 = (v) => bnToU8a(v, { bitLength: 64, isLe: true });
+
+/** Requirements every development provider meets: a CPU device, nothing more. */
+export const anyCpu = { kind: 'Cpu', minMemoryMib: 0, minReputation: 0, sameDeviceClass: false };
+
+function spec(kernel, input, workSize, outputLen, opts) {
+  return {
+    kernel,
+    input: u8aToHex(input),
+    workSize,
+    outputLen,
+    replicas: opts.replicas ?? 1,
+    requirements: opts.requirements ?? anyCpu,
+    pricePerReplica: opts.price,
+    deadline: opts.deadline ?? 20,
+  };
+}
+
+const builtIn = (kernel, params) => ({ BuiltIn: { kernel, params: u8aToHex(params) } });
+
+/** SHA-256 of each `blockLen`-byte block of `input`; output: the 32-byte digests. */
+export function sha256Job(input, blockLen, opts) {
+  if (blockLen <= 0 || input.length % blockLen !== 0) throw new Error('the input must be whole blocks');
+  const blocks = input.length / blockLen;
+  return spec(builtIn('Sha256Batch', u32(blockLen)), input, [blocks, 1, 1], 32 * blocks, opts);
+}
+
+/** Product of two n x n i32 matrices drawn from the kernel's RNG with `seed`. */
+export function matmulJob(n, seed, opts) {
+  return spec(builtIn('MatMulI32', u8aConcat(u32(n), u64(seed))), new Uint8Array(), [n, n, 1], 4 * n * n, opts);
+}
+
+/** Monte-Carlo π: `items` work-items of `samples` points each; output: u32 hit counts. */
+export function monteCarloJob(items, samples, seed, opts) {
+  return spec(builtIn('MonteCarloPi', u8aConcat(u32(samples), u64(seed))), new Uint8Array(), [items, 1, 1], 4 * items, opts);
+}
+
+/**
+ * OpenCL C source; its kernel `entry` takes
+ * `(__global const uchar *input, uint input_len, __global uchar *output, uint output_len)`.
+ */
+export function sourceJob(source, entry, input, workSize, outputLen, opts) {
+  const text = new TextEncoder();
+  return spec(
+    { Source: { source: u8aToHex(text.encode(source)), entry: u8aToHex(text.encode(entry)) } },
+    input,
+    workSize,
+    outputLen,
+    opts,
+  );
+}
+
+/** π from a Monte-Carlo output. */
+export function piFrom(output, samples) {
+  const view = new DataView(output.buffer, output.byteOffset, output.byteLength);
+  let hits = 0n;
+  for (let i = 0; i < output.length; i += 4) hits += BigInt(view.getUint32(i, true));
+  return (4 * Number(hits)) / ((output.length / 4) * samples);
+}
+
+/** The job's record on chain, or null once cleared. */
+export async function jobRecord(api, job) {
+  const record = await api.query.jobs.jobs(job);
+  return record.isSome ? record.unwrap() : null;
+}
+
+/** Waits until `job` is finished (completed, failed, unresolved or cancelled). */
+export async function waitForVerdict(api, job, { timeoutMs = 300_000, onStatus } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    const record = await jobRecord(api, job);
+    if (!record) throw new Error(`job ${job} does not exist (or was cleared)`);
+    const status = record.status.type;
+    if (status !== last) onStatus?.(status, record);
+    last = status;
+    if (['Completed', 'Failed', 'Unresolved', 'Cancelled'].includes(status)) return record;
+    if (Date.now() > deadline) throw new Error(`job ${job} is still ${status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/**
+ * The output of a completed job: from the chain when it was short enough to be stored
+ * there, else from `compute_jobResult` of the nodes at `rpcUrls` (provider nodes). Every
+ * candidate is checked against the result hash on chain.
+ */
+export async function fetchOutput(api, job, rpcUrls) {
+  const record = await jobRecord(api, job);
+  if (!record || !record.status.isCompleted) throw new Error(`job ${job} has no agreed output`);
+  const expected = record.resultHash.unwrap().toU8a();
+  if (record.output.isSome) {
+    const output = record.output.unwrap().toU8a(true);
+    if (!u8aEq(blake2AsU8a(output, 256), expected)) throw new Error('the output on chain does not match its hash');
+    return { output, source: 'chain' };
+  }
+  const errors = [];
+  for (const url of rpcUrls) {
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'compute_jobResult', params: [job] }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const body = await res.json();
+      if (body.error) throw new Error(body.error.message);
+      const output = hexToU8a(body.result);
+      if (!u8aEq(blake2AsU8a(output, 256), expected)) throw new Error('its output does not match the hash on chain');
+      return { output, source: url };
+    } catch (e) {
+      errors.push(`${url}: ${e.message}`);
+    }
+  }
+  throw new Error(`no node served job ${job}'s output: ${errors.join('; ')}`);
+}
