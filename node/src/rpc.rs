@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use depin_offchain_worker::{
-	executor::store::{output_key, status_key},
+	executor::store::{log_key, output_key, status_key},
 	JobId, TaskStatus,
 };
 use jsonrpsee::{
@@ -41,7 +41,8 @@ pub struct FullDeps<C, P, S> {
 /// against the result hash on chain.
 #[rpc(server, namespace = "compute")]
 pub trait ComputeApi {
-	/// The output bytes of `job`, if this node computed it and still keeps it.
+	/// The output bytes of `job`, if this node computed it and still keeps it. For a job
+	/// that failed here, the error's data is the compiler's or driver's message.
 	#[method(name = "jobResult")]
 	fn job_result(&self, job: JobId) -> RpcResult<Bytes>;
 }
@@ -58,8 +59,8 @@ pub const FAILED: i32 = 4041;
 
 impl<S: OffchainStorage + 'static> ComputeApiServer for Compute<S> {
 	fn job_result(&self, job: JobId) -> RpcResult<Bytes> {
-		let error = |code, message: String| -> ErrorObjectOwned { ErrorObject::owned(code, message, None::<()>) };
-		let db = self.offchain.as_ref().ok_or_else(|| error(NOT_FOUND, "this node has no off-chain database".into()))?;
+		let error = |code, message: String, data: Option<String>| -> ErrorObjectOwned { ErrorObject::owned(code, message, data) };
+		let db = self.offchain.as_ref().ok_or_else(|| error(NOT_FOUND, "this node has no off-chain database".into(), None))?;
 		if let Some(output) = db.get(STORAGE_PREFIX, &output_key(job)) {
 			return Ok(output.into());
 		}
@@ -67,8 +68,13 @@ impl<S: OffchainStorage + 'static> ComputeApiServer for Compute<S> {
 			.get(STORAGE_PREFIX, &status_key(job))
 			.and_then(|v| <([u8; 32], TaskStatus) as codec::Decode>::decode(&mut &v[..]).ok());
 		Err(match status {
-			Some((_, TaskStatus::Failed { code, .. })) => error(FAILED, format!("job {job} failed on this node: {code:?}")),
-			_ => error(NOT_FOUND, format!("this node keeps no output of job {job}")),
+			// The compiler's or driver's message, for the author of the kernel.
+			Some((_, TaskStatus::Failed { code, .. })) => error(
+				FAILED,
+				format!("job {job} failed on this node: {code:?}"),
+				db.get(STORAGE_PREFIX, &log_key(job)).map(|log| String::from_utf8_lossy(&log).into_owned()),
+			),
+			_ => error(NOT_FOUND, format!("this node keeps no output of job {job}"), None),
 		})
 	}
 }

@@ -216,6 +216,8 @@ fn host_functions_dispatch_poll_and_read_outputs() {
 		assert_eq!(host::dispatch(source(8, "nonsense", "x", vec![], [1, 1, 1], 1)), DispatchAck::Accepted);
 		assert!(matches!(wait_for(8), TaskStatus::Failed { code: ErrorCode::BuildFailed, .. }));
 		assert_eq!(host::output(8, u32::MAX), None);
+		let log = executor.error_log(8).expect("the compiler log is kept");
+		assert!(log.contains("error"), "{log}");
 	});
 	drop(ext);
 	drop(executor);

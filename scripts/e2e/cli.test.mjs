@@ -16,9 +16,9 @@ const noPanic = (r) => {
 
 describe('depin-node command line', () => {
   test('export-chain-spec renders the built-in chains with token properties', () => {
-    for (const [chain, name, authorities] of [
-      ['dev', 'DePIN Compute Development', 1],
-      ['local', 'DePIN Compute Local Testnet', 4],
+    for (const [chain, name, authorities, providers] of [
+      ['dev', 'DePIN Compute Development', 1, 1],
+      ['local', 'DePIN Compute Local Testnet', 4, 3],
     ]) {
       const r = run(nodeBinary, ['export-chain-spec', '--chain', chain]);
       assert.equal(r.status, 0, r.stderr);
@@ -28,7 +28,9 @@ describe('depin-node command line', () => {
       const patch = spec.genesis.runtimeGenesis.patch;
       assert.equal(patch.aura.authorities.length, authorities);
       assert.equal(patch.grandpa.authorities.length, authorities);
-      assert.equal(patch.balances.balances.length, 12, 'the well-known dev accounts are endowed');
+      // The twelve well-known dev accounts, each provider's operator account, the treasury.
+      assert.equal(patch.balances.balances.length, 12 + providers + 1, 'the accounts are endowed');
+      assert.equal(patch.providers.providers.length, providers, 'the providers are registered');
     }
   });
 

@@ -135,7 +135,6 @@ struct Shared {
 	worker: Mutex<Option<Worker>>,
 	device: Mutex<Option<DeviceInfo>>,
 	results: Results,
-	last_log: Mutex<HashMap<JobId, String>>,
 }
 
 /// The executor. Cheap to clone; the supervisor stops when the last clone is dropped.
@@ -180,7 +179,6 @@ impl Executor {
 			worker: Mutex::new(None),
 			device: Mutex::new(None),
 			results: Results::new(store, keep),
-			last_log: Mutex::new(HashMap::new()),
 		});
 		match shared.request(Request::Describe, shared.config.time_limit) {
 			Ok(Response::Device(Ok(info))) => {
@@ -212,9 +210,9 @@ impl Executor {
 		self.shared.execute(task)
 	}
 
-	/// The compiler's or driver's message of a job that failed, while the node remembers it.
+	/// The compiler's or driver's message of a job that failed, while the node keeps it.
 	pub fn error_log(&self, job: JobId) -> Option<String> {
-		lock(&self.shared.last_log).get(&job).cloned()
+		self.shared.results.log(job)
 	}
 }
 
@@ -365,19 +363,14 @@ impl Shared {
 			Ok(output) => {
 				let result_hash = sp_crypto_hashing::blake2_256(&output);
 				log::info!(target: LOG_TARGET, "🧮 Job {job} computed in {} ms: {} bytes, result 0x{}", outcome.exec_ms, output.len(), sp_core::hexdisplay::HexDisplay::from(&result_hash));
-				(TaskStatus::Done { result_hash, output_len: output.len() as u32, exec_ms: outcome.exec_ms }, Some(output))
+				(TaskStatus::Done { result_hash, output_len: output.len() as u32, exec_ms: outcome.exec_ms }, Ok(output))
 			},
 			Err((code, log)) => {
 				log::info!(target: LOG_TARGET, "🧮 Job {job} failed with {code:?} after {} ms{}{}", outcome.exec_ms, if log.is_empty() { "" } else { ": " }, log.trim());
-				let mut logs = lock(&self.last_log);
-				if logs.len() >= self.config.keep_results {
-					logs.clear();
-				}
-				logs.insert(job, log);
-				(TaskStatus::Failed { code, exec_ms: outcome.exec_ms }, None)
+				(TaskStatus::Failed { code, exec_ms: outcome.exec_ms }, Err(log))
 			},
 		};
-		self.results.record(job, fingerprint, status, output.as_deref());
+		self.results.record(job, fingerprint, status, output.as_deref().map_err(String::as_str));
 		let mut q = lock(&self.queue);
 		q.busy = q.busy.saturating_sub(1);
 		if let Some(entry) = q.entries.get_mut(&job) {

@@ -16,6 +16,14 @@ pub fn status_key(job: JobId) -> Vec<u8> {
 	(b"depin::compute::status", job).encode()
 }
 
+/// Key of the compiler's or driver's message of a job that failed.
+pub fn log_key(job: JobId) -> Vec<u8> {
+	(b"depin::compute::log", job).encode()
+}
+
+/// Longest message kept, in bytes (compiler logs can be long; the start says most).
+pub const MAX_LOG: usize = 64 * 1024;
+
 /// Key of the list of jobs whose results are kept, oldest first.
 pub const INDEX_KEY: &[u8] = b"depin::compute::kept";
 
@@ -88,8 +96,9 @@ impl Results {
 		Self { store, keep: keep.max(1) }
 	}
 
-	/// Records a finished task; forgets the oldest job beyond the limit.
-	pub fn record(&self, job: JobId, fingerprint: [u8; 32], status: TaskStatus, output: Option<&[u8]>) {
+	/// Records a finished task: its status, and its output or the message of its failure.
+	/// Forgets the oldest job beyond the limit.
+	pub fn record(&self, job: JobId, fingerprint: [u8; 32], status: TaskStatus, output: Result<&[u8], &str>) {
 		let mut kept: Vec<JobId> = self.store.get(INDEX_KEY).and_then(|v| Decode::decode(&mut &v[..]).ok()).unwrap_or_default();
 		kept.retain(|j| *j != job);
 		kept.push(job);
@@ -97,10 +106,21 @@ impl Results {
 			let old = kept.remove(0);
 			self.store.remove(&output_key(old));
 			self.store.remove(&status_key(old));
+			self.store.remove(&log_key(old));
 		}
 		match output {
-			Some(bytes) => self.store.set(&output_key(job), bytes),
-			None => self.store.remove(&output_key(job)),
+			Ok(bytes) => {
+				self.store.set(&output_key(job), bytes);
+				self.store.remove(&log_key(job));
+			},
+			Err(log) => {
+				self.store.remove(&output_key(job));
+				let mut end = log.len().min(MAX_LOG);
+				while !log.is_char_boundary(end) {
+					end -= 1;
+				}
+				self.store.set(&log_key(job), log[..end].as_bytes());
+			},
 		}
 		self.store.set(&status_key(job), &(fingerprint, status).encode());
 		self.store.set(INDEX_KEY, &kept.encode());
@@ -114,5 +134,10 @@ impl Results {
 	/// The output of `job`.
 	pub fn output(&self, job: JobId) -> Option<Vec<u8>> {
 		self.store.get(&output_key(job))
+	}
+
+	/// The compiler's or driver's message of `job`'s failure.
+	pub fn log(&self, job: JobId) -> Option<String> {
+		self.store.get(&log_key(job)).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
 	}
 }
