@@ -242,9 +242,6 @@ impl_runtime_apis! {
 			use baseline::Pallet as BaselineBench;
 			use super::*;
 
-			impl frame_system_benchmarking::Config for Runtime {}
-			impl baseline::Config for Runtime {}
-
 			use frame_support::traits::WhitelistedStorageKeys;
 			let whitelist: Vec<TrackedStorageKey> = AllPalletsWithSystem::whitelisted_storage_keys();
 
@@ -277,3 +274,9 @@ impl_runtime_apis! {
 		}
 	}
 }
+
+// The benchmarking pallets' configuration (they have no storage or calls of their own).
+#[cfg(feature = "runtime-benchmarks")]
+impl frame_system_benchmarking::Config for crate::Runtime {}
+#[cfg(feature = "runtime-benchmarks")]
+impl frame_benchmarking::baseline::Config for crate::Runtime {}

@@ -176,7 +176,7 @@ impl pallet_providers::Config for Runtime {
 	type UnbondingPeriod = ConstU32<DAYS>;
 	type SlashWrongResult = SlashWrongResult;
 	type SlashNoShow = SlashNoShow;
-	type WeightInfo = ();
+	type WeightInfo = pallet_providers::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_jobs::Config for Runtime {
@@ -196,7 +196,7 @@ impl pallet_jobs::Config for Runtime {
 	type MaxAssignmentsPerBlock = ConstU32<32>;
 	type MaxDeadlinesPerBlock = ConstU32<128>;
 	type OperatorCrypto = pallet_jobs::offchain::crypto::OperatorCrypto;
-	type WeightInfo = ();
+	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
 }
 
 // Transactions the runtime builds in off-chain workers: providers' commits and reveals,
