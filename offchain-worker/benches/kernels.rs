@@ -45,33 +45,38 @@ fn matmul(job: u64, n: u32) -> ComputeTask {
 
 fn host_overhead(c: &mut Criterion) {
 	let executor = executor();
-	let n = 192;
 	let mut group = c.benchmark_group("host_overhead");
 	group.sample_size(20).measurement_time(Duration::from_secs(20));
-	// Warm: the program is built once and cached by the worker.
-	assert!(executor.execute(&matmul(0, n)).result.is_ok());
-	group.bench_function(BenchmarkId::new("direct", n), |b| {
-		b.iter(|| assert!(executor.execute(&matmul(0, n)).result.is_ok()))
-	});
 	let mut ext = sp_io::TestExternalities::default();
 	ext.register_extension(ComputeExt::new(Arc::new(executor.clone())));
 	let next = AtomicU64::new(1);
-	group.bench_function(BenchmarkId::new("dispatch_poll", n), |b| {
-		b.iter(|| {
-			ext.execute_with(|| {
-				// A new job id each time: the executor computes instead of answering from its results.
-				let job = next.fetch_add(1, Ordering::Relaxed);
-				assert_eq!(host::dispatch(matmul(job, n)), DispatchAck::Accepted);
-				loop {
-					match host::poll(job) {
-						TaskStatus::Done { .. } => break,
-						TaskStatus::Queued | TaskStatus::Running => std::thread::sleep(Duration::from_micros(200)),
-						other => panic!("{other:?}"),
+	// A small and a larger product: the host-function path adds a fixed cost per task
+	// (queueing, hashing and storing the output, polling).
+	for n in [192, 384] {
+		// Warm: the program is built once and cached by the worker.
+		assert!(executor.execute(&matmul(0, n)).result.is_ok());
+		group.bench_function(BenchmarkId::new("direct", n), |b| {
+			b.iter(|| assert!(executor.execute(&matmul(0, n)).result.is_ok()))
+		});
+		group.bench_function(BenchmarkId::new("dispatch_poll", n), |b| {
+			b.iter(|| {
+				ext.execute_with(|| {
+					// A new job id each time: the executor computes instead of answering from
+					// its results.
+					let job = next.fetch_add(1, Ordering::Relaxed);
+					assert_eq!(host::dispatch(matmul(job, n)), DispatchAck::Accepted);
+					loop {
+						match host::poll(job) {
+							TaskStatus::Done { .. } => break,
+							TaskStatus::Queued | TaskStatus::Running =>
+								std::thread::sleep(Duration::from_micros(200)),
+							other => panic!("{other:?}"),
+						}
 					}
-				}
+				})
 			})
-		})
-	});
+		});
+	}
 	group.finish();
 }
 
