@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { u8aToHex } from '@polkadot/util';
 
 import { UNIT, accounts, connect, heads, startDevChain, submitAndWatch, waitFor } from './lib/harness.mjs';
-import { fetchOutput, matmulJob, sha256Job, sourceJob, waitForVerdict } from './lib/jobs.mjs';
+import { fetchOutput, matmulJob, sha256Job, sourceJob, verdictBlock, waitForVerdict } from './lib/jobs.mjs';
 import { matmulGenerated, sha256Batch } from './lib/reference.mjs';
 
 const ports = { rpcPort: 19950, p2pPort: 31340, prometheusPort: 19620 };
@@ -59,24 +59,14 @@ describe('compute on the dev chain', () => {
     assert.equal(record.output.isNone, true, 'a 2 KiB output stays off chain');
 
     // Latency: from the submission's block to the verdict, then to its finality.
-    const completedAt = await waitFor('the Completed event', async () => {
-      const { best } = await heads(ports.rpcPort);
-      for (let n = best; n > submittedAt; n--) {
-        const hash = await api.rpc.chain.getBlockHash(n);
-        const events = await (await api.at(hash)).query.system.events();
-        if (events.some(({ event }) => event.section === 'jobs' && event.method === 'Completed' && event.data[0].toNumber() === job)) {
-          return { n, hash };
-        }
-      }
-      return null;
-    });
-    await waitFor('the verdict to be finalized', async () => (await heads(ports.rpcPort)).finalized >= completedAt.n, { timeoutMs: 60_000 });
+    const verdict = await verdictBlock(api, job);
+    await waitFor('the verdict to be finalized', async () => (await heads(ports.rpcPort)).finalized >= verdict.number, { timeoutMs: 60_000 });
     console.log(
-      `latency r=1 on --dev: verified ${completedAt.n - submittedAt} blocks after submission, finalized after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `latency r=1 on --dev: verified ${verdict.number - submittedAt} blocks after submission, finalized after ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
 
     // Alice's provider account was paid the price (she signs nothing herself: her operator key does).
-    assert.equal(await free(alice.address, completedAt.hash), aliceBefore + price);
+    assert.equal(await free(alice.address, verdict.hash), aliceBefore + price);
 
     // The output, from the node's compute_jobResult, matches node:crypto's SHA-256.
     const { output, source } = await fetchOutput(api, job, [`http://127.0.0.1:${ports.rpcPort}`]);

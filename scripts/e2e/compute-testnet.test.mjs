@@ -5,91 +5,49 @@
 // job still completes without him (or is refunded), and nothing is lost.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { u8aToHex } from '@polkadot/util';
 
-import { UNIT, accounts, connect, rpc, run, scratchDir, scriptEnv, scriptsDir, submitAndWatch, waitFor } from './lib/harness.mjs';
-import { fetchOutput, matmulJob, waitForVerdict } from './lib/jobs.mjs';
+import { UNIT, accounts, connect, localTestnet, rpc, submitAndWatch, testnetNames, waitFor } from './lib/harness.mjs';
+import { fetchOutput, matmulJob, verdictBlock, waitForVerdict } from './lib/jobs.mjs';
 import { matmulGenerated } from './lib/reference.mjs';
 
-const names = ['alice', 'bob', 'charlie', 'dave'];
 const offset = 1300;
-const rpcPort = (name) => 9944 + offset + names.indexOf(name);
 const dcc = (plancks) => `${(Number(plancks) / 1e12).toFixed(6)} DCC`;
 
 describe('compute on the local testnet (three providers)', () => {
-  const state = scratchDir('compute-testnet');
-  const env = (extra = {}) => scriptEnv({ DEPIN_TESTNET_DIR: state.path, DEPIN_PORT_OFFSET: String(offset), ...extra });
-  const testnet = (args, extra) => {
-    const r = run(join(scriptsDir, 'local-testnet'), args, { env: env(extra), timeoutMs: 180_000 });
-    assert.equal(r.status, 0, `local-testnet ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
-  };
+  const { rpcPort, testnet, guard, teardown } = localTestnet('compute-testnet', offset);
   let api;
   let who;
-  let failed = false;
 
   before(async () => {
     testnet(['start']);
-    // Dave computes nothing: he validates only. The others connect through him too.
+    // Dave computes nothing: he validates only. The test talks to his node.
     api = await connect(rpcPort('dave'));
-    const { alice, bob } = await accounts();
-    const keyring = (await import('@polkadot/keyring')).Keyring;
-    const charlie = new keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Charlie');
+    const { alice, bob, charlie } = await accounts();
     who = { alice, bob, charlie, providers: [alice.address, bob.address, charlie.address] };
     await waitFor('every node to see three peers', async () => {
-      const health = await Promise.all(names.map((n) => rpc(rpcPort(n), 'system_health')));
+      const health = await Promise.all(testnetNames.map((n) => rpc(rpcPort(n), 'system_health')));
       return health.every((h) => h.peers === 3);
     }, { timeoutMs: 90_000 });
   });
 
   after(async () => {
     await api?.disconnect();
-    if (failed) {
-      for (const name of names) {
-        try {
-          const log = readFileSync(join(state.path, 'logs', `${name}.log`), 'utf8');
-          console.error(`--- ${name}.log (tail) ---\n${log.split('\n').slice(-40).join('\n')}`);
-        } catch {}
-      }
-    }
-    run(join(scriptsDir, 'local-testnet'), ['stop'], { env: env() });
-    state.cleanup();
+    teardown();
   });
-
-  const guard = (fn) => async () => {
-    try {
-      await fn();
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
 
   const at = async (hash) => (hash ? api.at(hash) : api);
   const free = async (address, hash) => (await (await at(hash)).query.system.account(address)).data.free.toBigInt();
   const bond = async (address, hash) => (await (await at(hash)).query.providers.providers(address)).unwrap().bond.toBigInt();
   const treasury = () => api.consts.jobs.treasury.toString();
 
-  /** Submits an r = 3 job as Dave's stash-free account `submitter`; returns the job id and block. */
+  /** Submits `spec` as `submitter`; returns the job id. */
   async function submitJob(submitter, spec) {
     const r = await submitAndWatch(api, api.tx.jobs.submit(spec), submitter);
     assert.equal(r.error, undefined, `submit failed: ${r.error}`);
     return Number(r.events.find((e) => e.name === 'jobs.Submitted').named.job);
-  }
-
-  /** The block in which `job` was settled (its Completed/Failed/Unresolved event). */
-  async function settledIn(job) {
-    const best = (await api.rpc.chain.getHeader()).number.toNumber();
-    for (let n = best; n > 0; n--) {
-      const hash = await api.rpc.chain.getBlockHash(n);
-      const events = await (await api.at(hash)).query.system.events();
-      const found = events.find(({ event }) => event.section === 'jobs' && ['Completed', 'Failed', 'Unresolved'].includes(event.method) && event.data[0].toNumber() === job);
-      if (found) return { hash, parent: (await api.rpc.chain.getHeader(hash)).parentHash, event: found.event };
-    }
-    throw new Error(`no verdict event for job ${job}`);
   }
 
   test('r = 3: all three providers compute and agree', guard(async () => {
@@ -103,7 +61,7 @@ describe('compute on the local testnet (three providers)', () => {
     const assigned = record.assigned.map((r) => r.provider.toString()).sort();
     assert.deepEqual(assigned, [...who.providers].sort());
     for (const replica of record.assigned) assert.ok(replica.state.isRevealed, 'every provider revealed');
-    const { hash, parent, event } = await settledIn(job);
+    const { hash, parentHash: parent, event } = await verdictBlock(api, job);
     assert.deepEqual(event.data.winners.map((w) => w.toString()).sort(), [...who.providers].sort());
     console.log(`latency r=3 on the local testnet: verdict after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // Each winner was paid the price in the settling block. (Bob also submitted and paid
@@ -124,7 +82,7 @@ describe('compute on the local testnet (three providers)', () => {
     const job = await submitJob(submitter, matmulJob(9, 11n, { replicas: 3, price, deadline: 10 }));
     const record = await waitForVerdict(api, job, { timeoutMs: 240_000 });
     assert.equal(record.status.type, 'Completed');
-    const { hash, parent, event } = await settledIn(job);
+    const { hash, parentHash: parent, event } = await verdictBlock(api, job);
     const winners = event.data.winners.map((w) => w.toString()).sort();
     assert.deepEqual(winners, [who.alice.address, who.bob.address].sort(), 'Alice and Bob agree; Charlie does not');
     const charlie = record.assigned.find((r) => r.provider.toString() === who.charlie.address);
@@ -158,10 +116,9 @@ describe('compute on the local testnet (three providers)', () => {
     const record = await waitForVerdict(api, job, { timeoutMs: 300_000 });
     const s = record.settlement.unwrap();
     assert.equal(s.paid.toBigInt() + s.fee.toBigInt() + s.refunded.toBigInt(), record.escrow.toBigInt(), 'escrow conserved');
-    const { hash } = await settledIn(job);
+    const { hash, event } = await verdictBlock(api, job);
     const bobSlashed = bobBond - (await bond(who.bob.address, hash));
     if (record.status.isCompleted) {
-      const { event } = await settledIn(job);
       const winners = event.data.winners.map((w) => w.toString());
       assert.ok(!winners.includes(who.bob.address), 'the killed provider is not paid');
       assert.ok(bobSlashed > 0n, 'the killed provider is slashed as a no-show');

@@ -3,8 +3,6 @@
 // killed one restarts on its old base path, catches up, and nothing is lost.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import {
@@ -13,55 +11,24 @@ import {
   blockHash,
   connect,
   heads,
+  localTestnet,
   rpc,
-  run,
-  scratchDir,
-  scriptEnv,
-  scriptsDir,
   submitAndWatch,
+  testnetNames as names,
   waitFor,
 } from './lib/harness.mjs';
 
-const names = ['alice', 'bob', 'charlie', 'dave'];
 // Ports away from a testnet or dev chain the user may be running on the defaults.
 const offset = 1200;
-const rpcPort = (name) => 9944 + offset + names.indexOf(name);
 
 describe('local testnet (--chain local, four validators)', () => {
-  const state = scratchDir('testnet');
-  const env = scriptEnv({ DEPIN_TESTNET_DIR: state.path, DEPIN_PORT_OFFSET: String(offset) });
-  const testnet = (...args) => {
-    const r = run(join(scriptsDir, 'local-testnet'), args, { env, timeoutMs: 180_000 });
-    assert.equal(r.status, 0, `local-testnet ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
-    return r.stdout;
-  };
-  let failed = false;
+  const { rpcPort, testnet, guard, teardown } = localTestnet('testnet', offset);
 
   before(() => {
-    testnet('start');
+    testnet(['start']);
   });
 
-  after(() => {
-    if (failed) {
-      for (const name of names) {
-        try {
-          const log = readFileSync(join(state.path, 'logs', `${name}.log`), 'utf8');
-          console.error(`--- ${name}.log (tail) ---\n${log.split('\n').slice(-30).join('\n')}`);
-        } catch {}
-      }
-    }
-    run(join(scriptsDir, 'local-testnet'), ['stop'], { env });
-    state.cleanup();
-  });
-
-  const guard = (fn) => async () => {
-    try {
-      await fn();
-    } catch (e) {
-      failed = true;
-      throw e;
-    }
-  };
+  after(teardown);
 
   // Every live node agrees on the hash of finalized block `number`.
   async function agreeOn(number, live) {
@@ -94,7 +61,7 @@ describe('local testnet (--chain local, four validators)', () => {
   test('SIGKILL one validator: the other three keep producing and finalizing; it restarts and catches up', guard(async () => {
     const live = ['alice', 'bob', 'charlie'];
     const before = await heads(rpcPort('alice'));
-    testnet('kill', 'dave');
+    testnet(['kill', 'dave']);
     await assert.rejects(rpc(rpcPort('dave'), 'system_health'), 'dave is down');
 
     // Production and finality go on without Dave.
@@ -127,7 +94,7 @@ describe('local testnet (--chain local, four validators)', () => {
     const target = Math.min(...(await Promise.all(live.map((n) => heads(rpcPort(n))))).map((h) => h.finalized));
 
     // Dave restarts on his old base path and catches up with the others' finalized head.
-    testnet('restart', 'dave');
+    testnet(['restart', 'dave']);
     await waitFor(`dave to finalize block ${target}`, async () => (await heads(rpcPort('dave'))).finalized >= target, {
       timeoutMs: 120_000,
       intervalMs: 1000,

@@ -333,19 +333,19 @@ impl Shared {
 
 	fn supervise(&self) {
 		loop {
-			let (job, task) = {
+			let (job, task, fingerprint) = {
 				let mut q = lock(&self.queue);
 				loop {
 					if q.stopping {
 						return;
 					}
 					if let Some(job) = q.waiting.pop_front() {
-						let task = q.entries.get_mut(&job).and_then(|e| {
+						let taken = q.entries.get_mut(&job).and_then(|e| {
 							e.status = TaskStatus::Running;
-							e.task.take()
+							e.task.take().map(|task| (task, e.fingerprint))
 						});
-						if let Some(task) = task {
-							break (job, task);
+						if let Some((task, fingerprint)) = taken {
+							break (job, task, fingerprint);
 						}
 						continue;
 					}
@@ -353,12 +353,12 @@ impl Shared {
 				}
 			};
 			let outcome = self.execute(&task);
-			self.finish(job, &task, outcome);
+			self.finish(job, fingerprint, outcome);
 		}
 	}
 
-	fn finish(&self, job: JobId, task: &ComputeTask, outcome: Outcome) {
-		let fingerprint = task.fingerprint();
+	/// Records the outcome of the task with `fingerprint` (hashed once, at dispatch).
+	fn finish(&self, job: JobId, fingerprint: [u8; 32], outcome: Outcome) {
 		let (status, output) = match outcome.result {
 			Ok(output) => {
 				let result_hash = sp_crypto_hashing::blake2_256(&output);

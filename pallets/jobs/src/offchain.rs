@@ -132,6 +132,15 @@ impl<T: Config> Pallet<T> {
 	fn attend(job: JobId, operator: &T::AccountId, public: &T::Public, device: &DeviceInfo, now: BlockNumberFor<T>) {
 		let Some(record) = Jobs::<T>::get(job) else { return };
 		let Some(i) = Self::replica_of(&record, operator) else { return };
+		// Only these two states leave this node something to do; anything else (waiting
+		// for the other replicas, or done) costs no payload read.
+		if !matches!(
+			(record.status, record.assigned[i].state),
+			(JobStatus::Committing { .. }, ReplicaState::Assigned) |
+				(JobStatus::Revealing { .. }, ReplicaState::Committed { .. })
+		) {
+			return;
+		}
 		let Some(task) = Self::compute_task(job, record.output_len) else { return };
 		let fingerprint = task.fingerprint();
 		let key = record_key(job, operator);

@@ -1,8 +1,9 @@
 // Test harness: real depin-node processes started through the project's own scripts,
 // plain JSON-RPC over HTTP, and the polkadot.js API over WebSocket.
 
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +84,51 @@ export function scratchDir(prefix) {
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+/** The nodes of the local testnet, in port order. */
+export const testnetNames = ['alice', 'bob', 'charlie', 'dave'];
+
+/**
+ * A local testnet run by `scripts/local-testnet` in a scratch directory, on ports shifted
+ * by `offset`. `testnet(args, extraEnv)` runs the script and asserts it succeeded;
+ * `guard(fn)` wraps a test so that a failure is remembered; `teardown()` prints every
+ * node's log tail after a failure, stops the nodes and removes the directory.
+ */
+export function localTestnet(prefix, offset) {
+  const state = scratchDir(prefix);
+  const env = (extra = {}) =>
+    scriptEnv({ DEPIN_TESTNET_DIR: state.path, DEPIN_PORT_OFFSET: String(offset), ...extra });
+  const script = join(scriptsDir, 'local-testnet');
+  let failed = false;
+  return {
+    rpcPort: (name) => 9944 + offset + testnetNames.indexOf(name),
+    testnet(args, extra) {
+      const r = run(script, args, { env: env(extra), timeoutMs: 180_000 });
+      assert.equal(r.status, 0, `local-testnet ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+      return r.stdout;
+    },
+    guard: (fn) => async () => {
+      try {
+        await fn();
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    },
+    teardown() {
+      if (failed) {
+        for (const name of testnetNames) {
+          try {
+            const log = readFileSync(join(state.path, 'logs', `${name}.log`), 'utf8');
+            console.error(`--- ${name}.log (tail) ---\n${log.split('\n').slice(-40).join('\n')}`);
+          } catch {}
+        }
+      }
+      run(script, ['stop'], { env: env() });
+      state.cleanup();
+    },
+  };
+}
+
 /**
  * Starts the development chain through `scripts/run-dev` on the given ports and waits
  * until it answers JSON-RPC. The returned `stop()` ends it with SIGTERM (then SIGKILL).
@@ -137,6 +183,7 @@ export async function accounts() {
   return {
     alice: keyring.addFromUri('//Alice'),
     bob: keyring.addFromUri('//Bob'),
+    charlie: keyring.addFromUri('//Charlie'),
     fresh: () => keyring.addFromUri(mnemonicGenerate()),
   };
 }

@@ -90,6 +90,29 @@ export async function waitForVerdict(api, job, { timeoutMs = 300_000, onStatus }
 }
 
 /**
+ * The block whose events settle `job` (`Completed`, `Failed` or `Unresolved`), searched
+ * back from the best block: its number, hash, parent hash and the event.
+ */
+export async function verdictBlock(api, job) {
+  const best = (await api.rpc.chain.getHeader()).number.toNumber();
+  for (let n = best; n > 0; n--) {
+    const hash = await api.rpc.chain.getBlockHash(n);
+    const events = await (await api.at(hash)).query.system.events();
+    const found = events.find(
+      ({ event }) =>
+        event.section === 'jobs' &&
+        ['Completed', 'Failed', 'Unresolved'].includes(event.method) &&
+        event.data[0].toNumber() === job,
+    );
+    if (found) {
+      const { parentHash } = await api.rpc.chain.getHeader(hash);
+      return { number: n, hash, parentHash, event: found.event };
+    }
+  }
+  throw new Error(`no verdict event for job ${job}`);
+}
+
+/**
  * The output of a completed job: from the chain when it was short enough to be stored
  * there, else from `compute_jobResult` of the nodes at `rpcUrls` (provider nodes). Every
  * candidate is checked against the result hash on chain.
