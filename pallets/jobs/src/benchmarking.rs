@@ -20,14 +20,37 @@ fn bytes(len: u32) -> Vec<u8> {
 	(0..len).map(|i| i as u8).collect()
 }
 
-/// The largest job: longest source, entry name and `input` bytes of input, inline output.
-fn spec<T: Config>(input: u32, replicas: u8) -> JobSpecOf<T> {
+/// The most bytes a job can make the chain store: the longest source and entry name, and
+/// the longest input.
+fn max_stored<T: Config>() -> u32 {
+	T::MaxSourceLen::get() + T::MaxParamsLen::get() + T::MaxInputLen::get()
+}
+
+/// A job that makes the chain store `stored` bytes (the weight's `b`, see
+/// [`Kernel::stored_len`]). Up to `MaxParamsLen + MaxInputLen` bytes it is a built-in kernel
+/// with parameters, then input; beyond, a source kernel with the longest entry name and
+/// input, and the rest as source. Its output is inline.
+fn spec<T: Config>(stored: u32, replicas: u8) -> JobSpecOf<T> {
+	let (max_params, max_input) = (T::MaxParamsLen::get(), T::MaxInputLen::get());
+	let (kernel, input) = if stored <= max_params + max_input {
+		let params = stored.min(max_params);
+		(
+			Kernel::BuiltIn {
+				kernel: crate::types::BuiltinKernel::Sha256Batch,
+				params: bytes(params).try_into().unwrap(),
+			},
+			stored - params,
+		)
+	} else {
+		let kernel = Kernel::Source {
+			source: bytes(stored - max_params - max_input).try_into().unwrap(),
+			entry: bytes(max_params).try_into().unwrap(),
+		};
+		(kernel, max_input)
+	};
 	let params = Params::<T>::get();
 	JobSpec {
-		kernel: Kernel::Source {
-			source: bytes(T::MaxSourceLen::get()).try_into().unwrap(),
-			entry: bytes(T::MaxParamsLen::get()).try_into().unwrap(),
-		},
+		kernel,
 		input: bytes(input).try_into().unwrap(),
 		work_size: [64, 64, 1],
 		output_len: T::MaxInlineOutput::get().max(1),
@@ -59,7 +82,7 @@ fn providers<T: Config>(n: u32) -> Vec<T::AccountId> {
 fn assigned_job<T: Config>(replicas: u8) -> (JobId, T::AccountId, Vec<T::AccountId>) {
 	let operators = providers::<T>(T::MaxReplicas::get());
 	let who = submitter::<T>();
-	let job = Jobs::<T>::do_submit(who.clone(), spec::<T>(T::MaxInputLen::get(), replicas))
+	let job = Jobs::<T>::do_submit(who.clone(), spec::<T>(max_stored::<T>(), replicas))
 		.expect("submits");
 	let now = frame_system::Pallet::<T>::block_number();
 	Jobs::<T>::assign_queued(now);
@@ -108,16 +131,21 @@ fn reveal_as<T: Config>(operator: &T::AccountId, job: JobId, out: BoundedVec<u8,
 mod benchmarks {
 	use super::*;
 
-	/// `b`: input bytes; `p`: registered providers (expected not to matter).
+	/// `b`: bytes stored (kernel and input); `p`: registered providers (expected not to
+	/// matter).
 	#[benchmark]
-	fn submit(b: Linear<0, { T::MaxInputLen::get() }>, p: Linear<10, 10_000>) {
+	fn submit(b: Linear<0, { max_stored::<T>() }>, p: Linear<10, 10_000>) {
 		providers::<T>(p);
-		let who = submitter::<T>();
-		// A queue one short of full.
+		// A queue one short of full, filled by someone else: the submitter's hold is its
+		// first, which also takes a consumer reference.
+		let other: T::AccountId = account("other", 0, 0);
+		T::Currency::set_balance(&other, BalanceOf::<T>::max_value() / 4u32.into());
 		for _ in 1..T::MaxQueueLen::get() {
-			Jobs::<T>::do_submit(who.clone(), spec::<T>(0, 1)).expect("fills the queue");
+			Jobs::<T>::do_submit(other.clone(), spec::<T>(0, 1)).expect("fills the queue");
 		}
+		let who = submitter::<T>();
 		let spec = spec::<T>(b, T::MaxReplicas::get() as u8);
+		assert_eq!(spec.input.len() as u32 + spec.kernel.stored_len(), b);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), spec);
