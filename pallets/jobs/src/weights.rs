@@ -22,6 +22,7 @@
 // --repeat
 // 10
 // --allow-missing-host-functions
+// --disable-proof-recording
 // --template
 // scripts/weight-template.hbs
 // --output
@@ -67,18 +68,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(2248), added: 4723, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Payloads` (r:0 w:1)
 	/// Proof: `Jobs::Payloads` (`max_values`: None, `max_size`: Some(131367), added: 133842, mode: `MaxEncodedLen`)
-	/// The range of component `b` is `[0, 65536]`.
+	/// The range of component `b` is `[0, 131328]`.
 	/// The range of component `p` is `[10, 10000]`.
 	fn submit(b: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3692`
+		//  Measured:  `3597`
 		//  Estimated: `3550`
-		// Minimum execution time: 277_257_000 picoseconds.
-		Weight::from_parts(337_835_331, 3550)
-			// Standard Error: 246
-			.saturating_add(Weight::from_parts(1_410, 0).saturating_mul(b.into()))
-			// Standard Error: 1_614
-			.saturating_add(Weight::from_parts(4_622, 0).saturating_mul(p.into()))
+		// Minimum execution time: 155_099_000 picoseconds.
+		Weight::from_parts(100_510_585, 3550)
+			// Standard Error: 127
+			.saturating_add(Weight::from_parts(2_281, 0).saturating_mul(b.into()))
+			// Standard Error: 1_681
+			.saturating_add(Weight::from_parts(9_433, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -94,8 +95,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1468`
 		//  Estimated: `5713`
-		// Minimum execution time: 43_261_000 picoseconds.
-		Weight::from_parts(57_436_000, 5713)
+		// Minimum execution time: 35_647_000 picoseconds.
+		Weight::from_parts(43_301_000, 5713)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -111,8 +112,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1876`
 		//  Estimated: `5713`
-		// Minimum execution time: 49_973_000 picoseconds.
-		Weight::from_parts(55_894_000, 5713)
+		// Minimum execution time: 41_387_000 picoseconds.
+		Weight::from_parts(51_135_000, 5713)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -128,8 +129,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2713`
 		//  Estimated: `21465`
-		// Minimum execution time: 139_020_000 picoseconds.
-		Weight::from_parts(147_345_000, 21465)
+		// Minimum execution time: 123_720_000 picoseconds.
+		Weight::from_parts(134_991_000, 21465)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
@@ -143,8 +144,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1092`
 		//  Estimated: `5713`
-		// Minimum execution time: 75_300_000 picoseconds.
-		Weight::from_parts(80_430_000, 5713)
+		// Minimum execution time: 69_129_000 picoseconds.
+		Weight::from_parts(86_451_000, 5713)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -154,8 +155,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 8_887_000 picoseconds.
-		Weight::from_parts(9_738_000, 0)
+		// Minimum execution time: 6_733_000 picoseconds.
+		Weight::from_parts(15_959_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Jobs::Deadlines` (r:1 w:0)
@@ -166,8 +167,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6`
 		//  Estimated: `4503`
-		// Minimum execution time: 4_578_000 picoseconds.
-		Weight::from_parts(5_039_000, 4503)
+		// Minimum execution time: 3_296_000 picoseconds.
+		Weight::from_parts(5_760_000, 4503)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Jobs::Jobs` (r:1 w:0)
@@ -176,8 +177,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `372`
 		//  Estimated: `5713`
-		// Minimum execution time: 7_815_000 picoseconds.
-		Weight::from_parts(8_637_000, 5713)
+		// Minimum execution time: 6_091_000 picoseconds.
+		Weight::from_parts(8_506_000, 5713)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
@@ -200,11 +201,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn on_deadline_settle(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2301 + r * (470 ±0)`
-		//  Estimated: `5713 + r * (2925 ±26)`
-		// Minimum execution time: 157_794_000 picoseconds.
-		Weight::from_parts(91_703_123, 5713)
-			// Standard Error: 237_819
-			.saturating_add(Weight::from_parts(76_320_758, 0).saturating_mul(r.into()))
+		//  Estimated: `5713 + r * (2925 ±27)`
+		// Minimum execution time: 142_857_000 picoseconds.
+		Weight::from_parts(112_747_792, 5713)
+			// Standard Error: 911_260
+			.saturating_add(Weight::from_parts(90_685_962, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -236,10 +237,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2275`
 		//  Estimated: `21465`
-		// Minimum execution time: 115_766_000 picoseconds.
-		Weight::from_parts(114_975_968, 21465)
-			// Standard Error: 22_420
-			.saturating_add(Weight::from_parts(6_516_987, 0).saturating_mul(r.into()))
+		// Minimum execution time: 95_298_000 picoseconds.
+		Weight::from_parts(119_187_915, 21465)
+			// Standard Error: 249_711
+			.saturating_add(Weight::from_parts(6_848_517, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
@@ -249,47 +250,47 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit(b: u32, p: u32, ) -> Weight {
-		Weight::from_parts(337_835_331, 3550)
-			.saturating_add(Weight::from_parts(1_410, 0).saturating_mul(b.into()))
-			.saturating_add(Weight::from_parts(4_622, 0).saturating_mul(p.into()))
+		Weight::from_parts(100_510_585, 3550)
+			.saturating_add(Weight::from_parts(2_281, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(9_433, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn commit() -> Weight {
-		Weight::from_parts(57_436_000, 5713)
+		Weight::from_parts(43_301_000, 5713)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn reveal() -> Weight {
-		Weight::from_parts(55_894_000, 5713)
+		Weight::from_parts(51_135_000, 5713)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn cancel() -> Weight {
-		Weight::from_parts(147_345_000, 21465)
+		Weight::from_parts(134_991_000, 21465)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 	fn clear() -> Weight {
-		Weight::from_parts(80_430_000, 5713)
+		Weight::from_parts(86_451_000, 5713)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(9_738_000, 0)
+		Weight::from_parts(15_959_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_base() -> Weight {
-		Weight::from_parts(5_039_000, 4503)
+		Weight::from_parts(5_760_000, 4503)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 	fn on_deadline_skip() -> Weight {
-		Weight::from_parts(8_637_000, 5713)
+		Weight::from_parts(8_506_000, 5713)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 	}
 	fn on_deadline_settle(r: u32, ) -> Weight {
-		Weight::from_parts(91_703_123, 5713)
-			.saturating_add(Weight::from_parts(76_320_758, 0).saturating_mul(r.into()))
+		Weight::from_parts(112_747_792, 5713)
+			.saturating_add(Weight::from_parts(90_685_962, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -297,8 +298,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2925).saturating_mul(r.into()))
 	}
 	fn assign(r: u32, ) -> Weight {
-		Weight::from_parts(114_975_968, 21465)
-			.saturating_add(Weight::from_parts(6_516_987, 0).saturating_mul(r.into()))
+		Weight::from_parts(119_187_915, 21465)
+			.saturating_add(Weight::from_parts(6_848_517, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(21_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(r.into())))

@@ -22,6 +22,7 @@
 // --repeat
 // 10
 // --allow-missing-host-functions
+// --disable-proof-recording
 // --template
 // scripts/weight-template.hbs
 // --output
@@ -79,8 +80,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `769`
 		//  Estimated: `3915`
-		// Minimum execution time: 107_641_000 picoseconds.
-		Weight::from_parts(116_147_000, 3915)
+		// Minimum execution time: 94_326_000 picoseconds.
+		Weight::from_parts(104_765_000, 3915)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -98,8 +99,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1439`
 		//  Estimated: `6840`
-		// Minimum execution time: 92_632_000 picoseconds.
-		Weight::from_parts(99_666_000, 6840)
+		// Minimum execution time: 78_696_000 picoseconds.
+		Weight::from_parts(86_221_000, 6840)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -111,8 +112,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `682`
 		//  Estimated: `3915`
-		// Minimum execution time: 31_779_000 picoseconds.
-		Weight::from_parts(34_264_000, 3915)
+		// Minimum execution time: 25_728_000 picoseconds.
+		Weight::from_parts(30_577_000, 3915)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -134,8 +135,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1097`
 		//  Estimated: `3915`
-		// Minimum execution time: 103_242_000 picoseconds.
-		Weight::from_parts(108_462_000, 3915)
+		// Minimum execution time: 91_130_000 picoseconds.
+		Weight::from_parts(98_513_000, 3915)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -153,8 +154,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1308`
 		//  Estimated: `6840`
-		// Minimum execution time: 71_914_000 picoseconds.
-		Weight::from_parts(76_814_000, 6840)
+		// Minimum execution time: 60_172_000 picoseconds.
+		Weight::from_parts(65_462_000, 6840)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -172,8 +173,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `710`
 		//  Estimated: `3915`
-		// Minimum execution time: 44_071_000 picoseconds.
-		Weight::from_parts(46_406_000, 3915)
+		// Minimum execution time: 36_267_000 picoseconds.
+		Weight::from_parts(39_824_000, 3915)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -193,8 +194,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1448`
 		//  Estimated: `6840`
-		// Minimum execution time: 75_141_000 picoseconds.
-		Weight::from_parts(81_793_000, 6840)
+		// Minimum execution time: 62_717_000 picoseconds.
+		Weight::from_parts(75_731_000, 6840)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -208,8 +209,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1121`
 		//  Estimated: `3915`
-		// Minimum execution time: 71_644_000 picoseconds.
-		Weight::from_parts(75_872_000, 3915)
+		// Minimum execution time: 63_418_000 picoseconds.
+		Weight::from_parts(108_332_000, 3915)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -223,8 +224,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `613`
 		//  Estimated: `3915`
-		// Minimum execution time: 26_199_000 picoseconds.
-		Weight::from_parts(29_595_000, 3915)
+		// Minimum execution time: 21_551_000 picoseconds.
+		Weight::from_parts(31_789_000, 3915)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -234,8 +235,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 8_396_000 picoseconds.
-		Weight::from_parts(9_447_000, 0)
+		// Minimum execution time: 6_452_000 picoseconds.
+		Weight::from_parts(11_101_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -243,52 +244,52 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register() -> Weight {
-		Weight::from_parts(116_147_000, 3915)
+		Weight::from_parts(104_765_000, 3915)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn update_capabilities() -> Weight {
-		Weight::from_parts(99_666_000, 6840)
+		Weight::from_parts(86_221_000, 6840)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn set_operator() -> Weight {
-		Weight::from_parts(34_264_000, 3915)
+		Weight::from_parts(30_577_000, 3915)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(108_462_000, 3915)
+		Weight::from_parts(98_513_000, 3915)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn pause() -> Weight {
-		Weight::from_parts(76_814_000, 6840)
+		Weight::from_parts(65_462_000, 6840)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(46_406_000, 3915)
+		Weight::from_parts(39_824_000, 3915)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(81_793_000, 6840)
+		Weight::from_parts(75_731_000, 6840)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(75_872_000, 3915)
+		Weight::from_parts(108_332_000, 3915)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn deregister() -> Weight {
-		Weight::from_parts(29_595_000, 3915)
+		Weight::from_parts(31_789_000, 3915)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(9_447_000, 0)
+		Weight::from_parts(11_101_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }
