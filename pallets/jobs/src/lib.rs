@@ -119,8 +119,7 @@ pub mod pallet {
 
 	/// Registered providers at which `submit`'s weight is taken. Submitting reads no
 	/// provider list (one counter per device kind); the benchmark varies the number of
-	/// providers from 10 to this many, in a chain as big as one with this many, to show
-	/// that, and the weight is taken at the top.
+	/// providers from 10 to this many to show that, and the weight is taken at the top.
 	pub const BENCHMARKED_PROVIDERS: u32 = 10_000;
 
 	/// Blocks tried, from the wanted one on, to fit a job in the deadline schedule.
