@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use depin_offchain_worker::{
-	executor::store::{log_key, output_key, status_key},
+	executor::store::{OffchainStore, OutputStore},
 	JobId, TaskStatus,
 };
 use jsonrpsee::{
@@ -14,10 +14,7 @@ use jsonrpsee::{
 	proc_macros::rpc,
 	types::{error::ErrorObjectOwned, ErrorObject},
 };
-use sp_core::{
-	offchain::{OffchainStorage, STORAGE_PREFIX},
-	Bytes,
-};
+use sp_core::{offchain::OffchainStorage, Bytes};
 
 use depin_runtime::{opaque::Block, AccountId, Balance, Nonce};
 use jsonrpsee::RpcModule;
@@ -49,7 +46,7 @@ pub trait ComputeApi {
 
 /// `compute_*` over the node's off-chain database.
 pub struct Compute<S> {
-	offchain: Option<S>,
+	kept: Option<OffchainStore<S>>,
 }
 
 /// The job is unknown to this node, or its output is no longer kept.
@@ -60,20 +57,14 @@ pub const FAILED: i32 = 4041;
 impl<S: OffchainStorage + 'static> ComputeApiServer for Compute<S> {
 	fn job_result(&self, job: JobId) -> RpcResult<Bytes> {
 		let error = |code, message: String, data: Option<String>| -> ErrorObjectOwned { ErrorObject::owned(code, message, data) };
-		let db = self.offchain.as_ref().ok_or_else(|| error(NOT_FOUND, "this node has no off-chain database".into(), None))?;
-		if let Some(output) = db.get(STORAGE_PREFIX, &output_key(job)) {
+		let kept = self.kept.as_ref().ok_or_else(|| error(NOT_FOUND, "this node has no off-chain database".into(), None))?;
+		if let Some(output) = kept.output(job) {
 			return Ok(output.into());
 		}
-		let status = db
-			.get(STORAGE_PREFIX, &status_key(job))
-			.and_then(|v| <([u8; 32], TaskStatus) as codec::Decode>::decode(&mut &v[..]).ok());
-		Err(match status {
+		Err(match kept.status(job) {
 			// The compiler's or driver's message, for the author of the kernel.
-			Some((_, TaskStatus::Failed { code, .. })) => error(
-				FAILED,
-				format!("job {job} failed on this node: {code:?}"),
-				db.get(STORAGE_PREFIX, &log_key(job)).map(|log| String::from_utf8_lossy(&log).into_owned()),
-			),
+			Some((_, TaskStatus::Failed { code, .. })) =>
+				error(FAILED, format!("job {job} failed on this node: {code:?}"), kept.log(job)),
 			_ => error(NOT_FOUND, format!("this node keeps no output of job {job}"), None),
 		})
 	}
@@ -104,7 +95,7 @@ where
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client).into_rpc())?;
-	module.merge(Compute { offchain }.into_rpc())?;
+	module.merge(Compute { kept: offchain.map(OffchainStore::new) }.into_rpc())?;
 
 	Ok(module)
 }

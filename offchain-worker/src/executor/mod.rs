@@ -212,7 +212,7 @@ impl Executor {
 
 	/// The compiler's or driver's message of a job that failed, while the node keeps it.
 	pub fn error_log(&self, job: JobId) -> Option<String> {
-		self.shared.results.log(job)
+		self.shared.results.kept().log(job)
 	}
 }
 
@@ -400,7 +400,7 @@ impl ComputeBackend for Executor {
 			Some(e) if matches!(e.status, TaskStatus::Running) => return DispatchAck::QueueFull,
 			_ => {},
 		}
-		if q.entries.get(&task.job).is_none() && shared.results.status(task.job).is_some_and(|(f, _)| f == fingerprint) {
+		if q.entries.get(&task.job).is_none() && shared.results.kept().status(task.job).is_some_and(|(f, _)| f == fingerprint) {
 			return DispatchAck::AlreadyKnown;
 		}
 		if q.busy >= shared.config.max_jobs {
@@ -422,11 +422,11 @@ impl ComputeBackend for Executor {
 		if let Some(entry) = lock(&self.shared.queue).entries.get(&job) {
 			return entry.status;
 		}
-		self.shared.results.status(job).map(|(_, status)| status).unwrap_or(TaskStatus::Unknown)
+		self.shared.results.kept().status(job).map(|(_, status)| status).unwrap_or(TaskStatus::Unknown)
 	}
 
 	fn read_output(&self, job: JobId, offset: u32, out: &mut [u8]) -> Option<u32> {
-		let output = self.shared.results.output(job)?;
+		let output = self.shared.results.kept().output(job)?;
 		let from = (offset as usize).min(output.len());
 		let n = out.len().min(output.len() - from);
 		out[..n].copy_from_slice(&output[from..from + n]);

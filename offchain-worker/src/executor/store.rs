@@ -35,6 +35,21 @@ pub trait OutputStore: Send + Sync {
 	fn set(&self, key: &[u8], value: &[u8]);
 	/// Removes `key`.
 	fn remove(&self, key: &[u8]);
+
+	/// The recorded final status of `job` and the fingerprint of its task.
+	fn status(&self, job: JobId) -> Option<([u8; 32], TaskStatus)> {
+		self.get(&status_key(job)).and_then(|v| Decode::decode(&mut &v[..]).ok())
+	}
+
+	/// The output of `job`.
+	fn output(&self, job: JobId) -> Option<Vec<u8>> {
+		self.get(&output_key(job))
+	}
+
+	/// The compiler's or driver's message of `job`'s failure.
+	fn log(&self, job: JobId) -> Option<String> {
+		self.get(&log_key(job)).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+	}
 }
 
 /// The persistent part of a node's off-chain storage (what off-chain workers see as
@@ -119,25 +134,16 @@ impl Results {
 				while !log.is_char_boundary(end) {
 					end -= 1;
 				}
-				self.store.set(&log_key(job), log[..end].as_bytes());
+				self.store.set(&log_key(job), &log.as_bytes()[..end]);
 			},
 		}
 		self.store.set(&status_key(job), &(fingerprint, status).encode());
 		self.store.set(INDEX_KEY, &kept.encode());
 	}
 
-	/// The recorded final status of `job` and the fingerprint of its task.
-	pub fn status(&self, job: JobId) -> Option<([u8; 32], TaskStatus)> {
-		self.store.get(&status_key(job)).and_then(|v| Decode::decode(&mut &v[..]).ok())
-	}
-
-	/// The output of `job`.
-	pub fn output(&self, job: JobId) -> Option<Vec<u8>> {
-		self.store.get(&output_key(job))
-	}
-
-	/// The compiler's or driver's message of `job`'s failure.
-	pub fn log(&self, job: JobId) -> Option<String> {
-		self.store.get(&log_key(job)).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+	/// What is kept: the status, output and failure message of each job (see
+	/// [`OutputStore`]'s readers).
+	pub fn kept(&self) -> &dyn OutputStore {
+		&*self.store
 	}
 }

@@ -505,11 +505,24 @@ pub mod pallet {
 		}
 	}
 
-	/// Which attestation a feeless check is about.
-	#[derive(Clone, Copy, PartialEq, Eq)]
+	/// An attestation of a replica: its commit or its reveal.
+	#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 	pub enum Phase {
 		Commit,
 		Reveal,
+	}
+
+	impl Phase {
+		/// The attestation a replica in `state` owes a job in `status` now, if any: a commit
+		/// while the job is committing and it has not committed, a reveal while the job is
+		/// revealing and it has committed.
+		pub fn due<BlockNumber>(status: &JobStatus<BlockNumber>, state: &ReplicaState) -> Option<Self> {
+			match (status, state) {
+				(JobStatus::Committing { .. }, ReplicaState::Assigned) => Some(Phase::Commit),
+				(JobStatus::Revealing { .. }, ReplicaState::Committed { .. }) => Some(Phase::Reveal),
+				_ => None,
+			}
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -601,11 +614,7 @@ pub mod pallet {
 			let Ok(operator) = ensure_signed(origin.clone()) else { return false };
 			let Some(record) = Jobs::<T>::get(job) else { return false };
 			let Some(i) = Self::replica_of(&record, &operator) else { return false };
-			match (phase, record.status, record.assigned[i].state) {
-				(Phase::Commit, JobStatus::Committing { .. }, ReplicaState::Assigned) => true,
-				(Phase::Reveal, JobStatus::Revealing { .. }, ReplicaState::Committed { .. }) => true,
-				_ => false,
-			}
+			Phase::due(&record.status, &record.assigned[i].state) == Some(phase)
 		}
 
 		pub(crate) fn do_commit(operator: T::AccountId, job: JobId, commitment: H256) -> DispatchResult {

@@ -132,15 +132,8 @@ impl<T: Config> Pallet<T> {
 	fn attend(job: JobId, operator: &T::AccountId, public: &T::Public, device: &DeviceInfo, now: BlockNumberFor<T>) {
 		let Some(record) = Jobs::<T>::get(job) else { return };
 		let Some(i) = Self::replica_of(&record, operator) else { return };
-		// Only these two states leave this node something to do; anything else (waiting
-		// for the other replicas, or done) costs no payload read.
-		if !matches!(
-			(record.status, record.assigned[i].state),
-			(JobStatus::Committing { .. }, ReplicaState::Assigned) |
-				(JobStatus::Revealing { .. }, ReplicaState::Committed { .. })
-		) {
-			return;
-		}
+		// Nothing due (waiting for the other replicas, or done) costs no payload read.
+		let Some(phase) = Phase::due(&record.status, &record.assigned[i].state) else { return };
 		let Some(task) = Self::compute_task(job, record.output_len) else { return };
 		let fingerprint = task.fingerprint();
 		let key = record_key(job, operator);
@@ -152,8 +145,8 @@ impl<T: Config> Pallet<T> {
 			.filter(|r| r.task == fingerprint);
 		let resend_due = |sent: BlockNumberFor<T>| now >= sent.saturating_add(RESEND_AFTER.into());
 
-		match (record.status, record.assigned[i].state) {
-			(JobStatus::Committing { .. }, ReplicaState::Assigned) => {
+		match phase {
+			Phase::Commit => {
 				if let Some(mut attested) = local {
 					// Committed before; the chain has not seen it yet.
 					if resend_due(attested.commit_sent) {
@@ -200,7 +193,8 @@ impl<T: Config> Pallet<T> {
 				let commitment = commitment(&result_hash, operator, job, &salt);
 				Self::send(public, Call::commit { job, commitment }, job, "commit");
 			},
-			(JobStatus::Revealing { .. }, ReplicaState::Committed { commitment: on_chain }) => {
+			Phase::Reveal => {
+				let ReplicaState::Committed { commitment: on_chain } = record.assigned[i].state else { return };
 				let Some(mut attested) = local else {
 					log::warn!(target: LOG_TARGET, "job {job}: committed, but this node has no record of it");
 					return;
@@ -236,7 +230,6 @@ impl<T: Config> Pallet<T> {
 				};
 				Self::send(public, call, job, "reveal");
 			},
-			_ => {},
 		}
 	}
 
