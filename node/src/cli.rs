@@ -100,7 +100,8 @@ impl ComputeParams {
 	/// The executor's configuration; its worker is this binary's `compute-worker`.
 	pub fn executor_config(&self) -> std::io::Result<ExecutorConfig> {
 		let program = std::env::current_exe()?;
-		let mut config = ExecutorConfig::new(WorkerCommand { program, args: vec!["compute-worker".into()] });
+		let mut config =
+			ExecutorConfig::new(WorkerCommand { program, args: vec!["compute-worker".into()] });
 		config.device = self.compute_device;
 		config.max_jobs = self.compute_max_jobs as usize;
 		config.time_limit = Duration::from_secs(self.compute_time_limit);

@@ -44,8 +44,9 @@ pub fn run() -> sc_cli::Result<()> {
 
 	match &cli.subcommand {
 		// Before anything else: the worker's stdout is its protocol channel.
-		Some(Subcommand::ComputeWorker(cmd)) =>
-			std::process::exit(depin_offchain_worker::executor::worker::worker_main(cmd.device)),
+		Some(Subcommand::ComputeWorker(cmd)) => {
+			std::process::exit(depin_offchain_worker::executor::worker::worker_main(cmd.device))
+		},
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
 		Some(Subcommand::ExportChainSpec(cmd)) => {
 			let spec = cli.load_spec(&cmd.chain)?;
@@ -118,9 +119,10 @@ pub fn run() -> sc_cli::Result<()> {
 						>,
 					>(config, compute)
 					.map_err(sc_cli::Error::Service),
-					sc_network::config::NetworkBackendType::Litep2p =>
+					sc_network::config::NetworkBackendType::Litep2p => {
 						service::new_full::<sc_network::Litep2pNetworkBackend>(config, compute)
-							.map_err(sc_cli::Error::Service),
+							.map_err(sc_cli::Error::Service)
+					},
 				}
 			})
 		},

@@ -56,15 +56,21 @@ pub const FAILED: i32 = 4041;
 
 impl<S: OffchainStorage + 'static> ComputeApiServer for Compute<S> {
 	fn job_result(&self, job: JobId) -> RpcResult<Bytes> {
-		let error = |code, message: String, data: Option<String>| -> ErrorObjectOwned { ErrorObject::owned(code, message, data) };
-		let kept = self.kept.as_ref().ok_or_else(|| error(NOT_FOUND, "this node has no off-chain database".into(), None))?;
+		let error = |code, message: String, data: Option<String>| -> ErrorObjectOwned {
+			ErrorObject::owned(code, message, data)
+		};
+		let kept = self
+			.kept
+			.as_ref()
+			.ok_or_else(|| error(NOT_FOUND, "this node has no off-chain database".into(), None))?;
 		if let Some(output) = kept.output(job) {
 			return Ok(output.into());
 		}
 		Err(match kept.status(job) {
 			// The compiler's or driver's message, for the author of the kernel.
-			Some((_, TaskStatus::Failed { code, .. })) =>
-				error(FAILED, format!("job {job} failed on this node: {code:?}"), kept.log(job)),
+			Some((_, TaskStatus::Failed { code, .. })) => {
+				error(FAILED, format!("job {job} failed on this node: {code:?}"), kept.log(job))
+			},
 			_ => error(NOT_FOUND, format!("this node keeps no output of job {job}"), None),
 		})
 	}

@@ -1,6 +1,13 @@
 //! Service wiring of the full node: client and database, transaction pool, Aura block
 //! production, GRANDPA finality, networking, off-chain workers and RPC.
 
+use depin_offchain_worker::{
+	executor::{
+		store::{MemoryStore, OffchainStore, OutputStore},
+		Executor,
+	},
+	host::{ComputeBackend, ComputeExt},
+};
 use depin_runtime::{apis::RuntimeApi, opaque::Block};
 use futures::FutureExt;
 use sc_client_api::{Backend, BlockBackend};
@@ -10,13 +17,6 @@ use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpS
 use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::AuthorityPair as AuraPair;
-use depin_offchain_worker::{
-	executor::{
-		store::{MemoryStore, OffchainStore, OutputStore},
-		Executor,
-	},
-	host::{ComputeBackend, ComputeExt},
-};
 use sp_keystore::Keystore;
 use std::{sync::Arc, time::Duration};
 
@@ -26,9 +26,9 @@ fn start_executor<S: sp_core::offchain::OffchainStorage + 'static>(
 	compute: &crate::cli::ComputeParams,
 	offchain_db: Option<S>,
 ) -> Result<Arc<dyn ComputeBackend>, ServiceError> {
-	let config = compute
-		.executor_config()
-		.map_err(|e| ServiceError::Other(format!("cannot locate the node binary for the compute worker: {e}")))?;
+	let config = compute.executor_config().map_err(|e| {
+		ServiceError::Other(format!("cannot locate the node binary for the compute worker: {e}"))
+	})?;
 	let store: Box<dyn OutputStore> = match offchain_db {
 		Some(db) => Box::new(OffchainStore::new(db)),
 		None => Box::new(MemoryStore::default()),
@@ -39,7 +39,8 @@ fn start_executor<S: sp_core::offchain::OffchainStorage + 'static>(
 /// Host functions the runtime may call. Every node registers the same set, so that any
 /// node can execute any block. The compute functions answer "unavailable" everywhere but in
 /// off-chain workers (see `start_executor`).
-pub type HostFunctions = (sp_io::SubstrateHostFunctions, depin_offchain_worker::host::compute::HostFunctions);
+pub type HostFunctions =
+	(sp_io::SubstrateHostFunctions, depin_offchain_worker::host::compute::HostFunctions);
 
 /// The wasm executor of the runtime.
 pub type RuntimeExecutor = sc_executor::WasmExecutor<HostFunctions>;
@@ -157,7 +158,9 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 /// Builds and starts a full node: networking, RPC, off-chain workers, and, on a
 /// validator, Aura authoring and the GRANDPA voter.
-pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>>(
+pub fn new_full<
+	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
+>(
 	config: Configuration,
 	compute: crate::cli::ComputeParams,
 ) -> Result<TaskManager, ServiceError> {
@@ -223,7 +226,10 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 		// operator key the development presets register for Alice.
 		keystore_container
 			.keystore()
-			.sr25519_generate_new(depin_offchain_worker::OPERATOR_KEY_TYPE, Some(&format!("{seed}//operator")))
+			.sr25519_generate_new(
+				depin_offchain_worker::OPERATOR_KEY_TYPE,
+				Some(&format!("{seed}//operator")),
+			)
 			.map_err(|e| ServiceError::Other(format!("cannot insert the dev operator key: {e}")))?;
 	}
 
@@ -248,7 +254,10 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 				custom_extensions: move |_| {
 					executor
 						.iter()
-						.map(|e| Box::new(ComputeExt::new(e.clone())) as Box<dyn sp_externalities::Extension>)
+						.map(|e| {
+							Box::new(ComputeExt::new(e.clone()))
+								as Box<dyn sp_externalities::Extension>
+						})
 						.collect()
 				},
 			})?;
@@ -272,7 +281,11 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 		let offchain = backend.offchain_storage();
 
 		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone(), offchain: offchain.clone() };
+			let deps = crate::rpc::FullDeps {
+				client: client.clone(),
+				pool: pool.clone(),
+				offchain: offchain.clone(),
+			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};

@@ -29,14 +29,29 @@ fn executor() -> Executor {
 		program: env!("CARGO_BIN_EXE_depin-compute-worker").into(),
 		args: vec![],
 	});
-	config.device = std::env::var("DEPIN_COMPUTE_DEVICE").ok().and_then(|d| d.parse().ok()).unwrap_or_default();
+	config.device = std::env::var("DEPIN_COMPUTE_DEVICE")
+		.ok()
+		.and_then(|d| d.parse().ok())
+		.unwrap_or_default();
 	config.time_limit = Duration::from_secs(600);
 	config.keep_results = 4;
 	Executor::start(config, Box::new(MemoryStore::default()))
 }
 
-fn task(job: u64, kernel: BuiltinKernel, params: Vec<u8>, input: Vec<u8>, output_len: u32) -> ComputeTask {
-	ComputeTask { job, code: KernelCode::BuiltIn { kernel, params }, input, work_size: [1, 1, 1], output_len }
+fn task(
+	job: u64,
+	kernel: BuiltinKernel,
+	params: Vec<u8>,
+	input: Vec<u8>,
+	output_len: u32,
+) -> ComputeTask {
+	ComputeTask {
+		job,
+		code: KernelCode::BuiltIn { kernel, params },
+		input,
+		work_size: [1, 1, 1],
+		output_len,
+	}
 }
 
 fn matmul(job: u64, n: u32) -> ComputeTask {
@@ -68,8 +83,9 @@ fn host_overhead(c: &mut Criterion) {
 					loop {
 						match host::poll(job) {
 							TaskStatus::Done { .. } => break,
-							TaskStatus::Queued | TaskStatus::Running =>
-								std::thread::sleep(Duration::from_micros(200)),
+							TaskStatus::Queued | TaskStatus::Running => {
+								std::thread::sleep(Duration::from_micros(200))
+							},
 							other => panic!("{other:?}"),
 						}
 					}
@@ -106,7 +122,9 @@ fn throughput(c: &mut Criterion) {
 		b.iter(|| assert!(executor.execute(&sha).result.is_ok()))
 	});
 	group.bench_function(BenchmarkId::new("sha256_batch_rust_1thread", "1MiB"), |b| {
-		b.iter(|| kernels::reference(BuiltinKernel::Sha256Batch, &params, &input, sha.output_len).unwrap())
+		b.iter(|| {
+			kernels::reference(BuiltinKernel::Sha256Batch, &params, &input, sha.output_len).unwrap()
+		})
 	});
 	group.finish();
 }

@@ -75,7 +75,12 @@ pub trait Compute {
 
 	/// Copies `job`'s output from `offset` into `out`; returns the output's full length, or
 	/// [`NO_OUTPUT`].
-	fn read_output(&mut self, job: u64, offset: u32, out: PassFatPointerAndWrite<&mut [u8]>) -> u32 {
+	fn read_output(
+		&mut self,
+		job: u64,
+		offset: u32,
+		out: PassFatPointerAndWrite<&mut [u8]>,
+	) -> u32 {
 		match self.extension::<ComputeExt>() {
 			Some(ext) => ext.0.read_output(job, offset, out).unwrap_or(NO_OUTPUT),
 			None => NO_OUTPUT,
@@ -134,5 +139,7 @@ pub fn device() -> Option<DeviceInfo> {
 			return None;
 		}
 	}
-	buf.get(..len).and_then(|encoded| Option::<DeviceInfo>::decode(&mut &encoded[..]).ok()).flatten()
+	buf.get(..len)
+		.and_then(|encoded| Option::<DeviceInfo>::decode(&mut &encoded[..]).ok())
+		.flatten()
 }

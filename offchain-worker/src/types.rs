@@ -67,7 +67,16 @@ pub struct OpenClVersion {
 /// The kernels every provider node ships, with exact (integer) results and a plain-Rust
 /// reference implementation in [`crate::kernels`].
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
 )]
 pub enum BuiltinKernel {
 	/// SHA-256 of each fixed-size block of the input. Parameters: [`crate::kernels::Sha256BatchParams`].

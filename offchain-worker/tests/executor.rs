@@ -16,11 +16,16 @@ use std::{
 };
 
 fn reference(task: &ComputeTask) -> Vec<u8> {
-	let KernelCode::BuiltIn { kernel, params } = &task.code else { panic!("not a built-in kernel") };
+	let KernelCode::BuiltIn { kernel, params } = &task.code else {
+		panic!("not a built-in kernel")
+	};
 	kernels::reference(*kernel, params, &task.input, task.output_len).expect("valid parameters")
 }
 
-fn assert_matches_reference(executor: &depin_offchain_worker::executor::Executor, task: ComputeTask) {
+fn assert_matches_reference(
+	executor: &depin_offchain_worker::executor::Executor,
+	task: ComputeTask,
+) {
 	let expected = reference(&task);
 	let outcome = executor.execute(&task);
 	let output = outcome.result.unwrap_or_else(|e| panic!("{:?} failed: {e:?}", task.code));
@@ -35,18 +40,50 @@ fn every_builtin_kernel_equals_its_reference() {
 	// SHA-256 over one, two and several 64-byte chunks per block, including the padding edges.
 	for (i, block_len) in [1u32, 55, 56, 64, 119, 1000].into_iter().enumerate() {
 		let blocks = 37;
-		cases.push(builtin(i as u64, BuiltinKernel::Sha256Batch, Sha256BatchParams { block_len }, bytes((block_len * blocks) as usize, i as u64), 32 * blocks));
+		cases.push(builtin(
+			i as u64,
+			BuiltinKernel::Sha256Batch,
+			Sha256BatchParams { block_len },
+			bytes((block_len * blocks) as usize, i as u64),
+			32 * blocks,
+		));
 	}
 	// Matrix products: generated and given inputs, sizes on and off the 16-wide tiles.
 	for (i, n) in [1u32, 15, 16, 33, 100].into_iter().enumerate() {
-		cases.push(builtin(10 + i as u64, BuiltinKernel::MatMulI32, MatMulParams { n, seed: i as u64 }, vec![], 4 * n * n));
+		cases.push(builtin(
+			10 + i as u64,
+			BuiltinKernel::MatMulI32,
+			MatMulParams { n, seed: i as u64 },
+			vec![],
+			4 * n * n,
+		));
 	}
 	let n = 23u32;
-	let given: Vec<i32> = (0..2 * n * n).map(|i| (i as i32).wrapping_mul(-7919).wrapping_add(i32::MAX - 5)).collect();
-	cases.push(builtin(20, BuiltinKernel::MatMulI32, MatMulParams { n, seed: 0 }, i32s(&given), 4 * n * n));
+	let given: Vec<i32> = (0..2 * n * n)
+		.map(|i| (i as i32).wrapping_mul(-7919).wrapping_add(i32::MAX - 5))
+		.collect();
+	cases.push(builtin(
+		20,
+		BuiltinKernel::MatMulI32,
+		MatMulParams { n, seed: 0 },
+		i32s(&given),
+		4 * n * n,
+	));
 	// Monte-Carlo π.
-	cases.push(builtin(30, BuiltinKernel::MonteCarloPi, MonteCarloParams { samples_per_item: 1000, seed: 42 }, vec![], 4 * 256));
-	cases.push(builtin(31, BuiltinKernel::MonteCarloPi, MonteCarloParams { samples_per_item: 1, seed: u64::MAX }, vec![], 4 * 3));
+	cases.push(builtin(
+		30,
+		BuiltinKernel::MonteCarloPi,
+		MonteCarloParams { samples_per_item: 1000, seed: 42 },
+		vec![],
+		4 * 256,
+	));
+	cases.push(builtin(
+		31,
+		BuiltinKernel::MonteCarloPi,
+		MonteCarloParams { samples_per_item: 1, seed: u64::MAX },
+		vec![],
+		4 * 3,
+	));
 	// Convolutions with 1x1, 3x3 and 7x7 filters on a non-square image with negative values.
 	for (i, k) in [1u32, 3, 7].into_iter().enumerate() {
 		let (width, height) = (41u32, 17u32);
@@ -54,7 +91,13 @@ fn every_builtin_kernel_equals_its_reference() {
 		let filter: Vec<i32> = (0..k * k).map(|f| f as i32 - 4).collect();
 		let mut input = i32s(&image);
 		input.extend(i32s(&filter));
-		cases.push(builtin(40 + i as u64, BuiltinKernel::Conv2dI32, Conv2dParams { width, height, k }, input, 4 * width * height));
+		cases.push(builtin(
+			40 + i as u64,
+			BuiltinKernel::Conv2dI32,
+			Conv2dParams { width, height, k },
+			input,
+			4 * width * height,
+		));
 	}
 	for task in cases {
 		assert_matches_reference(&executor, task);
@@ -64,23 +107,47 @@ fn every_builtin_kernel_equals_its_reference() {
 #[test]
 fn the_references_are_right() {
 	// SHA-256 of "abc" (FIPS 180-4 example).
-	let digest = kernels::reference(BuiltinKernel::Sha256Batch, &codec::Encode::encode(&Sha256BatchParams { block_len: 3 }), b"abc", 32).unwrap();
+	let digest = kernels::reference(
+		BuiltinKernel::Sha256Batch,
+		&codec::Encode::encode(&Sha256BatchParams { block_len: 3 }),
+		b"abc",
+		32,
+	)
+	.unwrap();
 	assert_eq!(
 		sp_core::hexdisplay::HexDisplay::from(&digest).to_string(),
 		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 	);
 	// [[1, 2], [3, 4]] x [[5, 6], [7, 8]] = [[19, 22], [43, 50]].
-	let out = kernels::reference(BuiltinKernel::MatMulI32, &codec::Encode::encode(&MatMulParams { n: 2, seed: 0 }), &i32s(&[1, 2, 3, 4, 5, 6, 7, 8]), 16).unwrap();
+	let out = kernels::reference(
+		BuiltinKernel::MatMulI32,
+		&codec::Encode::encode(&MatMulParams { n: 2, seed: 0 }),
+		&i32s(&[1, 2, 3, 4, 5, 6, 7, 8]),
+		16,
+	)
+	.unwrap();
 	assert_eq!(out, i32s(&[19, 22, 43, 50]));
 	// Monte-Carlo: a million samples estimate π to within 0.01.
-	let out = kernels::reference(BuiltinKernel::MonteCarloPi, &codec::Encode::encode(&MonteCarloParams { samples_per_item: 10_000, seed: 7 }), &[], 400).unwrap();
+	let out = kernels::reference(
+		BuiltinKernel::MonteCarloPi,
+		&codec::Encode::encode(&MonteCarloParams { samples_per_item: 10_000, seed: 7 }),
+		&[],
+		400,
+	)
+	.unwrap();
 	let hits: u64 = out.chunks(4).map(|w| u32::from_le_bytes(w.try_into().unwrap()) as u64).sum();
 	let pi = 4.0 * hits as f64 / 1_000_000.0;
 	assert!((pi - std::f64::consts::PI).abs() < 0.01, "estimate {pi}");
 	// A 3x3 box filter over a 3x3 image of ones: corners see 4, edges 6, the centre 9.
 	let mut input = i32s(&[1; 9]);
 	input.extend(i32s(&[1; 9]));
-	let out = kernels::reference(BuiltinKernel::Conv2dI32, &codec::Encode::encode(&Conv2dParams { width: 3, height: 3, k: 3 }), &input, 36).unwrap();
+	let out = kernels::reference(
+		BuiltinKernel::Conv2dI32,
+		&codec::Encode::encode(&Conv2dParams { width: 3, height: 3, k: 3 }),
+		&input,
+		36,
+	)
+	.unwrap();
 	assert_eq!(out, i32s(&[4, 6, 4, 6, 9, 6, 4, 6, 4]));
 }
 
@@ -91,8 +158,20 @@ fn invalid_parameters_are_an_agreed_error() {
 		builtin(1, BuiltinKernel::Sha256Batch, Sha256BatchParams { block_len: 0 }, vec![1; 8], 32),
 		builtin(2, BuiltinKernel::Sha256Batch, Sha256BatchParams { block_len: 3 }, vec![1; 8], 32),
 		builtin(3, BuiltinKernel::MatMulI32, MatMulParams { n: 4, seed: 0 }, vec![], 60),
-		builtin(4, BuiltinKernel::Conv2dI32, Conv2dParams { width: 2, height: 2, k: 2 }, vec![0; 32], 16),
-		ComputeTask { job: 5, code: KernelCode::BuiltIn { kernel: BuiltinKernel::MonteCarloPi, params: vec![1, 2] }, input: vec![], work_size: [1; 3], output_len: 4 },
+		builtin(
+			4,
+			BuiltinKernel::Conv2dI32,
+			Conv2dParams { width: 2, height: 2, k: 2 },
+			vec![0; 32],
+			16,
+		),
+		ComputeTask {
+			job: 5,
+			code: KernelCode::BuiltIn { kernel: BuiltinKernel::MonteCarloPi, params: vec![1, 2] },
+			input: vec![],
+			work_size: [1; 3],
+			output_len: 4,
+		},
 	];
 	for task in cases {
 		let outcome = executor.execute(&task);
@@ -131,7 +210,9 @@ fn invalid_source_is_a_build_error_with_its_log() {
 	let outcome = executor.execute(&source(2, SQUARE, "cube", vec![1], [1, 1, 1], 4));
 	assert_eq!(outcome.result.map_err(|e| e.0), Err(ErrorCode::EntryNotFound));
 	// The executor still works afterwards.
-	assert!(executor.execute(&source(3, SQUARE, "square", vec![3], [1, 1, 1], 1)).result == Ok(vec![9]));
+	assert!(
+		executor.execute(&source(3, SQUARE, "square", vec![3], [1, 1, 1], 1)).result == Ok(vec![9])
+	);
 }
 
 #[test]
@@ -140,7 +221,9 @@ fn an_endless_kernel_times_out_and_the_executor_keeps_serving() {
 	config.time_limit = Duration::from_secs(5);
 	let executor = executor(config, MemStore::default());
 	// Warm the worker so that the limit measures the kernel, not the device's start-up.
-	assert!(executor.execute(&source(1, SQUARE, "square", vec![2], [1, 1, 1], 1)).result == Ok(vec![4]));
+	assert!(
+		executor.execute(&source(1, SQUARE, "square", vec![2], [1, 1, 1], 1)).result == Ok(vec![4])
+	);
 	let endless = r#"
 __kernel void spin(__global const uchar *input, uint input_len, __global uchar *output, uint output_len) {
 	volatile uint x = input_len;
@@ -151,10 +234,16 @@ __kernel void spin(__global const uchar *input, uint input_len, __global uchar *
 	let outcome = executor.execute(&source(2, endless, "spin", vec![1], [64, 1, 1], 1));
 	let waited = started.elapsed();
 	assert_eq!(outcome.result.map_err(|e| e.0), Err(ErrorCode::Timeout));
-	assert!(waited >= Duration::from_secs(5) && waited < Duration::from_secs(20), "timed out after {waited:?}");
+	assert!(
+		waited >= Duration::from_secs(5) && waited < Duration::from_secs(20),
+		"timed out after {waited:?}"
+	);
 	assert!(!ErrorCode::Timeout.is_result(), "a timeout is this node's problem, not a result");
 	// The next task gets a fresh worker and the right answer.
-	assert!(executor.execute(&source(3, SQUARE, "square", vec![5], [1, 1, 1], 1)).result == Ok(vec![25]));
+	assert!(
+		executor.execute(&source(3, SQUARE, "square", vec![5], [1, 1, 1], 1)).result
+			== Ok(vec![25])
+	);
 }
 
 #[test]
@@ -168,7 +257,13 @@ fn oversized_output_and_memory_are_refused() {
 	let outcome = executor.execute(&source(2, SQUARE, "square", vec![1; 4000], [1, 1, 1], 1000));
 	assert_eq!(outcome.result.map_err(|e| e.0), Err(ErrorCode::MemoryLimit));
 	// Generated matrix inputs count too: n = 20 needs 3200 + 1600 bytes.
-	let outcome = executor.execute(&builtin(3, BuiltinKernel::MatMulI32, MatMulParams { n: 20, seed: 1 }, vec![], 1600));
+	let outcome = executor.execute(&builtin(
+		3,
+		BuiltinKernel::MatMulI32,
+		MatMulParams { n: 20, seed: 1 },
+		vec![],
+		1600,
+	));
 	assert_eq!(outcome.result.map_err(|e| e.0), Err(ErrorCode::MemoryLimit));
 }
 
@@ -176,7 +271,8 @@ fn wait_for(job: u64) -> TaskStatus {
 	let deadline = Instant::now() + Duration::from_secs(300);
 	loop {
 		let status = host::poll(job);
-		if !matches!(status, TaskStatus::Queued | TaskStatus::Running) || Instant::now() > deadline {
+		if !matches!(status, TaskStatus::Queued | TaskStatus::Running) || Instant::now() > deadline
+		{
 			return status;
 		}
 		std::thread::sleep(Duration::from_millis(20));
@@ -187,7 +283,8 @@ fn wait_for(job: u64) -> TaskStatus {
 fn host_functions_dispatch_poll_and_read_outputs() {
 	let store = MemStore::default();
 	let executor = executor(config(), store.clone());
-	let task = builtin(7, BuiltinKernel::MatMulI32, MatMulParams { n: 40, seed: 3 }, vec![], 4 * 40 * 40);
+	let task =
+		builtin(7, BuiltinKernel::MatMulI32, MatMulParams { n: 40, seed: 3 }, vec![], 4 * 40 * 40);
 	let expected = reference(&task);
 
 	// Outside an off-chain worker (no extension) nothing reaches the executor.
@@ -206,14 +303,23 @@ fn host_functions_dispatch_poll_and_read_outputs() {
 		assert_eq!(host::poll(7), TaskStatus::Unknown);
 		assert_eq!(host::dispatch(task.clone()), DispatchAck::Accepted);
 		assert_eq!(host::dispatch(task.clone()), DispatchAck::AlreadyKnown);
-		let TaskStatus::Done { result_hash, output_len, .. } = wait_for(7) else { panic!("not done") };
+		let TaskStatus::Done { result_hash, output_len, .. } = wait_for(7) else {
+			panic!("not done")
+		};
 		assert_eq!(output_len, 6400);
 		assert_eq!(result_hash, sp_crypto_hashing::blake2_256(&expected));
 		assert_eq!(host::output(7, 6400), Some(expected.clone()));
 		assert_eq!(host::output(7, 6399), None, "outputs above the caller's bound are not copied");
-		assert_eq!(host::dispatch(task.clone()), DispatchAck::AlreadyKnown, "a finished task is not run again");
+		assert_eq!(
+			host::dispatch(task.clone()),
+			DispatchAck::AlreadyKnown,
+			"a finished task is not run again"
+		);
 		// A failing task reports its code.
-		assert_eq!(host::dispatch(source(8, "nonsense", "x", vec![], [1, 1, 1], 1)), DispatchAck::Accepted);
+		assert_eq!(
+			host::dispatch(source(8, "nonsense", "x", vec![], [1, 1, 1], 1)),
+			DispatchAck::Accepted
+		);
 		assert!(matches!(wait_for(8), TaskStatus::Failed { code: ErrorCode::BuildFailed, .. }));
 		assert_eq!(host::output(8, u32::MAX), None);
 		let log = executor.error_log(8).expect("the compiler log is kept");
@@ -241,13 +347,25 @@ fn the_queue_is_bounded() {
 	let mut ext = sp_io::TestExternalities::default();
 	ext.register_extension(ComputeExt::new(Arc::new(executor)));
 	ext.execute_with(|| {
-		let big = |job| builtin(job, BuiltinKernel::MatMulI32, MatMulParams { n: 200, seed: job }, vec![], 4 * 200 * 200);
+		let big = |job| {
+			builtin(
+				job,
+				BuiltinKernel::MatMulI32,
+				MatMulParams { n: 200, seed: job },
+				vec![],
+				4 * 200 * 200,
+			)
+		};
 		assert_eq!(host::dispatch(big(1)), DispatchAck::Accepted);
 		assert_eq!(host::dispatch(big(2)), DispatchAck::Accepted);
 		assert_eq!(host::dispatch(big(3)), DispatchAck::QueueFull);
 		assert!(matches!(wait_for(1), TaskStatus::Done { .. }));
 		assert!(matches!(wait_for(2), TaskStatus::Done { .. }));
-		assert_eq!(host::dispatch(big(3)), DispatchAck::Accepted, "room again once the queue drains");
+		assert_eq!(
+			host::dispatch(big(3)),
+			DispatchAck::Accepted,
+			"room again once the queue drains"
+		);
 		assert!(matches!(wait_for(3), TaskStatus::Done { .. }));
 	});
 }
@@ -257,7 +375,13 @@ fn the_fault_switch_corrupts_outputs() {
 	let mut config = config();
 	config.fault = Some(Fault::CorruptOutput);
 	let executor = executor(config, MemStore::default());
-	let task = builtin(1, BuiltinKernel::Sha256Batch, Sha256BatchParams { block_len: 3 }, b"abc".to_vec(), 32);
+	let task = builtin(
+		1,
+		BuiltinKernel::Sha256Batch,
+		Sha256BatchParams { block_len: 3 },
+		b"abc".to_vec(),
+		32,
+	);
 	let honest = reference(&task);
 	let output = executor.execute(&task).result.expect("runs");
 	assert_ne!(output, honest);

@@ -13,9 +13,9 @@ use crate::{
 	configs::TreasuryAccount, AccountId, BalancesConfig, ProvidersConfig, RuntimeGenesisConfig,
 	SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
 };
-use pallet_providers::{Capabilities, DeviceKind, OpenClVersion};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
+use pallet_providers::{Capabilities, DeviceKind, OpenClVersion};
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
@@ -34,9 +34,18 @@ pub const OPERATOR_ENDOWMENT: crate::Balance = 10 * UNIT;
 /// sr25519 public keys of `//Alice//operator`, `//Bob//operator` and `//Charlie//operator`
 /// (derivation needs the full crypto the runtime does not carry; a test checks them).
 pub const DEV_OPERATORS: [(Sr25519Keyring, [u8; 32]); 3] = [
-	(Sr25519Keyring::Alice, sp_core::hex2array!("945e10040b47c3df67c4ccf156ac19f9d649c16211646798a364097791691e3d")),
-	(Sr25519Keyring::Bob, sp_core::hex2array!("407f432b63c4661febeb51526c3c8127f2852cd3fb5344cbfe247f383866ec67")),
-	(Sr25519Keyring::Charlie, sp_core::hex2array!("b4cd86ca3c51e678b6783b33e1842c38db4f1a4c8a8c9e69dc210664521ff75a")),
+	(
+		Sr25519Keyring::Alice,
+		sp_core::hex2array!("945e10040b47c3df67c4ccf156ac19f9d649c16211646798a364097791691e3d"),
+	),
+	(
+		Sr25519Keyring::Bob,
+		sp_core::hex2array!("407f432b63c4661febeb51526c3c8127f2852cd3fb5344cbfe247f383866ec67"),
+	),
+	(
+		Sr25519Keyring::Charlie,
+		sp_core::hex2array!("b4cd86ca3c51e678b6783b33e1842c38db4f1a4c8a8c9e69dc210664521ff75a"),
+	),
 ];
 
 /// What a development provider declares: a CPU through PoCL, one job at a time per core.
@@ -79,7 +88,10 @@ fn genesis(
 				.collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig {
-			authorities: initial_authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
+			authorities: initial_authorities
+				.iter()
+				.map(|(aura, _)| aura.clone())
+				.collect::<Vec<_>>(),
 		},
 		grandpa: pallet_grandpa::GenesisConfig {
 			authorities: initial_authorities

@@ -65,9 +65,9 @@ fn development_genesis_builds() {
 		// existential deposit.
 		assert_eq!(
 			pallet_balances::Pallet::<Runtime>::total_issuance(),
-			endowed * genesis_config_presets::ENDOWMENT +
-				genesis_config_presets::OPERATOR_ENDOWMENT +
-				crate::EXISTENTIAL_DEPOSIT
+			endowed * genesis_config_presets::ENDOWMENT
+				+ genesis_config_presets::OPERATOR_ENDOWMENT
+				+ crate::EXISTENTIAL_DEPOSIT
 		);
 		assert_eq!(
 			pallet_balances::Pallet::<Runtime>::balance(&crate::configs::TreasuryAccount::get()),
@@ -75,7 +75,11 @@ fn development_genesis_builds() {
 		);
 		for account in Sr25519Keyring::well_known() {
 			// Alice's provider bond is on hold.
-			let bond = if account == Sr25519Keyring::Alice { genesis_config_presets::PROVIDER_BOND } else { 0 };
+			let bond = if account == Sr25519Keyring::Alice {
+				genesis_config_presets::PROVIDER_BOND
+			} else {
+				0
+			};
 			assert_eq!(
 				pallet_balances::Pallet::<Runtime>::balance(&account.to_account_id()),
 				genesis_config_presets::ENDOWMENT - bond
@@ -84,14 +88,20 @@ fn development_genesis_builds() {
 		// Alice computes, with the operator key the node puts in the dev keystore.
 		let alice = Sr25519Keyring::Alice.to_account_id();
 		let operator = operator_of("Alice");
-		assert_eq!(<crate::Providers as pallet_providers::ProviderRegistry<_>>::provider_of(&operator), Some(alice));
+		assert_eq!(
+			<crate::Providers as pallet_providers::ProviderRegistry<_>>::provider_of(&operator),
+			Some(alice)
+		);
 	});
 }
 
 /// The account of `//<name>//operator`.
 fn operator_of(name: &str) -> crate::AccountId {
 	use sp_core::Pair;
-	sp_core::sr25519::Pair::from_string(&format!("//{name}//operator"), None).expect("valid derivation").public().into()
+	sp_core::sr25519::Pair::from_string(&format!("//{name}//operator"), None)
+		.expect("valid derivation")
+		.public()
+		.into()
 }
 
 #[test]
@@ -106,19 +116,29 @@ fn local_testnet_genesis_has_four_validators() {
 	ext_for("local_testnet").execute_with(|| {
 		let aura = pallet_aura::Authorities::<Runtime>::get();
 		assert_eq!(aura.len(), 4);
-		let expected: Vec<_> =
-			[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
-				.into_iter()
-				.map(|k| sp_consensus_aura::sr25519::AuthorityId::from(k.public()))
-				.collect();
+		let expected: Vec<_> = [
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Charlie,
+			Sr25519Keyring::Dave,
+		]
+		.into_iter()
+		.map(|k| sp_consensus_aura::sr25519::AuthorityId::from(k.public()))
+		.collect();
 		assert_eq!(aura.into_inner(), expected);
 		let grandpa = pallet_grandpa::Pallet::<Runtime>::grandpa_authorities();
 		assert_eq!(grandpa.len(), 4);
 		assert!(grandpa.iter().all(|(_, weight)| *weight == 1));
 		// Alice, Bob and Charlie compute; Dave only validates.
-		for (name, key) in [("Alice", Sr25519Keyring::Alice), ("Bob", Sr25519Keyring::Bob), ("Charlie", Sr25519Keyring::Charlie)] {
+		for (name, key) in [
+			("Alice", Sr25519Keyring::Alice),
+			("Bob", Sr25519Keyring::Bob),
+			("Charlie", Sr25519Keyring::Charlie),
+		] {
 			assert_eq!(
-				<crate::Providers as pallet_providers::ProviderRegistry<_>>::provider_of(&operator_of(name)),
+				<crate::Providers as pallet_providers::ProviderRegistry<_>>::provider_of(
+					&operator_of(name)
+				),
 				Some(key.to_account_id())
 			);
 		}
@@ -129,7 +149,13 @@ fn local_testnet_genesis_has_four_validators() {
 #[test]
 fn signed_transfer_is_applied_with_fees_and_events() {
 	ext_for("development").execute_with(|| {
-		let header = Header::new(1, Default::default(), Default::default(), [69u8; 32].into(), Default::default());
+		let header = Header::new(
+			1,
+			Default::default(),
+			Default::default(),
+			[69u8; 32].into(),
+			Default::default(),
+		);
 		Executive::initialize_block(&header);
 
 		let alice = Sr25519Keyring::Alice.to_account_id();
@@ -192,7 +218,10 @@ fn block_weights_and_lengths_are_valid() {
 	let max_extrinsic = normal.max_extrinsic.expect("normal extrinsics are limited");
 	assert!(max_extrinsic.ref_time() > 0);
 	// Operational extrinsics keep room in a full block.
-	assert!(weights.get(DispatchClass::Operational).max_total.unwrap().ref_time() > normal.max_total.unwrap().ref_time());
+	assert!(
+		weights.get(DispatchClass::Operational).max_total.unwrap().ref_time()
+			> normal.max_total.unwrap().ref_time()
+	);
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! Finding the OpenCL device a node computes on, and describing it for the chain.
 
 use crate::types::{DeviceInfo, DeviceKind, OpenClVersion};
-use ocl::core::{self, DeviceId, DeviceInfo as Info, DeviceInfoResult as R, DeviceType, PlatformId};
+use ocl::core::{
+	self, DeviceId, DeviceInfo as Info, DeviceInfoResult as R, DeviceType, PlatformId,
+};
 use std::{fmt, str::FromStr};
 
 /// Which device to compute on (`--compute-device`).
@@ -27,10 +29,9 @@ impl FromStr for DeviceChoice {
 			"auto" => Ok(Self::Auto),
 			"cpu" => Ok(Self::Cpu),
 			"gpu" => Ok(Self::Gpu),
-			other => other
-				.parse()
-				.map(Self::Index)
-				.map_err(|_| format!("unknown compute device '{other}': expected auto, cpu, gpu or an index")),
+			other => other.parse().map(Self::Index).map_err(|_| {
+				format!("unknown compute device '{other}': expected auto, cpu, gpu or an index")
+			}),
 		}
 	}
 }
@@ -84,7 +85,8 @@ pub fn select(choice: DeviceChoice) -> Result<Found, String> {
 	if devices.is_empty() {
 		return Err("no OpenCL device found (is an ICD such as pocl-opencl-icd installed?)".into());
 	}
-	let first = |kind: DeviceKind| devices.iter().copied().find(|d| kind_of(&d.device) == Some(kind));
+	let first =
+		|kind: DeviceKind| devices.iter().copied().find(|d| kind_of(&d.device) == Some(kind));
 	let found = match choice {
 		DeviceChoice::Auto => first(DeviceKind::Gpu)
 			.or_else(|| first(DeviceKind::Accelerator))
@@ -93,7 +95,8 @@ pub fn select(choice: DeviceChoice) -> Result<Found, String> {
 		DeviceChoice::Gpu => first(DeviceKind::Gpu),
 		DeviceChoice::Index(i) => devices.get(i).copied(),
 	};
-	found.ok_or_else(|| format!("no OpenCL device matches '{choice}' among {} found", devices.len()))
+	found
+		.ok_or_else(|| format!("no OpenCL device matches '{choice}' among {} found", devices.len()))
 }
 
 fn text(device: &DeviceId, what: Info) -> String {
@@ -137,9 +140,13 @@ pub fn describe(found: &Found) -> Result<DeviceInfo, String> {
 		major: u8::try_from(version.0).unwrap_or(u8::MAX),
 		minor: u8::try_from(version.1).unwrap_or(u8::MAX),
 	};
-	let device_class = sp_crypto_hashing::blake2_256(
-		&codec::Encode::encode(&(&vendor, &name, &driver, opencl_version.major, opencl_version.minor)),
-	);
+	let device_class = sp_crypto_hashing::blake2_256(&codec::Encode::encode(&(
+		&vendor,
+		&name,
+		&driver,
+		opencl_version.major,
+		opencl_version.minor,
+	)));
 	Ok(DeviceInfo {
 		kind,
 		vendor: vendor.into_bytes(),

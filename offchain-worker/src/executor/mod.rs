@@ -192,9 +192,15 @@ impl Executor {
 				);
 				*lock(&shared.device) = Some(info);
 			},
-			Ok(Response::Device(Err(why))) => log::warn!(target: LOG_TARGET, "No compute device: {why}"),
-			Ok(other) => log::warn!(target: LOG_TARGET, "Unexpected answer from the compute worker: {other:?}"),
-			Err(code) => log::warn!(target: LOG_TARGET, "The compute worker did not start: {code:?}"),
+			Ok(Response::Device(Err(why))) => {
+				log::warn!(target: LOG_TARGET, "No compute device: {why}")
+			},
+			Ok(other) => {
+				log::warn!(target: LOG_TARGET, "Unexpected answer from the compute worker: {other:?}")
+			},
+			Err(code) => {
+				log::warn!(target: LOG_TARGET, "The compute worker did not start: {code:?}")
+			},
 		}
 		let supervisor = shared.clone();
 		thread::Builder::new()
@@ -279,7 +285,13 @@ impl Shared {
 	/// Plans a task (validating it) into the worker's launch.
 	fn plan(&self, task: &ComputeTask) -> Result<Run, (ErrorCode, String)> {
 		if task.output_len > self.config.max_output {
-			return Err((ErrorCode::OutputTooLarge, format!("output of {} bytes; this node serves at most {}", task.output_len, self.config.max_output)));
+			return Err((
+				ErrorCode::OutputTooLarge,
+				format!(
+					"output of {} bytes; this node serves at most {}",
+					task.output_len, self.config.max_output
+				),
+			));
 		}
 		let run = match &task.code {
 			KernelCode::BuiltIn { kernel, params } => {
@@ -307,17 +319,24 @@ impl Shared {
 		};
 		let memory = run.input.len() as u64 + run.output_len as u64;
 		if memory > self.config.max_memory {
-			return Err((ErrorCode::MemoryLimit, format!("{memory} bytes of buffers; this node allows {}", self.config.max_memory)));
+			return Err((
+				ErrorCode::MemoryLimit,
+				format!("{memory} bytes of buffers; this node allows {}", self.config.max_memory),
+			));
 		}
 		Ok(run)
 	}
 
 	fn execute(&self, task: &ComputeTask) -> Outcome {
 		let started = Instant::now();
-		let result = self.plan(task).and_then(|run| match self.request(Request::Run(run), self.config.time_limit) {
-			Ok(Response::Ran(result)) => result,
-			Ok(other) => Err((ErrorCode::WorkerCrashed, format!("unexpected answer {other:?}"))),
-			Err(code) => Err((code, String::new())),
+		let result = self.plan(task).and_then(|run| {
+			match self.request(Request::Run(run), self.config.time_limit) {
+				Ok(Response::Ran(result)) => result,
+				Ok(other) => {
+					Err((ErrorCode::WorkerCrashed, format!("unexpected answer {other:?}")))
+				},
+				Err(code) => Err((code, String::new())),
+			}
 		});
 		let result = match (result, self.config.fault) {
 			(Ok(mut output), Some(Fault::CorruptOutput)) => {
@@ -363,14 +382,22 @@ impl Shared {
 			Ok(output) => {
 				let result_hash = sp_crypto_hashing::blake2_256(&output);
 				log::info!(target: LOG_TARGET, "🧮 Job {job} computed in {} ms: {} bytes, result 0x{}", outcome.exec_ms, output.len(), sp_core::hexdisplay::HexDisplay::from(&result_hash));
-				(TaskStatus::Done { result_hash, output_len: output.len() as u32, exec_ms: outcome.exec_ms }, Ok(output))
+				(
+					TaskStatus::Done {
+						result_hash,
+						output_len: output.len() as u32,
+						exec_ms: outcome.exec_ms,
+					},
+					Ok(output),
+				)
 			},
 			Err((code, log)) => {
 				log::info!(target: LOG_TARGET, "🧮 Job {job} failed with {code:?} after {} ms{}{}", outcome.exec_ms, if log.is_empty() { "" } else { ": " }, log.trim());
 				(TaskStatus::Failed { code, exec_ms: outcome.exec_ms }, Err(log))
 			},
 		};
-		self.results.record(job, fingerprint, status, output.as_deref().map_err(String::as_str));
+		self.results
+			.record(job, fingerprint, status, output.as_deref().map_err(String::as_str));
 		let mut q = lock(&self.queue);
 		q.busy = q.busy.saturating_sub(1);
 		if let Some(entry) = q.entries.get_mut(&job) {
@@ -381,7 +408,10 @@ impl Shared {
 		q.finished.push_back(job);
 		while q.finished.len() > self.config.keep_results {
 			if let Some(old) = q.finished.pop_front() {
-				if q.entries.get(&old).is_some_and(|e| !matches!(e.status, TaskStatus::Queued | TaskStatus::Running)) {
+				if q.entries
+					.get(&old)
+					.is_some_and(|e| !matches!(e.status, TaskStatus::Queued | TaskStatus::Running))
+				{
 					q.entries.remove(&old);
 				}
 			}
@@ -400,7 +430,9 @@ impl ComputeBackend for Executor {
 			Some(e) if matches!(e.status, TaskStatus::Running) => return DispatchAck::QueueFull,
 			_ => {},
 		}
-		if q.entries.get(&task.job).is_none() && shared.results.kept().status(task.job).is_some_and(|(f, _)| f == fingerprint) {
+		if q.entries.get(&task.job).is_none()
+			&& shared.results.kept().status(task.job).is_some_and(|(f, _)| f == fingerprint)
+		{
 			return DispatchAck::AlreadyKnown;
 		}
 		if q.busy >= shared.config.max_jobs {
@@ -408,7 +440,8 @@ impl ComputeBackend for Executor {
 		}
 		let job = task.job;
 		let requeued = q.entries.get(&job).is_some_and(|e| matches!(e.status, TaskStatus::Queued));
-		q.entries.insert(job, Entry { fingerprint, status: TaskStatus::Queued, task: Some(task) });
+		q.entries
+			.insert(job, Entry { fingerprint, status: TaskStatus::Queued, task: Some(task) });
 		if !requeued {
 			q.waiting.push_back(job);
 			q.busy += 1;
@@ -422,7 +455,12 @@ impl ComputeBackend for Executor {
 		if let Some(entry) = lock(&self.shared.queue).entries.get(&job) {
 			return entry.status;
 		}
-		self.shared.results.kept().status(job).map(|(_, status)| status).unwrap_or(TaskStatus::Unknown)
+		self.shared
+			.results
+			.kept()
+			.status(job)
+			.map(|(_, status)| status)
+			.unwrap_or(TaskStatus::Unknown)
 	}
 
 	fn read_output(&self, job: JobId, offset: u32, out: &mut [u8]) -> Option<u32> {

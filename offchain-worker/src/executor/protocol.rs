@@ -69,5 +69,7 @@ pub fn read_message<R: Read, M: Decode>(from: &mut R) -> io::Result<Option<M>> {
 	}
 	let mut buf = vec![0u8; len as usize];
 	from.read_exact(&mut buf)?;
-	M::decode(&mut &buf[..]).map(Some).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))
+	M::decode(&mut &buf[..])
+		.map(Some)
+		.map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))
 }

@@ -48,7 +48,8 @@ pub trait OutputStore: Send + Sync {
 
 	/// The compiler's or driver's message of `job`'s failure.
 	fn log(&self, job: JobId) -> Option<String> {
-		self.get(&log_key(job)).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+		self.get(&log_key(job))
+			.map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
 	}
 }
 
@@ -113,8 +114,18 @@ impl Results {
 
 	/// Records a finished task: its status, and its output or the message of its failure.
 	/// Forgets the oldest job beyond the limit.
-	pub fn record(&self, job: JobId, fingerprint: [u8; 32], status: TaskStatus, output: Result<&[u8], &str>) {
-		let mut kept: Vec<JobId> = self.store.get(INDEX_KEY).and_then(|v| Decode::decode(&mut &v[..]).ok()).unwrap_or_default();
+	pub fn record(
+		&self,
+		job: JobId,
+		fingerprint: [u8; 32],
+		status: TaskStatus,
+		output: Result<&[u8], &str>,
+	) {
+		let mut kept: Vec<JobId> = self
+			.store
+			.get(INDEX_KEY)
+			.and_then(|v| Decode::decode(&mut &v[..]).ok())
+			.unwrap_or_default();
 		kept.retain(|j| *j != job);
 		kept.push(job);
 		while kept.len() > self.keep {

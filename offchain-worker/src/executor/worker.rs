@@ -45,7 +45,14 @@ impl Opened {
 			.map_err(|e| format!("cannot create an OpenCL context: {e}"))?;
 		let queue = core::create_command_queue(&context, found.device, None)
 			.map_err(|e| format!("cannot create an OpenCL queue: {e}"))?;
-		Ok(Self { max_alloc: device::max_alloc(&found.device), found, context, queue, programs: HashMap::new(), builds: 0 })
+		Ok(Self {
+			max_alloc: device::max_alloc(&found.device),
+			found,
+			context,
+			queue,
+			programs: HashMap::new(),
+			builds: 0,
+		})
 	}
 
 	fn program(&mut self, source: &[u8]) -> Result<Program, (ErrorCode, String)> {
@@ -56,13 +63,21 @@ impl Opened {
 			return Ok(program.clone());
 		}
 		let failed = |log: String| (ErrorCode::BuildFailed, log);
-		let source = CString::new(source).map_err(|_| failed("the source contains a NUL byte".into()))?;
-		let program = core::create_program_with_source(&self.context, &[source]).map_err(|e| failed(e.to_string()))?;
+		let source =
+			CString::new(source).map_err(|_| failed("the source contains a NUL byte".into()))?;
+		let program = core::create_program_with_source(&self.context, &[source])
+			.map_err(|e| failed(e.to_string()))?;
 		let options = CString::new(BUILD_OPTIONS).unwrap_or_default();
-		if let Err(e) = core::build_program(&program, Some(&[self.found.device]), &options, None, None) {
-			let log = core::get_program_build_info(&program, self.found.device, core::ProgramBuildInfo::BuildLog)
-				.map(|l| l.to_string())
-				.unwrap_or_else(|_| e.to_string());
+		if let Err(e) =
+			core::build_program(&program, Some(&[self.found.device]), &options, None, None)
+		{
+			let log = core::get_program_build_info(
+				&program,
+				self.found.device,
+				core::ProgramBuildInfo::BuildLog,
+			)
+			.map(|l| l.to_string())
+			.unwrap_or_else(|_| e.to_string());
 			return Err(failed(log));
 		}
 		if self.programs.len() >= PROGRAM_CACHE {
@@ -77,11 +92,16 @@ impl Opened {
 
 	fn run(&mut self, run: Run) -> Result<Vec<u8>, (ErrorCode, String)> {
 		if run.input.len() as u64 > self.max_alloc || run.output_len as u64 > self.max_alloc {
-			return Err((ErrorCode::MemoryLimit, format!("a buffer exceeds the device's {} byte allocation limit", self.max_alloc)));
+			return Err((
+				ErrorCode::MemoryLimit,
+				format!("a buffer exceeds the device's {} byte allocation limit", self.max_alloc),
+			));
 		}
 		let program = self.program(&run.source)?;
-		let entry = String::from_utf8(run.entry).map_err(|_| (ErrorCode::EntryNotFound, "the entry is not UTF-8".into()))?;
-		let kernel = core::create_kernel(&program, &entry).map_err(|e| (ErrorCode::EntryNotFound, e.to_string()))?;
+		let entry = String::from_utf8(run.entry)
+			.map_err(|_| (ErrorCode::EntryNotFound, "the entry is not UTF-8".into()))?;
+		let kernel = core::create_kernel(&program, &entry)
+			.map_err(|e| (ErrorCode::EntryNotFound, e.to_string()))?;
 		let launch_failed = |e: ocl::core::Error| (ErrorCode::LaunchFailed, e.to_string());
 		// OpenCL refuses empty buffers; a one-byte buffer stands in and the kernel is told
 		// the real length.
@@ -92,10 +112,20 @@ impl Opened {
 		// SAFETY: the buffers are created from host slices of exactly the given lengths,
 		// which OpenCL copies (`COPY_HOST_PTR`) before the call returns.
 		let (input_buf, output_buf) = unsafe {
-			let input_buf = core::create_buffer(&self.context, MemFlags::new().read_only().copy_host_ptr(), input.len(), Some(&input[..]))
-				.map_err(|e| (ErrorCode::MemoryLimit, e.to_string()))?;
-			let output_buf = core::create_buffer(&self.context, MemFlags::new().read_write().copy_host_ptr(), output_len, Some(&zeros[..]))
-				.map_err(|e| (ErrorCode::MemoryLimit, e.to_string()))?;
+			let input_buf = core::create_buffer(
+				&self.context,
+				MemFlags::new().read_only().copy_host_ptr(),
+				input.len(),
+				Some(&input[..]),
+			)
+			.map_err(|e| (ErrorCode::MemoryLimit, e.to_string()))?;
+			let output_buf = core::create_buffer(
+				&self.context,
+				MemFlags::new().read_write().copy_host_ptr(),
+				output_len,
+				Some(&zeros[..]),
+			)
+			.map_err(|e| (ErrorCode::MemoryLimit, e.to_string()))?;
 			(input_buf, output_buf)
 		};
 		core::set_kernel_arg(&kernel, 0, ArgVal::mem(&input_buf)).map_err(launch_failed)?;
@@ -104,21 +134,45 @@ impl Opened {
 		core::set_kernel_arg(&kernel, 3, ArgVal::scalar(&run.output_len)).map_err(launch_failed)?;
 		if let Some(params) = run.params {
 			for (i, p) in params.iter().enumerate() {
-				core::set_kernel_arg(&kernel, 4 + i as u32, ArgVal::scalar(p)).map_err(launch_failed)?;
+				core::set_kernel_arg(&kernel, 4 + i as u32, ArgVal::scalar(p))
+					.map_err(launch_failed)?;
 			}
 		}
 		let global = run.global.map(|g| g.max(1) as usize);
-		let dims = if global[2] > 1 { 3 } else if global[1] > 1 { 2 } else { 1 };
+		let dims = if global[2] > 1 {
+			3
+		} else if global[1] > 1 {
+			2
+		} else {
+			1
+		};
 		let local = run.local.map(|l| l.map(|l| l.max(1) as usize));
 		let dims = if local.is_some() { dims.max(2) } else { dims };
 		let mut output = vec![0u8; output_len];
 		// SAFETY: the kernel's arguments are all set above; the read blocks until the
 		// kernel has finished and writes exactly `output_len` bytes into `output`.
 		unsafe {
-			core::enqueue_kernel(&self.queue, &kernel, dims, None, &global, local, None::<Event>, None::<&mut Event>)
-				.map_err(launch_failed)?;
-			core::enqueue_read_buffer(&self.queue, &output_buf, true, 0, &mut output[..], None::<Event>, None::<&mut Event>)
-				.map_err(launch_failed)?;
+			core::enqueue_kernel(
+				&self.queue,
+				&kernel,
+				dims,
+				None,
+				&global,
+				local,
+				None::<Event>,
+				None::<&mut Event>,
+			)
+			.map_err(launch_failed)?;
+			core::enqueue_read_buffer(
+				&self.queue,
+				&output_buf,
+				true,
+				0,
+				&mut output[..],
+				None::<Event>,
+				None::<&mut Event>,
+			)
+			.map_err(launch_failed)?;
 		}
 		output.truncate(run.output_len as usize);
 		Ok(output)
@@ -143,7 +197,9 @@ pub fn worker_main(choice: DeviceChoice) -> i32 {
 			(Ok(o), Request::Describe) => Response::Device(device::describe(&o.found)),
 			(Err(why), Request::Describe) => Response::Device(Err(why.clone())),
 			(Ok(o), Request::Run(run)) => Response::Ran(o.run(run)),
-			(Err(why), Request::Run(_)) => Response::Ran(Err((ErrorCode::DeviceUnavailable, why.clone()))),
+			(Err(why), Request::Run(_)) => {
+				Response::Ran(Err((ErrorCode::DeviceUnavailable, why.clone())))
+			},
 		};
 		if let Err(e) = write_message(&mut output, &response) {
 			eprintln!("compute worker: cannot answer: {e}");

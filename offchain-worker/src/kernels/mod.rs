@@ -14,11 +14,22 @@ use scale_info::TypeInfo;
 #[cfg(feature = "executor")]
 mod plans;
 #[cfg(feature = "executor")]
-pub use plans::{plan, reference, Launch, matmul_inputs};
+pub use plans::{matmul_inputs, plan, reference, Launch};
 
 /// Parameters of [`crate::BuiltinKernel::Sha256Batch`]: the input is cut into blocks of
 /// `block_len` bytes (its length must be a multiple); the output is the 32-byte digests.
-#[derive(Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq)]
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+)]
 pub struct Sha256BatchParams {
 	/// Bytes per hashed block; at least 1.
 	pub block_len: u32,
@@ -28,7 +39,18 @@ pub struct Sha256BatchParams {
 /// little-endian `i32`, row-major. The input holds `A` then `B` (`8 n²` bytes); an empty
 /// input asks for both to be drawn from the counter-based RNG with `seed` (see
 /// [`matmul_inputs`]). The output is `C` (`4 n²` bytes).
-#[derive(Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq)]
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+)]
 pub struct MatMulParams {
 	/// Matrix dimension; at least 1.
 	pub n: u32,
@@ -38,7 +60,18 @@ pub struct MatMulParams {
 
 /// Parameters of [`crate::BuiltinKernel::MonteCarloPi`]: `output_len / 4` work-items each
 /// draw `samples_per_item` points and write their hit count as a little-endian `u32`.
-#[derive(Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq)]
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+)]
 pub struct MonteCarloParams {
 	/// Points per work-item; at least 1.
 	pub samples_per_item: u32,
@@ -49,7 +82,18 @@ pub struct MonteCarloParams {
 /// Parameters of [`crate::BuiltinKernel::Conv2dI32`]: the input holds a `width × height`
 /// image then a `k × k` filter, little-endian `i32`, row-major; the output is the
 /// `width × height` convolution with zero padding.
-#[derive(Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq)]
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+)]
 pub struct Conv2dParams {
 	/// Image width; at least 1.
 	pub width: u32,

@@ -28,7 +28,11 @@ fn decode<P: Decode>(params: &[u8]) -> Result<P, ErrorCode> {
 	let mut at = params;
 	let decoded = P::decode(&mut at).map_err(|_| ErrorCode::InvalidParams)?;
 	// Trailing bytes are refused, so that one parameter set has one encoding.
-	if at.is_empty() { Ok(decoded) } else { Err(ErrorCode::InvalidParams) }
+	if at.is_empty() {
+		Ok(decoded)
+	} else {
+		Err(ErrorCode::InvalidParams)
+	}
 }
 
 fn source(kernel: &str) -> String {
@@ -40,12 +44,19 @@ fn source(kernel: &str) -> String {
 }
 
 fn ensure(condition: bool) -> Result<(), ErrorCode> {
-	if condition { Ok(()) } else { Err(ErrorCode::InvalidParams) }
+	if condition {
+		Ok(())
+	} else {
+		Err(ErrorCode::InvalidParams)
+	}
 }
 
 /// `n × n × 4` bytes, or an error when it does not fit the address space.
 fn matrix_bytes(n: u32) -> Result<usize, ErrorCode> {
-	(n as usize).checked_mul(n as usize).and_then(|c| c.checked_mul(4)).ok_or(ErrorCode::InvalidParams)
+	(n as usize)
+		.checked_mul(n as usize)
+		.and_then(|c| c.checked_mul(4))
+		.ok_or(ErrorCode::InvalidParams)
 }
 
 /// The `A ‖ B` input of a matrix product drawn from the RNG: element `i` of the `2 n²`
@@ -60,7 +71,12 @@ pub fn matmul_inputs(n: u32, seed: u64) -> Vec<u8> {
 }
 
 /// Checks a built-in kernel's parameters against the input and output and says how to run it.
-pub fn plan(kernel: BuiltinKernel, params: &[u8], input: &[u8], output_len: u32) -> Result<Launch, ErrorCode> {
+pub fn plan(
+	kernel: BuiltinKernel,
+	params: &[u8],
+	input: &[u8],
+	output_len: u32,
+) -> Result<Launch, ErrorCode> {
 	let output_len = output_len as usize;
 	match kernel {
 		BuiltinKernel::Sha256Batch => {
@@ -133,7 +149,10 @@ pub fn plan(kernel: BuiltinKernel, params: &[u8], input: &[u8], output_len: u32)
 }
 
 fn words(bytes: &[u8]) -> Vec<u32> {
-	bytes.chunks_exact(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])).collect()
+	bytes
+		.chunks_exact(4)
+		.map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+		.collect()
 }
 
 fn to_bytes(words: &[u32]) -> Vec<u8> {
@@ -141,7 +160,12 @@ fn to_bytes(words: &[u32]) -> Vec<u8> {
 }
 
 /// The output a built-in kernel must produce, computed in plain single-threaded Rust.
-pub fn reference(kernel: BuiltinKernel, params: &[u8], input: &[u8], output_len: u32) -> Result<Vec<u8>, ErrorCode> {
+pub fn reference(
+	kernel: BuiltinKernel,
+	params: &[u8],
+	input: &[u8],
+	output_len: u32,
+) -> Result<Vec<u8>, ErrorCode> {
 	let launch = plan(kernel, params, input, output_len)?;
 	let input = launch.generated_input.as_deref().unwrap_or(input);
 	Ok(match kernel {
@@ -200,7 +224,10 @@ pub fn reference(kernel: BuiltinKernel, params: &[u8], input: &[u8], output_len:
 							if xx < 0 || xx >= w as isize {
 								continue;
 							}
-							acc = acc.wrapping_add(image[yy as usize * w + xx as usize].wrapping_mul(filter[ky * k + kx]));
+							acc = acc.wrapping_add(
+								image[yy as usize * w + xx as usize]
+									.wrapping_mul(filter[ky * k + kx]),
+							);
 						}
 					}
 					out[y * w + x] = acc;

@@ -18,7 +18,10 @@ pub fn config() -> ExecutorConfig {
 		program: env!("CARGO_BIN_EXE_depin-compute-worker").into(),
 		args: vec![],
 	});
-	config.device = std::env::var("DEPIN_COMPUTE_DEVICE").ok().and_then(|d| d.parse().ok()).unwrap_or_default();
+	config.device = std::env::var("DEPIN_COMPUTE_DEVICE")
+		.ok()
+		.and_then(|d| d.parse().ok())
+		.unwrap_or_default();
 	config.time_limit = Duration::from_secs(120);
 	config
 }
@@ -27,7 +30,13 @@ pub fn executor(config: ExecutorConfig, store: MemStore) -> Executor {
 	Executor::start(config, Box::new(store))
 }
 
-pub fn builtin<P: Encode>(job: u64, kernel: BuiltinKernel, params: P, input: Vec<u8>, output_len: u32) -> ComputeTask {
+pub fn builtin<P: Encode>(
+	job: u64,
+	kernel: BuiltinKernel,
+	params: P,
+	input: Vec<u8>,
+	output_len: u32,
+) -> ComputeTask {
 	ComputeTask {
 		job,
 		code: KernelCode::BuiltIn { kernel, params: params.encode() },
@@ -37,10 +46,20 @@ pub fn builtin<P: Encode>(job: u64, kernel: BuiltinKernel, params: P, input: Vec
 	}
 }
 
-pub fn source(job: u64, source: &str, entry: &str, input: Vec<u8>, work_size: [u32; 3], output_len: u32) -> ComputeTask {
+pub fn source(
+	job: u64,
+	source: &str,
+	entry: &str,
+	input: Vec<u8>,
+	work_size: [u32; 3],
+	output_len: u32,
+) -> ComputeTask {
 	ComputeTask {
 		job,
-		code: KernelCode::Source { source: source.as_bytes().to_vec(), entry: entry.as_bytes().to_vec() },
+		code: KernelCode::Source {
+			source: source.as_bytes().to_vec(),
+			entry: entry.as_bytes().to_vec(),
+		},
 		input,
 		work_size,
 		output_len,
@@ -49,7 +68,9 @@ pub fn source(job: u64, source: &str, entry: &str, input: Vec<u8>, work_size: [u
 
 /// Deterministic pseudo-random bytes for inputs.
 pub fn bytes(len: usize, seed: u64) -> Vec<u8> {
-	(0..len as u64).map(|i| (depin_offchain_worker::kernels::mix64(seed, i) >> 56) as u8).collect()
+	(0..len as u64)
+		.map(|i| (depin_offchain_worker::kernels::mix64(seed, i) >> 56) as u8)
+		.collect()
 }
 
 pub fn i32s(values: &[i32]) -> Vec<u8> {

@@ -82,8 +82,8 @@ fn providers<T: Config>(n: u32) -> Vec<T::AccountId> {
 fn assigned_job<T: Config>(replicas: u8) -> (JobId, T::AccountId, Vec<T::AccountId>) {
 	let operators = providers::<T>(T::MaxReplicas::get());
 	let who = submitter::<T>();
-	let job = Jobs::<T>::do_submit(who.clone(), spec::<T>(max_stored::<T>(), replicas))
-		.expect("submits");
+	let job =
+		Jobs::<T>::do_submit(who.clone(), spec::<T>(max_stored::<T>(), replicas)).expect("submits");
 	let now = frame_system::Pallet::<T>::block_number();
 	Jobs::<T>::assign_queued(now);
 	let record = pallet::Jobs::<T>::get(job).unwrap();
@@ -105,7 +105,11 @@ fn assigned_job<T: Config>(replicas: u8) -> (JobId, T::AccountId, Vec<T::Account
 
 fn output<T: Config>(tag: u8) -> BoundedVec<u8, T::MaxInlineOutput> {
 	let len = T::MaxInlineOutput::get().max(1);
-	(0..len).map(|i| (i as u8).wrapping_add(tag)).collect::<Vec<_>>().try_into().unwrap()
+	(0..len)
+		.map(|i| (i as u8).wrapping_add(tag))
+		.collect::<Vec<_>>()
+		.try_into()
+		.unwrap()
 }
 
 fn hash(bytes: &[u8]) -> H256 {
@@ -117,14 +121,19 @@ fn commit_as<T: Config>(operator: &T::AccountId, job: JobId, out: &[u8]) {
 	Jobs::<T>::do_commit(operator.clone(), job, c).expect("commits");
 }
 
-fn reveal_as<T: Config>(operator: &T::AccountId, job: JobId, out: BoundedVec<u8, T::MaxInlineOutput>) {
+fn reveal_as<T: Config>(
+	operator: &T::AccountId,
+	job: JobId,
+	out: BoundedVec<u8, T::MaxInlineOutput>,
+) {
 	let meta = ResultMeta {
 		exec_ms: 1,
 		output_len: out.len() as u32,
 		device_class: [1; 32],
 		error_code: None,
 	};
-	Jobs::<T>::do_reveal(operator.clone(), job, hash(&out), [7; 32], meta, Some(out)).expect("reveals");
+	Jobs::<T>::do_reveal(operator.clone(), job, hash(&out), [7; 32], meta, Some(out))
+		.expect("reveals");
 }
 
 #[benchmarks]
@@ -181,10 +190,22 @@ mod benchmarks {
 		for op in &operators[1..] {
 			reveal_as::<T>(op, job, out.clone());
 		}
-		let meta = ResultMeta { exec_ms: 1, output_len: out.len() as u32, device_class: [1; 32], error_code: None };
+		let meta = ResultMeta {
+			exec_ms: 1,
+			output_len: out.len() as u32,
+			device_class: [1; 32],
+			error_code: None,
+		};
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(operators[0].clone()), job, hash(&out), [7; 32], meta, Some(out.clone()));
+		_(
+			RawOrigin::Signed(operators[0].clone()),
+			job,
+			hash(&out),
+			[7; 32],
+			meta,
+			Some(out.clone()),
+		);
 
 		assert!(pallet::Jobs::<T>::get(job)
 			.unwrap()
@@ -242,7 +263,8 @@ mod benchmarks {
 		// A cancelled job whose commit deadline entry is still scheduled.
 		let (job, who, _) = assigned_job::<T>(1);
 		Jobs::<T>::cancel(RawOrigin::Signed(who).into(), job).expect("cancels");
-		let at = frame_system::Pallet::<T>::block_number().saturating_add(Params::<T>::get().min_deadline);
+		let at = frame_system::Pallet::<T>::block_number()
+			.saturating_add(Params::<T>::get().min_deadline);
 
 		#[block]
 		{
@@ -291,5 +313,9 @@ mod benchmarks {
 		assert_eq!(pallet::Jobs::<T>::get(job).unwrap().assigned.len() as u32, r);
 	}
 
-	impl_benchmark_test_suite!(Jobs, crate::mock::ExtBuilder::default().providers(0).build(), crate::mock::Test);
+	impl_benchmark_test_suite!(
+		Jobs,
+		crate::mock::ExtBuilder::default().providers(0).build(),
+		crate::mock::Test
+	);
 }

@@ -68,7 +68,6 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
-
 use alloc::vec::Vec;
 use frame_support::traits::fungible;
 pub use pallet::*;
@@ -224,12 +223,8 @@ pub mod pallet {
 	/// Kernel, input and work size of each job, until cleared. Apart from `Jobs` so that
 	/// commits and reveals never read the input.
 	#[pallet::storage]
-	pub type Payloads<T: Config> = StorageMap<
-		_,
-		Twox64Concat,
-		JobId,
-		(KernelOf<T>, BoundedVec<u8, T::MaxInputLen>, [u32; 3]),
-	>;
+	pub type Payloads<T: Config> =
+		StorageMap<_, Twox64Concat, JobId, (KernelOf<T>, BoundedVec<u8, T::MaxInputLen>, [u32; 3])>;
 
 	/// Inline outputs revealed for a job, one per distinct result hash, until settlement
 	/// keeps the winner's.
@@ -456,8 +451,8 @@ pub mod pallet {
 			let mut record = Jobs::<T>::get(job).ok_or(Error::<T>::JobNotFound)?;
 			ensure!(record.submitter == who, Error::<T>::NotSubmitter);
 			ensure!(
-				matches!(record.status, JobStatus::Queued | JobStatus::Committing { .. }) &&
-					record.assigned.iter().all(|r| r.state == ReplicaState::Assigned),
+				matches!(record.status, JobStatus::Queued | JobStatus::Committing { .. })
+					&& record.assigned.iter().all(|r| r.state == ReplicaState::Assigned),
 				Error::<T>::CannotCancel
 			);
 			for replica in &record.assigned {
@@ -516,10 +511,15 @@ pub mod pallet {
 		/// The attestation a replica in `state` owes a job in `status` now, if any: a commit
 		/// while the job is committing and it has not committed, a reveal while the job is
 		/// revealing and it has committed.
-		pub fn due<BlockNumber>(status: &JobStatus<BlockNumber>, state: &ReplicaState) -> Option<Self> {
+		pub fn due<BlockNumber>(
+			status: &JobStatus<BlockNumber>,
+			state: &ReplicaState,
+		) -> Option<Self> {
 			match (status, state) {
 				(JobStatus::Committing { .. }, ReplicaState::Assigned) => Some(Phase::Commit),
-				(JobStatus::Revealing { .. }, ReplicaState::Committed { .. }) => Some(Phase::Reveal),
+				(JobStatus::Revealing { .. }, ReplicaState::Committed { .. }) => {
+					Some(Phase::Reveal)
+				},
 				_ => None,
 			}
 		}
@@ -527,15 +527,18 @@ pub mod pallet {
 
 	impl<T: Config> Pallet<T> {
 		pub(crate) fn params_are_valid(p: &JobParamsOf<T>) -> bool {
-			!p.min_deadline.is_zero() &&
-				p.min_deadline <= p.max_deadline &&
-				!p.reveal_window.is_zero() &&
-				p.error_fee <= p.min_price &&
-				p.max_queue_blocks > 0
+			!p.min_deadline.is_zero()
+				&& p.min_deadline <= p.max_deadline
+				&& !p.reveal_window.is_zero()
+				&& p.error_fee <= p.min_price
+				&& p.max_queue_blocks > 0
 		}
 
 		/// Submission, shared with benchmarks and tests. Returns the job id.
-		pub(crate) fn do_submit(who: T::AccountId, spec: JobSpecOf<T>) -> Result<JobId, DispatchError> {
+		pub(crate) fn do_submit(
+			who: T::AccountId,
+			spec: JobSpecOf<T>,
+		) -> Result<JobId, DispatchError> {
 			let params = Params::<T>::get();
 			ensure!(
 				spec.replicas >= 1 && u32::from(spec.replicas) <= T::MaxReplicas::get(),
@@ -551,7 +554,10 @@ pub mod pallet {
 				spec.deadline >= params.min_deadline && spec.deadline <= params.max_deadline,
 				Error::<T>::InvalidDeadline
 			);
-			ensure!(spec.requirements.min_reputation <= MAX_REPUTATION, Error::<T>::InvalidRequirements);
+			ensure!(
+				spec.requirements.min_reputation <= MAX_REPUTATION,
+				Error::<T>::InvalidRequirements
+			);
 			if let Kernel::Source { source, entry } = &spec.kernel {
 				ensure!(!source.is_empty() && !entry.is_empty(), Error::<T>::EmptySource);
 			}
@@ -599,7 +605,12 @@ pub mod pallet {
 			);
 			Payloads::<T>::insert(job, (spec.kernel, spec.input, spec.work_size));
 			Submissions::<T>::put(submissions);
-			Self::deposit_event(Event::Submitted { job, submitter: who, replicas: spec.replicas, escrow });
+			Self::deposit_event(Event::Submitted {
+				job,
+				submitter: who,
+				replicas: spec.replicas,
+				escrow,
+			});
 			Ok(job)
 		}
 
@@ -610,18 +621,29 @@ pub mod pallet {
 		}
 
 		/// Whether `origin` is an assigned operator that may attest in `phase` now.
-		pub(crate) fn is_valid_attestation(origin: &OriginFor<T>, job: JobId, phase: Phase) -> bool {
+		pub(crate) fn is_valid_attestation(
+			origin: &OriginFor<T>,
+			job: JobId,
+			phase: Phase,
+		) -> bool {
 			let Ok(operator) = ensure_signed(origin.clone()) else { return false };
 			let Some(record) = Jobs::<T>::get(job) else { return false };
 			let Some(i) = Self::replica_of(&record, &operator) else { return false };
 			Phase::due(&record.status, &record.assigned[i].state) == Some(phase)
 		}
 
-		pub(crate) fn do_commit(operator: T::AccountId, job: JobId, commitment: H256) -> DispatchResult {
+		pub(crate) fn do_commit(
+			operator: T::AccountId,
+			job: JobId,
+			commitment: H256,
+		) -> DispatchResult {
 			let mut record = Jobs::<T>::get(job).ok_or(Error::<T>::JobNotFound)?;
 			let i = Self::replica_of(&record, &operator).ok_or(Error::<T>::NotAssigned)?;
 			ensure!(matches!(record.status, JobStatus::Committing { .. }), Error::<T>::WrongPhase);
-			ensure!(record.assigned[i].state == ReplicaState::Assigned, Error::<T>::AlreadyCommitted);
+			ensure!(
+				record.assigned[i].state == ReplicaState::Assigned,
+				Error::<T>::AlreadyCommitted
+			);
 			record.assigned[i].state = ReplicaState::Committed { commitment };
 			let provider = record.assigned[i].provider.clone();
 			// Everyone committed: reveal now rather than at the deadline (if the schedule is
@@ -658,8 +680,9 @@ pub mod pallet {
 				Error::<T>::CommitmentMismatch
 			);
 			match meta.error_code {
-				Some(code) =>
-					ensure!(result_hash == error_result_hash(code), Error::<T>::ErrorHashMismatch),
+				Some(code) => {
+					ensure!(result_hash == error_result_hash(code), Error::<T>::ErrorHashMismatch)
+				},
 				None => {
 					ensure!(meta.output_len == record.output_len, Error::<T>::OutputLenMismatch);
 					if record.output_len <= T::MaxInlineOutput::get() {
@@ -678,9 +701,14 @@ pub mod pallet {
 			let provider = record.assigned[i].provider.clone();
 			// Nobody left to reveal: settle in the next block (if the schedule is full, at
 			// the reveal deadline instead).
-			if !record.assigned.iter().any(|r| matches!(r.state, ReplicaState::Committed { .. })) {
+			if !record
+				.assigned
+				.iter()
+				.any(|r| matches!(r.state, ReplicaState::Committed { .. }))
+			{
 				let next = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
-				let _ = Self::schedule(job, &mut record, next, |until| JobStatus::Revealing { until });
+				let _ =
+					Self::schedule(job, &mut record, next, |until| JobStatus::Revealing { until });
 			}
 			Jobs::<T>::insert(job, &record);
 			Self::deposit_event(Event::Revealed { job, provider, result_hash });
@@ -769,8 +797,9 @@ pub mod pallet {
 			let quorum = u32::from(record.replicas) / 2 + 1;
 			let best = tally.iter().max_by_key(|(_, n, _)| *n).copied();
 			match best {
-				Some((hash, n, error)) if n >= quorum && n * 2 > revealed =>
-					Self::settle(job, record, hash, error),
+				Some((hash, n, error)) if n >= quorum && n * 2 > revealed => {
+					Self::settle(job, record, hash, error)
+				},
 				_ if (record.assigned.len() as u32) < T::MaxReplicas::get() => {
 					let mut submissions = Submissions::<T>::get();
 					if submissions.queue.try_push(job).is_ok() {
@@ -807,7 +836,9 @@ pub mod pallet {
 			let winners: Vec<T::AccountId> = record
 				.assigned
 				.iter()
-				.filter(|r| matches!(r.state, ReplicaState::Revealed { result_hash, .. } if result_hash == hash))
+				.filter(
+					|r| matches!(r.state, ReplicaState::Revealed { result_hash, .. } if result_hash == hash),
+				)
 				.map(|r| r.provider.clone())
 				.collect();
 			let count = BalanceOf::<T>::from(winners.len() as u32);
@@ -827,14 +858,19 @@ pub mod pallet {
 			for winner in &winners {
 				paid = paid.saturating_add(asset::pay::<T>(&submitter, winner, each));
 			}
-			let fee = if error.is_some() { Zero::zero() } else { asset::pay::<T>(&submitter, &T::Treasury::get(), record.fee) };
+			let fee = if error.is_some() {
+				Zero::zero()
+			} else {
+				asset::pay::<T>(&submitter, &T::Treasury::get(), record.fee)
+			};
 			let refunded = record.escrow.saturating_sub(paid).saturating_sub(fee);
 			let _ = asset::refund::<T>(&submitter, refunded);
 
 			for replica in &record.assigned {
 				match replica.state {
-					ReplicaState::Revealed { result_hash, .. } if result_hash == hash =>
-						T::Providers::reward(&replica.provider),
+					ReplicaState::Revealed { result_hash, .. } if result_hash == hash => {
+						T::Providers::reward(&replica.provider)
+					},
 					ReplicaState::Revealed { .. } => {
 						T::Providers::punish(&replica.provider, SlashReason::WrongResult);
 					},
@@ -855,7 +891,14 @@ pub mod pallet {
 				},
 				None => {
 					record.status = JobStatus::Completed;
-					Self::deposit_event(Event::Completed { job, result_hash: hash, winners, paid, fee, refunded });
+					Self::deposit_event(Event::Completed {
+						job,
+						result_hash: hash,
+						winners,
+						paid,
+						fee,
+						refunded,
+					});
 				},
 			}
 			Jobs::<T>::insert(job, &record);
@@ -873,7 +916,8 @@ pub mod pallet {
 			let _ = asset::refund::<T>(&record.submitter, refunded);
 			let _ = RevealedOutputs::<T>::clear_prefix(job, T::MaxReplicas::get(), None);
 			record.status = JobStatus::Unresolved;
-			record.settlement = Some(Settlement { paid: Zero::zero(), fee: Zero::zero(), refunded });
+			record.settlement =
+				Some(Settlement { paid: Zero::zero(), fee: Zero::zero(), refunded });
 			Jobs::<T>::insert(job, &record);
 			Self::deposit_event(Event::Unresolved { job, refunded });
 		}
@@ -900,7 +944,8 @@ pub mod pallet {
 				if record.status != JobStatus::Queued {
 					continue;
 				}
-				let wanted = if record.assigned.is_empty() { u32::from(record.replicas) } else { 1 };
+				let wanted =
+					if record.assigned.is_empty() { u32::from(record.replicas) } else { 1 };
 				let exclude: Vec<T::AccountId> =
 					record.assigned.iter().map(|r| r.provider.clone()).collect();
 				let pinned = if record.requirements.same_device_class {
@@ -909,7 +954,8 @@ pub mod pallet {
 					None
 				};
 				let seed = sp_io::hashing::blake2_256(&(parent, job, record.queued_for).encode());
-				let picked = T::Providers::select(&record.requirements, wanted, &exclude, pinned, seed);
+				let picked =
+					T::Providers::select(&record.requirements, wanted, &exclude, pinned, seed);
 				if picked.len() as u32 == wanted {
 					let mut providers = Vec::with_capacity(picked.len());
 					for (provider, device_class) in picked {
@@ -923,9 +969,9 @@ pub mod pallet {
 						});
 					}
 					let until = now.saturating_add(record.deadline);
-					let Some(until) =
-						Self::schedule(job, &mut record, until, |until| JobStatus::Committing { until })
-					else {
+					let Some(until) = Self::schedule(job, &mut record, until, |until| {
+						JobStatus::Committing { until }
+					}) else {
 						// No room for its deadline: undo, and try again next block.
 						for provider in &providers {
 							Self::release(provider, job);
@@ -958,14 +1004,19 @@ pub mod pallet {
 			for (id, job) in Jobs::<T>::iter() {
 				let mut expected = job.deposit;
 				if job.status.is_finished() {
-					let s = job.settlement.ok_or(TryRuntimeError::Other("finished job without settlement"))?;
+					let s = job
+						.settlement
+						.ok_or(TryRuntimeError::Other("finished job without settlement"))?;
 					ensure!(
 						s.paid.saturating_add(s.fee).saturating_add(s.refunded) == job.escrow,
 						TryRuntimeError::Other("escrow not conserved")
 					);
 				} else {
 					expected = expected.saturating_add(job.escrow);
-					ensure!(job.settlement.is_none(), TryRuntimeError::Other("unfinished job settled"));
+					ensure!(
+						job.settlement.is_none(),
+						TryRuntimeError::Other("unfinished job settled")
+					);
 					for replica in &job.assigned {
 						ensure!(
 							T::Providers::is_registered(&replica.provider),
@@ -973,7 +1024,9 @@ pub mod pallet {
 						);
 						ensure!(
 							Assignments::<T>::contains_key(&replica.provider, id),
-							TryRuntimeError::Other("replica missing from the provider's assignments")
+							TryRuntimeError::Other(
+								"replica missing from the provider's assignments"
+							)
 						);
 					}
 				}
@@ -981,12 +1034,18 @@ pub mod pallet {
 					job.assigned.len() as u32 <= T::MaxReplicas::get(),
 					TryRuntimeError::Other("too many replicas")
 				);
-				ensure!(Payloads::<T>::contains_key(id), TryRuntimeError::Other("job without payload"));
+				ensure!(
+					Payloads::<T>::contains_key(id),
+					TryRuntimeError::Other("job without payload")
+				);
 				let entry = held.entry(job.submitter.clone()).or_default();
 				*entry = entry.saturating_add(expected);
 			}
 			for (who, amount) in held {
-				ensure!(asset::held::<T>(&who) == amount, TryRuntimeError::Other("job hold differs from escrow + deposits"));
+				ensure!(
+					asset::held::<T>(&who) == amount,
+					TryRuntimeError::Other("job hold differs from escrow + deposits")
+				);
 			}
 			let queue = Submissions::<T>::get().queue;
 			for id in &queue {
@@ -1014,8 +1073,8 @@ pub mod pallet {
 			);
 			for (provider, id, ()) in Assignments::<T>::iter() {
 				ensure!(
-					Jobs::<T>::get(id).is_some_and(|j| !j.status.is_finished() &&
-						j.assigned.iter().any(|r| r.provider == provider)),
+					Jobs::<T>::get(id).is_some_and(|j| !j.status.is_finished()
+						&& j.assigned.iter().any(|r| r.provider == provider)),
 					TryRuntimeError::Other("assignment of a finished job or another provider")
 				);
 			}

@@ -151,7 +151,9 @@ impl<LocalCall> frame_system::offchain::CreateSignedTransaction<LocalCall> for T
 where
 	RuntimeCall: From<LocalCall>,
 {
-	fn create_signed_transaction<C: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>>(
+	fn create_signed_transaction<
+		C: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>,
+	>(
 		call: RuntimeCall,
 		_public: UintAuthorityId,
 		account: AccountId,
@@ -207,7 +209,9 @@ impl ExtBuilder {
 			.unwrap();
 		pallet_providers::GenesisConfig::<Test> {
 			params: None,
-			providers: (1..=self.providers).map(|who| (who, operator(who), cpu(), MIN_BOND)).collect(),
+			providers: (1..=self.providers)
+				.map(|who| (who, operator(who), cpu(), MIN_BOND))
+				.collect(),
 		}
 		.assimilate_storage(&mut storage)
 		.unwrap();
@@ -249,7 +253,10 @@ pub fn next_block() {
 /// A built-in job with `replicas` replicas and an output of `output_len` bytes.
 pub fn spec(replicas: u8, output_len: u32) -> JobSpecOf<Test> {
 	JobSpec {
-		kernel: Kernel::BuiltIn { kernel: BuiltinKernel::Sha256Batch, params: vec![64].try_into().unwrap() },
+		kernel: Kernel::BuiltIn {
+			kernel: BuiltinKernel::Sha256Batch,
+			params: vec![64].try_into().unwrap(),
+		},
 		input: vec![7u8; 128].try_into().unwrap(),
 		work_size: [2, 1, 1],
 		output_len,
@@ -274,7 +281,12 @@ pub fn submit(who: AccountId, spec: JobSpecOf<Test>) -> JobId {
 
 /// The providers assigned to `job`, in order.
 pub fn assigned(job: JobId) -> Vec<AccountId> {
-	pallet::Jobs::<Test>::get(job).unwrap().assigned.iter().map(|r| r.provider).collect()
+	pallet::Jobs::<Test>::get(job)
+		.unwrap()
+		.assigned
+		.iter()
+		.map(|r| r.provider)
+		.collect()
 }
 
 /// An output of `len` bytes that depends on `tag` (a correct output uses tag 0).

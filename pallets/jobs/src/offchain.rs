@@ -23,7 +23,9 @@
 
 use crate::*;
 use codec::{Decode, Encode};
-use depin_offchain_worker::{host as compute, ComputeTask, DeviceInfo, DispatchAck, KernelCode, TaskStatus};
+use depin_offchain_worker::{
+	host as compute, ComputeTask, DeviceInfo, DispatchAck, KernelCode, TaskStatus,
+};
 use frame_support::{pallet_prelude::*, traits::Get};
 use frame_system::{
 	offchain::{AppCrypto, SendSignedTransaction, Signer},
@@ -102,13 +104,19 @@ impl<T: Config> Pallet<T> {
 			// Not a provider node (no executor, or no device): nothing to do.
 			return;
 		};
-		let mut lock = StorageLock::<Time>::with_deadline(b"depin::ocw::lock", Duration::from_millis(LOCK_MILLIS));
+		let mut lock = StorageLock::<Time>::with_deadline(
+			b"depin::ocw::lock",
+			Duration::from_millis(LOCK_MILLIS),
+		);
 		let Ok(_guard) = lock.try_lock() else {
 			log::debug!(target: LOG_TARGET, "another worker run holds the lock");
 			return;
 		};
-		for key in <T::OperatorCrypto as AppCrypto<T::Public, T::Signature>>::RuntimeAppPublic::all() {
-			let generic: <T::OperatorCrypto as AppCrypto<T::Public, T::Signature>>::GenericPublic = key.into();
+		for key in
+			<T::OperatorCrypto as AppCrypto<T::Public, T::Signature>>::RuntimeAppPublic::all()
+		{
+			let generic: <T::OperatorCrypto as AppCrypto<T::Public, T::Signature>>::GenericPublic =
+				key.into();
 			let public: T::Public = generic.into();
 			let operator = public.clone().into_account();
 			let Some(provider) = T::Providers::provider_of(&operator) else { continue };
@@ -122,14 +130,23 @@ impl<T: Config> Pallet<T> {
 	pub fn compute_task(job: JobId, output_len: u32) -> Option<ComputeTask> {
 		let (kernel, input, work_size) = Payloads::<T>::get(job)?;
 		let code = match kernel {
-			Kernel::BuiltIn { kernel, params } => KernelCode::BuiltIn { kernel, params: params.into_inner() },
-			Kernel::Source { source, entry } =>
-				KernelCode::Source { source: source.into_inner(), entry: entry.into_inner() },
+			Kernel::BuiltIn { kernel, params } => {
+				KernelCode::BuiltIn { kernel, params: params.into_inner() }
+			},
+			Kernel::Source { source, entry } => {
+				KernelCode::Source { source: source.into_inner(), entry: entry.into_inner() }
+			},
 		};
 		Some(ComputeTask { job, code, input: input.into_inner(), work_size, output_len })
 	}
 
-	fn attend(job: JobId, operator: &T::AccountId, public: &T::Public, device: &DeviceInfo, now: BlockNumberFor<T>) {
+	fn attend(
+		job: JobId,
+		operator: &T::AccountId,
+		public: &T::Public,
+		device: &DeviceInfo,
+		now: BlockNumberFor<T>,
+	) {
 		let Some(record) = Jobs::<T>::get(job) else { return };
 		let Some(i) = Self::replica_of(&record, operator) else { return };
 		// Nothing due (waiting for the other replicas, or done) costs no payload read.
@@ -150,7 +167,8 @@ impl<T: Config> Pallet<T> {
 				if let Some(mut attested) = local {
 					// Committed before; the chain has not seen it yet.
 					if resend_due(attested.commit_sent) {
-						let commitment = commitment(&attested.result_hash, operator, job, &attested.salt);
+						let commitment =
+							commitment(&attested.result_hash, operator, job, &attested.salt);
 						attested.commit_sent = now;
 						store.set(&attested);
 						Self::send(public, Call::commit { job, commitment }, job, "commit again");
@@ -163,7 +181,12 @@ impl<T: Config> Pallet<T> {
 				let (result_hash, meta) = match compute::poll(job) {
 					TaskStatus::Done { result_hash, output_len, exec_ms } => (
 						H256(result_hash),
-						ResultMeta { exec_ms, output_len, device_class: device.device_class, error_code: None },
+						ResultMeta {
+							exec_ms,
+							output_len,
+							device_class: device.device_class,
+							error_code: None,
+						},
 					),
 					TaskStatus::Failed { code, exec_ms } if code.is_result() => (
 						error_result_hash(code.code()),
@@ -194,7 +217,10 @@ impl<T: Config> Pallet<T> {
 				Self::send(public, Call::commit { job, commitment }, job, "commit");
 			},
 			Phase::Reveal => {
-				let ReplicaState::Committed { commitment: on_chain } = record.assigned[i].state else { return };
+				let ReplicaState::Committed { commitment: on_chain } = record.assigned[i].state
+				else {
+					return;
+				};
 				let Some(mut attested) = local else {
 					log::warn!(target: LOG_TARGET, "job {job}: committed, but this node has no record of it");
 					return;
@@ -206,8 +232,8 @@ impl<T: Config> Pallet<T> {
 					log::warn!(target: LOG_TARGET, "job {job}: the commitment on chain is not this node's");
 					return;
 				}
-				let inline_output = if attested.meta.error_code.is_none() &&
-					attested.meta.output_len <= T::MaxInlineOutput::get()
+				let inline_output = if attested.meta.error_code.is_none()
+					&& attested.meta.output_len <= T::MaxInlineOutput::get()
 				{
 					let Some(output) = compute::output(job, T::MaxInlineOutput::get())
 						.and_then(|o| BoundedVec::try_from(o).ok())

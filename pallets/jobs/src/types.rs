@@ -2,7 +2,9 @@
 //! job while it runs, and what providers attest.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use frame_support::{
+	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+};
 use pallet_providers::{DeviceClass, Requirements};
 use scale_info::TypeInfo;
 use sp_core::H256;
@@ -59,8 +61,13 @@ impl<MaxSource: Get<u32>, MaxParams: Get<u32>> Kernel<MaxSource, MaxParams> {
 )]
 #[scale_info(skip_type_params(MaxSource, MaxParams, MaxInput))]
 #[codec(mel_bound(Balance: MaxEncodedLen, BlockNumber: MaxEncodedLen))]
-pub struct JobSpec<Balance, BlockNumber, MaxSource: Get<u32>, MaxParams: Get<u32>, MaxInput: Get<u32>>
-where
+pub struct JobSpec<
+	Balance,
+	BlockNumber,
+	MaxSource: Get<u32>,
+	MaxParams: Get<u32>,
+	MaxInput: Get<u32>,
+> where
 	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
 	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
 {
@@ -84,7 +91,16 @@ where
 
 /// Where a job is in its life.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
 )]
 pub enum JobStatus<BlockNumber> {
 	/// Waiting in the assignment queue (new, or escalated with one more replica).
@@ -112,7 +128,16 @@ impl<BlockNumber> JobStatus<BlockNumber> {
 
 /// What a provider reports about its run, next to the result hash.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
 )]
 pub struct ResultMeta {
 	/// Wall time of the kernel run, in milliseconds.
@@ -128,7 +153,16 @@ pub struct ResultMeta {
 
 /// A replica's progress.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
 )]
 pub enum ReplicaState {
 	/// Assigned, nothing heard yet.
@@ -154,7 +188,16 @@ pub struct Replica<AccountId> {
 
 /// How a finished job's escrow was split. `paid + fee + refunded` equals the escrow.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
 )]
 pub struct Settlement<Balance> {
 	/// Paid to agreeing providers.
@@ -213,7 +256,15 @@ where
 
 /// Protocol parameters of the jobs pallet, set by governance.
 #[derive(
-	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	Clone,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
 	serde::Serialize,
 	serde::Deserialize,
 )]

@@ -5,8 +5,8 @@
 use crate::{BalanceOf, Config, HoldReason};
 use frame_support::traits::{
 	fungible::{InspectHold, MutateHold},
-	Get,
 	tokens::{Fortitude, Precision, Restriction},
+	Get,
 };
 use sp_runtime::DispatchResult;
 

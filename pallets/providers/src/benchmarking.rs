@@ -84,7 +84,12 @@ mod benchmarks {
 		let operator: T::AccountId = account("operator", 0, 0);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(caller.clone()), capabilities(DeviceKind::Gpu, 1), operator, min_bond::<T>());
+		_(
+			RawOrigin::Signed(caller.clone()),
+			capabilities(DeviceKind::Gpu, 1),
+			operator,
+			min_bond::<T>(),
+		);
 
 		assert!(pallet::Providers::<T>::contains_key(&caller));
 	}
@@ -97,7 +102,10 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), capabilities(DeviceKind::Cpu, 2));
 
-		assert_eq!(pallet::Providers::<T>::get(&caller).unwrap().capabilities.kind, DeviceKind::Cpu);
+		assert_eq!(
+			pallet::Providers::<T>::get(&caller).unwrap().capabilities.kind,
+			DeviceKind::Cpu
+		);
 	}
 
 	#[benchmark]
@@ -221,5 +229,9 @@ mod benchmarks {
 		Ok(())
 	}
 
-	impl_benchmark_test_suite!(Providers, crate::mock::ExtBuilder::default().build(), crate::mock::Test);
+	impl_benchmark_test_suite!(
+		Providers,
+		crate::mock::ExtBuilder::default().build(),
+		crate::mock::Test
+	);
 }

@@ -28,7 +28,8 @@ use frame_support::traits::Get;
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{UniqueSaturatedInto, Zero};
 
-type Info<T> = ProviderInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+type Info<T> =
+	ProviderInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
 
 /// Whether a provider offers itself for new jobs: not paused, with some active bond.
 pub fn should_be_listed<T: Config>(info: &Info<T>) -> bool {
@@ -62,7 +63,8 @@ pub fn delist<T: Config>(info: &mut Info<T>) {
 		if let Some(moved) = KindSlots::<T>::get(kind, last) {
 			KindSlots::<T>::insert(kind, listing.kind_slot, &moved);
 			Providers::<T>::mutate(&moved, |p| {
-				if let Some(Listing { kind_slot, .. }) = p.as_mut().and_then(|p| p.listing.as_mut()) {
+				if let Some(Listing { kind_slot, .. }) = p.as_mut().and_then(|p| p.listing.as_mut())
+				{
 					*kind_slot = listing.kind_slot;
 				}
 			});
@@ -80,7 +82,9 @@ pub fn delist<T: Config>(info: &mut Info<T>) {
 		if let Some(moved) = ClassSlots::<T>::get(class, last) {
 			ClassSlots::<T>::insert(class, listing.class_slot, &moved);
 			Providers::<T>::mutate(&moved, |p| {
-				if let Some(Listing { class_slot, .. }) = p.as_mut().and_then(|p| p.listing.as_mut()) {
+				if let Some(Listing { class_slot, .. }) =
+					p.as_mut().and_then(|p| p.listing.as_mut())
+				{
 					*class_slot = listing.class_slot;
 				}
 			});
@@ -121,13 +125,13 @@ enum Bucket {
 
 /// Whether a listed provider meets `req`, has the minimum bond and room for one more job.
 fn eligible<T: Config>(info: &Info<T>, req: &Requirements, min_bond: BalanceOf<T>) -> bool {
-	info.listing.is_some() &&
-		!info.paused &&
-		info.bond >= min_bond &&
-		info.capabilities.kind == req.kind &&
-		info.capabilities.memory_mib >= req.min_memory_mib &&
-		info.reputation >= req.min_reputation &&
-		info.active_jobs < info.capabilities.max_concurrent_jobs
+	info.listing.is_some()
+		&& !info.paused
+		&& info.bond >= min_bond
+		&& info.capabilities.kind == req.kind
+		&& info.capabilities.memory_mib >= req.min_memory_mib
+		&& info.reputation >= req.min_reputation
+		&& info.active_jobs < info.capabilities.max_concurrent_jobs
 }
 
 /// Selection weight: active bond times reputation (plus one, so that a provider at zero

@@ -224,8 +224,7 @@ pub mod pallet {
 
 	/// Operator key to provider account. Each operator serves one provider.
 	#[pallet::storage]
-	pub type Operators<T: Config> =
-		StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId>;
+	pub type Operators<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId>;
 
 	/// Candidate index: listed providers by device kind and slot (`0..KindCounts[kind]`).
 	#[pallet::storage]
@@ -243,8 +242,7 @@ pub mod pallet {
 
 	/// Candidate index: number of listed providers per device class.
 	#[pallet::storage]
-	pub type ClassCounts<T: Config> =
-		StorageMap<_, Blake2_128Concat, DeviceClass, u32, ValueQuery>;
+	pub type ClassCounts<T: Config> = StorageMap<_, Blake2_128Concat, DeviceClass, u32, ValueQuery>;
 
 	/// Genesis: parameters, and providers registered from the start (development chains).
 	#[pallet::genesis_config]
@@ -260,7 +258,10 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			if let Some(params) = &self.params {
-				assert!(Pallet::<T>::params_are_valid(params), "genesis provider params are invalid");
+				assert!(
+					Pallet::<T>::params_are_valid(params),
+					"genesis provider params are invalid"
+				);
 				Params::<T>::put(params);
 			}
 			for (who, operator, capabilities, bond) in &self.providers {
@@ -483,8 +484,9 @@ pub mod pallet {
 				frame_system::Pallet::<T>::block_number().saturating_add(params.unbonding_period);
 			// Requests that mature in the same block share a chunk.
 			match info.unlocking.last_mut() {
-				Some(last) if last.unlock_at == unlock_at =>
-					last.value = last.value.saturating_add(amount),
+				Some(last) if last.unlock_at == unlock_at => {
+					last.value = last.value.saturating_add(amount)
+				},
 				_ => info
 					.unlocking
 					.try_push(UnlockChunk { value: amount, unlock_at })
@@ -582,34 +584,36 @@ pub mod pallet {
 			Providers::<T>::insert(who, &info);
 			Operators::<T>::insert(&operator, who);
 			ProviderCount::<T>::put(count.saturating_add(1));
-			Self::deposit_event(Event::Registered {
-				provider: who.clone(),
-				operator,
-				kind,
-				bond,
-			});
+			Self::deposit_event(Event::Registered { provider: who.clone(), operator, kind, bond });
 			Ok(())
 		}
 
 		pub(crate) fn capabilities_are_valid(c: &Capabilities) -> bool {
-			!c.vendor.is_empty() &&
-				!c.device.is_empty() &&
-				c.compute_units > 0 &&
-				c.memory_mib > 0 &&
-				c.max_concurrent_jobs > 0
+			!c.vendor.is_empty()
+				&& !c.device.is_empty()
+				&& c.compute_units > 0
+				&& c.memory_mib > 0
+				&& c.max_concurrent_jobs > 0
 		}
 
-		pub(crate) fn params_are_valid(p: &ProviderParams<BalanceOf<T>, BlockNumberFor<T>>) -> bool {
-			!p.min_bond.is_zero() &&
-				!p.unbonding_period.is_zero() &&
-				p.reputation_gain <= MAX_REPUTATION &&
-				p.reputation_loss_wrong <= MAX_REPUTATION &&
-				p.reputation_loss_no_show <= MAX_REPUTATION
+		pub(crate) fn params_are_valid(
+			p: &ProviderParams<BalanceOf<T>, BlockNumberFor<T>>,
+		) -> bool {
+			!p.min_bond.is_zero()
+				&& !p.unbonding_period.is_zero()
+				&& p.reputation_gain <= MAX_REPUTATION
+				&& p.reputation_loss_wrong <= MAX_REPUTATION
+				&& p.reputation_loss_no_show <= MAX_REPUTATION
 		}
 
 		/// Slashes `fraction` of what `who` holds, active bond first, then the unlocking
 		/// chunks from the newest. Funds go to the treasury.
-		fn slash(who: &T::AccountId, info: &mut ProviderInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>, fraction: Perbill, reason: SlashReason) -> BalanceOf<T> {
+		fn slash(
+			who: &T::AccountId,
+			info: &mut ProviderInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>,
+			fraction: Perbill,
+			reason: SlashReason,
+		) -> BalanceOf<T> {
 			let wanted = fraction.mul_floor(info.total_held());
 			if wanted.is_zero() {
 				return wanted;
@@ -648,7 +652,9 @@ pub mod pallet {
 			let counts: alloc::collections::BTreeMap<K, u32> = counts.collect();
 			ensure!(
 				&counts == listed,
-				sp_runtime::TryRuntimeError::Other("bucket counts differ from the listed providers")
+				sp_runtime::TryRuntimeError::Other(
+					"bucket counts differ from the listed providers"
+				)
 			);
 			ensure!(
 				slots as u32 == listed.values().sum::<u32>(),
@@ -698,13 +704,23 @@ pub mod pallet {
 					*class_listed.entry(class).or_default() += 1;
 				}
 			}
-			ensure!(count == ProviderCount::<T>::get(), TryRuntimeError::Other("ProviderCount is off"));
-			ensure!(count <= T::MaxProviders::get(), TryRuntimeError::Other("more than MaxProviders"));
+			ensure!(
+				count == ProviderCount::<T>::get(),
+				TryRuntimeError::Other("ProviderCount is off")
+			);
+			ensure!(
+				count <= T::MaxProviders::get(),
+				TryRuntimeError::Other("more than MaxProviders")
+			);
 			ensure!(
 				Operators::<T>::iter().count() as u32 == count,
 				TryRuntimeError::Other("operators without a provider")
 			);
-			Self::check_buckets(&kind_listed, KindCounts::<T>::iter(), KindSlots::<T>::iter().count())?;
+			Self::check_buckets(
+				&kind_listed,
+				KindCounts::<T>::iter(),
+				KindSlots::<T>::iter().count(),
+			)?;
 			Self::check_buckets(
 				&class_listed,
 				ClassCounts::<T>::iter(),
@@ -794,7 +810,9 @@ pub mod pallet {
 			let Some(mut info) = Providers::<T>::get(provider) else { return Zero::zero() };
 			let params = Params::<T>::get();
 			let (fraction, loss) = match reason {
-				SlashReason::WrongResult => (params.slash_wrong_result, params.reputation_loss_wrong),
+				SlashReason::WrongResult => {
+					(params.slash_wrong_result, params.reputation_loss_wrong)
+				},
 				SlashReason::NoShow => (params.slash_no_show, params.reputation_loss_no_show),
 			};
 			info.reputation = info.reputation.saturating_sub(loss);

@@ -115,7 +115,12 @@ pub struct ExtBuilder {
 
 impl ExtBuilder {
 	/// Registers `who` at genesis with `capabilities` and `bond`.
-	pub fn with_provider(mut self, who: AccountId, capabilities: Capabilities, bond: Balance) -> Self {
+	pub fn with_provider(
+		mut self,
+		who: AccountId,
+		capabilities: Capabilities,
+		bond: Balance,
+	) -> Self {
 		self.providers.push((who, capabilities, bond));
 		self
 	}

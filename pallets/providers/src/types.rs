@@ -28,7 +28,15 @@ pub use depin_offchain_worker::{DeviceClass, DeviceKind, OpenClVersion};
 /// What a provider declares about the device it sells. The chain cannot verify it; wrong
 /// declarations surface as wrong or missing results, which are slashed.
 #[derive(
-	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	Clone,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
 	serde::Serialize,
 	serde::Deserialize,
 )]
@@ -64,7 +72,16 @@ pub struct UnlockChunk<Balance, BlockNumber> {
 
 /// Where a listed provider sits in the candidate index.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
 )]
 pub struct Listing {
 	/// Slot in the bucket of its device kind.
@@ -105,7 +122,15 @@ impl<AccountId, Balance: Saturating + Zero + Copy, BlockNumber>
 
 /// Protocol parameters of the providers pallet, set by governance.
 #[derive(
-	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	Clone,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
 	serde::Serialize,
 	serde::Deserialize,
 )]
@@ -144,7 +169,16 @@ pub struct Requirements {
 
 /// Why a provider was slashed.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
 )]
 pub enum SlashReason {
 	/// Revealed a result that lost the vote.

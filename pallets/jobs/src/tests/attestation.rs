@@ -44,7 +44,10 @@ fn commit_checks_who_and_when() {
 		);
 		// After the commit deadline the window is closed.
 		run_to_block(2 + DEADLINE);
-		assert!(matches!(pallet::Jobs::<Test>::get(queued).unwrap().status, JobStatus::Revealing { .. }));
+		assert!(matches!(
+			pallet::Jobs::<Test>::get(queued).unwrap().status,
+			JobStatus::Revealing { .. }
+		));
 		assert_noop!(
 			Jobs::commit(RuntimeOrigin::signed(operator(providers[1])), queued, H256::zero()),
 			Error::<Test>::WrongPhase
@@ -60,7 +63,14 @@ fn reveal_must_match_the_commitment() {
 		commit(p[0], job, hash_of(&out));
 		// Revealing before the reveal window is a phase error.
 		assert_noop!(
-			Jobs::reveal(RuntimeOrigin::signed(operator(p[0])), job, hash_of(&out), salt(p[0]), meta(32), Some(out.clone().try_into().unwrap())),
+			Jobs::reveal(
+				RuntimeOrigin::signed(operator(p[0])),
+				job,
+				hash_of(&out),
+				salt(p[0]),
+				meta(32),
+				Some(out.clone().try_into().unwrap())
+			),
 			Error::<Test>::WrongPhase
 		);
 		commit(p[1], job, hash_of(&out));
@@ -68,44 +78,107 @@ fn reveal_must_match_the_commitment() {
 		let inline = || Some(out.clone().try_into().unwrap());
 		// Another salt, another result: both differ from the commitment.
 		assert_noop!(
-			Jobs::reveal(RuntimeOrigin::signed(operator(p[0])), job, hash_of(&out), [0xEE; 32], meta(32), inline()),
+			Jobs::reveal(
+				RuntimeOrigin::signed(operator(p[0])),
+				job,
+				hash_of(&out),
+				[0xEE; 32],
+				meta(32),
+				inline()
+			),
 			Error::<Test>::CommitmentMismatch
 		);
 		let other = output(32, 1);
 		assert_noop!(
-			Jobs::reveal(RuntimeOrigin::signed(operator(p[0])), job, hash_of(&other), salt(p[0]), meta(32), Some(other.clone().try_into().unwrap())),
+			Jobs::reveal(
+				RuntimeOrigin::signed(operator(p[0])),
+				job,
+				hash_of(&other),
+				salt(p[0]),
+				meta(32),
+				Some(other.clone().try_into().unwrap())
+			),
 			Error::<Test>::CommitmentMismatch
 		);
 		// The output must be there for a small job, hash right, and have the job's length.
 		assert_noop!(
-			Jobs::reveal(RuntimeOrigin::signed(operator(p[0])), job, hash_of(&out), salt(p[0]), meta(32), None),
+			Jobs::reveal(
+				RuntimeOrigin::signed(operator(p[0])),
+				job,
+				hash_of(&out),
+				salt(p[0]),
+				meta(32),
+				None
+			),
 			Error::<Test>::OutputMissing
 		);
 		assert_noop!(
-			Jobs::reveal(RuntimeOrigin::signed(operator(p[0])), job, hash_of(&out), salt(p[0]), meta(32), Some(other.clone().try_into().unwrap())),
+			Jobs::reveal(
+				RuntimeOrigin::signed(operator(p[0])),
+				job,
+				hash_of(&out),
+				salt(p[0]),
+				meta(32),
+				Some(other.clone().try_into().unwrap())
+			),
 			Error::<Test>::OutputHashMismatch
 		);
 		assert_noop!(
-			Jobs::reveal(RuntimeOrigin::signed(operator(p[0])), job, hash_of(&out), salt(p[0]), meta(31), inline()),
+			Jobs::reveal(
+				RuntimeOrigin::signed(operator(p[0])),
+				job,
+				hash_of(&out),
+				salt(p[0]),
+				meta(31),
+				inline()
+			),
 			Error::<Test>::OutputLenMismatch
 		);
 		// An error result must carry the error hash.
 		let error_meta = ResultMeta { error_code: Some(2), ..meta(0) };
 		assert_noop!(
-			Jobs::reveal(RuntimeOrigin::signed(operator(p[0])), job, hash_of(&out), salt(p[0]), error_meta, None),
+			Jobs::reveal(
+				RuntimeOrigin::signed(operator(p[0])),
+				job,
+				hash_of(&out),
+				salt(p[0]),
+				error_meta,
+				None
+			),
 			Error::<Test>::ErrorHashMismatch
 		);
 		reveal(p[0], job, &out);
 		assert_noop!(
-			Jobs::reveal(RuntimeOrigin::signed(operator(p[0])), job, hash_of(&out), salt(p[0]), meta(32), inline()),
+			Jobs::reveal(
+				RuntimeOrigin::signed(operator(p[0])),
+				job,
+				hash_of(&out),
+				salt(p[0]),
+				meta(32),
+				inline()
+			),
 			Error::<Test>::AlreadyRevealed
 		);
 		assert_noop!(
-			Jobs::reveal(RuntimeOrigin::signed(operator(7)), job, hash_of(&out), salt(7), meta(32), inline()),
+			Jobs::reveal(
+				RuntimeOrigin::signed(operator(7)),
+				job,
+				hash_of(&out),
+				salt(7),
+				meta(32),
+				inline()
+			),
 			Error::<Test>::NotAssigned
 		);
 		assert_noop!(
-			Jobs::reveal(RuntimeOrigin::signed(operator(p[1])), 42, hash_of(&out), salt(p[1]), meta(32), inline()),
+			Jobs::reveal(
+				RuntimeOrigin::signed(operator(p[1])),
+				42,
+				hash_of(&out),
+				salt(p[1]),
+				meta(32),
+				inline()
+			),
 			Error::<Test>::JobNotFound
 		);
 	});
@@ -126,12 +199,26 @@ fn copying_another_providers_answer_does_not_work() {
 		// The commitment binds the operator: the copier cannot open it, even knowing the
 		// honest provider's result and salt.
 		assert_noop!(
-			Jobs::reveal(RuntimeOrigin::signed(operator(copier)), job, hash_of(&out), salt(honest), meta(32), Some(out.clone().try_into().unwrap())),
+			Jobs::reveal(
+				RuntimeOrigin::signed(operator(copier)),
+				job,
+				hash_of(&out),
+				salt(honest),
+				meta(32),
+				Some(out.clone().try_into().unwrap())
+			),
 			Error::<Test>::CommitmentMismatch
 		);
 		// And who did not commit cannot reveal the now public answer.
 		assert_noop!(
-			Jobs::reveal(RuntimeOrigin::signed(operator(late)), job, hash_of(&out), salt(late), meta(32), Some(out.clone().try_into().unwrap())),
+			Jobs::reveal(
+				RuntimeOrigin::signed(operator(late)),
+				job,
+				hash_of(&out),
+				salt(late),
+				meta(32),
+				Some(out.clone().try_into().unwrap())
+			),
 			Error::<Test>::NotCommitted
 		);
 		run_to_block(2 + DEADLINE + REVEAL_WINDOW);
@@ -151,7 +238,10 @@ fn valid_attestations_are_free_and_invalid_ones_are_not() {
 		assert!(!commit_call.is_feeless(&RuntimeOrigin::signed(operator(outsider))));
 		assert!(!commit_call.is_feeless(&RuntimeOrigin::signed(p[0])));
 		commit(p[0], job, H256::zero());
-		assert!(!commit_call.is_feeless(&RuntimeOrigin::signed(operator(p[0]))), "a second commit pays");
+		assert!(
+			!commit_call.is_feeless(&RuntimeOrigin::signed(operator(p[0]))),
+			"a second commit pays"
+		);
 
 		let reveal_call = RuntimeCall::Jobs(Call::reveal {
 			job,
@@ -160,7 +250,10 @@ fn valid_attestations_are_free_and_invalid_ones_are_not() {
 			meta: meta(32),
 			inline_output: None,
 		});
-		assert!(!reveal_call.is_feeless(&RuntimeOrigin::signed(operator(p[0]))), "not in the reveal phase yet");
+		assert!(
+			!reveal_call.is_feeless(&RuntimeOrigin::signed(operator(p[0]))),
+			"not in the reveal phase yet"
+		);
 		commit(p[1], job, H256::zero());
 		commit(p[2], job, H256::zero());
 		assert!(reveal_call.is_feeless(&RuntimeOrigin::signed(operator(p[0]))));

@@ -82,7 +82,10 @@ fn three_replicas_with_a_wrong_one_slash_it() {
 		let record = pallet::Jobs::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);
 		assert_eq!(record.result_hash, Some(hash_of(&good)));
-		assert_eq!(record.settlement, Some(Settlement { paid: 2 * PRICE, fee: 30, refunded: PRICE }));
+		assert_eq!(
+			record.settlement,
+			Some(Settlement { paid: 2 * PRICE, fee: 30, refunded: PRICE })
+		);
 		let (w1, loser, w2) = (providers[0], providers[1], providers[2]);
 		assert_eq!(free(w1), START_BALANCE - MIN_BOND + PRICE);
 		assert_eq!(free(w2), START_BALANCE - MIN_BOND + PRICE);
@@ -127,17 +130,26 @@ fn a_provider_that_commits_but_never_reveals_is_replaced_and_slashed() {
 		next_block(); // block 2: assigned, commit window until 12
 		let first = assigned(job)[0];
 		commit(first, job, hash_of(&output(32, 0))); // everyone committed: reveal until 7
-		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Revealing { until: 7 });
+		assert_eq!(
+			pallet::Jobs::<Test>::get(job).unwrap().status,
+			JobStatus::Revealing { until: 7 }
+		);
 		run_to_block(7); // nobody revealed: one more replica, assigned at once
 		assert!(job_events().contains(&Event::Escalated { job, replicas: 2 }));
-		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Committing { until: 17 });
+		assert_eq!(
+			pallet::Jobs::<Test>::get(job).unwrap().status,
+			JobStatus::Committing { until: 17 }
+		);
 		let second = assigned(job)[1];
 		assert_ne!(second, first);
 		let out = output(32, 0);
 		commit(second, job, hash_of(&out));
 		// The first one's commitment still stands: it may reveal in this window too, so the
 		// job settles when the window closes.
-		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Revealing { until: 12 });
+		assert_eq!(
+			pallet::Jobs::<Test>::get(job).unwrap().status,
+			JobStatus::Revealing { until: 12 }
+		);
 		reveal(second, job, &out);
 		run_to_block(12);
 		let record = pallet::Jobs::<Test>::get(job).unwrap();
@@ -176,7 +188,10 @@ fn a_split_vote_with_every_replica_used_is_unresolved() {
 		let record = pallet::Jobs::<Test>::get(job).unwrap();
 		assert_eq!(record.assigned.len(), 5);
 		assert_eq!(record.status, JobStatus::Unresolved);
-		assert_eq!(record.settlement, Some(Settlement { paid: 0, fee: 0, refunded: record.escrow }));
+		assert_eq!(
+			record.settlement,
+			Some(Settlement { paid: 0, fee: 0, refunded: record.escrow })
+		);
 		// Nobody can be shown wrong: no slash for those who revealed.
 		for p in 1..=5 {
 			assert_eq!(bond_held(p), MIN_BOND);
@@ -197,8 +212,20 @@ fn a_quorum_on_an_error_code_fails_the_job_and_pays_the_error_fee() {
 			commit(*p, job, hash);
 		}
 		for p in &providers {
-			let meta = ResultMeta { exec_ms: 0, output_len: 0, device_class: [1; 32], error_code: Some(code) };
-			assert_ok!(Jobs::reveal(RuntimeOrigin::signed(operator(*p)), job, hash, salt(*p), meta, None));
+			let meta = ResultMeta {
+				exec_ms: 0,
+				output_len: 0,
+				device_class: [1; 32],
+				error_code: Some(code),
+			};
+			assert_ok!(Jobs::reveal(
+				RuntimeOrigin::signed(operator(*p)),
+				job,
+				hash,
+				salt(*p),
+				meta,
+				None
+			));
 		}
 		next_block();
 		let record = pallet::Jobs::<Test>::get(job).unwrap();
@@ -221,7 +248,14 @@ fn large_outputs_stay_off_chain_with_their_hash() {
 		let p = assigned(job)[0];
 		let out = output(1_000, 0);
 		commit(p, job, hash_of(&out));
-		assert_ok!(Jobs::reveal(RuntimeOrigin::signed(operator(p)), job, hash_of(&out), salt(p), meta(1_000), None));
+		assert_ok!(Jobs::reveal(
+			RuntimeOrigin::signed(operator(p)),
+			job,
+			hash_of(&out),
+			salt(p),
+			meta(1_000),
+			None
+		));
 		next_block();
 		let record = pallet::Jobs::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);
@@ -238,7 +272,9 @@ fn unbonding_while_a_job_is_in_flight_still_settles_it() {
 		assert_eq!(assigned(job), vec![1]);
 		// The provider starts leaving: no new jobs, but this one goes on.
 		assert_ok!(pallet_providers::Pallet::<Test>::unbond(RuntimeOrigin::signed(1), MIN_BOND));
-		assert!(!<Providers as ProviderRegistry<AccountId>>::has_candidates(pallet_providers::DeviceKind::Cpu));
+		assert!(!<Providers as ProviderRegistry<AccountId>>::has_candidates(
+			pallet_providers::DeviceKind::Cpu
+		));
 		let out = output(32, 0);
 		commit(1, job, hash_of(&out));
 		reveal(1, job, &out);

@@ -2,8 +2,8 @@
 //! this machine's OpenCL device: dispatch, poll, commit and reveal each happen exactly
 //! once, whatever the number of worker runs, and the chain accepts what it sends.
 
-use crate::{mock::*, offchain::RESEND_AFTER, pallet, *};
 use crate::mock::Jobs;
+use crate::{mock::*, offchain::RESEND_AFTER, pallet, *};
 use codec::Decode;
 use depin_offchain_worker::{
 	executor::{store::MemoryStore, Executor, ExecutorConfig, WorkerCommand},
@@ -12,12 +12,12 @@ use depin_offchain_worker::{
 	BuiltinKernel as Builtin, ErrorCode,
 };
 use frame_support::{assert_ok, traits::Hooks};
+use parking_lot::RwLock;
 use sp_core::offchain::{
 	testing::{PoolState, TestOffchainExt, TestTransactionPoolExt},
 	OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
 };
 use sp_runtime::testing::UintAuthorityId;
-use parking_lot::RwLock;
 use std::{
 	path::PathBuf,
 	sync::Arc,
@@ -27,7 +27,11 @@ use std::{
 /// The worker binary that `cargo test --workspace` builds next to the test binaries.
 fn worker_binary() -> PathBuf {
 	let exe = std::env::current_exe().expect("the test binary has a path");
-	let binary = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps").join("depin-compute-worker");
+	let binary = exe
+		.parent()
+		.and_then(|deps| deps.parent())
+		.expect("target/<profile>/deps")
+		.join("depin-compute-worker");
 	assert!(
 		binary.exists(),
 		"{} is missing: build it with `cargo build --release -p depin-offchain-worker --features executor --bins` (scripts/test does)",
@@ -45,7 +49,10 @@ fn executor(configure: impl FnOnce(&mut ExecutorConfig)) -> Executor {
 
 /// Test externalities of a provider node: provider 1's operator key in the keystore, an
 /// off-chain database, a transaction pool and the executor.
-fn provider_node(providers: u64, executor: Executor) -> (sp_io::TestExternalities, Arc<RwLock<PoolState>>) {
+fn provider_node(
+	providers: u64,
+	executor: Executor,
+) -> (sp_io::TestExternalities, Arc<RwLock<PoolState>>) {
 	UintAuthorityId::set_all_keys(vec![operator(1)]);
 	let mut ext = ExtBuilder::default().providers(providers).build();
 	let (offchain, _state) = TestOffchainExt::new();
@@ -63,7 +70,9 @@ fn drain(pool: &Arc<RwLock<PoolState>>) -> Vec<(AccountId, RuntimeCall)> {
 		.into_iter()
 		.map(|tx| {
 			let xt = Extrinsic::decode(&mut &tx[..]).expect("the pool holds extrinsics");
-			let sp_runtime::generic::Preamble::Signed(signer, ..) = xt.preamble else { panic!("unsigned") };
+			let sp_runtime::generic::Preamble::Signed(signer, ..) = xt.preamble else {
+				panic!("unsigned")
+			};
 			(signer, xt.function)
 		})
 		.collect()
@@ -93,7 +102,13 @@ fn matmul_spec(n: u32) -> JobSpecOf<Test> {
 }
 
 fn expected_output(n: u32) -> Vec<u8> {
-	kernels::reference(Builtin::MatMulI32, &codec::Encode::encode(&MatMulParams { n, seed: 5 }), &[], 4 * n * n).unwrap()
+	kernels::reference(
+		Builtin::MatMulI32,
+		&codec::Encode::encode(&MatMulParams { n, seed: 5 }),
+		&[],
+		4 * n * n,
+	)
+	.unwrap()
 }
 
 /// Applies a call the worker sent as its signer would.
@@ -123,7 +138,9 @@ fn dispatch_poll_commit_reveal_happen_exactly_once() {
 		assert!(more.is_empty(), "sent twice: {more:?}");
 		let [(signer, call)] = &sent[..] else { panic!("expected one commit, got {sent:?}") };
 		assert_eq!(*signer, operator(1));
-		let RuntimeCall::Jobs(Call::commit { job: committed, .. }) = call else { panic!("{call:?}") };
+		let RuntimeCall::Jobs(Call::commit { job: committed, .. }) = call else {
+			panic!("{call:?}")
+		};
 		assert_eq!(*committed, job);
 
 		// Later blocks in the commit phase send nothing more.
@@ -133,7 +150,10 @@ fn dispatch_poll_commit_reveal_happen_exactly_once() {
 
 		// The chain takes the commit; the reveal window opens (the only replica committed).
 		apply(*signer, call.clone());
-		assert!(matches!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Revealing { .. }));
+		assert!(matches!(
+			pallet::Jobs::<Test>::get(job).unwrap().status,
+			JobStatus::Revealing { .. }
+		));
 
 		// Many runs in the reveal phase produce one reveal, with the output inline.
 		let sent = ocw_until_sent(&pool);
@@ -141,7 +161,9 @@ fn dispatch_poll_commit_reveal_happen_exactly_once() {
 		Jobs::offchain_worker(System::block_number());
 		assert!(drain(&pool).is_empty());
 		let [(signer, call)] = &sent[..] else { panic!("expected one reveal, got {sent:?}") };
-		let RuntimeCall::Jobs(Call::reveal { result_hash, meta, inline_output, .. }) = call else { panic!("{call:?}") };
+		let RuntimeCall::Jobs(Call::reveal { result_hash, meta, inline_output, .. }) = call else {
+			panic!("{call:?}")
+		};
 		let expected = expected_output(n);
 		assert_eq!(*result_hash, hash_of(&expected));
 		assert_eq!(inline_output.as_ref().map(|o| o.to_vec()), Some(expected.clone()));
@@ -182,7 +204,10 @@ fn a_lost_commit_is_sent_again_with_the_same_salt() {
 		assert_eq!(again, first, "the same commitment, salt included");
 		let [(signer, call)] = &again[..] else { panic!() };
 		apply(*signer, call.clone());
-		assert!(matches!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Revealing { .. }));
+		assert!(matches!(
+			pallet::Jobs::<Test>::get(job).unwrap().status,
+			JobStatus::Revealing { .. }
+		));
 	});
 }
 
@@ -192,7 +217,10 @@ fn a_build_error_is_attested_as_an_error() {
 	ext.execute_with(|| {
 		let mut spec = spec(1, 16);
 		spec.kernel = Kernel::Source {
-			source: b"__kernel void k(__global uchar *o) { not valid }".to_vec().try_into().unwrap(),
+			source: b"__kernel void k(__global uchar *o) { not valid }"
+				.to_vec()
+				.try_into()
+				.unwrap(),
 			entry: b"k".to_vec().try_into().unwrap(),
 		};
 		let job = submit(10, spec);
@@ -200,13 +228,19 @@ fn a_build_error_is_attested_as_an_error() {
 		let [(signer, commit)] = &ocw_until_sent(&pool)[..] else { panic!("one commit") };
 		apply(*signer, commit.clone());
 		let [(signer, reveal)] = &ocw_until_sent(&pool)[..] else { panic!("one reveal") };
-		let RuntimeCall::Jobs(Call::reveal { result_hash, meta, inline_output, .. }) = reveal else { panic!() };
+		let RuntimeCall::Jobs(Call::reveal { result_hash, meta, inline_output, .. }) = reveal
+		else {
+			panic!()
+		};
 		assert_eq!(meta.error_code, Some(ErrorCode::BuildFailed.code()));
 		assert_eq!(*result_hash, error_result_hash(ErrorCode::BuildFailed.code()));
 		assert_eq!(*inline_output, None);
 		apply(*signer, reveal.clone());
 		next_block();
-		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Failed { code: ErrorCode::BuildFailed.code() });
+		assert_eq!(
+			pallet::Jobs::<Test>::get(job).unwrap().status,
+			JobStatus::Failed { code: ErrorCode::BuildFailed.code() }
+		);
 	});
 }
 
@@ -218,7 +252,10 @@ fn a_local_failure_is_not_attested() {
 		let job = submit(10, matmul_spec(4));
 		next_block();
 		let deadline = Instant::now() + Duration::from_secs(60);
-		while !matches!(depin_offchain_worker::host::poll(job), depin_offchain_worker::TaskStatus::Failed { .. }) {
+		while !matches!(
+			depin_offchain_worker::host::poll(job),
+			depin_offchain_worker::TaskStatus::Failed { .. }
+		) {
 			Jobs::offchain_worker(System::block_number());
 			assert!(Instant::now() < deadline, "the executor never reported");
 			std::thread::sleep(Duration::from_millis(20));

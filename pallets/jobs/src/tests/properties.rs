@@ -5,25 +5,56 @@ use crate::{mock::*, *};
 // The pallet, not its storage map of the same name.
 use crate::mock::Jobs;
 use frame_support::traits::fungible::Inspect;
+use proptest::{
+	prelude::*,
+	test_runner::{Config as ProptestConfig, TestRunner},
+};
 use std::cell::Cell;
-use proptest::{prelude::*, test_runner::{Config as ProptestConfig, TestRunner}};
 
 /// Submitters are 20..=25; providers 1..=6.
 #[derive(Debug, Clone)]
 enum Action {
-	Submit { who: u64, replicas: u8, large_output: bool },
+	Submit {
+		who: u64,
+		replicas: u8,
+		large_output: bool,
+	},
 	/// The `replica`-th assigned provider of the `job`-th job commits; `honest` decides
 	/// its result.
-	Commit { job: u8, replica: u8, honest: bool },
-	Reveal { job: u8, replica: u8 },
-	Cancel { job: u8 },
-	Clear { job: u8 },
-	Advance { blocks: u8 },
-	Unbond { provider: u64, all: bool },
-	BondExtra { provider: u64 },
-	Withdraw { provider: u64 },
-	Pause { provider: u64 },
-	Resume { provider: u64 },
+	Commit {
+		job: u8,
+		replica: u8,
+		honest: bool,
+	},
+	Reveal {
+		job: u8,
+		replica: u8,
+	},
+	Cancel {
+		job: u8,
+	},
+	Clear {
+		job: u8,
+	},
+	Advance {
+		blocks: u8,
+	},
+	Unbond {
+		provider: u64,
+		all: bool,
+	},
+	BondExtra {
+		provider: u64,
+	},
+	Withdraw {
+		provider: u64,
+	},
+	Pause {
+		provider: u64,
+	},
+	Resume {
+		provider: u64,
+	},
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -121,7 +152,9 @@ fn apply(action: &Action, honesty: &mut Honesty) {
 
 /// Sum of every account's total balance (free and held).
 fn sum_of_balances() -> Balance {
-	frame_system::Account::<Test>::iter_keys().map(|who| Balances::total_balance(&who)).sum()
+	frame_system::Account::<Test>::iter_keys()
+		.map(|who| Balances::total_balance(&who))
+		.sum()
 }
 
 #[test]
@@ -151,10 +184,15 @@ fn random_call_sequences_conserve_funds_and_keep_the_invariants() {
 				run_to_block(System::block_number() + 200);
 				check_invariants();
 				finished.set(
-					finished.get() +
-						pallet::Jobs::<Test>::iter_values().filter(|j| j.status.is_finished()).count() as u64,
+					finished.get()
+						+ pallet::Jobs::<Test>::iter_values()
+							.filter(|j| j.status.is_finished())
+							.count() as u64,
 				);
-				prop_assert!(pallet::Jobs::<Test>::iter_values().all(|j| j.status.is_finished()), "a job is stuck");
+				prop_assert!(
+					pallet::Jobs::<Test>::iter_values().all(|j| j.status.is_finished()),
+					"a job is stuck"
+				);
 				prop_assert_eq!(<Balances as Inspect<AccountId>>::total_issuance(), issuance);
 				Ok(())
 			})

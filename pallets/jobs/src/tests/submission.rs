@@ -63,11 +63,17 @@ fn submit_rejects_bad_specs_precisely() {
 			Error::<Test>::InvalidRequirements
 		);
 		assert_noop!(
-			bad(&|s| s.kernel = Kernel::Source { source: Default::default(), entry: b"main".to_vec().try_into().unwrap() }),
+			bad(&|s| s.kernel = Kernel::Source {
+				source: Default::default(),
+				entry: b"main".to_vec().try_into().unwrap()
+			}),
 			Error::<Test>::EmptySource
 		);
 		assert_noop!(
-			bad(&|s| s.kernel = Kernel::Source { source: b"__kernel void k() {}".to_vec().try_into().unwrap(), entry: Default::default() }),
+			bad(&|s| s.kernel = Kernel::Source {
+				source: b"__kernel void k() {}".to_vec().try_into().unwrap(),
+				entry: Default::default()
+			}),
 			Error::<Test>::EmptySource
 		);
 		assert_noop!(bad(&|s| s.requirements.kind = DeviceKind::Gpu), Error::<Test>::NoProviders);
@@ -79,7 +85,10 @@ fn submit_rejects_bad_specs_precisely() {
 			Error::<Test>::Overflow
 		);
 		// Account 77 has nothing.
-		assert_noop!(Jobs::submit(RuntimeOrigin::signed(77), spec(1, 32)), Error::<Test>::InsufficientBalance);
+		assert_noop!(
+			Jobs::submit(RuntimeOrigin::signed(77), spec(1, 32)),
+			Error::<Test>::InsufficientBalance
+		);
 		assert_noop!(Jobs::submit(RuntimeOrigin::none(), spec(1, 32)), DispatchError::BadOrigin);
 	});
 }
@@ -90,7 +99,10 @@ fn the_assignment_queue_is_bounded() {
 		for _ in 0..8 {
 			submit(20, spec(1, 32));
 		}
-		assert_noop!(Jobs::submit(RuntimeOrigin::signed(20), spec(1, 32)), Error::<Test>::QueueFull);
+		assert_noop!(
+			Jobs::submit(RuntimeOrigin::signed(20), spec(1, 32)),
+			Error::<Test>::QueueFull
+		);
 		// Four are assigned per block; the queue drains.
 		next_block();
 		assert_eq!(Submissions::<Test>::get().queue.len(), 4);
@@ -118,7 +130,10 @@ fn a_job_without_enough_providers_is_refunded_after_waiting() {
 fn set_params_is_for_governance_and_checked() {
 	ExtBuilder::default().build_and_execute(|| {
 		let params = JobParams { fee: Perbill::from_percent(1), ..JobDefaults::get() };
-		assert_noop!(Jobs::set_params(RuntimeOrigin::signed(1), params.clone()), DispatchError::BadOrigin);
+		assert_noop!(
+			Jobs::set_params(RuntimeOrigin::signed(1), params.clone()),
+			DispatchError::BadOrigin
+		);
 		for bad in [
 			JobParams { min_deadline: 0, ..params.clone() },
 			JobParams { min_deadline: 50, max_deadline: 40, ..params.clone() },
@@ -126,7 +141,10 @@ fn set_params_is_for_governance_and_checked() {
 			JobParams { error_fee: params.min_price + 1, ..params.clone() },
 			JobParams { max_queue_blocks: 0, ..params.clone() },
 		] {
-			assert_noop!(Jobs::set_params(RuntimeOrigin::root(), bad), Error::<Test>::InvalidParams);
+			assert_noop!(
+				Jobs::set_params(RuntimeOrigin::root(), bad),
+				Error::<Test>::InvalidParams
+			);
 		}
 		assert_ok!(Jobs::set_params(RuntimeOrigin::root(), params.clone()));
 		assert_eq!(Params::<Test>::get(), params);

@@ -45,7 +45,10 @@ fn the_reveal_window_closes_and_decides_on_what_was_revealed() {
 		run_to_block(2 + REVEAL_WINDOW);
 		let record = pallet::Jobs::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);
-		assert_eq!(record.settlement, Some(Settlement { paid: 2 * PRICE, fee: 30, refunded: PRICE }));
+		assert_eq!(
+			record.settlement,
+			Some(Settlement { paid: 2 * PRICE, fee: 30, refunded: PRICE })
+		);
 		assert_eq!(bond_held(p[2]), MIN_BOND - 20);
 	});
 }

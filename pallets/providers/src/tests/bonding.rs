@@ -20,7 +20,10 @@ fn bond_extra_adds_to_the_hold() {
 			Providers::bond_extra(RuntimeOrigin::signed(1), START_BALANCE),
 			Error::<Test>::InsufficientBalance
 		);
-		assert_noop!(Providers::bond_extra(RuntimeOrigin::signed(2), 10), Error::<Test>::NotRegistered);
+		assert_noop!(
+			Providers::bond_extra(RuntimeOrigin::signed(2), 10),
+			Error::<Test>::NotRegistered
+		);
 	});
 }
 
@@ -30,15 +33,24 @@ fn unbond_keeps_funds_held_until_the_period_ends() {
 		assert_ok!(Providers::unbond(RuntimeOrigin::signed(1), 150));
 		let info = pallet::Providers::<Test>::get(1).unwrap();
 		assert_eq!(info.bond, 350);
-		assert_eq!(info.unlocking.to_vec(), vec![UnlockChunk { value: 150, unlock_at: 1 + UNBONDING }]);
+		assert_eq!(
+			info.unlocking.to_vec(),
+			vec![UnlockChunk { value: 150, unlock_at: 1 + UNBONDING }]
+		);
 		assert_eq!(held(1), 500, "unbonding funds stay held");
 		// A second request in the same block joins the same chunk.
 		assert_ok!(Providers::unbond(RuntimeOrigin::signed(1), 50));
 		assert_eq!(pallet::Providers::<Test>::get(1).unwrap().unlocking.len(), 1);
 
-		assert_noop!(Providers::withdraw_unbonded(RuntimeOrigin::signed(1)), Error::<Test>::NothingToWithdraw);
+		assert_noop!(
+			Providers::withdraw_unbonded(RuntimeOrigin::signed(1)),
+			Error::<Test>::NothingToWithdraw
+		);
 		run_to_block(UNBONDING);
-		assert_noop!(Providers::withdraw_unbonded(RuntimeOrigin::signed(1)), Error::<Test>::NothingToWithdraw);
+		assert_noop!(
+			Providers::withdraw_unbonded(RuntimeOrigin::signed(1)),
+			Error::<Test>::NothingToWithdraw
+		);
 		run_to_block(1 + UNBONDING);
 		assert_ok!(Providers::withdraw_unbonded(RuntimeOrigin::signed(1)));
 		assert_eq!(held(1), 300);
@@ -51,9 +63,15 @@ fn unbond_keeps_funds_held_until_the_period_ends() {
 fn unbond_rejects_bad_amounts() {
 	ExtBuilder::default().with_provider(1, cpu(), 500).build_and_execute(|| {
 		assert_noop!(Providers::unbond(RuntimeOrigin::signed(1), 0), Error::<Test>::ZeroAmount);
-		assert_noop!(Providers::unbond(RuntimeOrigin::signed(1), 501), Error::<Test>::UnbondTooLarge);
+		assert_noop!(
+			Providers::unbond(RuntimeOrigin::signed(1), 501),
+			Error::<Test>::UnbondTooLarge
+		);
 		// 500 - 450 = 50 active: above zero but below the minimum.
-		assert_noop!(Providers::unbond(RuntimeOrigin::signed(1), 450), Error::<Test>::BondBelowMinimum);
+		assert_noop!(
+			Providers::unbond(RuntimeOrigin::signed(1), 450),
+			Error::<Test>::BondBelowMinimum
+		);
 		assert_noop!(Providers::unbond(RuntimeOrigin::signed(2), 10), Error::<Test>::NotRegistered);
 	});
 }
@@ -78,7 +96,10 @@ fn unlocking_chunks_are_bounded() {
 			assert_ok!(Providers::unbond(RuntimeOrigin::signed(1), 10));
 		}
 		run_to_block(1 + MAX_UNLOCKING_CHUNKS as u64);
-		assert_noop!(Providers::unbond(RuntimeOrigin::signed(1), 10), Error::<Test>::TooManyUnlockingChunks);
+		assert_noop!(
+			Providers::unbond(RuntimeOrigin::signed(1), 10),
+			Error::<Test>::TooManyUnlockingChunks
+		);
 		// Withdrawing matured chunks makes room.
 		run_to_block(1 + UNBONDING);
 		assert_ok!(Providers::withdraw_unbonded(RuntimeOrigin::signed(1)));

@@ -26,7 +26,12 @@ fn register_holds_the_bond_and_lists_the_provider() {
 		assert_eq!(KindCounts::<Test>::get(DeviceKind::Cpu), 1);
 		assert_eq!(
 			provider_events(),
-			vec![Event::Registered { provider: 1, operator: operator(1), kind: DeviceKind::Cpu, bond: 500 }]
+			vec![Event::Registered {
+				provider: 1,
+				operator: operator(1),
+				kind: DeviceKind::Cpu,
+				bond: 500
+			}]
 		);
 	});
 }
@@ -76,7 +81,12 @@ fn the_registry_is_bounded() {
 	MaxProviders::set(3);
 	ExtBuilder::default().build_and_execute(|| {
 		for who in 1..=3 {
-			assert_ok!(Providers::register(RuntimeOrigin::signed(who), cpu(), operator(who), MIN_BOND));
+			assert_ok!(Providers::register(
+				RuntimeOrigin::signed(who),
+				cpu(),
+				operator(who),
+				MIN_BOND
+			));
 		}
 		assert_noop!(
 			Providers::register(RuntimeOrigin::signed(4), cpu(), operator(4), MIN_BOND),
@@ -106,7 +116,10 @@ fn update_capabilities_moves_the_provider_between_buckets() {
 				Error::<Test>::NotRegistered
 			);
 			assert_noop!(
-				Providers::update_capabilities(RuntimeOrigin::signed(2), Capabilities { memory_mib: 0, ..cpu() }),
+				Providers::update_capabilities(
+					RuntimeOrigin::signed(2),
+					Capabilities { memory_mib: 0, ..cpu() }
+				),
 				Error::<Test>::InvalidCapabilities
 			);
 		});
@@ -122,8 +135,14 @@ fn set_operator_rotates_the_hot_key() {
 			assert_eq!(Operators::<Test>::get(555), Some(1));
 			assert_eq!(Operators::<Test>::get(operator(1)), None);
 			assert_eq!(<Providers as ProviderRegistry<AccountId>>::provider_of(&555), Some(1));
-			assert_noop!(Providers::set_operator(RuntimeOrigin::signed(1), operator(2)), Error::<Test>::OperatorInUse);
-			assert_noop!(Providers::set_operator(RuntimeOrigin::signed(9), 777), Error::<Test>::NotRegistered);
+			assert_noop!(
+				Providers::set_operator(RuntimeOrigin::signed(1), operator(2)),
+				Error::<Test>::OperatorInUse
+			);
+			assert_noop!(
+				Providers::set_operator(RuntimeOrigin::signed(9), 777),
+				Error::<Test>::NotRegistered
+			);
 			// The same key again changes nothing.
 			assert_ok!(Providers::set_operator(RuntimeOrigin::signed(1), 555));
 		});
@@ -174,13 +193,19 @@ fn set_params_is_for_governance_and_checked() {
 			reputation_loss_wrong: 10,
 			reputation_loss_no_show: 5,
 		};
-		assert_noop!(Providers::set_params(RuntimeOrigin::signed(1), params.clone()), DispatchError::BadOrigin);
+		assert_noop!(
+			Providers::set_params(RuntimeOrigin::signed(1), params.clone()),
+			DispatchError::BadOrigin
+		);
 		for bad in [
 			ProviderParams { min_bond: 0, ..params.clone() },
 			ProviderParams { unbonding_period: 0, ..params.clone() },
 			ProviderParams { reputation_gain: MAX_REPUTATION + 1, ..params.clone() },
 		] {
-			assert_noop!(Providers::set_params(RuntimeOrigin::root(), bad), Error::<Test>::InvalidParams);
+			assert_noop!(
+				Providers::set_params(RuntimeOrigin::root(), bad),
+				Error::<Test>::InvalidParams
+			);
 		}
 		assert_ok!(Providers::set_params(RuntimeOrigin::root(), params.clone()));
 		assert_eq!(Params::<Test>::get(), params);

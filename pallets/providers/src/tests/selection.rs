@@ -53,7 +53,8 @@ fn selection_skips_full_paused_underbonded_and_distrusted_providers() {
 			for seed in 0..20 {
 				assert_eq!(select(&req(DeviceKind::Cpu), 4, &[], seed), vec![4]);
 			}
-			let trusted = Requirements { min_reputation: INITIAL_REPUTATION + 1, ..req(DeviceKind::Cpu) };
+			let trusted =
+				Requirements { min_reputation: INITIAL_REPUTATION + 1, ..req(DeviceKind::Cpu) };
 			assert!(select(&trusted, 1, &[], 0).is_empty());
 		});
 }
@@ -69,14 +70,25 @@ fn same_device_class_keeps_every_replica_in_one_class() {
 		.build_and_execute(|| {
 			let same = Requirements { same_device_class: true, ..req(DeviceKind::Gpu) };
 			for seed in 0..30 {
-				let picked =
-					<Registry as ProviderRegistry<AccountId>>::select(&same, 2, &[], None, [seed; 32]);
+				let picked = <Registry as ProviderRegistry<AccountId>>::select(
+					&same,
+					2,
+					&[],
+					None,
+					[seed; 32],
+				);
 				assert_eq!(picked.len(), 2);
 				assert_eq!(picked[0].1, picked[1].1, "one class");
 				assert_ne!(picked[0].0, picked[1].0);
 			}
 			// An escalation pinned to class 1 only draws from it.
-			let pinned = <Registry as ProviderRegistry<AccountId>>::select(&same, 3, &[1], Some([1; 32]), [9; 32]);
+			let pinned = <Registry as ProviderRegistry<AccountId>>::select(
+				&same,
+				3,
+				&[1],
+				Some([1; 32]),
+				[9; 32],
+			);
 			assert_eq!(pinned, vec![(2, [1; 32])]);
 		});
 }
@@ -91,11 +103,21 @@ fn stake_weighs_in_selection() {
 			let firsts = (0..rounds)
 				.filter(|i| {
 					let seed = sp_io::hashing::blake2_256(&i.to_le_bytes());
-					<Registry as ProviderRegistry<AccountId>>::select(&req(DeviceKind::Cpu), 1, &[], None, seed)[0].0 == 1
+					<Registry as ProviderRegistry<AccountId>>::select(
+						&req(DeviceKind::Cpu),
+						1,
+						&[],
+						None,
+						seed,
+					)[0]
+					.0 == 1
 				})
 				.count() as u32;
 			// Expected 90%; far from both 50% (unweighted) and 100%.
-			assert!((1_700..1_900).contains(&firsts), "provider with 9x the stake picked {firsts} of {rounds}");
+			assert!(
+				(1_700..1_900).contains(&firsts),
+				"provider with 9x the stake picked {firsts} of {rounds}"
+			);
 		});
 }
 
@@ -103,7 +125,12 @@ fn stake_weighs_in_selection() {
 fn selection_reads_a_bounded_sample_of_a_large_registry() {
 	ExtBuilder::default().build_and_execute(|| {
 		for who in 1..=40 {
-			assert_ok!(Providers::register(RuntimeOrigin::signed(who), cpu(), operator(who), MIN_BOND));
+			assert_ok!(Providers::register(
+				RuntimeOrigin::signed(who),
+				cpu(),
+				operator(who),
+				MIN_BOND
+			));
 		}
 		// Every provider can be drawn, and a selection never returns duplicates.
 		let mut seen = std::collections::BTreeSet::new();
@@ -122,7 +149,12 @@ fn selection_reads_a_bounded_sample_of_a_large_registry() {
 fn leaving_keeps_the_index_dense() {
 	ExtBuilder::default().build_and_execute(|| {
 		for who in 1..=6 {
-			assert_ok!(Providers::register(RuntimeOrigin::signed(who), cpu(), operator(who), MIN_BOND));
+			assert_ok!(Providers::register(
+				RuntimeOrigin::signed(who),
+				cpu(),
+				operator(who),
+				MIN_BOND
+			));
 		}
 		// Remove from the middle, the start and the end; try_state checks density after.
 		assert_ok!(Providers::pause(RuntimeOrigin::signed(3)));

@@ -27,15 +27,24 @@ fn reward_raises_reputation_up_to_the_maximum() {
 fn a_wrong_result_slashes_to_the_treasury() {
 	ExtBuilder::default().with_provider(1, cpu(), 1_000).build_and_execute(|| {
 		let issuance = Balances::total_issuance();
-		let slashed = <Registry as ProviderRegistry<AccountId>>::punish(&1, SlashReason::WrongResult);
+		let slashed =
+			<Registry as ProviderRegistry<AccountId>>::punish(&1, SlashReason::WrongResult);
 		assert_eq!(slashed, 100, "10% of 1000");
 		assert_eq!(held(1), 900);
 		assert_eq!(Balances::free_balance(TREASURY), ED + 100);
-		assert_eq!(Balances::total_issuance(), issuance, "a slash moves funds, it does not burn them");
+		assert_eq!(
+			Balances::total_issuance(),
+			issuance,
+			"a slash moves funds, it does not burn them"
+		);
 		let info = pallet::Providers::<Test>::get(1).unwrap();
 		assert_eq!(info.bond, 900);
 		assert_eq!(info.reputation, INITIAL_REPUTATION - 100);
-		assert!(provider_events().contains(&Event::Slashed { provider: 1, amount: 100, reason: SlashReason::WrongResult }));
+		assert!(provider_events().contains(&Event::Slashed {
+			provider: 1,
+			amount: 100,
+			reason: SlashReason::WrongResult
+		}));
 
 		let slashed = <Registry as ProviderRegistry<AccountId>>::punish(&1, SlashReason::NoShow);
 		assert_eq!(slashed, 18, "2% of 900");
@@ -48,7 +57,8 @@ fn slashes_reach_unlocking_funds_after_the_active_bond() {
 	ExtBuilder::default().with_provider(1, cpu(), 1_000).build_and_execute(|| {
 		assert_ok!(Providers::unbond(RuntimeOrigin::signed(1), 1_000));
 		// Everything is unlocking: the slash still reaches it.
-		let slashed = <Registry as ProviderRegistry<AccountId>>::punish(&1, SlashReason::WrongResult);
+		let slashed =
+			<Registry as ProviderRegistry<AccountId>>::punish(&1, SlashReason::WrongResult);
 		assert_eq!(slashed, 100);
 		let info = pallet::Providers::<Test>::get(1).unwrap();
 		assert_eq!(info.bond, 0);
@@ -61,9 +71,15 @@ fn slashes_reach_unlocking_funds_after_the_active_bond() {
 fn a_provider_with_no_free_balance_is_still_slashed() {
 	ExtBuilder::default().build_and_execute(|| {
 		// Everything but the existential deposit on hold.
-		assert_ok!(Providers::register(RuntimeOrigin::signed(1), cpu(), operator(1), START_BALANCE - ED));
+		assert_ok!(Providers::register(
+			RuntimeOrigin::signed(1),
+			cpu(),
+			operator(1),
+			START_BALANCE - ED
+		));
 		assert_eq!(Balances::free_balance(1), ED);
-		let slashed = <Registry as ProviderRegistry<AccountId>>::punish(&1, SlashReason::WrongResult);
+		let slashed =
+			<Registry as ProviderRegistry<AccountId>>::punish(&1, SlashReason::WrongResult);
 		assert_eq!(slashed, (START_BALANCE - ED) / 10);
 		assert_eq!(held(1), START_BALANCE - ED - slashed);
 		assert_eq!(Balances::free_balance(TREASURY), ED + slashed);
