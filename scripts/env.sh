@@ -1,38 +1,40 @@
 # Shared environment of the project's scripts; sourced, never run.
 #
-# - One cargo target dir outside the checkout, so a fresh clone builds incrementally.
-# - Builds go through one fixed path, a symlink to the checkout in use
-#   (~/.cache/depin-src). Cargo and the wasm builder then see the same source path
-#   whatever directory the repository was cloned into, so the runtime wasm is
-#   byte-identical across clones (the committed chain specs embed it and are checked
-#   against a fresh build), and a new clone reuses the previous one's build.
-#   One checkout builds at a time.
+# One cargo target dir outside the checkout (~/.cache/depin-target unless CARGO_TARGET_DIR
+# says otherwise), so that a fresh clone builds only the workspace's own crates, and CI
+# reuses what the last build left. Builds work from any path; two checkouts building at
+# once take turns on the target dir's lock.
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/depin-target}"
-src_link="${DEPIN_SRC_LINK:-$HOME/.cache/depin-src}"
-mkdir -p "$(dirname "$src_link")"
-if [ "$(readlink "$src_link" 2>/dev/null)" != "$repo_root" ]; then
-	ln -sfn "$repo_root" "$src_link"
-	# Cargo judges freshness by modification time: after another checkout built, this
-	# one's files must look newer, or an older checkout would pass for built.
-	(cd "$repo_root" && git ls-files -z 2>/dev/null | xargs -0 -r touch -c)
-fi
-# The wasm build runs inside the target dir; this points it back at the workspace, so
+# The wasm build runs inside the target dir; this points it back at this checkout, so
 # that it uses the workspace's Cargo.lock rather than resolving versions of its own.
-export WASM_BUILD_WORKSPACE_HINT="$src_link"
-export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$src_link=/depin --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
+export WASM_BUILD_WORKSPACE_HINT="$repo_root"
+# Paths in the runtime wasm do not depend on where the checkout or cargo's home is.
+export WASM_BUILD_RUSTFLAGS="--remap-path-prefix=$repo_root=/depin --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
 # Release builds: the node under test is the node users run.
 export DEPIN_NODE="${DEPIN_NODE:-$CARGO_TARGET_DIR/release/depin-node}"
+# The same node with deliberate faults (`--compute-fault`), for the end-to-end tests of
+# the protocol's punishments only.
+export DEPIN_FAULTY_NODE="${DEPIN_FAULTY_NODE:-$CARGO_TARGET_DIR/release/depin-node-faulty}"
 
 # Builds depin-node in release mode (incremental). Quiet unless something fails.
 build_node() {
-	cargo build --manifest-path "$src_link/Cargo.toml" --release --locked -p depin-node "$@"
+	cargo build --manifest-path "$repo_root/Cargo.toml" --release --locked -p depin-node "$@"
 }
 
-# Runs cargo on the workspace through the fixed source path.
+# Builds the fault-injection node beside the real one, as depin-node-faulty, then the
+# real one again (cargo keeps both builds; switching back only relinks the binary).
+build_faulty_node() {
+	build_node --features fault-injection &&
+		cp "$CARGO_TARGET_DIR/release/depin-node" "$DEPIN_FAULTY_NODE.tmp" &&
+		mv "$DEPIN_FAULTY_NODE.tmp" "$DEPIN_FAULTY_NODE" &&
+		build_node
+}
+
+# Runs cargo on the workspace.
 workspace_cargo() {
 	local command=$1
 	shift
-	cargo "$command" --manifest-path "$src_link/Cargo.toml" "$@"
+	cargo "$command" --manifest-path "$repo_root/Cargo.toml" "$@"
 }

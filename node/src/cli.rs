@@ -1,6 +1,6 @@
 //! Command-line interface of `depin-node`.
 
-use depin_offchain_worker::executor::{device::DeviceChoice, ExecutorConfig, Fault, WorkerCommand};
+use depin_compute_executor::{device::DeviceChoice, ExecutorConfig, WorkerCommand};
 use std::time::Duration;
 
 /// Subcommands besides running the node.
@@ -57,7 +57,8 @@ fn parse_device(s: &str) -> Result<DeviceChoice, String> {
 	s.parse()
 }
 
-/// A deliberate fault for tests of the protocol's punishments.
+/// A deliberate fault for tests of the protocol's punishments (feature `fault-injection`).
+#[cfg(feature = "fault-injection")]
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum FaultArg {
 	/// Corrupt the first byte of every output.
@@ -91,7 +92,9 @@ pub struct ComputeParams {
 	#[arg(long)]
 	pub no_compute: bool,
 
-	/// TESTS ONLY: make this node's results wrong. Its provider will be slashed.
+	/// TESTS ONLY: make this node's results wrong. Its provider will be slashed. Only in
+	/// nodes built with the `fault-injection` feature.
+	#[cfg(feature = "fault-injection")]
 	#[arg(long, hide = true, value_enum)]
 	pub compute_fault: Option<FaultArg>,
 }
@@ -106,7 +109,12 @@ impl ComputeParams {
 		config.max_jobs = self.compute_max_jobs as usize;
 		config.time_limit = Duration::from_secs(self.compute_time_limit);
 		config.max_memory = self.compute_max_memory.saturating_mul(1 << 20);
-		config.fault = self.compute_fault.map(|FaultArg::CorruptOutput| Fault::CorruptOutput);
+		#[cfg(feature = "fault-injection")]
+		{
+			config.fault = self
+				.compute_fault
+				.map(|FaultArg::CorruptOutput| depin_compute_executor::Fault::CorruptOutput);
+		}
 		Ok(config)
 	}
 }

@@ -45,7 +45,7 @@ pub fn run() -> sc_cli::Result<()> {
 	match &cli.subcommand {
 		// Before anything else: the worker's stdout is its protocol channel.
 		Some(Subcommand::ComputeWorker(cmd)) => {
-			std::process::exit(depin_offchain_worker::executor::worker::worker_main(cmd.device))
+			std::process::exit(depin_compute_executor::worker::worker_main(cmd.device))
 		},
 		Some(Subcommand::Key(cmd)) => cmd.run(&cli),
 		Some(Subcommand::ExportChainSpec(cmd)) => {

@@ -5,10 +5,8 @@
 
 use std::sync::Arc;
 
-use depin_offchain_worker::{
-	executor::store::{OffchainStore, OutputStore},
-	JobId, TaskStatus,
-};
+use depin_compute_executor::store::{OffchainStore, OutputStore};
+use depin_compute_primitives::{JobId, TaskStatus};
 use jsonrpsee::{
 	core::RpcResult,
 	proc_macros::rpc,

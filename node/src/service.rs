@@ -1,13 +1,11 @@
 //! Service wiring of the full node: client and database, transaction pool, Aura block
 //! production, GRANDPA finality, networking, off-chain workers and RPC.
 
-use depin_offchain_worker::{
-	executor::{
-		store::{MemoryStore, OffchainStore, OutputStore},
-		Executor,
-	},
-	host::{ComputeBackend, ComputeExt},
+use depin_compute_executor::{
+	store::{MemoryStore, OffchainStore, OutputStore},
+	Executor,
 };
+use depin_compute_primitives::host::{ComputeBackend, ComputeExt};
 use depin_runtime::{apis::RuntimeApi, opaque::Block};
 use futures::FutureExt;
 use sc_client_api::{Backend, BlockBackend};
@@ -40,7 +38,7 @@ fn start_executor<S: sp_core::offchain::OffchainStorage + 'static>(
 /// node can execute any block. The compute functions answer "unavailable" everywhere but in
 /// off-chain workers (see `start_executor`).
 pub type HostFunctions =
-	(sp_io::SubstrateHostFunctions, depin_offchain_worker::host::compute::HostFunctions);
+	(sp_io::SubstrateHostFunctions, depin_compute_primitives::host::compute::HostFunctions);
 
 /// The wasm executor of the runtime.
 pub type RuntimeExecutor = sc_executor::WasmExecutor<HostFunctions>;
@@ -227,7 +225,7 @@ pub fn new_full<
 		keystore_container
 			.keystore()
 			.sr25519_generate_new(
-				depin_offchain_worker::OPERATOR_KEY_TYPE,
+				depin_compute_primitives::OPERATOR_KEY_TYPE,
 				Some(&format!("{seed}//operator")),
 			)
 			.map_err(|e| ServiceError::Other(format!("cannot insert the dev operator key: {e}")))?;

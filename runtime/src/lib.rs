@@ -6,14 +6,14 @@
 //! ## Overview
 //!
 //! - Consensus: Aura produces blocks every [`MILLI_SECS_PER_BLOCK`] ms, GRANDPA finalizes.
-//! - Money: `pallet-balances` with holds and freezes, so that provider bonds, job escrow
-//!   and governance votes are held or frozen on the account that owns them rather than
-//!   moved to a pot. Fees through `pallet-transaction-payment`.
+//! - Money: `pallet-balances` with holds, so that provider bonds and job escrow stay on
+//!   the account that owns them rather than moving to a pot. Fees through
+//!   `pallet-transaction-payment`.
 //! - The compute marketplace: `pallet-providers` (provider bonds, reputation, slashing)
 //!   and `pallet-jobs` (escrow, assignment, commit-reveal attestations, verification).
 //!   Protocol fees and slashes go to the treasury account ([`configs::TreasuryAccount`]).
-//! - Governance: `pallet-sudo` on development and local test networks only, until the
-//!   DAO's origin takes its place.
+//! - Governance: the sudo key (`pallet-sudo`) sets the pallets' parameters. There is no
+//!   on-chain governance yet; a DAO is to replace the key.
 //!
 //! Pallet configuration lives in [`configs`], runtime APIs in [`apis`], and the genesis
 //! presets (`development`, `local_testnet`) in [`genesis_config_presets`].
@@ -255,7 +255,7 @@ mod runtime {
 	#[runtime::pallet_index(5)]
 	pub type TransactionPayment = pallet_transaction_payment;
 
-	/// Development and local test networks only; the DAO origin replaces it.
+	/// The sudo key: the only governance the chain has for now.
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
 

@@ -4,36 +4,25 @@
 // reference. Also a broken kernel, agreed on as an error with the submitter refunded.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { u8aToHex } from '@polkadot/util';
 
-import { UNIT, accounts, connect, heads, startDevChain, submitAndWatch, waitFor } from './lib/harness.mjs';
-import { fetchOutput, matmulJob, sha256Job, sourceJob, verdictBlock, waitForVerdict } from './lib/jobs.mjs';
+import { UNIT, accounts, heads, submitAndWatch, useDevChain, waitFor } from './lib/harness.mjs';
+import { fetchOutput, matmulJob, sha256Job, sourceJob, verdictBlock, waitForVerdict } from '../client/jobs.mjs';
 import { matmulGenerated, sha256Batch } from './lib/reference.mjs';
 
 const ports = { rpcPort: 19950, p2pPort: 31340, prometheusPort: 19620 };
 
 describe('compute on the dev chain', () => {
-  let node;
-  let api;
+  const chain = useDevChain(ports);
 
-  before(async () => {
-    node = await startDevChain(ports);
-    api = await connect(ports.rpcPort);
-  });
-
-  after(async () => {
-    await api?.disconnect();
-    await node?.stop();
-  });
-
-  const free = async (who, at) => (await (at ? await api.at(at) : api).query.system.account(who)).data.free.toBigInt();
-  const blockNumber = async (hash) => (await api.rpc.chain.getHeader(hash)).number.toNumber();
+  const free = async (who, at) => (await (at ? await chain.api.at(at) : chain.api).query.system.account(who)).data.free.toBigInt();
+  const blockNumber = async (hash) => (await chain.api.rpc.chain.getHeader(hash)).number.toNumber();
 
   /** Submits `spec` as `signer`; resolves with the job id and the inclusion block. */
   async function submit(spec, signer) {
-    const r = await submitAndWatch(api, api.tx.jobs.submit(spec), signer);
+    const r = await submitAndWatch(chain.api, chain.api.tx.jobs.submit(spec), signer);
     assert.equal(r.error, undefined, `submit failed: ${r.error}`);
     return { job: Number(r.events.find((e) => e.name === 'jobs.Submitted').named.job), block: r.blockHash, r };
   }
@@ -49,7 +38,7 @@ describe('compute on the dev chain', () => {
     const { job, block } = await submit(spec, bob);
     const submittedAt = await blockNumber(block);
 
-    const record = await waitForVerdict(api, job, { timeoutMs: 180_000 });
+    const record = await waitForVerdict(chain.api, job, { timeoutMs: 180_000 });
     assert.equal(record.status.type, 'Completed');
     assert.equal(record.assigned.length, 1);
     assert.equal(record.assigned[0].provider.toString(), alice.address);
@@ -59,7 +48,7 @@ describe('compute on the dev chain', () => {
     assert.equal(record.output.isNone, true, 'a 2 KiB output stays off chain');
 
     // Latency: from the submission's block to the verdict, then to its finality.
-    const verdict = await verdictBlock(api, job);
+    const verdict = await verdictBlock(chain.api, job);
     await waitFor('the verdict to be finalized', async () => (await heads(ports.rpcPort)).finalized >= verdict.number, { timeoutMs: 60_000 });
     console.log(
       `latency r=1 on --dev: verified ${verdict.number - submittedAt} blocks after submission, finalized after ${((Date.now() - started) / 1000).toFixed(1)} s`,
@@ -69,7 +58,7 @@ describe('compute on the dev chain', () => {
     assert.equal(await free(alice.address, verdict.hash), aliceBefore + price);
 
     // The output, from the node's compute_jobResult, matches node:crypto's SHA-256.
-    const { output, source } = await fetchOutput(api, job, [`http://127.0.0.1:${ports.rpcPort}`]);
+    const { output, source } = await fetchOutput(chain.api, job, [`http://127.0.0.1:${ports.rpcPort}`]);
     assert.match(source, /^http/);
     assert.equal(u8aToHex(output), u8aToHex(sha256Batch(input, 100)));
   });
@@ -78,9 +67,9 @@ describe('compute on the dev chain', () => {
     const { bob } = await accounts();
     const n = 12; // 576 bytes: inline
     const { job } = await submit(matmulJob(n, 99n, { price: UNIT / 10n }), bob);
-    const record = await waitForVerdict(api, job, { timeoutMs: 180_000 });
+    const record = await waitForVerdict(chain.api, job, { timeoutMs: 180_000 });
     assert.equal(record.status.type, 'Completed');
-    const { output, source } = await fetchOutput(api, job, []);
+    const { output, source } = await fetchOutput(chain.api, job, []);
     assert.equal(source, 'chain');
     assert.equal(u8aToHex(output), u8aToHex(matmulGenerated(n, 99n)));
   });
@@ -90,11 +79,11 @@ describe('compute on the dev chain', () => {
     const price = UNIT;
     const spec = sourceJob('__kernel void k(__global uchar *o) { not C }', 'k', new Uint8Array(), [1, 1, 1], 4, { price });
     const { job } = await submit(spec, bob);
-    const record = await waitForVerdict(api, job, { timeoutMs: 180_000 });
+    const record = await waitForVerdict(chain.api, job, { timeoutMs: 180_000 });
     assert.equal(record.status.type, 'Failed');
     assert.equal(record.status.asFailed.code.toNumber(), 2, 'BuildFailed');
     const s = record.settlement.unwrap();
-    const errorFee = (await api.query.jobs.params()).errorFee.toBigInt();
+    const errorFee = (await chain.api.query.jobs.params()).errorFee.toBigInt();
     assert.equal(s.paid.toBigInt(), errorFee, 'the provider gets the error fee');
     assert.equal(s.fee.toBigInt(), 0n);
     assert.equal(s.paid.toBigInt() + s.refunded.toBigInt(), record.escrow.toBigInt(), 'nothing lost');

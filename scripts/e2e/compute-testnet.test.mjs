@@ -1,6 +1,6 @@
 // Compute on the four-validator local testnet, where Alice, Bob and Charlie are providers
 // whose nodes compute on this machine's OpenCL device. A job with three replicas: all three
-// compute and agree. Charlie restarted with the test-only fault switch: his wrong output
+// compute and agree. Charlie restarted as the fault-injection build of the node: his wrong output
 // loses, he is slashed, the others are paid, and the funds add up. Bob killed mid-job: the
 // job still completes without him (or is refunded), and nothing is lost.
 
@@ -9,8 +9,18 @@ import { after, before, describe, test } from 'node:test';
 
 import { u8aToHex } from '@polkadot/util';
 
-import { UNIT, accounts, connect, localTestnet, rpc, submitAndWatch, testnetNames, waitFor } from './lib/harness.mjs';
-import { fetchOutput, matmulJob, verdictBlock, waitForVerdict } from './lib/jobs.mjs';
+import {
+  UNIT,
+  accounts,
+  connect,
+  faultyNodeBinary,
+  localTestnet,
+  rpc,
+  submitAndWatch,
+  testnetNames,
+  waitFor,
+} from './lib/harness.mjs';
+import { fetchOutput, matmulJob, verdictBlock, waitForVerdict } from '../client/jobs.mjs';
 import { matmulGenerated } from './lib/reference.mjs';
 
 const offset = 1300;
@@ -40,7 +50,7 @@ describe('compute on the local testnet (three providers)', () => {
 
   const at = async (hash) => (hash ? api.at(hash) : api);
   const free = async (address, hash) => (await (await at(hash)).query.system.account(address)).data.free.toBigInt();
-  const bond = async (address, hash) => (await (await at(hash)).query.providers.providers(address)).unwrap().bond.toBigInt();
+  const bond = async (address, hash) => (await (await at(hash)).query.providers.providerRecords(address)).unwrap().bond.toBigInt();
   const treasury = () => api.consts.jobs.treasury.toString();
 
   /** Submits `spec` as `submitter`; returns the job id. */
@@ -75,7 +85,10 @@ describe('compute on the local testnet (three providers)', () => {
 
   test('a provider with corrupted outputs loses, is slashed, and the funds add up', guard(async () => {
     testnet(['kill', 'charlie']);
-    testnet(['restart', 'charlie'], { DEPIN_ARGS_CHARLIE: '--compute-fault corrupt-output' });
+    testnet(['restart', 'charlie'], {
+      DEPIN_NODE_CHARLIE: faultyNodeBinary,
+      DEPIN_ARGS_CHARLIE: '--compute-fault corrupt-output',
+    });
     const { bob: submitter } = await accounts();
     const price = UNIT;
     const charlieBond = await bond(who.charlie.address);
@@ -111,7 +124,7 @@ describe('compute on the local testnet (three providers)', () => {
     const price = UNIT;
     const bobBond = await bond(who.bob.address);
     const job = await submitJob(submitter, matmulJob(8, 21n, { replicas: 3, price, deadline: 6 }));
-    await waitFor('the job to be assigned', async () => (await api.query.jobs.jobs(job)).unwrap().status.isCommitting, { intervalMs: 200 });
+    await waitFor('the job to be assigned', async () => (await api.query.jobs.jobRecords(job)).unwrap().status.isCommitting, { intervalMs: 200 });
     testnet(['kill', 'bob']);
     const record = await waitForVerdict(api, job, { timeoutMs: 300_000 });
     const s = record.settlement.unwrap();

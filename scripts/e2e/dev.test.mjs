@@ -3,26 +3,15 @@
 // transfer is included with its events.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { UNIT, accounts, connect, heads, rpc, startDevChain, submitAndWatch, waitFor } from './lib/harness.mjs';
+import { UNIT, accounts, heads, rpc, submitAndWatch, useDevChain, waitFor } from './lib/harness.mjs';
 
 // Ports away from a dev chain the user may be running on the defaults.
 const ports = { rpcPort: 19944, p2pPort: 31333, prometheusPort: 19615 };
 
 describe('development chain (--dev)', () => {
-  let node;
-  let api;
-
-  before(async () => {
-    node = await startDevChain(ports);
-    api = await connect(ports.rpcPort);
-  });
-
-  after(async () => {
-    await api?.disconnect();
-    await node?.stop();
-  });
+  const chain = useDevChain(ports);
 
   test('produces and finalizes blocks', async () => {
     const h = await waitFor('block 3 finalized', async () => {
@@ -58,30 +47,30 @@ describe('development chain (--dev)', () => {
     const props = await rpc(ports.rpcPort, 'system_properties');
     assert.deepEqual(props, { ss58Format: 42, tokenDecimals: 12, tokenSymbol: 'DCC' });
     assert.equal(await rpc(ports.rpcPort, 'system_chain'), 'DePIN Compute Development');
-    assert.equal(api.runtimeVersion.specName.toString(), 'depin-compute');
+    assert.equal(chain.api.runtimeVersion.specName.toString(), 'depin-compute');
 
     // V16, the latest this release line supports, and the older ones clients still ask for.
-    const versions = (await api.call.metadata.metadataVersions()).map((v) => v.toNumber());
+    const versions = (await chain.api.call.metadata.metadataVersions()).map((v) => v.toNumber());
     assert.deepEqual(versions, [14, 15, 16]);
-    const opaque = await api.call.metadata.metadataAtVersion(16);
+    const opaque = await chain.api.call.metadata.metadataAtVersion(16);
     assert.ok(opaque.isSome, 'metadata at version 16 is served');
 
     // The pallets users reach from polkadot.js apps are in the metadata with their docs.
     for (const pallet of ['system', 'balances', 'transactionPayment', 'sudo', 'aura', 'grandpa']) {
-      assert.ok(api.query[pallet], `pallet ${pallet} in metadata`);
+      assert.ok(chain.api.query[pallet], `pallet ${pallet} in metadata`);
     }
-    assert.ok(api.tx.balances.transferKeepAlive.meta.docs.length > 0, 'calls carry docs');
+    assert.ok(chain.api.tx.balances.transferKeepAlive.meta.docs.length > 0, 'calls carry docs');
   });
 
   test('includes a signed balance transfer and emits its events', async () => {
     const { alice, fresh } = await accounts();
     const dest = fresh();
     const amount = 10n * UNIT;
-    const aliceBefore = (await api.query.system.account(alice.address)).data.free.toBigInt();
+    const aliceBefore = (await chain.api.query.system.account(alice.address)).data.free.toBigInt();
 
     const { blockHash, error, events } = await submitAndWatch(
-      api,
-      api.tx.balances.transferKeepAlive(dest.address, amount),
+      chain.api,
+      chain.api.tx.balances.transferKeepAlive(dest.address, amount),
       alice,
     );
     assert.equal(error, undefined, `transfer failed: ${error}`);
@@ -101,12 +90,12 @@ describe('development chain (--dev)', () => {
 
     // State at the including block: the recipient has exactly the amount, Alice paid
     // amount + fee.
-    const at = await api.at(blockHash);
+    const at = await chain.api.at(blockHash);
     assert.equal((await at.query.system.account(dest.address)).data.free.toBigInt(), amount);
     assert.equal((await at.query.system.account(alice.address)).data.free.toBigInt(), aliceBefore - amount - fee);
 
     // And the block is finalized.
-    const included = Number((await api.rpc.chain.getHeader(blockHash)).number.toBigInt());
+    const included = Number((await chain.api.rpc.chain.getHeader(blockHash)).number.toBigInt());
     await waitFor(`block ${included} finalized`, async () => (await heads(ports.rpcPort)).finalized >= included);
     const canonical = await rpc(ports.rpcPort, 'chain_getBlockHash', [included]);
     assert.equal(canonical, blockHash);
@@ -115,17 +104,17 @@ describe('development chain (--dev)', () => {
   test('a transfer beyond the balance fails with a readable error and costs its fee', async () => {
     const { alice, fresh } = await accounts();
     const poor = fresh();
-    await submitAndWatch(api, api.tx.balances.transferKeepAlive(poor.address, UNIT), alice);
+    await submitAndWatch(chain.api, chain.api.tx.balances.transferKeepAlive(poor.address, UNIT), alice);
 
     const { error, events } = await submitAndWatch(
-      api,
-      api.tx.balances.transferKeepAlive(alice.address, 100n * UNIT),
+      chain.api,
+      chain.api.tx.balances.transferKeepAlive(alice.address, 100n * UNIT),
       poor,
     );
     assert.ok(error, 'the transfer fails');
     assert.match(error, /FundsUnavailable|InsufficientBalance/);
     assert.ok(events.some((e) => e.name === 'system.ExtrinsicFailed'));
-    const free = (await api.query.system.account(poor.address)).data.free.toBigInt();
+    const free = (await chain.api.query.system.account(poor.address)).data.free.toBigInt();
     assert.ok(free < UNIT, 'the failed call still paid its fee');
   });
 });

@@ -7,12 +7,12 @@
 // preset's provider (Alice, whose node computes by itself) declares.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import { bnToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 
-import { UNIT, accounts, connect, startDevChain, submitAndWatch, waitFor } from './lib/harness.mjs';
+import { UNIT, accounts, submitAndWatch, useDevChain, waitFor } from './lib/harness.mjs';
 
 const ports = { rpcPort: 19946, p2pPort: 31335, prometheusPort: 19617 };
 
@@ -23,20 +23,9 @@ function commitment(resultHash, operatorPublicKey, job, salt) {
 }
 
 describe('compute marketplace on the dev chain', () => {
-  let node;
-  let api;
+  const chain = useDevChain(ports);
 
-  before(async () => {
-    node = await startDevChain(ports);
-    api = await connect(ports.rpcPort);
-  });
-
-  after(async () => {
-    await api?.disconnect();
-    await node?.stop();
-  });
-
-  const free = async (who) => (await api.query.system.account(who)).data.free.toBigInt();
+  const free = async (who) => (await chain.api.query.system.account(who)).data.free.toBigInt();
 
   test('a job goes from submission to a verified, paid result', async () => {
     const { alice, bob, fresh } = await accounts();
@@ -45,8 +34,8 @@ describe('compute marketplace on the dev chain', () => {
     const deviceClass = u8aToHex(new Uint8Array(32).fill(1));
 
     // Fund the operator (an account must exist to send transactions) and the submitter.
-    await submitAndWatch(api, api.tx.balances.transferKeepAlive(operator.address, UNIT), alice);
-    await submitAndWatch(api, api.tx.balances.transferKeepAlive(submitter.address, 100n * UNIT), alice);
+    await submitAndWatch(chain.api, chain.api.tx.balances.transferKeepAlive(operator.address, UNIT), alice);
+    await submitAndWatch(chain.api, chain.api.tx.balances.transferKeepAlive(submitter.address, 100n * UNIT), alice);
 
     // Bob registers as a CPU provider with a 200 DCC bond.
     const bond = 200n * UNIT;
@@ -60,13 +49,13 @@ describe('compute marketplace on the dev chain', () => {
       maxConcurrentJobs: 4,
       deviceClass,
     };
-    const reg = await submitAndWatch(api, api.tx.providers.register(capabilities, operator.address, bond), bob);
+    const reg = await submitAndWatch(chain.api, chain.api.tx.providers.register(capabilities, operator.address, bond), bob);
     assert.equal(reg.error, undefined, `register failed: ${reg.error}`);
     assert.ok(reg.events.some((e) => e.name === 'providers.Registered'));
 
     // A bad spec is refused with a precise, readable error.
     const spec = {
-      kernel: { BuiltIn: { kernel: 'Sha256Batch', params: '0x40' } },
+      kernel: { BuiltIn: { Sha256Batch: { blockLen: 64 } } },
       input: u8aToHex(new Uint8Array(64).fill(7)),
       workSize: [1, 1, 1],
       outputLen: 32,
@@ -75,12 +64,12 @@ describe('compute marketplace on the dev chain', () => {
       pricePerReplica: UNIT,
       deadline: 10,
     };
-    const bad = await submitAndWatch(api, api.tx.jobs.submit({ ...spec, replicas: 0 }), submitter);
+    const bad = await submitAndWatch(chain.api, chain.api.tx.jobs.submit({ ...spec, replicas: 0 }), submitter);
     assert.equal(bad.error, 'jobs.InvalidReplicas');
 
     // The submitter posts the job: escrow 1 DCC + 5% fee, plus a storage deposit.
     const submitterBefore = await free(submitter.address);
-    const sub = await submitAndWatch(api, api.tx.jobs.submit(spec), submitter);
+    const sub = await submitAndWatch(chain.api, chain.api.tx.jobs.submit(spec), submitter);
     assert.equal(sub.error, undefined, `submit failed: ${sub.error}`);
     const submitted = sub.events.find((e) => e.name === 'jobs.Submitted');
     const job = Number(submitted.named.job);
@@ -88,7 +77,7 @@ describe('compute marketplace on the dev chain', () => {
 
     // Assigned in the next block, to Bob, the only provider with 4 GiB.
     const assigned = await waitFor('the job to be assigned', async () => {
-      const record = (await api.query.jobs.jobs(job)).unwrap();
+      const record = (await chain.api.query.jobs.jobRecords(job)).unwrap();
       return record.status.isCommitting && record;
     });
     assert.equal(assigned.assigned[0].provider.toString(), bob.address);
@@ -99,8 +88,8 @@ describe('compute marketplace on the dev chain', () => {
     const salt = new Uint8Array(32).fill(42);
     const operatorBefore = await free(operator.address);
     const c = await submitAndWatch(
-      api,
-      api.tx.jobs.commit(job, commitment(resultHash, operator.publicKey, job, salt)),
+      chain.api,
+      chain.api.tx.jobs.commit(job, commitment(resultHash, operator.publicKey, job, salt)),
       operator,
     );
     assert.equal(c.error, undefined, `commit failed: ${c.error}`);
@@ -110,17 +99,17 @@ describe('compute marketplace on the dev chain', () => {
     // Everyone committed: it reveals, with the output inline (32 bytes fit on-chain).
     const meta = { execMs: 5, outputLen: 32, deviceClass, errorCode: null };
     const r = await submitAndWatch(
-      api,
-      api.tx.jobs.reveal(job, resultHash, salt, meta, u8aToHex(output)),
+      chain.api,
+      chain.api.tx.jobs.reveal(job, resultHash, salt, meta, u8aToHex(output)),
       operator,
     );
     assert.equal(r.error, undefined, `reveal failed: ${r.error}`);
     assert.equal(await free(operator.address), operatorBefore, 'the reveal was free too');
 
     // Verified in the next block: Bob is paid the price, the treasury the fee.
-    const bobBefore = (await (await api.at(r.blockHash)).query.system.account(bob.address)).data.free.toBigInt();
+    const bobBefore = (await (await chain.api.at(r.blockHash)).query.system.account(bob.address)).data.free.toBigInt();
     const done = await waitFor('the job to complete', async () => {
-      const record = (await api.query.jobs.jobs(job)).unwrap();
+      const record = (await chain.api.query.jobs.jobRecords(job)).unwrap();
       return record.status.isCompleted && record;
     });
     assert.equal(u8aToHex(done.resultHash.unwrap()), u8aToHex(resultHash));
@@ -133,9 +122,9 @@ describe('compute marketplace on the dev chain', () => {
 
     // Clearing returns the storage deposit: in all, the submitter paid price, fee and the
     // transaction fees of its two calls.
-    const cl = await submitAndWatch(api, api.tx.jobs.clear(job), submitter);
+    const cl = await submitAndWatch(chain.api, chain.api.tx.jobs.clear(job), submitter);
     assert.equal(cl.error, undefined, `clear failed: ${cl.error}`);
-    assert.equal((await api.query.jobs.jobs(job)).isNone, true);
+    assert.equal((await chain.api.query.jobs.jobRecords(job)).isNone, true);
     const txFees = [sub, cl]
       .flatMap((x) => x.events)
       .filter((e) => e.name === 'transactionPayment.TransactionFeePaid')

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::Pallet as Jobs;
+use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, EnsureOrigin, Get, Hooks},
@@ -23,28 +24,33 @@ fn bytes(len: u32) -> Vec<u8> {
 /// The most bytes a job can make the chain store: the longest source and entry name, and
 /// the longest input.
 fn max_stored<T: Config>() -> u32 {
-	T::MaxSourceLen::get() + T::MaxParamsLen::get() + T::MaxInputLen::get()
+	T::MaxSourceLen::get() + T::MaxEntryLen::get() + T::MaxInputLen::get()
+}
+
+/// The built-in kernel of the benchmarks' jobs.
+fn builtin_kernel() -> BuiltinKernel {
+	BuiltinKernel::Sha256Batch(Sha256BatchParams { block_len: 64 })
+}
+
+/// The fewest bytes a job makes the chain store: a built-in kernel's parameters.
+fn min_stored() -> u32 {
+	builtin_kernel().encoded_size() as u32
 }
 
 /// A job that makes the chain store `stored` bytes (the weight's `b`, see
-/// [`Kernel::stored_len`]). Up to `MaxParamsLen + MaxInputLen` bytes it is a built-in kernel
-/// with parameters, then input; beyond, a source kernel with the longest entry name and
-/// input, and the rest as source. Its output is inline.
+/// [`Kernel::stored_len`]; at least [`min_stored`]). Up to `min_stored + MaxInputLen` bytes
+/// it is a built-in kernel with input; beyond, a source kernel with the longest input, an
+/// entry name as long as fits, and the rest as source. Its output is inline.
 fn spec<T: Config>(stored: u32, replicas: u8) -> JobSpecOf<T> {
-	let (max_params, max_input) = (T::MaxParamsLen::get(), T::MaxInputLen::get());
-	let (kernel, input) = if stored <= max_params + max_input {
-		let params = stored.min(max_params);
-		(
-			Kernel::BuiltIn {
-				kernel: crate::types::BuiltinKernel::Sha256Batch,
-				params: bytes(params).try_into().unwrap(),
-			},
-			stored - params,
-		)
+	let max_input = T::MaxInputLen::get();
+	let (kernel, input) = if stored <= min_stored() + max_input {
+		(Kernel::BuiltIn(builtin_kernel()), stored.saturating_sub(min_stored()))
 	} else {
+		let code = stored - max_input;
+		let entry = T::MaxEntryLen::get().min(code - 1);
 		let kernel = Kernel::Source {
-			source: bytes(stored - max_params - max_input).try_into().unwrap(),
-			entry: bytes(max_params).try_into().unwrap(),
+			source: bytes(code - entry).try_into().unwrap(),
+			entry: bytes(entry).try_into().unwrap(),
 		};
 		(kernel, max_input)
 	};
@@ -86,7 +92,7 @@ fn assigned_job<T: Config>(replicas: u8) -> (JobId, T::AccountId, Vec<T::Account
 		Jobs::<T>::do_submit(who.clone(), spec::<T>(max_stored::<T>(), replicas)).expect("submits");
 	let now = frame_system::Pallet::<T>::block_number();
 	Jobs::<T>::assign_queued(now);
-	let record = pallet::Jobs::<T>::get(job).unwrap();
+	let record = JobRecords::<T>::get(job).unwrap();
 	assert_eq!(record.assigned.len(), replicas as usize);
 	// The operators of the assigned providers, in replica order.
 	let assigned = record
@@ -143,14 +149,15 @@ mod benchmarks {
 	/// `b`: bytes stored (kernel and input); `p`: registered providers (expected not to
 	/// matter).
 	#[benchmark]
-	fn submit(b: Linear<0, { max_stored::<T>() }>, p: Linear<10, 10_000>) {
+	fn submit(b: Linear<{ min_stored() }, { max_stored::<T>() }>, p: Linear<10, 10_000>) {
 		providers::<T>(p);
 		// A queue one short of full, filled by someone else: the submitter's hold is its
 		// first, which also takes a consumer reference.
 		let other: T::AccountId = account("other", 0, 0);
 		T::Currency::set_balance(&other, BalanceOf::<T>::max_value() / 4u32.into());
 		for _ in 1..T::MaxQueueLen::get() {
-			Jobs::<T>::do_submit(other.clone(), spec::<T>(0, 1)).expect("fills the queue");
+			Jobs::<T>::do_submit(other.clone(), spec::<T>(min_stored(), 1))
+				.expect("fills the queue");
 		}
 		let who = submitter::<T>();
 		let spec = spec::<T>(b, T::MaxReplicas::get() as u8);
@@ -175,7 +182,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(operators[0].clone()), job, c);
 
-		assert!(matches!(pallet::Jobs::<T>::get(job).unwrap().status, JobStatus::Revealing { .. }));
+		assert!(matches!(JobRecords::<T>::get(job).unwrap().status, JobStatus::Revealing { .. }));
 	}
 
 	/// With the largest inline output.
@@ -207,7 +214,7 @@ mod benchmarks {
 			Some(out.clone()),
 		);
 
-		assert!(pallet::Jobs::<T>::get(job)
+		assert!(JobRecords::<T>::get(job)
 			.unwrap()
 			.assigned
 			.iter()
@@ -221,7 +228,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), job);
 
-		assert_eq!(pallet::Jobs::<T>::get(job).unwrap().status, JobStatus::Cancelled);
+		assert_eq!(JobRecords::<T>::get(job).unwrap().status, JobStatus::Cancelled);
 	}
 
 	#[benchmark]
@@ -232,7 +239,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), job);
 
-		assert!(pallet::Jobs::<T>::get(job).is_none());
+		assert!(JobRecords::<T>::get(job).is_none());
 	}
 
 	#[benchmark]
@@ -285,7 +292,7 @@ mod benchmarks {
 		for (i, op) in operators.iter().enumerate() {
 			reveal_as::<T>(op, job, output::<T>(if i < quorum { 0 } else { i as u8 }));
 		}
-		let JobStatus::Revealing { until } = pallet::Jobs::<T>::get(job).unwrap().status else {
+		let JobStatus::Revealing { until } = JobRecords::<T>::get(job).unwrap().status else {
 			panic!("revealing")
 		};
 
@@ -294,7 +301,7 @@ mod benchmarks {
 			Jobs::<T>::on_deadline(job, until);
 		}
 
-		assert_eq!(pallet::Jobs::<T>::get(job).unwrap().status, JobStatus::Completed);
+		assert_eq!(JobRecords::<T>::get(job).unwrap().status, JobStatus::Completed);
 	}
 
 	/// `r`: replicas to assign.
@@ -302,7 +309,7 @@ mod benchmarks {
 	fn assign(r: Linear<1, { T::MaxReplicas::get() }>) {
 		providers::<T>(T::MaxReplicas::get());
 		let who = submitter::<T>();
-		let job = Jobs::<T>::do_submit(who, spec::<T>(0, r as u8)).expect("submits");
+		let job = Jobs::<T>::do_submit(who, spec::<T>(min_stored(), r as u8)).expect("submits");
 		let now: BlockNumberFor<T> = frame_system::Pallet::<T>::block_number();
 
 		#[block]
@@ -310,7 +317,7 @@ mod benchmarks {
 			Jobs::<T>::assign_queued(now);
 		}
 
-		assert_eq!(pallet::Jobs::<T>::get(job).unwrap().assigned.len() as u32, r);
+		assert_eq!(JobRecords::<T>::get(job).unwrap().assigned.len() as u32, r);
 	}
 
 	impl_benchmark_test_suite!(

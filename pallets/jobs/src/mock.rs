@@ -71,8 +71,16 @@ pub const REVEAL_WINDOW: u64 = 5;
 
 parameter_types! {
 	pub const Treasury: AccountId = TREASURY;
-	pub const SlashWrong: Perbill = Perbill::from_percent(10);
-	pub const SlashNoShow: Perbill = Perbill::from_percent(2);
+	pub ProviderDefaults: pallet_providers::ProviderParams<Balance, u64> =
+		pallet_providers::ProviderParams {
+			min_bond: MIN_BOND,
+			unbonding_period: 20,
+			slash_wrong_result: Perbill::from_percent(10),
+			slash_no_show: Perbill::from_percent(2),
+			reputation_gain: 10,
+			reputation_loss_wrong: 100,
+			reputation_loss_no_show: 50,
+		};
 	pub JobDefaults: JobParams<Balance, u64> = JobParams {
 		fee: Perbill::from_percent(10),
 		min_price: 10,
@@ -94,10 +102,7 @@ impl pallet_providers::Config for Test {
 	// The `submit` benchmark registers up to 10,000 providers.
 	type MaxProviders = ConstU32<10_000>;
 	type SelectionSample = ConstU32<8>;
-	type MinProviderBond = ConstU64<{ MIN_BOND }>;
-	type UnbondingPeriod = ConstU64<20>;
-	type SlashWrongResult = SlashWrong;
-	type SlashNoShow = SlashNoShow;
+	type DefaultParams = ProviderDefaults;
 	type WeightInfo = ();
 }
 
@@ -111,7 +116,7 @@ impl pallet_jobs::Config for Test {
 	type MaxReplicas = ConstU32<5>;
 	type MaxInputLen = ConstU32<1_024>;
 	type MaxSourceLen = ConstU32<1_024>;
-	type MaxParamsLen = ConstU32<64>;
+	type MaxEntryLen = ConstU32<64>;
 	type MaxOutputLen = ConstU32<4_096>;
 	type MaxInlineOutput = ConstU32<64>;
 	type MaxQueueLen = ConstU32<8>;
@@ -253,10 +258,7 @@ pub fn next_block() {
 /// A built-in job with `replicas` replicas and an output of `output_len` bytes.
 pub fn spec(replicas: u8, output_len: u32) -> JobSpecOf<Test> {
 	JobSpec {
-		kernel: Kernel::BuiltIn {
-			kernel: BuiltinKernel::Sha256Batch,
-			params: vec![64].try_into().unwrap(),
-		},
+		kernel: Kernel::BuiltIn(BuiltinKernel::Sha256Batch(Sha256BatchParams { block_len: 64 })),
 		input: vec![7u8; 128].try_into().unwrap(),
 		work_size: [2, 1, 1],
 		output_len,
@@ -281,7 +283,7 @@ pub fn submit(who: AccountId, spec: JobSpecOf<Test>) -> JobId {
 
 /// The providers assigned to `job`, in order.
 pub fn assigned(job: JobId) -> Vec<AccountId> {
-	pallet::Jobs::<Test>::get(job)
+	JobRecords::<Test>::get(job)
 		.unwrap()
 		.assigned
 		.iter()
@@ -311,7 +313,7 @@ pub fn commit(who: AccountId, job: JobId, result: H256) {
 
 /// Provider `who` reveals `out` for `job` (inline when the job's output is small).
 pub fn reveal(who: AccountId, job: JobId, out: &[u8]) {
-	let record = pallet::Jobs::<Test>::get(job).unwrap();
+	let record = JobRecords::<Test>::get(job).unwrap();
 	let inline = (record.output_len <= 64).then(|| out.to_vec().try_into().unwrap());
 	assert_ok!(Jobs::reveal(
 		RuntimeOrigin::signed(operator(who)),

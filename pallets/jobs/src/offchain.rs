@@ -5,7 +5,7 @@
 //! concurrent-job cap) and moves each job one step:
 //!
 //! 1. **Dispatch**: hand the job to the node's executor through the compute host functions
-//!    ([`depin_offchain_worker::host`]). Dispatch returns at once; a kernel that runs for
+//!    ([`depin_compute_primitives::host`]). Dispatch returns at once; a kernel that runs for
 //!    many blocks never stalls the worker. Dispatching a task the executor already has is
 //!    a no-op, so this is repeated safely on every block.
 //! 2. **Commit**: once the executor reports the result, draw a salt, record the result and
@@ -23,9 +23,7 @@
 
 use crate::*;
 use codec::{Decode, Encode};
-use depin_offchain_worker::{
-	host as compute, ComputeTask, DeviceInfo, DispatchAck, KernelCode, TaskStatus,
-};
+use depin_compute_primitives::{host as compute, ComputeTask, DeviceInfo, DispatchAck, TaskStatus};
 use frame_support::{pallet_prelude::*, traits::Get};
 use frame_system::{
 	offchain::{AppCrypto, SendSignedTransaction, Signer},
@@ -56,7 +54,7 @@ const LOCK_MILLIS: u64 = 30_000;
 
 /// The operator keys' crypto: sr25519 under the compute key type (`cmpt`).
 pub mod crypto {
-	use depin_offchain_worker::OPERATOR_KEY_TYPE;
+	use depin_compute_primitives::OPERATOR_KEY_TYPE;
 	use sp_runtime::{
 		app_crypto::{app_crypto, sr25519},
 		MultiSignature, MultiSigner,
@@ -128,16 +126,14 @@ impl<T: Config> Pallet<T> {
 
 	/// The task of `job` as the executor takes it.
 	pub fn compute_task(job: JobId, output_len: u32) -> Option<ComputeTask> {
-		let (kernel, input, work_size) = Payloads::<T>::get(job)?;
-		let code = match kernel {
-			Kernel::BuiltIn { kernel, params } => {
-				KernelCode::BuiltIn { kernel, params: params.into_inner() }
-			},
-			Kernel::Source { source, entry } => {
-				KernelCode::Source { source: source.into_inner(), entry: entry.into_inner() }
-			},
-		};
-		Some(ComputeTask { job, code, input: input.into_inner(), work_size, output_len })
+		let JobPayload { kernel, input, work_size } = JobPayloads::<T>::get(job)?;
+		Some(ComputeTask {
+			job,
+			kernel: kernel.unbounded(),
+			input: input.into_inner(),
+			work_size,
+			output_len,
+		})
 	}
 
 	fn attend(
@@ -147,7 +143,7 @@ impl<T: Config> Pallet<T> {
 		device: &DeviceInfo,
 		now: BlockNumberFor<T>,
 	) {
-		let Some(record) = Jobs::<T>::get(job) else { return };
+		let Some(record) = JobRecords::<T>::get(job) else { return };
 		let Some(i) = Self::replica_of(&record, operator) else { return };
 		// Nothing due (waiting for the other replicas, or done) costs no payload read.
 		let Some(phase) = Phase::due(&record.status, &record.assigned[i].state) else { return };

@@ -3,49 +3,21 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
-	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+	traits::Get, BoundedVec, CloneNoBound, DebugNoBound, DefaultNoBound, EqNoBound,
+	PartialEqNoBound,
 };
 use pallet_providers::{DeviceClass, Requirements};
 use scale_info::TypeInfo;
 use sp_core::H256;
 use sp_runtime::Perbill;
 
-/// Identifier of a job, assigned in submission order.
-pub type JobId = u64;
-
-pub use depin_offchain_worker::BuiltinKernel;
-
-/// The code a job runs.
-#[derive(
-	CloneNoBound,
-	PartialEqNoBound,
-	EqNoBound,
-	DebugNoBound,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-)]
-#[scale_info(skip_type_params(MaxSource, MaxParams))]
-#[codec(mel_bound())]
-pub enum Kernel<MaxSource: Get<u32>, MaxParams: Get<u32>> {
-	/// A kernel of the built-in library, with its parameters (SCALE-encoded, kernel-specific).
-	BuiltIn { kernel: BuiltinKernel, params: BoundedVec<u8, MaxParams> },
-	/// OpenCL C source, compiled by each provider (never with fast-math options); `entry` is
-	/// the kernel function's name.
-	Source { source: BoundedVec<u8, MaxSource>, entry: BoundedVec<u8, MaxParams> },
-}
-
-impl<MaxSource: Get<u32>, MaxParams: Get<u32>> Kernel<MaxSource, MaxParams> {
-	/// Bytes of the kernel that the chain stores.
-	pub fn stored_len(&self) -> u32 {
-		match self {
-			Kernel::BuiltIn { params, .. } => params.len() as u32,
-			Kernel::Source { source, entry } => (source.len() + entry.len()) as u32,
-		}
-	}
-}
+/// A job's id (assigned in submission order), its kernel and the built-in kernels'
+/// parameters are the compute primitives' own: the runtime, its off-chain worker, clients
+/// and the node's executor share them.
+pub use depin_compute_primitives::{
+	kernels::{Conv2dParams, MatMulParams, MonteCarloParams, Sha256BatchParams},
+	BuiltinKernel, JobId, Kernel,
+};
 
 /// What a submitter asks for.
 #[derive(
@@ -59,20 +31,20 @@ impl<MaxSource: Get<u32>, MaxParams: Get<u32>> Kernel<MaxSource, MaxParams> {
 	MaxEncodedLen,
 	TypeInfo,
 )]
-#[scale_info(skip_type_params(MaxSource, MaxParams, MaxInput))]
+#[scale_info(skip_type_params(MaxSource, MaxEntry, MaxInput))]
 #[codec(mel_bound(Balance: MaxEncodedLen, BlockNumber: MaxEncodedLen))]
 pub struct JobSpec<
 	Balance,
 	BlockNumber,
 	MaxSource: Get<u32>,
-	MaxParams: Get<u32>,
+	MaxEntry: Get<u32>,
 	MaxInput: Get<u32>,
 > where
 	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
 	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
 {
 	/// The code to run.
-	pub kernel: Kernel<MaxSource, MaxParams>,
+	pub kernel: Kernel<MaxSource, MaxEntry>,
 	/// Input bytes, stored on-chain until the job is cleared.
 	pub input: BoundedVec<u8, MaxInput>,
 	/// Global work size in up to three dimensions (unused dimensions are 1).
@@ -208,7 +180,7 @@ pub struct Settlement<Balance> {
 	pub refunded: Balance,
 }
 
-/// The chain's record of a job (its input and kernel are in `JobPayloads`).
+/// The chain's record of a job (its input and kernel are in [`JobPayload`]).
 #[derive(
 	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
 )]
@@ -304,4 +276,41 @@ pub fn commitment<AccountId: Encode>(
 	salt: &[u8; 32],
 ) -> H256 {
 	H256(sp_io::hashing::blake2_256(&(result_hash, operator, job, salt).encode()))
+}
+
+/// What a job runs: kept apart from its [`Job`] record so that commits and reveals never
+/// read the input.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, MaxEncodedLen, TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxSource, MaxEntry, MaxInput))]
+#[codec(mel_bound())]
+pub struct JobPayload<MaxSource: Get<u32>, MaxEntry: Get<u32>, MaxInput: Get<u32>> {
+	/// The code to run.
+	pub kernel: Kernel<MaxSource, MaxEntry>,
+	/// Input bytes.
+	pub input: BoundedVec<u8, MaxInput>,
+	/// Global work size of a source kernel (unused dimensions are 1).
+	pub work_size: [u32; 3],
+}
+
+/// The next job id and the assignment queue.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	DefaultNoBound,
+	Encode,
+	Decode,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxQueueLen))]
+#[codec(mel_bound())]
+pub struct SubmissionQueue<MaxQueueLen: Get<u32>> {
+	/// The id the next job gets.
+	pub next_id: JobId,
+	/// Jobs waiting for assignment, oldest first.
+	pub queue: BoundedVec<JobId, MaxQueueLen>,
 }

@@ -55,8 +55,13 @@ fn fill_bucket<T: Config>(
 		.map(|i| {
 			let who = funded::<T>(name, i);
 			let operator: T::AccountId = account(name, i, 1);
-			Providers::<T>::do_register(&who, operator, capabilities(kind, class), min_bond::<T>())
-				.expect("filler registers");
+			ProviderRecords::<T>::do_register(
+				&who,
+				operator,
+				capabilities(kind, class),
+				min_bond::<T>(),
+			)
+			.expect("filler registers");
 			who
 		})
 		.collect()
@@ -67,8 +72,13 @@ fn fill_bucket<T: Config>(
 fn provider_first_in_full_buckets<T: Config>() -> T::AccountId {
 	let who = funded::<T>("provider", 0);
 	let operator: T::AccountId = account("operator", 0, 0);
-	Providers::<T>::do_register(&who, operator, capabilities(DeviceKind::Gpu, 1), min_bond::<T>())
-		.expect("provider registers");
+	ProviderRecords::<T>::do_register(
+		&who,
+		operator,
+		capabilities(DeviceKind::Gpu, 1),
+		min_bond::<T>(),
+	)
+	.expect("provider registers");
 	fill_bucket::<T>("gpu-filler", 2, DeviceKind::Gpu, 1);
 	who
 }
@@ -91,7 +101,7 @@ mod benchmarks {
 			min_bond::<T>(),
 		);
 
-		assert!(pallet::Providers::<T>::contains_key(&caller));
+		assert!(pallet::ProviderRecords::<T>::contains_key(&caller));
 	}
 
 	#[benchmark]
@@ -103,7 +113,7 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller.clone()), capabilities(DeviceKind::Cpu, 2));
 
 		assert_eq!(
-			pallet::Providers::<T>::get(&caller).unwrap().capabilities.kind,
+			pallet::ProviderRecords::<T>::get(&caller).unwrap().capabilities.kind,
 			DeviceKind::Cpu
 		);
 	}
@@ -123,13 +133,13 @@ mod benchmarks {
 	fn bond_extra() {
 		// Fully unbonded, so that bonding lists it again.
 		let caller = provider_first_in_full_buckets::<T>();
-		Providers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
+		ProviderRecords::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
 			.expect("unbonds");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), min_bond::<T>());
 
-		assert!(pallet::Providers::<T>::get(&caller).unwrap().listing.is_some());
+		assert!(pallet::ProviderRecords::<T>::get(&caller).unwrap().listing.is_some());
 	}
 
 	#[benchmark]
@@ -139,18 +149,18 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
 
-		assert!(pallet::Providers::<T>::get(&caller).unwrap().paused);
+		assert!(pallet::ProviderRecords::<T>::get(&caller).unwrap().paused);
 	}
 
 	#[benchmark]
 	fn resume() {
 		let caller = provider_first_in_full_buckets::<T>();
-		Providers::<T>::pause(RawOrigin::Signed(caller.clone()).into()).expect("pauses");
+		ProviderRecords::<T>::pause(RawOrigin::Signed(caller.clone()).into()).expect("pauses");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
 
-		assert!(pallet::Providers::<T>::get(&caller).unwrap().listing.is_some());
+		assert!(pallet::ProviderRecords::<T>::get(&caller).unwrap().listing.is_some());
 	}
 
 	#[benchmark]
@@ -158,19 +168,20 @@ mod benchmarks {
 		// Every chunk but one in use; unbonding everything delists it.
 		let caller = provider_first_in_full_buckets::<T>();
 		let extra = min_bond::<T>().saturating_mul(MAX_UNLOCKING_CHUNKS.into());
-		Providers::<T>::bond_extra(RawOrigin::Signed(caller.clone()).into(), extra).expect("bonds");
+		ProviderRecords::<T>::bond_extra(RawOrigin::Signed(caller.clone()).into(), extra)
+			.expect("bonds");
 		for n in 1..MAX_UNLOCKING_CHUNKS {
 			frame_system::Pallet::<T>::set_block_number(n.into());
-			Providers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
+			ProviderRecords::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
 				.expect("unbonds");
 		}
 		frame_system::Pallet::<T>::set_block_number(MAX_UNLOCKING_CHUNKS.into());
-		let active = pallet::Providers::<T>::get(&caller).unwrap().bond;
+		let active = pallet::ProviderRecords::<T>::get(&caller).unwrap().bond;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), active);
 
-		let info = pallet::Providers::<T>::get(&caller).unwrap();
+		let info = pallet::ProviderRecords::<T>::get(&caller).unwrap();
 		assert_eq!(info.unlocking.len() as u32, MAX_UNLOCKING_CHUNKS);
 		assert!(info.listing.is_none());
 	}
@@ -179,10 +190,11 @@ mod benchmarks {
 	fn withdraw_unbonded() {
 		let caller = provider_first_in_full_buckets::<T>();
 		let extra = min_bond::<T>().saturating_mul(MAX_UNLOCKING_CHUNKS.into());
-		Providers::<T>::bond_extra(RawOrigin::Signed(caller.clone()).into(), extra).expect("bonds");
+		ProviderRecords::<T>::bond_extra(RawOrigin::Signed(caller.clone()).into(), extra)
+			.expect("bonds");
 		for n in 1..=MAX_UNLOCKING_CHUNKS {
 			frame_system::Pallet::<T>::set_block_number(n.into());
-			Providers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
+			ProviderRecords::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
 				.expect("unbonds");
 		}
 		frame_system::Pallet::<T>::set_block_number(BlockNumberFor::<T>::max_value());
@@ -190,22 +202,22 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
 
-		assert!(pallet::Providers::<T>::get(&caller).unwrap().unlocking.is_empty());
+		assert!(pallet::ProviderRecords::<T>::get(&caller).unwrap().unlocking.is_empty());
 	}
 
 	#[benchmark]
 	fn deregister() {
 		let caller = provider_first_in_full_buckets::<T>();
-		Providers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
+		ProviderRecords::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
 			.expect("unbonds");
 		frame_system::Pallet::<T>::set_block_number(BlockNumberFor::<T>::max_value());
-		Providers::<T>::withdraw_unbonded(RawOrigin::Signed(caller.clone()).into())
+		ProviderRecords::<T>::withdraw_unbonded(RawOrigin::Signed(caller.clone()).into())
 			.expect("withdraws");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
 
-		assert!(!pallet::Providers::<T>::contains_key(&caller));
+		assert!(!pallet::ProviderRecords::<T>::contains_key(&caller));
 	}
 
 	#[benchmark]

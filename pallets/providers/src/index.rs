@@ -20,7 +20,7 @@
 
 use crate::{
 	types::{DeviceClass, Listing, ProviderInfo, Requirements},
-	BalanceOf, ClassCounts, ClassSlots, Config, KindCounts, KindSlots, Params, Providers,
+	BalanceOf, ClassCounts, ClassSlots, Config, KindCounts, KindSlots, Params, ProviderRecords,
 };
 use alloc::vec::Vec;
 use codec::Encode;
@@ -62,7 +62,7 @@ pub fn delist<T: Config>(info: &mut Info<T>) {
 	if listing.kind_slot != last {
 		if let Some(moved) = KindSlots::<T>::get(kind, last) {
 			KindSlots::<T>::insert(kind, listing.kind_slot, &moved);
-			Providers::<T>::mutate(&moved, |p| {
+			ProviderRecords::<T>::mutate(&moved, |p| {
 				if let Some(Listing { kind_slot, .. }) = p.as_mut().and_then(|p| p.listing.as_mut())
 				{
 					*kind_slot = listing.kind_slot;
@@ -81,7 +81,7 @@ pub fn delist<T: Config>(info: &mut Info<T>) {
 	if listing.class_slot != last {
 		if let Some(moved) = ClassSlots::<T>::get(class, last) {
 			ClassSlots::<T>::insert(class, listing.class_slot, &moved);
-			Providers::<T>::mutate(&moved, |p| {
+			ProviderRecords::<T>::mutate(&moved, |p| {
 				if let Some(Listing { class_slot, .. }) =
 					p.as_mut().and_then(|p| p.listing.as_mut())
 				{
@@ -177,7 +177,7 @@ fn sample<T: Config>(
 		})
 		.filter(|who| !exclude.contains(who))
 		.filter_map(|who| {
-			let info = Providers::<T>::get(&who)?;
+			let info = ProviderRecords::<T>::get(&who)?;
 			eligible::<T>(&info, req, min_bond).then(|| {
 				let w = weight::<T>(&info);
 				(who, w, info.capabilities.device_class)

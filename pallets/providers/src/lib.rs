@@ -45,6 +45,9 @@ extern crate alloc;
 
 mod asset;
 pub mod index;
+mod invariants;
+mod registry;
+mod slashing;
 pub mod types;
 pub mod weights;
 
@@ -64,6 +67,17 @@ pub use weights::WeightInfo;
 /// Balance type of the currency the bonds are held in.
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// The provider record type of a runtime.
+pub type ProviderInfoOf<T> = ProviderInfo<
+	<T as frame_system::Config>::AccountId,
+	BalanceOf<T>,
+	frame_system::pallet_prelude::BlockNumberFor<T>,
+>;
+
+/// The parameters type of a runtime.
+pub type ProviderParamsOf<T> =
+	ProviderParams<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
 
 /// What the jobs pallet needs from the provider registry.
 pub trait ProviderRegistry<AccountId> {
@@ -117,10 +131,7 @@ pub mod pallet {
 		traits::fungible::{Inspect, InspectHold, Mutate, MutateHold},
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::{
-		traits::{CheckedAdd, CheckedSub, Saturating, Zero},
-		Perbill,
-	};
+	use sp_runtime::traits::{CheckedAdd, CheckedSub, Saturating, Zero};
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
@@ -141,7 +152,7 @@ pub mod pallet {
 		/// The runtime's hold reasons, which include this pallet's.
 		type RuntimeHoldReason: From<HoldReason>;
 
-		/// Who may change [`Params`]: Root for now, the DAO later.
+		/// Who may change [`Params`] (Root, through the sudo key, in this runtime).
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// Account that receives slashed funds.
@@ -156,21 +167,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type SelectionSample: Get<u32>;
 
-		/// Default smallest active bond with which a provider receives jobs (genesis).
-		#[pallet::constant]
-		type MinProviderBond: Get<BalanceOf<Self>>;
-
-		/// Default unbonding period in blocks (genesis).
-		#[pallet::constant]
-		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
-
-		/// Default share of the held bond slashed for a wrong result (genesis).
-		#[pallet::constant]
-		type SlashWrongResult: Get<Perbill>;
-
-		/// Default share of the held bond slashed for a no-show (genesis).
-		#[pallet::constant]
-		type SlashNoShow: Get<Perbill>;
+		/// Parameters in force until genesis or governance sets others. Not a constant:
+		/// governance changes them through [`Pallet::set_params`].
+		type DefaultParams: Get<ProviderParamsOf<Self>>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
@@ -184,39 +183,14 @@ pub mod pallet {
 		ProviderBond,
 	}
 
-	/// Parameters of [`Params`] when genesis does not set them: from the constants.
-	pub struct DefaultParams<T>(PhantomData<T>);
-	impl<T: Config> Get<ProviderParams<BalanceOf<T>, BlockNumberFor<T>>> for DefaultParams<T> {
-		fn get() -> ProviderParams<BalanceOf<T>, BlockNumberFor<T>> {
-			ProviderParams {
-				min_bond: T::MinProviderBond::get(),
-				unbonding_period: T::UnbondingPeriod::get(),
-				slash_wrong_result: T::SlashWrongResult::get(),
-				slash_no_show: T::SlashNoShow::get(),
-				reputation_gain: 10,
-				reputation_loss_wrong: 100,
-				reputation_loss_no_show: 50,
-			}
-		}
-	}
-
 	/// The protocol parameters in force.
 	#[pallet::storage]
-	pub type Params<T: Config> = StorageValue<
-		_,
-		ProviderParams<BalanceOf<T>, BlockNumberFor<T>>,
-		ValueQuery,
-		DefaultParams<T>,
-	>;
+	pub type Params<T: Config> = StorageValue<_, ProviderParamsOf<T>, ValueQuery, T::DefaultParams>;
 
-	/// Registered providers by account.
+	/// The chain's record of each registered provider, by account.
 	#[pallet::storage]
-	pub type Providers<T: Config> = StorageMap<
-		_,
-		Blake2_128Concat,
-		T::AccountId,
-		ProviderInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>,
-	>;
+	pub type ProviderRecords<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, ProviderInfoOf<T>>;
 
 	/// Number of registered providers; at most `MaxProviders`.
 	#[pallet::storage]
@@ -248,8 +222,8 @@ pub mod pallet {
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		/// Parameters; the constants' defaults when `None`.
-		pub params: Option<ProviderParams<BalanceOf<T>, BlockNumberFor<T>>>,
+		/// Parameters; `DefaultParams` when `None`.
+		pub params: Option<ProviderParamsOf<T>>,
 		/// Providers registered at genesis: (account, operator, capabilities, bond).
 		pub providers: Vec<(T::AccountId, T::AccountId, Capabilities, BalanceOf<T>)>,
 	}
@@ -276,31 +250,83 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// A provider registered with a bond.
 		Registered {
+			/// The provider's account (it holds the bond).
 			provider: T::AccountId,
+			/// The hot key that signs its attestations.
 			operator: T::AccountId,
+			/// The kind of device it declared.
 			kind: DeviceKind,
+			/// The bond put on hold.
 			bond: BalanceOf<T>,
 		},
 		/// A provider declared new capabilities.
-		CapabilitiesUpdated { provider: T::AccountId, kind: DeviceKind },
+		CapabilitiesUpdated {
+			/// The provider.
+			provider: T::AccountId,
+			/// The kind of device it now declares.
+			kind: DeviceKind,
+		},
 		/// A provider rotated its operator key.
-		OperatorChanged { provider: T::AccountId, old: T::AccountId, new: T::AccountId },
+		OperatorChanged {
+			/// The provider.
+			provider: T::AccountId,
+			/// The operator key it replaced.
+			old: T::AccountId,
+			/// The operator key now in use.
+			new: T::AccountId,
+		},
 		/// A provider added to its active bond.
-		Bonded { provider: T::AccountId, amount: BalanceOf<T> },
+		Bonded {
+			/// The provider.
+			provider: T::AccountId,
+			/// Put on hold in addition.
+			amount: BalanceOf<T>,
+		},
 		/// A provider stopped receiving new jobs.
-		Paused { provider: T::AccountId },
+		Paused {
+			/// The provider.
+			provider: T::AccountId,
+		},
 		/// A provider receives new jobs again.
-		Resumed { provider: T::AccountId },
-		/// Part of a bond started unbonding; withdrawable from `unlock_at`.
-		Unbonding { provider: T::AccountId, amount: BalanceOf<T>, unlock_at: BlockNumberFor<T> },
+		Resumed {
+			/// The provider.
+			provider: T::AccountId,
+		},
+		/// Part of a bond started unbonding.
+		Unbonding {
+			/// The provider.
+			provider: T::AccountId,
+			/// Moved from the active bond to unbonding (still held and slashable).
+			amount: BalanceOf<T>,
+			/// First block in which it may be withdrawn.
+			unlock_at: BlockNumberFor<T>,
+		},
 		/// Unbonded funds returned to the provider's free balance.
-		Withdrawn { provider: T::AccountId, amount: BalanceOf<T> },
+		Withdrawn {
+			/// The provider.
+			provider: T::AccountId,
+			/// Released from hold.
+			amount: BalanceOf<T>,
+		},
 		/// A provider left the registry.
-		Deregistered { provider: T::AccountId },
+		Deregistered {
+			/// The former provider.
+			provider: T::AccountId,
+		},
 		/// A provider was slashed; the amount went to the treasury.
-		Slashed { provider: T::AccountId, amount: BalanceOf<T>, reason: SlashReason },
+		Slashed {
+			/// The provider.
+			provider: T::AccountId,
+			/// Taken from its held bond (active first, then unbonding).
+			amount: BalanceOf<T>,
+			/// Why: a wrong result or a no-show.
+			reason: SlashReason,
+		},
 		/// Governance set new parameters.
-		ParamsSet { params: ProviderParams<BalanceOf<T>, BlockNumberFor<T>> },
+		ParamsSet {
+			/// The parameters now in force.
+			params: ProviderParamsOf<T>,
+		},
 	}
 
 	#[pallet::error]
@@ -347,7 +373,7 @@ pub mod pallet {
 			assert!(T::MaxProviders::get() > 0, "MaxProviders must be positive");
 			assert!(T::SelectionSample::get() > 0, "SelectionSample must be positive");
 			assert!(
-				Pallet::<T>::params_are_valid(&DefaultParams::<T>::get()),
+				Pallet::<T>::params_are_valid(&T::DefaultParams::get()),
 				"default provider params must be valid"
 			);
 		}
@@ -385,15 +411,13 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(Self::capabilities_are_valid(&capabilities), Error::<T>::InvalidCapabilities);
-			let mut info = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			// Leave the old buckets before the kind or class changes.
-			index::delist::<T>(&mut info);
-			let kind = capabilities.kind;
-			info.capabilities = capabilities;
-			index::refresh::<T>(&who, &mut info);
-			Providers::<T>::insert(&who, &info);
-			Self::deposit_event(Event::CapabilitiesUpdated { provider: who, kind });
-			Ok(())
+			Self::update(&who, |info| {
+				// Leave the old buckets before the kind or class changes.
+				index::delist::<T>(info);
+				let kind = capabilities.kind;
+				info.capabilities = capabilities;
+				Ok(Some(Event::CapabilitiesUpdated { provider: who.clone(), kind }))
+			})
 		}
 
 		/// Rotates the operator key. The new key must not serve another provider.
@@ -401,17 +425,16 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::set_operator())]
 		pub fn set_operator(origin: OriginFor<T>, operator: T::AccountId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut info = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			if info.operator == operator {
-				return Ok(());
-			}
-			ensure!(!Operators::<T>::contains_key(&operator), Error::<T>::OperatorInUse);
-			let old = core::mem::replace(&mut info.operator, operator.clone());
-			Operators::<T>::remove(&old);
-			Operators::<T>::insert(&operator, &who);
-			Providers::<T>::insert(&who, &info);
-			Self::deposit_event(Event::OperatorChanged { provider: who, old, new: operator });
-			Ok(())
+			Self::update(&who, |info| {
+				if info.operator == operator {
+					return Ok(None);
+				}
+				ensure!(!Operators::<T>::contains_key(&operator), Error::<T>::OperatorInUse);
+				let old = core::mem::replace(&mut info.operator, operator.clone());
+				Operators::<T>::remove(&old);
+				Operators::<T>::insert(&operator, &who);
+				Ok(Some(Event::OperatorChanged { provider: who.clone(), old, new: operator }))
+			})
 		}
 
 		/// Puts `amount` more on hold as active bond. A provider below `min_bond` (after a
@@ -424,14 +447,12 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-			let mut info = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			let bond = info.bond.checked_add(&amount).ok_or(Error::<T>::InsufficientBalance)?;
-			asset::hold_bond::<T>(&who, amount).map_err(|_| Error::<T>::InsufficientBalance)?;
-			info.bond = bond;
-			index::refresh::<T>(&who, &mut info);
-			Providers::<T>::insert(&who, &info);
-			Self::deposit_event(Event::Bonded { provider: who, amount });
-			Ok(())
+			Self::update(&who, |info| {
+				let bond = info.bond.checked_add(&amount).ok_or(Error::<T>::InsufficientBalance)?;
+				asset::hold_bond::<T>(&who, amount).map_err(|_| Error::<T>::InsufficientBalance)?;
+				info.bond = bond;
+				Ok(Some(Event::Bonded { provider: who.clone(), amount }))
+			})
 		}
 
 		/// Stops receiving new jobs. Jobs in flight continue.
@@ -439,13 +460,11 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::pause())]
 		pub fn pause(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut info = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			ensure!(!info.paused, Error::<T>::AlreadyPaused);
-			info.paused = true;
-			index::refresh::<T>(&who, &mut info);
-			Providers::<T>::insert(&who, &info);
-			Self::deposit_event(Event::Paused { provider: who });
-			Ok(())
+			Self::update(&who, |info| {
+				ensure!(!info.paused, Error::<T>::AlreadyPaused);
+				info.paused = true;
+				Ok(Some(Event::Paused { provider: who.clone() }))
+			})
 		}
 
 		/// Receives new jobs again (while the active bond is at least `min_bond`).
@@ -453,13 +472,11 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::resume())]
 		pub fn resume(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut info = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			ensure!(info.paused, Error::<T>::NotPaused);
-			info.paused = false;
-			index::refresh::<T>(&who, &mut info);
-			Providers::<T>::insert(&who, &info);
-			Self::deposit_event(Event::Resumed { provider: who });
-			Ok(())
+			Self::update(&who, |info| {
+				ensure!(info.paused, Error::<T>::NotPaused);
+				info.paused = false;
+				Ok(Some(Event::Resumed { provider: who.clone() }))
+			})
 		}
 
 		/// Starts unbonding `amount` of the active bond. It stays on hold, and slashable,
@@ -473,30 +490,28 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-			let mut info = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			let remaining = info.bond.checked_sub(&amount).ok_or(Error::<T>::UnbondTooLarge)?;
-			let params = Params::<T>::get();
-			ensure!(
-				remaining.is_zero() || remaining >= params.min_bond,
-				Error::<T>::BondBelowMinimum
-			);
-			let unlock_at =
-				frame_system::Pallet::<T>::block_number().saturating_add(params.unbonding_period);
-			// Requests that mature in the same block share a chunk.
-			match info.unlocking.last_mut() {
-				Some(last) if last.unlock_at == unlock_at => {
-					last.value = last.value.saturating_add(amount)
-				},
-				_ => info
-					.unlocking
-					.try_push(UnlockChunk { value: amount, unlock_at })
-					.map_err(|_| Error::<T>::TooManyUnlockingChunks)?,
-			}
-			info.bond = remaining;
-			index::refresh::<T>(&who, &mut info);
-			Providers::<T>::insert(&who, &info);
-			Self::deposit_event(Event::Unbonding { provider: who, amount, unlock_at });
-			Ok(())
+			Self::update(&who, |info| {
+				let remaining = info.bond.checked_sub(&amount).ok_or(Error::<T>::UnbondTooLarge)?;
+				let params = Params::<T>::get();
+				ensure!(
+					remaining.is_zero() || remaining >= params.min_bond,
+					Error::<T>::BondBelowMinimum
+				);
+				let unlock_at = frame_system::Pallet::<T>::block_number()
+					.saturating_add(params.unbonding_period);
+				// Requests that mature in the same block share a chunk.
+				match info.unlocking.last_mut() {
+					Some(last) if last.unlock_at == unlock_at => {
+						last.value = last.value.saturating_add(amount)
+					},
+					_ => info
+						.unlocking
+						.try_push(UnlockChunk { value: amount, unlock_at })
+						.map_err(|_| Error::<T>::TooManyUnlockingChunks)?,
+				}
+				info.bond = remaining;
+				Ok(Some(Event::Unbonding { provider: who.clone(), amount, unlock_at }))
+			})
 		}
 
 		/// Returns every matured unlocking chunk to the free balance.
@@ -504,21 +519,20 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
 		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut info = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			let now = frame_system::Pallet::<T>::block_number();
-			let mut amount = BalanceOf::<T>::zero();
-			info.unlocking.retain(|chunk| {
-				let matured = chunk.unlock_at <= now;
-				if matured {
-					amount = amount.saturating_add(chunk.value);
-				}
-				!matured
-			});
-			ensure!(!amount.is_zero(), Error::<T>::NothingToWithdraw);
-			asset::release_bond::<T>(&who, amount)?;
-			Providers::<T>::insert(&who, &info);
-			Self::deposit_event(Event::Withdrawn { provider: who, amount });
-			Ok(())
+			Self::update(&who, |info| {
+				let now = frame_system::Pallet::<T>::block_number();
+				let mut amount = BalanceOf::<T>::zero();
+				info.unlocking.retain(|chunk| {
+					let matured = chunk.unlock_at <= now;
+					if matured {
+						amount = amount.saturating_add(chunk.value);
+					}
+					!matured
+				});
+				ensure!(!amount.is_zero(), Error::<T>::NothingToWithdraw);
+				asset::release_bond::<T>(&who, amount)?;
+				Ok(Some(Event::Withdrawn { provider: who.clone(), amount }))
+			})
 		}
 
 		/// Leaves the registry. Nothing may be held (unbond and withdraw first) and no job
@@ -527,12 +541,12 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::deregister())]
 		pub fn deregister(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut info = Providers::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
+			let mut info = ProviderRecords::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 			ensure!(info.active_jobs == 0, Error::<T>::HasActiveJobs);
 			ensure!(info.total_held().is_zero(), Error::<T>::StillBonded);
 			index::delist::<T>(&mut info);
 			Operators::<T>::remove(&info.operator);
-			Providers::<T>::remove(&who);
+			ProviderRecords::<T>::remove(&who);
 			ProviderCount::<T>::mutate(|c| *c = c.saturating_sub(1));
 			Self::deposit_event(Event::Deregistered { provider: who });
 			Ok(())
@@ -541,10 +555,7 @@ pub mod pallet {
 		/// Sets the protocol parameters. `GovernanceOrigin` only.
 		#[pallet::call_index(9)]
 		#[pallet::weight(T::WeightInfo::set_params())]
-		pub fn set_params(
-			origin: OriginFor<T>,
-			params: ProviderParams<BalanceOf<T>, BlockNumberFor<T>>,
-		) -> DispatchResult {
+		pub fn set_params(origin: OriginFor<T>, params: ProviderParamsOf<T>) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			ensure!(Self::params_are_valid(&params), Error::<T>::InvalidParams);
 			Params::<T>::put(&params);
@@ -554,6 +565,24 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// The one way a registered provider's record changes: read it, let `change` edit
+		/// it (or refuse with an error), bring its listing in the candidate index in line
+		/// with it (whatever changed, so that no path can leave the index stale), store it,
+		/// and emit the event `change` returns.
+		pub(crate) fn update(
+			who: &T::AccountId,
+			change: impl FnOnce(&mut ProviderInfoOf<T>) -> Result<Option<Event<T>>, DispatchError>,
+		) -> DispatchResult {
+			let mut info = ProviderRecords::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
+			let event = change(&mut info)?;
+			index::refresh::<T>(who, &mut info);
+			ProviderRecords::<T>::insert(who, &info);
+			if let Some(event) = event {
+				Self::deposit_event(event);
+			}
+			Ok(())
+		}
+
 		/// Registration, shared by the call and genesis.
 		pub(crate) fn do_register(
 			who: &T::AccountId,
@@ -561,7 +590,7 @@ pub mod pallet {
 			capabilities: Capabilities,
 			bond: BalanceOf<T>,
 		) -> DispatchResult {
-			ensure!(!Providers::<T>::contains_key(who), Error::<T>::AlreadyRegistered);
+			ensure!(!ProviderRecords::<T>::contains_key(who), Error::<T>::AlreadyRegistered);
 			ensure!(!Operators::<T>::contains_key(&operator), Error::<T>::OperatorInUse);
 			ensure!(Self::capabilities_are_valid(&capabilities), Error::<T>::InvalidCapabilities);
 			ensure!(bond >= Params::<T>::get().min_bond, Error::<T>::BondBelowMinimum);
@@ -581,7 +610,7 @@ pub mod pallet {
 				listing: None,
 			};
 			index::refresh::<T>(who, &mut info);
-			Providers::<T>::insert(who, &info);
+			ProviderRecords::<T>::insert(who, &info);
 			Operators::<T>::insert(&operator, who);
 			ProviderCount::<T>::put(count.saturating_add(1));
 			Self::deposit_event(Event::Registered { provider: who.clone(), operator, kind, bond });
@@ -596,231 +625,12 @@ pub mod pallet {
 				&& c.max_concurrent_jobs > 0
 		}
 
-		pub(crate) fn params_are_valid(
-			p: &ProviderParams<BalanceOf<T>, BlockNumberFor<T>>,
-		) -> bool {
+		pub(crate) fn params_are_valid(p: &ProviderParamsOf<T>) -> bool {
 			!p.min_bond.is_zero()
 				&& !p.unbonding_period.is_zero()
 				&& p.reputation_gain <= MAX_REPUTATION
 				&& p.reputation_loss_wrong <= MAX_REPUTATION
 				&& p.reputation_loss_no_show <= MAX_REPUTATION
-		}
-
-		/// Slashes `fraction` of what `who` holds, active bond first, then the unlocking
-		/// chunks from the newest. Funds go to the treasury.
-		fn slash(
-			who: &T::AccountId,
-			info: &mut ProviderInfo<T::AccountId, BalanceOf<T>, BlockNumberFor<T>>,
-			fraction: Perbill,
-			reason: SlashReason,
-		) -> BalanceOf<T> {
-			let wanted = fraction.mul_floor(info.total_held());
-			if wanted.is_zero() {
-				return wanted;
-			}
-			let moved = match asset::slash_bond_to_treasury::<T>(who, wanted) {
-				Ok(moved) => moved,
-				Err(e) => {
-					log::error!(target: "runtime::providers", "slash of {who:?} failed: {e:?}");
-					return Zero::zero();
-				},
-			};
-			// Take `moved` out of the record in the same order.
-			let from_bond = moved.min(info.bond);
-			info.bond = info.bond.saturating_sub(from_bond);
-			let mut left = moved.saturating_sub(from_bond);
-			for chunk in info.unlocking.iter_mut().rev() {
-				if left.is_zero() {
-					break;
-				}
-				let take = left.min(chunk.value);
-				chunk.value = chunk.value.saturating_sub(take);
-				left = left.saturating_sub(take);
-			}
-			info.unlocking.retain(|c| !c.value.is_zero());
-			Self::deposit_event(Event::Slashed { provider: who.clone(), amount: moved, reason });
-			moved
-		}
-
-		/// One family of candidate buckets (by kind or by class) matches the listed
-		/// providers: the same count per bucket, and exactly that many slots.
-		fn check_buckets<K: Ord>(
-			listed: &alloc::collections::BTreeMap<K, u32>,
-			counts: impl Iterator<Item = (K, u32)>,
-			slots: usize,
-		) -> Result<(), sp_runtime::TryRuntimeError> {
-			let counts: alloc::collections::BTreeMap<K, u32> = counts.collect();
-			ensure!(
-				&counts == listed,
-				sp_runtime::TryRuntimeError::Other(
-					"bucket counts differ from the listed providers"
-				)
-			);
-			ensure!(
-				slots as u32 == listed.values().sum::<u32>(),
-				sp_runtime::TryRuntimeError::Other("bucket slots are not dense")
-			);
-			Ok(())
-		}
-
-		/// Checks the pallet's invariants (see the crate docs). Run by `try_state` and
-		/// after every test, including other pallets' tests.
-		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			use sp_runtime::TryRuntimeError;
-			let mut count = 0u32;
-			let mut kind_listed: alloc::collections::BTreeMap<DeviceKind, u32> = Default::default();
-			let mut class_listed: alloc::collections::BTreeMap<DeviceClass, u32> =
-				Default::default();
-			for (who, info) in Providers::<T>::iter() {
-				count += 1;
-				ensure!(
-					asset::held::<T>(&who) == info.total_held(),
-					TryRuntimeError::Other("held bond differs from the provider's record")
-				);
-				ensure!(
-					Operators::<T>::get(&info.operator).as_ref() == Some(&who),
-					TryRuntimeError::Other("operator does not map back to its provider")
-				);
-				ensure!(
-					info.reputation <= MAX_REPUTATION,
-					TryRuntimeError::Other("reputation above the maximum")
-				);
-				ensure!(
-					info.listing.is_some() == index::should_be_listed::<T>(&info),
-					TryRuntimeError::Other("listing does not match eligibility for new jobs")
-				);
-				if let Some(listing) = info.listing {
-					let kind = info.capabilities.kind;
-					let class = info.capabilities.device_class;
-					ensure!(
-						KindSlots::<T>::get(kind, listing.kind_slot).as_ref() == Some(&who),
-						TryRuntimeError::Other("kind slot does not point back at its provider")
-					);
-					ensure!(
-						ClassSlots::<T>::get(class, listing.class_slot).as_ref() == Some(&who),
-						TryRuntimeError::Other("class slot does not point back at its provider")
-					);
-					*kind_listed.entry(kind).or_default() += 1;
-					*class_listed.entry(class).or_default() += 1;
-				}
-			}
-			ensure!(
-				count == ProviderCount::<T>::get(),
-				TryRuntimeError::Other("ProviderCount is off")
-			);
-			ensure!(
-				count <= T::MaxProviders::get(),
-				TryRuntimeError::Other("more than MaxProviders")
-			);
-			ensure!(
-				Operators::<T>::iter().count() as u32 == count,
-				TryRuntimeError::Other("operators without a provider")
-			);
-			Self::check_buckets(
-				&kind_listed,
-				KindCounts::<T>::iter(),
-				KindSlots::<T>::iter().count(),
-			)?;
-			Self::check_buckets(
-				&class_listed,
-				ClassCounts::<T>::iter(),
-				ClassSlots::<T>::iter().count(),
-			)?;
-			Ok(())
-		}
-	}
-
-	impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
-		type Balance = BalanceOf<T>;
-
-		fn select(
-			req: &Requirements,
-			count: u32,
-			exclude: &[T::AccountId],
-			pinned_class: Option<DeviceClass>,
-			seed: [u8; 32],
-		) -> Vec<(T::AccountId, DeviceClass)> {
-			index::select::<T>(req, count, exclude, pinned_class, seed)
-		}
-
-		fn has_candidates(kind: DeviceKind) -> bool {
-			KindCounts::<T>::get(kind) > 0
-		}
-
-		fn is_registered(who: &T::AccountId) -> bool {
-			Providers::<T>::contains_key(who)
-		}
-
-		fn provider_of(operator: &T::AccountId) -> Option<T::AccountId> {
-			Operators::<T>::get(operator)
-		}
-
-		fn job_assigned(provider: &T::AccountId) {
-			Providers::<T>::mutate(provider, |p| {
-				if let Some(p) = p {
-					p.active_jobs = p.active_jobs.saturating_add(1);
-				}
-			});
-		}
-
-		fn job_released(provider: &T::AccountId) {
-			Providers::<T>::mutate(provider, |p| {
-				if let Some(p) = p {
-					p.active_jobs = p.active_jobs.saturating_sub(1);
-				}
-			});
-		}
-
-		fn reward(provider: &T::AccountId) {
-			let gain = Params::<T>::get().reputation_gain;
-			Providers::<T>::mutate(provider, |p| {
-				if let Some(p) = p {
-					p.reputation = p.reputation.saturating_add(gain).min(MAX_REPUTATION);
-				}
-			});
-		}
-
-		#[cfg(feature = "runtime-benchmarks")]
-		fn benchmark_provider(index: u32, kind: DeviceKind) -> (T::AccountId, T::AccountId) {
-			use frame_support::traits::fungible::Mutate;
-			let who: T::AccountId = frame_benchmarking::account("provider", index, 0);
-			let operator: T::AccountId = frame_benchmarking::account("operator", index, 0);
-			let bond = Params::<T>::get().min_bond;
-			let funds = bond
-				.saturating_mul(1_000u32.into())
-				.saturating_add(T::Currency::minimum_balance());
-			T::Currency::set_balance(&who, funds);
-			T::Currency::set_balance(&operator, T::Currency::minimum_balance());
-			let capabilities = Capabilities {
-				kind,
-				vendor: Name::truncate_from(b"benchmark vendor".to_vec()),
-				device: Name::truncate_from(b"benchmark device".to_vec()),
-				opencl_version: OpenClVersion { major: 3, minor: 0 },
-				memory_mib: 16_384,
-				compute_units: 64,
-				max_concurrent_jobs: u16::MAX,
-				device_class: [1; 32],
-			};
-			Self::do_register(&who, operator.clone(), capabilities, bond)
-				.expect("benchmark provider registers");
-			(who, operator)
-		}
-
-		fn punish(provider: &T::AccountId, reason: SlashReason) -> BalanceOf<T> {
-			let Some(mut info) = Providers::<T>::get(provider) else { return Zero::zero() };
-			let params = Params::<T>::get();
-			let (fraction, loss) = match reason {
-				SlashReason::WrongResult => {
-					(params.slash_wrong_result, params.reputation_loss_wrong)
-				},
-				SlashReason::NoShow => (params.slash_no_show, params.reputation_loss_no_show),
-			};
-			info.reputation = info.reputation.saturating_sub(loss);
-			let slashed = Self::slash(provider, &mut info, fraction, reason);
-			// A slash may take the whole active bond: then it leaves the index.
-			index::refresh::<T>(provider, &mut info);
-			Providers::<T>::insert(provider, &info);
-			slashed
 		}
 	}
 }

@@ -65,8 +65,15 @@ pub const START_BALANCE: Balance = 10_000;
 parameter_types! {
 	pub const Treasury: AccountId = TREASURY;
 	pub static MaxProviders: u32 = 100;
-	pub const SlashWrong: Perbill = Perbill::from_percent(10);
-	pub const SlashNoShow: Perbill = Perbill::from_percent(2);
+	pub ProviderDefaults: ProviderParams<Balance, u64> = ProviderParams {
+		min_bond: MIN_BOND,
+		unbonding_period: UNBONDING,
+		slash_wrong_result: Perbill::from_percent(10),
+		slash_no_show: Perbill::from_percent(2),
+		reputation_gain: 10,
+		reputation_loss_wrong: 100,
+		reputation_loss_no_show: 50,
+	};
 }
 
 impl pallet_providers::Config for Test {
@@ -76,10 +83,7 @@ impl pallet_providers::Config for Test {
 	type Treasury = Treasury;
 	type MaxProviders = MaxProviders;
 	type SelectionSample = ConstU32<8>;
-	type MinProviderBond = ConstU64<{ MIN_BOND }>;
-	type UnbondingPeriod = ConstU64<{ UNBONDING }>;
-	type SlashWrongResult = SlashWrong;
-	type SlashNoShow = SlashNoShow;
+	type DefaultParams = ProviderDefaults;
 	type WeightInfo = ();
 }
 

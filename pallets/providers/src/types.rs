@@ -23,7 +23,7 @@ pub const INITIAL_REPUTATION: u32 = MAX_REPUTATION / 2;
 /// A vendor or device name, UTF-8 by convention, at most [`MAX_NAME_LEN`] bytes.
 pub type Name = BoundedVec<u8, ConstU32<MAX_NAME_LEN>>;
 
-pub use depin_offchain_worker::{DeviceClass, DeviceKind, OpenClVersion};
+pub use depin_compute_primitives::{DeviceClass, DeviceKind, OpenClVersion};
 
 /// What a provider declares about the device it sells. The chain cannot verify it; wrong
 /// declarations surface as wrong or missing results, which are slashed.

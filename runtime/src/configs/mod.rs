@@ -148,10 +148,17 @@ parameter_types! {
 	pub const TreasuryPalletId: PalletId = PalletId(*b"py/trsry");
 	/// The treasury account.
 	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
-	/// Default share of a provider's held bond slashed for a wrong result.
-	pub const SlashWrongResult: Perbill = Perbill::from_percent(10);
-	/// Default share of a provider's held bond slashed for a no-show.
-	pub const SlashNoShow: Perbill = Perbill::from_percent(1);
+	/// Default provider parameters; governance changes them through `providers.set_params`.
+	pub ProviderDefaults: pallet_providers::ProviderParams<Balance, BlockNumber> =
+		pallet_providers::ProviderParams {
+			min_bond: 100 * UNIT,
+			unbonding_period: DAYS,
+			slash_wrong_result: Perbill::from_percent(10),
+			slash_no_show: Perbill::from_percent(1),
+			reputation_gain: 10,
+			reputation_loss_wrong: 100,
+			reputation_loss_no_show: 50,
+		};
 	/// Default job parameters; governance changes them through `jobs.set_params`.
 	pub JobDefaults: pallet_jobs::JobParams<Balance, BlockNumber> = pallet_jobs::JobParams {
 		fee: Perbill::from_percent(5),
@@ -173,10 +180,7 @@ impl pallet_providers::Config for Runtime {
 	type Treasury = TreasuryAccount;
 	type MaxProviders = ConstU32<100_000>;
 	type SelectionSample = ConstU32<16>;
-	type MinProviderBond = ConstU128<{ 100 * UNIT }>;
-	type UnbondingPeriod = ConstU32<DAYS>;
-	type SlashWrongResult = SlashWrongResult;
-	type SlashNoShow = SlashNoShow;
+	type DefaultParams = ProviderDefaults;
 	type WeightInfo = pallet_providers::weights::SubstrateWeight<Runtime>;
 }
 
@@ -190,7 +194,7 @@ impl pallet_jobs::Config for Runtime {
 	type MaxReplicas = ConstU32<7>;
 	type MaxInputLen = ConstU32<{ 64 * 1024 }>;
 	type MaxSourceLen = ConstU32<{ 64 * 1024 }>;
-	type MaxParamsLen = ConstU32<256>;
+	type MaxEntryLen = ConstU32<256>;
 	type MaxOutputLen = ConstU32<{ 16 * 1024 * 1024 }>;
 	type MaxInlineOutput = ConstU32<1024>;
 	type MaxQueueLen = ConstU32<256>;

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { ApiPromise, WsProvider } from '@polkadot/api';
@@ -19,6 +20,13 @@ export const scriptsDir = join(repoRoot, 'scripts');
 export const nodeBinary =
   process.env.DEPIN_NODE ??
   join(process.env.CARGO_TARGET_DIR ?? join(process.env.HOME, '.cache/depin-target'), 'release/depin-node');
+
+/**
+ * The same node built with the `fault-injection` feature (`--compute-fault`), which
+ * `scripts/test` builds beside it. Never the node users run.
+ */
+export const faultyNodeBinary =
+  process.env.DEPIN_FAULTY_NODE ?? join(dirname(nodeBinary), 'depin-node-faulty');
 
 /** One DCC in plancks (12 decimals). */
 export const UNIT = 10n ** 12n;
@@ -168,6 +176,24 @@ export async function startDevChain({ rpcPort, p2pPort, prometheusPort }) {
     throw new Error(`${e.message}\n--- node output ---\n${output.join('').slice(-4000)}`);
   }
   return { proc, rpcPort, stop, log: () => output.join('') };
+}
+
+/**
+ * The dev chain of a test file: started through `scripts/run-dev` on `ports` before the
+ * file's tests, stopped after them. `chain.api` is the polkadot.js API connected to it,
+ * `chain.node` the running node (see `startDevChain`).
+ */
+export function useDevChain(ports) {
+  const chain = { ports, node: undefined, api: undefined };
+  before(async () => {
+    chain.node = await startDevChain(ports);
+    chain.api = await connect(ports.rpcPort);
+  });
+  after(async () => {
+    await chain.api?.disconnect();
+    await chain.node?.stop();
+  });
+  return chain;
 }
 
 /** The polkadot.js API connected to the node at `port`. */

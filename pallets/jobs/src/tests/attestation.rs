@@ -2,7 +2,6 @@
 
 use crate::{mock::*, *};
 // The pallet, not its storage map of the same name.
-use crate::mock::Jobs;
 use frame_support::{assert_noop, assert_ok, dispatch::CheckIfFeeless};
 use sp_core::H256;
 
@@ -45,7 +44,7 @@ fn commit_checks_who_and_when() {
 		// After the commit deadline the window is closed.
 		run_to_block(2 + DEADLINE);
 		assert!(matches!(
-			pallet::Jobs::<Test>::get(queued).unwrap().status,
+			JobRecords::<Test>::get(queued).unwrap().status,
 			JobStatus::Revealing { .. }
 		));
 		assert_noop!(
@@ -222,7 +221,7 @@ fn copying_another_providers_answer_does_not_work() {
 			Error::<Test>::NotCommitted
 		);
 		run_to_block(2 + DEADLINE + REVEAL_WINDOW);
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		let record = JobRecords::<Test>::get(job).unwrap();
 		// One honest reveal is no quorum of three: escalation.
 		assert_eq!(record.status, JobStatus::Queued);
 	});

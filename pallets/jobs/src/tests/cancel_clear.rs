@@ -2,7 +2,6 @@
 
 use crate::{mock::*, *};
 // The pallet, not its storage map of the same name.
-use crate::mock::Jobs;
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 
 fn held(who: AccountId) -> Balance {
@@ -16,7 +15,7 @@ fn cancel_before_assignment_refunds_the_escrow() {
 		assert_noop!(Jobs::cancel(RuntimeOrigin::signed(21), job), Error::<Test>::NotSubmitter);
 		assert_noop!(Jobs::cancel(RuntimeOrigin::signed(20), 9), Error::<Test>::JobNotFound);
 		assert_ok!(Jobs::cancel(RuntimeOrigin::signed(20), job));
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Cancelled);
 		assert_eq!(record.settlement, Some(Settlement { paid: 0, fee: 0, refunded: 220 }));
 		assert_eq!(held(20), record.deposit);
@@ -40,7 +39,7 @@ fn cancel_after_assignment_releases_the_providers() {
 		}
 		// Its commit deadline passes without effect.
 		run_to_block(2 + DEADLINE);
-		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Cancelled);
+		assert_eq!(JobRecords::<Test>::get(job).unwrap().status, JobStatus::Cancelled);
 	});
 }
 
@@ -67,13 +66,13 @@ fn clear_returns_the_deposit_of_a_finished_job_and_removes_it() {
 		assert!(RevealedOutputs::<Test>::contains_key(job, hash_of(&out)));
 		next_block();
 		assert_noop!(Jobs::clear(RuntimeOrigin::signed(21), job), Error::<Test>::NotSubmitter);
-		let deposit = pallet::Jobs::<Test>::get(job).unwrap().deposit;
+		let deposit = JobRecords::<Test>::get(job).unwrap().deposit;
 		let before = free(20);
 		assert_ok!(Jobs::clear(RuntimeOrigin::signed(20), job));
 		assert_eq!(free(20), before + deposit);
 		assert_eq!(held(20), 0);
-		assert!(pallet::Jobs::<Test>::get(job).is_none());
-		assert!(!Payloads::<Test>::contains_key(job));
+		assert!(JobRecords::<Test>::get(job).is_none());
+		assert!(!JobPayloads::<Test>::contains_key(job));
 		assert_eq!(RevealedOutputs::<Test>::iter_prefix(job).count(), 0);
 		assert!(job_events().contains(&Event::Cleared { job, deposit }));
 		assert_noop!(Jobs::clear(RuntimeOrigin::signed(20), job), Error::<Test>::JobNotFound);

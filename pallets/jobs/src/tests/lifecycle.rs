@@ -3,7 +3,6 @@
 
 use crate::{mock::*, *};
 // The pallet, not its storage map of the same name.
-use crate::mock::Jobs;
 use frame_support::{assert_ok, traits::fungible::InspectHold};
 use pallet_providers::{ProviderRegistry, INITIAL_REPUTATION};
 
@@ -37,7 +36,7 @@ fn one_replica_job_is_paid_and_its_output_kept() {
 		let treasury = free(TREASURY);
 		let (job, providers) = run_job(1, &[out.clone()]);
 		let p = providers[0];
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);
 		assert_eq!(record.result_hash, Some(hash_of(&out)));
 		assert_eq!(record.output.unwrap().to_vec(), out);
@@ -63,7 +62,7 @@ fn two_replicas_that_agree_are_both_paid() {
 	ExtBuilder::default().build_and_execute(|| {
 		let out = output(32, 0);
 		let (job, providers) = run_job(2, &[out.clone(), out.clone()]);
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);
 		assert_eq!(record.settlement, Some(Settlement { paid: 2 * PRICE, fee: 20, refunded: 0 }));
 		for p in providers {
@@ -79,7 +78,7 @@ fn three_replicas_with_a_wrong_one_slash_it() {
 		let bad = output(32, 9);
 		let treasury = free(TREASURY);
 		let (job, providers) = run_job(3, &[good.clone(), bad.clone(), good.clone()]);
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);
 		assert_eq!(record.result_hash, Some(hash_of(&good)));
 		assert_eq!(
@@ -114,7 +113,7 @@ fn disagreement_escalates_to_one_more_replica() {
 		commit(third, job, hash_of(&a));
 		reveal(third, job, &a);
 		next_block();
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);
 		assert_eq!(record.result_hash, Some(hash_of(&a)));
 		// Two winners, paid within what the submitter paid for (2 × price).
@@ -130,14 +129,11 @@ fn a_provider_that_commits_but_never_reveals_is_replaced_and_slashed() {
 		next_block(); // block 2: assigned, commit window until 12
 		let first = assigned(job)[0];
 		commit(first, job, hash_of(&output(32, 0))); // everyone committed: reveal until 7
-		assert_eq!(
-			pallet::Jobs::<Test>::get(job).unwrap().status,
-			JobStatus::Revealing { until: 7 }
-		);
+		assert_eq!(JobRecords::<Test>::get(job).unwrap().status, JobStatus::Revealing { until: 7 });
 		run_to_block(7); // nobody revealed: one more replica, assigned at once
 		assert!(job_events().contains(&Event::Escalated { job, replicas: 2 }));
 		assert_eq!(
-			pallet::Jobs::<Test>::get(job).unwrap().status,
+			JobRecords::<Test>::get(job).unwrap().status,
 			JobStatus::Committing { until: 17 }
 		);
 		let second = assigned(job)[1];
@@ -147,12 +143,12 @@ fn a_provider_that_commits_but_never_reveals_is_replaced_and_slashed() {
 		// The first one's commitment still stands: it may reveal in this window too, so the
 		// job settles when the window closes.
 		assert_eq!(
-			pallet::Jobs::<Test>::get(job).unwrap().status,
+			JobRecords::<Test>::get(job).unwrap().status,
 			JobStatus::Revealing { until: 12 }
 		);
 		reveal(second, job, &out);
 		run_to_block(12);
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);
 		assert_eq!(record.settlement, Some(Settlement { paid: PRICE, fee: 10, refunded: 0 }));
 		assert_eq!(free(second), START_BALANCE - MIN_BOND + PRICE);
@@ -185,7 +181,7 @@ fn a_split_vote_with_every_replica_used_is_unresolved() {
 			reveal(p, job, &output(32, tag));
 			next_block();
 		}
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.assigned.len(), 5);
 		assert_eq!(record.status, JobStatus::Unresolved);
 		assert_eq!(
@@ -228,7 +224,7 @@ fn a_quorum_on_an_error_code_fails_the_job_and_pays_the_error_fee() {
 			));
 		}
 		next_block();
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Failed { code });
 		// error_fee = 5 each; the submitter gets the rest, the fee included.
 		assert_eq!(record.settlement, Some(Settlement { paid: 10, fee: 0, refunded: 210 }));
@@ -257,7 +253,7 @@ fn large_outputs_stay_off_chain_with_their_hash() {
 			None
 		));
 		next_block();
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);
 		assert_eq!(record.result_hash, Some(hash_of(&out)));
 		assert_eq!(record.output, None);
@@ -279,7 +275,7 @@ fn unbonding_while_a_job_is_in_flight_still_settles_it() {
 		commit(1, job, hash_of(&out));
 		reveal(1, job, &out);
 		next_block();
-		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Completed);
+		assert_eq!(JobRecords::<Test>::get(job).unwrap().status, JobStatus::Completed);
 		assert_eq!(free(1), START_BALANCE - MIN_BOND + PRICE);
 		// Leaving completes once the unbonding period is over.
 		run_to_block(30);
@@ -303,7 +299,7 @@ fn a_wrong_provider_with_no_free_balance_is_slashed() {
 		}
 		let good = output(32, 0);
 		let (job, providers) = run_job(3, &[good.clone(), good.clone(), output(32, 1)]);
-		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Completed);
+		assert_eq!(JobRecords::<Test>::get(job).unwrap().status, JobStatus::Completed);
 		let loser = providers[2];
 		assert_eq!(free(loser), ED);
 		assert_eq!(bond_held(loser), START_BALANCE - ED - (START_BALANCE - ED) / 10);

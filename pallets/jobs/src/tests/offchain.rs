@@ -1,57 +1,111 @@
-//! The off-chain worker with the test off-chain externalities and the real executor on
-//! this machine's OpenCL device: dispatch, poll, commit and reveal each happen exactly
-//! once, whatever the number of worker runs, and the chain accepts what it sends.
+//! The off-chain worker with the test off-chain externalities and a compute backend
+//! without a device (`FakeCompute`, behind the same host functions the node's executor
+//! sits behind): dispatch, commit and reveal each happen exactly once, whatever the number
+//! of worker runs, and the chain accepts what it sends. The real executor on a real
+//! OpenCL device is tested in `depin-compute-executor` and end to end.
 
-use crate::mock::Jobs;
-use crate::{mock::*, offchain::RESEND_AFTER, pallet, *};
-use codec::Decode;
-use depin_offchain_worker::{
-	executor::{store::MemoryStore, Executor, ExecutorConfig, WorkerCommand},
-	host::ComputeExt,
-	kernels::{self, MatMulParams},
-	BuiltinKernel as Builtin, ErrorCode,
+use crate::{mock::*, offchain::RESEND_AFTER, *};
+use codec::{Decode, Encode};
+use depin_compute_primitives::{
+	host::{self, ComputeBackend, ComputeExt},
+	ComputeTask, DeviceInfo, DispatchAck, ErrorCode, TaskStatus,
 };
 use frame_support::{assert_ok, traits::Hooks};
-use parking_lot::RwLock;
+use pallet_providers::{DeviceKind, OpenClVersion};
+use parking_lot::{Mutex, RwLock};
 use sp_core::offchain::{
 	testing::{PoolState, TestOffchainExt, TestTransactionPoolExt},
 	OffchainDbExt, OffchainWorkerExt, TransactionPoolExt,
 };
 use sp_runtime::testing::UintAuthorityId;
-use std::{
-	path::PathBuf,
-	sync::Arc,
-	time::{Duration, Instant},
-};
+use std::{collections::HashMap, sync::Arc};
 
-/// The worker binary that `cargo test --workspace` builds next to the test binaries.
-fn worker_binary() -> PathBuf {
-	let exe = std::env::current_exe().expect("the test binary has a path");
-	let binary = exe
-		.parent()
-		.and_then(|deps| deps.parent())
-		.expect("target/<profile>/deps")
-		.join("depin-compute-worker");
-	assert!(
-		binary.exists(),
-		"{} is missing: build it with `cargo build --release -p depin-offchain-worker --features executor --bins` (scripts/test does)",
-		binary.display()
-	);
-	binary
+/// What the fake device makes of a task: an output, or a failure.
+type Rule = fn(&ComputeTask) -> Result<Vec<u8>, ErrorCode>;
+
+/// The output the fake device computes for a task: `output_len` bytes derived from the
+/// whole task, so that two different tasks never agree by accident.
+fn fake_output(task: &ComputeTask) -> Vec<u8> {
+	let seed = sp_io::hashing::blake2_256(&task.encode());
+	(0..task.output_len as usize)
+		.map(|i| seed[i % 32].wrapping_add((i / 32) as u8))
+		.collect()
 }
 
-fn executor(configure: impl FnOnce(&mut ExecutorConfig)) -> Executor {
-	let mut config = ExecutorConfig::new(WorkerCommand { program: worker_binary(), args: vec![] });
-	config.time_limit = Duration::from_secs(120);
-	configure(&mut config);
-	Executor::start(config, Box::new(MemoryStore::default()))
+/// A compute backend without a device: a dispatched task is done at once, by `rule`. It
+/// counts the tasks it accepted, so that a test sees each job computed once.
+struct FakeCompute {
+	rule: Rule,
+	tasks: Mutex<HashMap<JobId, ([u8; 32], TaskStatus, Vec<u8>)>>,
+}
+
+impl FakeCompute {
+	fn new(rule: Rule) -> Arc<Self> {
+		Arc::new(Self { rule, tasks: Default::default() })
+	}
+
+	fn accepted(&self) -> usize {
+		self.tasks.lock().len()
+	}
+}
+
+impl ComputeBackend for FakeCompute {
+	fn dispatch(&self, task: ComputeTask) -> DispatchAck {
+		let mut tasks = self.tasks.lock();
+		let fingerprint = task.fingerprint();
+		if tasks.get(&task.job).is_some_and(|(f, ..)| *f == fingerprint) {
+			return DispatchAck::AlreadyKnown;
+		}
+		let (status, output) = match (self.rule)(&task) {
+			Ok(output) => (
+				TaskStatus::Done {
+					result_hash: sp_io::hashing::blake2_256(&output),
+					output_len: output.len() as u32,
+					exec_ms: 3,
+				},
+				output,
+			),
+			Err(code) => (TaskStatus::Failed { code, exec_ms: 3 }, vec![]),
+		};
+		tasks.insert(task.job, (fingerprint, status, output));
+		DispatchAck::Accepted
+	}
+
+	fn poll(&self, job: JobId) -> TaskStatus {
+		self.tasks
+			.lock()
+			.get(&job)
+			.map_or(TaskStatus::Unknown, |(_, status, _)| *status)
+	}
+
+	fn read_output(&self, job: JobId, offset: u32, out: &mut [u8]) -> Option<u32> {
+		let tasks = self.tasks.lock();
+		let (_, TaskStatus::Done { .. }, output) = tasks.get(&job)? else { return None };
+		let rest = output.get(offset as usize..).unwrap_or_default();
+		let n = rest.len().min(out.len());
+		out[..n].copy_from_slice(&rest[..n]);
+		Some(output.len() as u32)
+	}
+
+	fn device(&self) -> Option<DeviceInfo> {
+		Some(DeviceInfo {
+			kind: DeviceKind::Cpu,
+			vendor: b"test".to_vec(),
+			name: b"fake device".to_vec(),
+			driver: b"1".to_vec(),
+			opencl_version: OpenClVersion { major: 3, minor: 0 },
+			memory_mib: 1024,
+			compute_units: 1,
+			device_class: [1; 32],
+		})
+	}
 }
 
 /// Test externalities of a provider node: provider 1's operator key in the keystore, an
-/// off-chain database, a transaction pool and the executor.
+/// off-chain database, a transaction pool and `compute` behind the host functions.
 fn provider_node(
 	providers: u64,
-	executor: Executor,
+	compute: Arc<FakeCompute>,
 ) -> (sp_io::TestExternalities, Arc<RwLock<PoolState>>) {
 	UintAuthorityId::set_all_keys(vec![operator(1)]);
 	let mut ext = ExtBuilder::default().providers(providers).build();
@@ -60,7 +114,7 @@ fn provider_node(
 	ext.register_extension(OffchainDbExt::new(offchain.clone()));
 	ext.register_extension(OffchainWorkerExt::new(offchain));
 	ext.register_extension(TransactionPoolExt::new(pool));
-	ext.register_extension(ComputeExt::new(Arc::new(executor)));
+	ext.register_extension(ComputeExt::new(compute));
 	(ext, pool_state)
 }
 
@@ -78,37 +132,23 @@ fn drain(pool: &Arc<RwLock<PoolState>>) -> Vec<(AccountId, RuntimeCall)> {
 		.collect()
 }
 
-/// Runs the off-chain worker of the current block until it has sent something (the
-/// executor computes in the background), at most two minutes.
-fn ocw_until_sent(pool: &Arc<RwLock<PoolState>>) -> Vec<(AccountId, RuntimeCall)> {
-	let deadline = Instant::now() + Duration::from_secs(120);
-	loop {
-		Jobs::offchain_worker(System::block_number());
-		if !pool.read().transactions.is_empty() || Instant::now() > deadline {
-			return drain(pool);
-		}
-		std::thread::sleep(Duration::from_millis(20));
-	}
+/// Runs the off-chain worker of the current block once and returns what it sent.
+fn ocw_sent(pool: &Arc<RwLock<PoolState>>) -> Vec<(AccountId, RuntimeCall)> {
+	Jobs::offchain_worker(System::block_number());
+	drain(pool)
 }
 
 fn matmul_spec(n: u32) -> JobSpecOf<Test> {
 	let mut spec = spec(1, 4 * n * n);
-	spec.kernel = Kernel::BuiltIn {
-		kernel: Builtin::MatMulI32,
-		params: codec::Encode::encode(&MatMulParams { n, seed: 5 }).try_into().unwrap(),
-	};
+	spec.kernel = Kernel::BuiltIn(BuiltinKernel::MatMulI32(MatMulParams { n, seed: 5 }));
 	spec.input = Default::default();
 	spec
 }
 
-fn expected_output(n: u32) -> Vec<u8> {
-	kernels::reference(
-		Builtin::MatMulI32,
-		&codec::Encode::encode(&MatMulParams { n, seed: 5 }),
-		&[],
-		4 * n * n,
-	)
-	.unwrap()
+/// What the fake device computes for `job`.
+fn expected_output(job: JobId) -> Vec<u8> {
+	let record = JobRecords::<Test>::get(job).unwrap();
+	fake_output(&Jobs::compute_task(job, record.output_len).unwrap())
 }
 
 /// Applies a call the worker sent as its signer would.
@@ -122,7 +162,8 @@ fn apply(signer: AccountId, call: RuntimeCall) {
 
 #[test]
 fn dispatch_poll_commit_reveal_happen_exactly_once() {
-	let (mut ext, pool) = provider_node(1, executor(|_| {}));
+	let compute = FakeCompute::new(|task| Ok(fake_output(task)));
+	let (mut ext, pool) = provider_node(1, compute.clone());
 	ext.execute_with(|| {
 		let n = 4; // a 64-byte output: revealed inline
 		let job = submit(10, matmul_spec(n));
@@ -130,7 +171,7 @@ fn dispatch_poll_commit_reveal_happen_exactly_once() {
 		assert_eq!(assigned(job), vec![1]);
 
 		// Many runs in the commit phase produce one commit.
-		let sent = ocw_until_sent(&pool);
+		let sent = ocw_sent(&pool);
 		for _ in 0..5 {
 			Jobs::offchain_worker(System::block_number());
 		}
@@ -151,12 +192,12 @@ fn dispatch_poll_commit_reveal_happen_exactly_once() {
 		// The chain takes the commit; the reveal window opens (the only replica committed).
 		apply(*signer, call.clone());
 		assert!(matches!(
-			pallet::Jobs::<Test>::get(job).unwrap().status,
+			JobRecords::<Test>::get(job).unwrap().status,
 			JobStatus::Revealing { .. }
 		));
 
 		// Many runs in the reveal phase produce one reveal, with the output inline.
-		let sent = ocw_until_sent(&pool);
+		let sent = ocw_sent(&pool);
 		Jobs::offchain_worker(System::block_number());
 		Jobs::offchain_worker(System::block_number());
 		assert!(drain(&pool).is_empty());
@@ -164,7 +205,7 @@ fn dispatch_poll_commit_reveal_happen_exactly_once() {
 		let RuntimeCall::Jobs(Call::reveal { result_hash, meta, inline_output, .. }) = call else {
 			panic!("{call:?}")
 		};
-		let expected = expected_output(n);
+		let expected = expected_output(job);
 		assert_eq!(*result_hash, hash_of(&expected));
 		assert_eq!(inline_output.as_ref().map(|o| o.to_vec()), Some(expected.clone()));
 		assert_eq!(meta.error_code, None);
@@ -173,25 +214,26 @@ fn dispatch_poll_commit_reveal_happen_exactly_once() {
 		let before = free(1);
 		apply(*signer, call.clone());
 		next_block(); // every replica revealed: settled
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);
 		assert_eq!(record.result_hash, Some(hash_of(&expected)));
 		assert_eq!(record.output.as_ref().map(|o| o.to_vec()), Some(expected.clone()));
 		assert_eq!(free(1), before + PRICE);
 
-		// Nothing left to do for a finished job.
+		// Nothing left to do for a finished job, and it was computed once.
 		Jobs::offchain_worker(System::block_number());
 		assert!(drain(&pool).is_empty());
+		assert_eq!(compute.accepted(), 1);
 	});
 }
 
 #[test]
 fn a_lost_commit_is_sent_again_with_the_same_salt() {
-	let (mut ext, pool) = provider_node(1, executor(|_| {}));
+	let (mut ext, pool) = provider_node(1, FakeCompute::new(|task| Ok(fake_output(task))));
 	ext.execute_with(|| {
 		let job = submit(10, matmul_spec(2));
 		next_block();
-		let first = ocw_until_sent(&pool);
+		let first = ocw_sent(&pool);
 		// The transaction is lost (say the node restarted before it was included).
 		for _ in 1..RESEND_AFTER {
 			next_block();
@@ -205,7 +247,7 @@ fn a_lost_commit_is_sent_again_with_the_same_salt() {
 		let [(signer, call)] = &again[..] else { panic!() };
 		apply(*signer, call.clone());
 		assert!(matches!(
-			pallet::Jobs::<Test>::get(job).unwrap().status,
+			JobRecords::<Test>::get(job).unwrap().status,
 			JobStatus::Revealing { .. }
 		));
 	});
@@ -213,7 +255,12 @@ fn a_lost_commit_is_sent_again_with_the_same_salt() {
 
 #[test]
 fn a_build_error_is_attested_as_an_error() {
-	let (mut ext, pool) = provider_node(1, executor(|_| {}));
+	// The device fails to build every source kernel: an error every honest provider gets.
+	let compute = FakeCompute::new(|task| match task.kernel {
+		Kernel::Source { .. } => Err(ErrorCode::BuildFailed),
+		Kernel::BuiltIn(_) => Ok(fake_output(task)),
+	});
+	let (mut ext, pool) = provider_node(1, compute);
 	ext.execute_with(|| {
 		let mut spec = spec(1, 16);
 		spec.kernel = Kernel::Source {
@@ -225,9 +272,9 @@ fn a_build_error_is_attested_as_an_error() {
 		};
 		let job = submit(10, spec);
 		next_block();
-		let [(signer, commit)] = &ocw_until_sent(&pool)[..] else { panic!("one commit") };
+		let [(signer, commit)] = &ocw_sent(&pool)[..] else { panic!("one commit") };
 		apply(*signer, commit.clone());
-		let [(signer, reveal)] = &ocw_until_sent(&pool)[..] else { panic!("one reveal") };
+		let [(signer, reveal)] = &ocw_sent(&pool)[..] else { panic!("one reveal") };
 		let RuntimeCall::Jobs(Call::reveal { result_hash, meta, inline_output, .. }) = reveal
 		else {
 			panic!()
@@ -238,7 +285,7 @@ fn a_build_error_is_attested_as_an_error() {
 		apply(*signer, reveal.clone());
 		next_block();
 		assert_eq!(
-			pallet::Jobs::<Test>::get(job).unwrap().status,
+			JobRecords::<Test>::get(job).unwrap().status,
 			JobStatus::Failed { code: ErrorCode::BuildFailed.code() }
 		);
 	});
@@ -246,42 +293,31 @@ fn a_build_error_is_attested_as_an_error() {
 
 #[test]
 fn a_local_failure_is_not_attested() {
-	// This node allows far less memory than the job needs: its own limit, not a result.
-	let (mut ext, pool) = provider_node(1, executor(|c| c.max_memory = 16));
+	// This node's own limit, not a result: nothing goes on chain.
+	let compute = FakeCompute::new(|_| Err(ErrorCode::MemoryLimit));
+	let (mut ext, pool) = provider_node(1, compute.clone());
 	ext.execute_with(|| {
 		let job = submit(10, matmul_spec(4));
 		next_block();
-		let deadline = Instant::now() + Duration::from_secs(60);
-		while !matches!(
-			depin_offchain_worker::host::poll(job),
-			depin_offchain_worker::TaskStatus::Failed { .. }
-		) {
-			Jobs::offchain_worker(System::block_number());
-			assert!(Instant::now() < deadline, "the executor never reported");
-			std::thread::sleep(Duration::from_millis(20));
+		for _ in 0..3 {
+			assert!(ocw_sent(&pool).is_empty(), "a node-local failure must not be attested");
 		}
-		Jobs::offchain_worker(System::block_number());
-		assert!(drain(&pool).is_empty(), "a node-local failure must not be attested");
+		assert!(matches!(host::poll(job), TaskStatus::Failed { code: ErrorCode::MemoryLimit, .. }));
+		assert_eq!(compute.accepted(), 1, "dispatched once");
 	});
 }
 
 #[test]
 fn jobs_of_other_providers_are_left_alone() {
-	let (mut ext, pool) = provider_node(3, executor(|_| {}));
+	let compute = FakeCompute::new(|task| Ok(fake_output(task)));
+	let (mut ext, pool) = provider_node(3, compute.clone());
 	ext.execute_with(|| {
 		// Three single-replica jobs: the node acts on exactly those assigned to provider 1.
 		let jobs: Vec<_> = (0..3).map(|_| submit(10, matmul_spec(2))).collect();
 		next_block();
 		let mine: Vec<_> = jobs.iter().copied().filter(|j| assigned(*j) == vec![1]).collect();
-		let deadline = Instant::now() + Duration::from_secs(120);
-		let mut sent = vec![];
-		while sent.len() < mine.len() && Instant::now() < deadline {
-			Jobs::offchain_worker(System::block_number());
-			sent.extend(drain(&pool));
-			std::thread::sleep(Duration::from_millis(20));
-		}
-		Jobs::offchain_worker(System::block_number());
-		sent.extend(drain(&pool));
+		let mut sent = ocw_sent(&pool);
+		sent.extend(ocw_sent(&pool));
 		let mut committed: Vec<_> = sent
 			.iter()
 			.map(|(signer, call)| {
@@ -292,5 +328,6 @@ fn jobs_of_other_providers_are_left_alone() {
 			.collect();
 		committed.sort();
 		assert_eq!(committed, mine);
+		assert_eq!(compute.accepted(), mine.len(), "only its own jobs are computed");
 	});
 }

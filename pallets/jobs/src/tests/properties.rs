@@ -3,7 +3,6 @@
 
 use crate::{mock::*, *};
 // The pallet, not its storage map of the same name.
-use crate::mock::Jobs;
 use frame_support::traits::fungible::Inspect;
 use proptest::{
 	prelude::*,
@@ -95,7 +94,7 @@ fn apply(action: &Action, honesty: &mut Honesty) {
 		},
 		Action::Commit { job, replica, honest } => {
 			let Some(job) = job_id(job) else { return };
-			let Some(record) = pallet::Jobs::<Test>::get(job) else { return };
+			let Some(record) = JobRecords::<Test>::get(job) else { return };
 			let Some(r) = record.assigned.get(replica as usize) else { return };
 			let out = result_of(job, r.provider, honest, record.output_len);
 			let c = commitment(&hash_of(&out), &operator(r.provider), job, &salt(r.provider));
@@ -105,7 +104,7 @@ fn apply(action: &Action, honesty: &mut Honesty) {
 		},
 		Action::Reveal { job, replica } => {
 			let Some(job) = job_id(job) else { return };
-			let Some(record) = pallet::Jobs::<Test>::get(job) else { return };
+			let Some(record) = JobRecords::<Test>::get(job) else { return };
 			let Some(r) = record.assigned.get(replica as usize) else { return };
 			let Some(honest) = honesty.get(&(job, r.provider)).copied() else { return };
 			let out = result_of(job, r.provider, honest, record.output_len);
@@ -121,12 +120,12 @@ fn apply(action: &Action, honesty: &mut Honesty) {
 		},
 		Action::Cancel { job } => {
 			let Some(job) = job_id(job) else { return };
-			let Some(record) = pallet::Jobs::<Test>::get(job) else { return };
+			let Some(record) = JobRecords::<Test>::get(job) else { return };
 			let _ = Jobs::cancel(origin(record.submitter), job);
 		},
 		Action::Clear { job } => {
 			let Some(job) = job_id(job) else { return };
-			let Some(record) = pallet::Jobs::<Test>::get(job) else { return };
+			let Some(record) = JobRecords::<Test>::get(job) else { return };
 			let _ = Jobs::clear(origin(record.submitter), job);
 		},
 		Action::Advance { blocks } => run_to_block(System::block_number() + u64::from(blocks)),
@@ -185,12 +184,12 @@ fn random_call_sequences_conserve_funds_and_keep_the_invariants() {
 				check_invariants();
 				finished.set(
 					finished.get()
-						+ pallet::Jobs::<Test>::iter_values()
+						+ JobRecords::<Test>::iter_values()
 							.filter(|j| j.status.is_finished())
 							.count() as u64,
 				);
 				prop_assert!(
-					pallet::Jobs::<Test>::iter_values().all(|j| j.status.is_finished()),
+					JobRecords::<Test>::iter_values().all(|j| j.status.is_finished()),
 					"a job is stuck"
 				);
 				prop_assert_eq!(<Balances as Inspect<AccountId>>::total_issuance(), issuance);

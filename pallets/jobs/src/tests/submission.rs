@@ -2,7 +2,6 @@
 
 use crate::{mock::*, *};
 // The pallet, not its storage map of the same name.
-use crate::mock::Jobs;
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use pallet_providers::{DeviceKind, MAX_REPUTATION};
 use sp_runtime::{DispatchError, Perbill};
@@ -15,16 +14,16 @@ fn held(who: AccountId) -> Balance {
 fn submit_holds_escrow_and_deposit_and_queues_the_job() {
 	ExtBuilder::default().build_and_execute(|| {
 		let job = submit(20, spec(3, 32));
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
-		// 3 × 100 + 10% fee; deposit 20 + 128 input bytes + 1 parameter byte.
+		let record = JobRecords::<Test>::get(job).unwrap();
+		// 3 × 100 + 10% fee; deposit 20 + 128 input bytes + 5 bytes of kernel parameters.
 		assert_eq!(record.escrow, 330);
 		assert_eq!(record.fee, 30);
-		assert_eq!(record.deposit, 149);
+		assert_eq!(record.deposit, 153);
 		assert_eq!(held(20), 330 + 149);
 		assert_eq!(free(20), START_BALANCE - 330 - 149);
 		assert_eq!(record.status, JobStatus::Queued);
 		assert_eq!(Submissions::<Test>::get().queue.to_vec(), vec![job]);
-		assert!(Payloads::<Test>::contains_key(job));
+		assert!(JobPayloads::<Test>::contains_key(job));
 		assert_eq!(
 			job_events(),
 			vec![Event::Submitted { job, submitter: 20, replicas: 3, escrow: 330 }]
@@ -35,7 +34,7 @@ fn submit_holds_escrow_and_deposit_and_queues_the_job() {
 		assert_eq!(providers.len(), 3);
 		assert!(providers.iter().all(|p| (1..=3).contains(p)));
 		assert_eq!(
-			pallet::Jobs::<Test>::get(job).unwrap().status,
+			JobRecords::<Test>::get(job).unwrap().status,
 			JobStatus::Committing { until: 2 + DEADLINE }
 		);
 		assert!(Submissions::<Test>::get().queue.is_empty());
@@ -118,7 +117,7 @@ fn a_job_without_enough_providers_is_refunded_after_waiting() {
 		let job = submit(20, spec(3, 32));
 		run_to_block(4);
 		// max_queue_blocks = 3: given up in the third block of trying.
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Unresolved);
 		assert_eq!(record.settlement, Some(Settlement { paid: 0, fee: 0, refunded: 330 }));
 		assert_eq!(held(20), record.deposit);
@@ -149,6 +148,6 @@ fn set_params_is_for_governance_and_checked() {
 		assert_ok!(Jobs::set_params(RuntimeOrigin::root(), params.clone()));
 		assert_eq!(Params::<Test>::get(), params);
 		let job = submit(20, spec(2, 32));
-		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().fee, 2, "1% of 200");
+		assert_eq!(JobRecords::<Test>::get(job).unwrap().fee, 2, "1% of 200");
 	});
 }

@@ -16,9 +16,9 @@ fn nobody_commits_then_no_more_providers_refunds_and_slashes_the_no_shows() {
 		// Commit deadline: no commitment, no earlier reveal: escalation, but every
 		// provider is already on the job, so after max_queue_blocks it is given up.
 		run_to_block(2 + DEADLINE);
-		assert_eq!(pallet::Jobs::<Test>::get(job).unwrap().status, JobStatus::Queued);
+		assert_eq!(JobRecords::<Test>::get(job).unwrap().status, JobStatus::Queued);
 		run_to_block(2 + DEADLINE + 3);
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Unresolved);
 		assert_eq!(record.settlement, Some(Settlement { paid: 0, fee: 0, refunded: 330 }));
 		for p in providers {
@@ -43,7 +43,7 @@ fn the_reveal_window_closes_and_decides_on_what_was_revealed() {
 		reveal(p[1], job, &out);
 		// p[2] stays silent; the window closes at 2 + REVEAL_WINDOW.
 		run_to_block(2 + REVEAL_WINDOW);
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);
 		assert_eq!(
 			record.settlement,
@@ -64,7 +64,7 @@ fn stale_schedule_entries_are_skipped() {
 		commit(p, job, hash_of(&out));
 		reveal(p, job, &out);
 		run_to_block(2 + DEADLINE + 1);
-		let record = pallet::Jobs::<Test>::get(job).unwrap();
+		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);
 		assert_eq!(job_events().iter().filter(|e| matches!(e, Event::Completed { .. })).count(), 1);
 	});

@@ -1,8 +1,6 @@
 //! Adding to the bond, unbonding, withdrawing.
 
 use crate::{mock::*, *};
-// The pallet, not its storage map of the same name.
-use crate::mock::Providers;
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 
 fn held(who: AccountId) -> Balance {
@@ -14,7 +12,7 @@ fn bond_extra_adds_to_the_hold() {
 	ExtBuilder::default().with_provider(1, cpu(), MIN_BOND).build_and_execute(|| {
 		assert_ok!(Providers::bond_extra(RuntimeOrigin::signed(1), 250));
 		assert_eq!(held(1), MIN_BOND + 250);
-		assert_eq!(pallet::Providers::<Test>::get(1).unwrap().bond, MIN_BOND + 250);
+		assert_eq!(ProviderRecords::<Test>::get(1).unwrap().bond, MIN_BOND + 250);
 		assert_noop!(Providers::bond_extra(RuntimeOrigin::signed(1), 0), Error::<Test>::ZeroAmount);
 		assert_noop!(
 			Providers::bond_extra(RuntimeOrigin::signed(1), START_BALANCE),
@@ -31,7 +29,7 @@ fn bond_extra_adds_to_the_hold() {
 fn unbond_keeps_funds_held_until_the_period_ends() {
 	ExtBuilder::default().with_provider(1, cpu(), 500).build_and_execute(|| {
 		assert_ok!(Providers::unbond(RuntimeOrigin::signed(1), 150));
-		let info = pallet::Providers::<Test>::get(1).unwrap();
+		let info = ProviderRecords::<Test>::get(1).unwrap();
 		assert_eq!(info.bond, 350);
 		assert_eq!(
 			info.unlocking.to_vec(),
@@ -40,7 +38,7 @@ fn unbond_keeps_funds_held_until_the_period_ends() {
 		assert_eq!(held(1), 500, "unbonding funds stay held");
 		// A second request in the same block joins the same chunk.
 		assert_ok!(Providers::unbond(RuntimeOrigin::signed(1), 50));
-		assert_eq!(pallet::Providers::<Test>::get(1).unwrap().unlocking.len(), 1);
+		assert_eq!(ProviderRecords::<Test>::get(1).unwrap().unlocking.len(), 1);
 
 		assert_noop!(
 			Providers::withdraw_unbonded(RuntimeOrigin::signed(1)),
@@ -80,11 +78,11 @@ fn unbond_rejects_bad_amounts() {
 fn unbonding_everything_stops_new_jobs() {
 	ExtBuilder::default().with_provider(1, cpu(), 500).build_and_execute(|| {
 		assert_ok!(Providers::unbond(RuntimeOrigin::signed(1), 500));
-		assert_eq!(pallet::Providers::<Test>::get(1).unwrap().listing, None);
+		assert_eq!(ProviderRecords::<Test>::get(1).unwrap().listing, None);
 		assert_eq!(KindCounts::<Test>::get(DeviceKind::Cpu), 0);
 		// Bonding again lists it again.
 		assert_ok!(Providers::bond_extra(RuntimeOrigin::signed(1), MIN_BOND));
-		assert!(pallet::Providers::<Test>::get(1).unwrap().listing.is_some());
+		assert!(ProviderRecords::<Test>::get(1).unwrap().listing.is_some());
 	});
 }
 

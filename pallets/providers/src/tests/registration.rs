@@ -1,8 +1,6 @@
 //! Registering, declaring capabilities, rotating operators, leaving, governance.
 
 use crate::{mock::*, *};
-// The pallet, not its storage map of the same name.
-use crate::mock::Providers;
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use sp_runtime::{DispatchError, Perbill};
 
@@ -16,7 +14,7 @@ fn register_holds_the_bond_and_lists_the_provider() {
 		assert_ok!(Providers::register(RuntimeOrigin::signed(1), cpu(), operator(1), 500));
 		assert_eq!(held(1), 500);
 		assert_eq!(Balances::free_balance(1), START_BALANCE - 500);
-		let info = pallet::Providers::<Test>::get(1).unwrap();
+		let info = ProviderRecords::<Test>::get(1).unwrap();
 		assert_eq!(info.operator, operator(1));
 		assert_eq!(info.bond, 500);
 		assert_eq!(info.reputation, INITIAL_REPUTATION);
@@ -110,7 +108,7 @@ fn update_capabilities_moves_the_provider_between_buckets() {
 			assert_eq!(KindCounts::<Test>::get(DeviceKind::Gpu), 1);
 			assert_eq!(KindSlots::<Test>::get(DeviceKind::Cpu, 0), Some(3));
 			assert_eq!(ClassCounts::<Test>::get([7; 32]), 1);
-			assert_eq!(pallet::Providers::<Test>::get(1).unwrap().capabilities, gpu);
+			assert_eq!(ProviderRecords::<Test>::get(1).unwrap().capabilities, gpu);
 			assert_noop!(
 				Providers::update_capabilities(RuntimeOrigin::signed(9), cpu()),
 				Error::<Test>::NotRegistered
@@ -153,11 +151,11 @@ fn pause_and_resume_control_new_jobs() {
 	ExtBuilder::default().with_provider(1, cpu(), MIN_BOND).build_and_execute(|| {
 		assert_noop!(Providers::resume(RuntimeOrigin::signed(1)), Error::<Test>::NotPaused);
 		assert_ok!(Providers::pause(RuntimeOrigin::signed(1)));
-		assert_eq!(pallet::Providers::<Test>::get(1).unwrap().listing, None);
+		assert_eq!(ProviderRecords::<Test>::get(1).unwrap().listing, None);
 		assert_eq!(KindCounts::<Test>::get(DeviceKind::Cpu), 0);
 		assert_noop!(Providers::pause(RuntimeOrigin::signed(1)), Error::<Test>::AlreadyPaused);
 		assert_ok!(Providers::resume(RuntimeOrigin::signed(1)));
-		assert!(pallet::Providers::<Test>::get(1).unwrap().listing.is_some());
+		assert!(ProviderRecords::<Test>::get(1).unwrap().listing.is_some());
 		assert_noop!(Providers::pause(RuntimeOrigin::signed(2)), Error::<Test>::NotRegistered);
 	});
 }
@@ -173,7 +171,7 @@ fn deregister_needs_nothing_held_and_no_jobs() {
 		assert_noop!(Providers::deregister(RuntimeOrigin::signed(1)), Error::<Test>::HasActiveJobs);
 		<Providers as ProviderRegistry<AccountId>>::job_released(&1);
 		assert_ok!(Providers::deregister(RuntimeOrigin::signed(1)));
-		assert!(pallet::Providers::<Test>::get(1).is_none());
+		assert!(ProviderRecords::<Test>::get(1).is_none());
 		assert!(Operators::<Test>::get(operator(1)).is_none());
 		assert_eq!(ProviderCount::<Test>::get(), 0);
 		assert_eq!(Balances::free_balance(1), START_BALANCE);

@@ -1,8 +1,6 @@
 //! Finding providers for a job through the candidate index.
 
 use crate::{mock::*, *};
-// The pallet, not its storage map of the same name.
-use crate::mock::Providers;
 use frame_support::assert_ok;
 
 type Registry = Providers;

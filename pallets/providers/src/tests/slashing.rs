@@ -1,8 +1,6 @@
 //! Reputation and slashing, as the jobs pallet drives them.
 
 use crate::{mock::*, *};
-// The pallet, not its storage map of the same name.
-use crate::mock::Providers;
 use frame_support::{assert_ok, traits::fungible::InspectHold};
 
 fn held(who: AccountId) -> Balance {
@@ -15,11 +13,11 @@ type Registry = Providers;
 fn reward_raises_reputation_up_to_the_maximum() {
 	ExtBuilder::default().with_provider(1, cpu(), MIN_BOND).build_and_execute(|| {
 		<Registry as ProviderRegistry<AccountId>>::reward(&1);
-		assert_eq!(pallet::Providers::<Test>::get(1).unwrap().reputation, INITIAL_REPUTATION + 10);
+		assert_eq!(ProviderRecords::<Test>::get(1).unwrap().reputation, INITIAL_REPUTATION + 10);
 		for _ in 0..200 {
 			<Registry as ProviderRegistry<AccountId>>::reward(&1);
 		}
-		assert_eq!(pallet::Providers::<Test>::get(1).unwrap().reputation, MAX_REPUTATION);
+		assert_eq!(ProviderRecords::<Test>::get(1).unwrap().reputation, MAX_REPUTATION);
 	});
 }
 
@@ -37,7 +35,7 @@ fn a_wrong_result_slashes_to_the_treasury() {
 			issuance,
 			"a slash moves funds, it does not burn them"
 		);
-		let info = pallet::Providers::<Test>::get(1).unwrap();
+		let info = ProviderRecords::<Test>::get(1).unwrap();
 		assert_eq!(info.bond, 900);
 		assert_eq!(info.reputation, INITIAL_REPUTATION - 100);
 		assert!(provider_events().contains(&Event::Slashed {
@@ -48,7 +46,7 @@ fn a_wrong_result_slashes_to_the_treasury() {
 
 		let slashed = <Registry as ProviderRegistry<AccountId>>::punish(&1, SlashReason::NoShow);
 		assert_eq!(slashed, 18, "2% of 900");
-		assert_eq!(pallet::Providers::<Test>::get(1).unwrap().reputation, INITIAL_REPUTATION - 150);
+		assert_eq!(ProviderRecords::<Test>::get(1).unwrap().reputation, INITIAL_REPUTATION - 150);
 	});
 }
 
@@ -60,7 +58,7 @@ fn slashes_reach_unlocking_funds_after_the_active_bond() {
 		let slashed =
 			<Registry as ProviderRegistry<AccountId>>::punish(&1, SlashReason::WrongResult);
 		assert_eq!(slashed, 100);
-		let info = pallet::Providers::<Test>::get(1).unwrap();
+		let info = ProviderRecords::<Test>::get(1).unwrap();
 		assert_eq!(info.bond, 0);
 		assert_eq!(info.unlocking[0].value, 900);
 		assert_eq!(held(1), 900);
@@ -92,7 +90,7 @@ fn reputation_and_slashes_bottom_out() {
 		for _ in 0..50 {
 			<Registry as ProviderRegistry<AccountId>>::punish(&1, SlashReason::WrongResult);
 		}
-		let info = pallet::Providers::<Test>::get(1).unwrap();
+		let info = ProviderRecords::<Test>::get(1).unwrap();
 		assert_eq!(info.reputation, 0);
 		assert_eq!(held(1), info.total_held());
 		// Punishing someone unknown does nothing.

@@ -1,7 +1,9 @@
-//! # The compute bridge
+//! # Compute primitives
 //!
-//! Provider nodes compute jobs with OpenCL. The runtime's off-chain worker reaches the
-//! node's executor only through the host functions in [`host`], and those functions are
+//! What the runtime, its off-chain worker, clients and the node's executor share about
+//! compute jobs. Provider nodes compute jobs with OpenCL. The runtime's off-chain worker
+//! reaches the node's executor (crate `depin-compute-executor`) only through the host
+//! functions in [`host`], and those functions are
 //! backed by an externalities extension ([`host::ComputeExt`]) that the node registers for
 //! off-chain workers alone: during block import or validation they answer "unavailable",
 //! so consensus never depends on a device.
@@ -10,13 +12,10 @@
 //! - [`host`]: the runtime interface and its runtime-side wrappers (`dispatch`, `poll`,
 //!   `output`, `device`): dispatch returns at once, later blocks poll, so a kernel that
 //!   runs for many blocks never stalls an off-chain worker.
-//! - [`kernels`]: the built-in kernel library (parameters here; sources, launch plans and
-//!   reference implementations with the `executor` feature).
-//! - `executor` (feature `executor`, node side): the OpenCL executor. Kernels run in a
-//!   worker process that the executor kills when a task runs past its time limit, so an
-//!   endless kernel or a crashing driver never takes the node down.
+//! - [`kernels`]: the [`Kernel`] a job runs and the built-in kernels' typed parameters.
 //!
-//! This crate is `no_std` on the runtime side.
+//! This crate is `no_std`: the runtime links it. The node side (OpenCL, the worker process,
+//! the output store) lives in `depin-compute-executor`.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -26,9 +25,7 @@ pub mod host;
 pub mod kernels;
 pub mod types;
 
-#[cfg(feature = "executor")]
-pub mod executor;
-
+pub use kernels::{BuiltinKernel, Kernel, Unbounded};
 pub use types::*;
 
 use sp_core::crypto::KeyTypeId;

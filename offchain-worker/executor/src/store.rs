@@ -1,8 +1,8 @@
 //! Where finished tasks are kept: the node's persistent off-chain storage, so that results
 //! survive a restart and the node's RPC can serve them.
 
-use crate::types::{JobId, TaskStatus};
 use codec::{Decode, Encode};
+use depin_compute_primitives::{JobId, TaskStatus};
 use sp_core::offchain::{OffchainStorage, STORAGE_PREFIX};
 use std::sync::Mutex;
 

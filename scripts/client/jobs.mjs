@@ -3,11 +3,8 @@
 // and fetch the output (on chain when short, else from a provider node's
 // `compute_jobResult`), checked against the result hash on chain.
 
-import { bnToU8a, hexToU8a, u8aConcat, u8aEq, u8aToHex } from '@polkadot/util';
+import { hexToU8a, u8aEq, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a } from '@polkadot/util-crypto';
-
-const u32 = (v) => bnToU8a(v, { bitLength: 32, isLe: true });
-const u64 = (v) => bnToU8a(v, { bitLength: 64, isLe: true });
 
 /** Requirements every development provider meets: a CPU device, nothing more. */
 export const anyCpu = { kind: 'Cpu', minMemoryMib: 0, minReputation: 0, sameDeviceClass: false };
@@ -25,23 +22,25 @@ function spec(kernel, input, workSize, outputLen, opts) {
   };
 }
 
-const builtIn = (kernel, params) => ({ BuiltIn: { kernel, params: u8aToHex(params) } });
+// Built-in kernels and their parameters are typed in the chain's metadata: polkadot.js
+// encodes them from plain objects.
+const builtIn = (kernel, params) => ({ BuiltIn: { [kernel]: params } });
 
 /** SHA-256 of each `blockLen`-byte block of `input`; output: the 32-byte digests. */
 export function sha256Job(input, blockLen, opts) {
   if (blockLen <= 0 || input.length % blockLen !== 0) throw new Error('the input must be whole blocks');
   const blocks = input.length / blockLen;
-  return spec(builtIn('Sha256Batch', u32(blockLen)), input, [blocks, 1, 1], 32 * blocks, opts);
+  return spec(builtIn('Sha256Batch', { blockLen }), input, [blocks, 1, 1], 32 * blocks, opts);
 }
 
 /** Product of two n x n i32 matrices drawn from the kernel's RNG with `seed`. */
 export function matmulJob(n, seed, opts) {
-  return spec(builtIn('MatMulI32', u8aConcat(u32(n), u64(seed))), new Uint8Array(), [n, n, 1], 4 * n * n, opts);
+  return spec(builtIn('MatMulI32', { n, seed }), new Uint8Array(), [n, n, 1], 4 * n * n, opts);
 }
 
 /** Monte-Carlo π: `items` work-items of `samples` points each; output: u32 hit counts. */
 export function monteCarloJob(items, samples, seed, opts) {
-  return spec(builtIn('MonteCarloPi', u8aConcat(u32(samples), u64(seed))), new Uint8Array(), [items, 1, 1], 4 * items, opts);
+  return spec(builtIn('MonteCarloPi', { samplesPerItem: samples, seed }), new Uint8Array(), [items, 1, 1], 4 * items, opts);
 }
 
 /**
@@ -69,7 +68,7 @@ export function piFrom(output, samples) {
 
 /** The job's record on chain, or null once cleared. */
 export async function jobRecord(api, job) {
-  const record = await api.query.jobs.jobs(job);
+  const record = await api.query.jobs.jobRecords(job);
   return record.isSome ? record.unwrap() : null;
 }
 

@@ -1,6 +1,9 @@
-//! The node's OpenCL executor.
+//! # The node's OpenCL executor
 //!
-//! [`Executor`] takes tasks from the off-chain worker (through [`crate::host`]) into a
+//! The node side of compute: what sits behind the host functions of
+//! `depin-compute-primitives` on a provider node.
+//!
+//! [`Executor`] takes tasks from the off-chain worker (through the compute host functions) into a
 //! bounded queue and returns at once. One supervisor thread feeds them, one at a time, to a
 //! worker process ([`worker`]) that owns the device, and waits for each with the time
 //! limit; a task that runs past it is reported as [`ErrorCode::Timeout`] and the worker is
@@ -11,14 +14,14 @@
 //! may ask for (its input and output buffers), and the longest output.
 
 pub mod device;
+pub mod kernels;
 pub mod protocol;
 pub mod store;
 pub mod worker;
 
-use crate::{
-	host::ComputeBackend,
-	kernels,
-	types::{ComputeTask, DeviceInfo, DispatchAck, ErrorCode, JobId, KernelCode, TaskStatus},
+use depin_compute_primitives::{
+	host::ComputeBackend, ComputeTask, DeviceInfo, DispatchAck, ErrorCode, JobId, Kernel,
+	TaskStatus,
 };
 use device::DeviceChoice;
 use protocol::{read_message, write_message, Request, Response, Run};
@@ -46,8 +49,9 @@ pub struct WorkerCommand {
 	pub args: Vec<OsString>,
 }
 
-/// A deliberate fault, for tests of the protocol's punishment of wrong results. Never
-/// set it on a provider with money at stake: it makes the provider lose its bond.
+/// A deliberate fault, for tests of the protocol's punishment of wrong results. Only in
+/// builds with the `fault-injection` feature: it makes a provider lose its bond.
+#[cfg(feature = "fault-injection")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fault {
 	/// Flip every bit of the first byte of each output before hashing and storing it.
@@ -72,6 +76,7 @@ pub struct ExecutorConfig {
 	/// Jobs whose results the store keeps.
 	pub keep_results: usize,
 	/// Test-only fault.
+	#[cfg(feature = "fault-injection")]
 	pub fault: Option<Fault>,
 }
 
@@ -86,6 +91,7 @@ impl ExecutorConfig {
 			max_memory: 1 << 30,
 			max_output: 16 << 20,
 			keep_results: 1024,
+			#[cfg(feature = "fault-injection")]
 			fault: None,
 		}
 	}
@@ -293,10 +299,10 @@ impl Shared {
 				),
 			));
 		}
-		let run = match &task.code {
-			KernelCode::BuiltIn { kernel, params } => {
-				let launch = kernels::plan(*kernel, params, &task.input, task.output_len)
-					.map_err(|code| (code, format!("invalid parameters for {kernel:?}")))?;
+		let run = match &task.kernel {
+			Kernel::BuiltIn(kernel) => {
+				let launch = kernels::plan(kernel, &task.input, task.output_len)
+					.map_err(|code| (code, format!("invalid parameters: {kernel:?}")))?;
 				Run {
 					source: launch.source.into_bytes(),
 					entry: launch.entry.as_bytes().to_vec(),
@@ -307,9 +313,9 @@ impl Shared {
 					output_len: task.output_len,
 				}
 			},
-			KernelCode::Source { source, entry } => Run {
-				source: source.clone(),
-				entry: entry.clone(),
+			Kernel::Source { source, entry } => Run {
+				source: source.to_vec(),
+				entry: entry.to_vec(),
 				global: task.work_size.map(u64::from),
 				local: None,
 				params: None,
@@ -338,6 +344,7 @@ impl Shared {
 				Err(code) => Err((code, String::new())),
 			}
 		});
+		#[cfg(feature = "fault-injection")]
 		let result = match (result, self.config.fault) {
 			(Ok(mut output), Some(Fault::CorruptOutput)) => {
 				if let Some(first) = output.first_mut() {

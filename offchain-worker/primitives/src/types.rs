@@ -2,6 +2,7 @@
 //! provider offers, the task handed to the executor, and what the executor reports back.
 //! All of them are SCALE-encoded across the host-function boundary.
 
+use crate::kernels::{Kernel, Unbounded};
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
@@ -64,51 +65,13 @@ pub struct OpenClVersion {
 	pub minor: u8,
 }
 
-/// The kernels every provider node ships, with exact (integer) results and a plain-Rust
-/// reference implementation in [`crate::kernels`].
-#[derive(
-	Clone,
-	Copy,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-	PartialEq,
-	Eq,
-)]
-pub enum BuiltinKernel {
-	/// SHA-256 of each fixed-size block of the input. Parameters: [`crate::kernels::Sha256BatchParams`].
-	Sha256Batch,
-	/// Product of two square `i32` matrices, wrapping. Parameters: [`crate::kernels::MatMulParams`].
-	MatMulI32,
-	/// Monte-Carlo estimate of π with a counter-based RNG. Parameters:
-	/// [`crate::kernels::MonteCarloParams`].
-	MonteCarloPi,
-	/// 2-D `i32` convolution with zero padding, wrapping. Parameters:
-	/// [`crate::kernels::Conv2dParams`].
-	Conv2dI32,
-}
-
-/// The code of a task.
-#[derive(Clone, Encode, Decode, Debug, PartialEq, Eq)]
-pub enum KernelCode {
-	/// A kernel of the built-in library with its SCALE-encoded parameters.
-	BuiltIn { kernel: BuiltinKernel, params: Vec<u8> },
-	/// OpenCL C source and the name of its kernel function. The function's signature is
-	/// `(__global const uchar *input, uint input_len, __global uchar *output, uint output_len)`;
-	/// the output buffer starts zeroed.
-	Source { source: Vec<u8>, entry: Vec<u8> },
-}
-
 /// A job as the executor sees it.
 #[derive(Clone, Encode, Decode, Debug, PartialEq, Eq)]
 pub struct ComputeTask {
 	/// The job on chain; outputs are kept under it.
 	pub job: JobId,
 	/// What to run.
-	pub code: KernelCode,
+	pub kernel: Kernel<Unbounded, Unbounded>,
 	/// Input bytes.
 	pub input: Vec<u8>,
 	/// Global work size of a source kernel (unused dimensions are 1). Built-in kernels

@@ -2,7 +2,7 @@
 //! The node runs the same code as `depin-node compute-worker`; this binary lets the
 //! executor's own tests and benchmarks run without building the node.
 
-use depin_offchain_worker::executor::{device::DeviceChoice, worker::worker_main};
+use depin_compute_executor::{device::DeviceChoice, worker::worker_main};
 
 fn main() {
 	let mut args = std::env::args().skip(1);

@@ -3,11 +3,8 @@
 
 #![allow(dead_code)]
 
-use codec::Encode;
-use depin_offchain_worker::{
-	executor::{store::MemoryStore, Executor, ExecutorConfig, WorkerCommand},
-	BuiltinKernel, ComputeTask, KernelCode,
-};
+use depin_compute_executor::{store::MemoryStore, Executor, ExecutorConfig, WorkerCommand};
+use depin_compute_primitives::{BuiltinKernel, ComputeTask, Kernel};
 use std::time::Duration;
 
 /// A store that outlives the executor, as the node's off-chain database does.
@@ -30,20 +27,8 @@ pub fn executor(config: ExecutorConfig, store: MemStore) -> Executor {
 	Executor::start(config, Box::new(store))
 }
 
-pub fn builtin<P: Encode>(
-	job: u64,
-	kernel: BuiltinKernel,
-	params: P,
-	input: Vec<u8>,
-	output_len: u32,
-) -> ComputeTask {
-	ComputeTask {
-		job,
-		code: KernelCode::BuiltIn { kernel, params: params.encode() },
-		input,
-		work_size: [1, 1, 1],
-		output_len,
-	}
+pub fn builtin(job: u64, kernel: BuiltinKernel, input: Vec<u8>, output_len: u32) -> ComputeTask {
+	ComputeTask { job, kernel: Kernel::BuiltIn(kernel), input, work_size: [1, 1, 1], output_len }
 }
 
 pub fn source(
@@ -56,9 +41,9 @@ pub fn source(
 ) -> ComputeTask {
 	ComputeTask {
 		job,
-		code: KernelCode::Source {
-			source: source.as_bytes().to_vec(),
-			entry: entry.as_bytes().to_vec(),
+		kernel: Kernel::Source {
+			source: source.as_bytes().to_vec().into(),
+			entry: entry.as_bytes().to_vec().into(),
 		},
 		input,
 		work_size,
@@ -69,7 +54,7 @@ pub fn source(
 /// Deterministic pseudo-random bytes for inputs.
 pub fn bytes(len: usize, seed: u64) -> Vec<u8> {
 	(0..len as u64)
-		.map(|i| (depin_offchain_worker::kernels::mix64(seed, i) >> 56) as u8)
+		.map(|i| (depin_compute_primitives::kernels::mix64(seed, i) >> 56) as u8)
 		.collect()
 }
 

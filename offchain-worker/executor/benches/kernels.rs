@@ -1,6 +1,6 @@
 //! Benchmarks of the compute bridge on this machine's OpenCL device (PoCL on the CPU where
 //! there is no GPU). Run with `scripts/bench-compute` (or
-//! `cargo bench -p depin-offchain-worker --features executor`).
+//! `cargo bench -p depin-compute-executor`).
 //!
 //! - `host_overhead`: one matrix product run directly on the executor, and the same through
 //!   the host functions (dispatch, then poll until done) as the off-chain worker runs it.
@@ -8,13 +8,14 @@
 //!   the plain single-threaded Rust reference of the same work. Criterion reports time per
 //!   run and, from the declared throughput, operations or bytes per second.
 
-use codec::Encode;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use depin_offchain_worker::{
-	executor::{store::MemoryStore, Executor, ExecutorConfig, WorkerCommand},
+use depin_compute_executor::{
+	kernels, store::MemoryStore, Executor, ExecutorConfig, WorkerCommand,
+};
+use depin_compute_primitives::{
 	host::{self, ComputeExt},
-	kernels::{self, MatMulParams, Sha256BatchParams},
-	BuiltinKernel, ComputeTask, DispatchAck, KernelCode, TaskStatus,
+	kernels::{MatMulParams, Sha256BatchParams},
+	BuiltinKernel, ComputeTask, DispatchAck, Kernel, TaskStatus,
 };
 use std::{
 	sync::{
@@ -38,24 +39,12 @@ fn executor() -> Executor {
 	Executor::start(config, Box::new(MemoryStore::default()))
 }
 
-fn task(
-	job: u64,
-	kernel: BuiltinKernel,
-	params: Vec<u8>,
-	input: Vec<u8>,
-	output_len: u32,
-) -> ComputeTask {
-	ComputeTask {
-		job,
-		code: KernelCode::BuiltIn { kernel, params },
-		input,
-		work_size: [1, 1, 1],
-		output_len,
-	}
+fn task(job: u64, kernel: BuiltinKernel, input: Vec<u8>, output_len: u32) -> ComputeTask {
+	ComputeTask { job, kernel: Kernel::BuiltIn(kernel), input, work_size: [1, 1, 1], output_len }
 }
 
 fn matmul(job: u64, n: u32) -> ComputeTask {
-	task(job, BuiltinKernel::MatMulI32, MatMulParams { n, seed: 1 }.encode(), vec![], 4 * n * n)
+	task(job, BuiltinKernel::MatMulI32(MatMulParams { n, seed: 1 }), vec![], 4 * n * n)
 }
 
 fn host_overhead(c: &mut Criterion) {
@@ -103,28 +92,26 @@ fn throughput(c: &mut Criterion) {
 
 	let n = 256u32;
 	let mm = matmul(0, n);
-	let KernelCode::BuiltIn { params, .. } = &mm.code else { unreachable!() };
+	let Kernel::BuiltIn(params) = &mm.kernel else { unreachable!() };
 	group.throughput(Throughput::Elements(u64::from(n).pow(3))); // multiply-adds
 	group.bench_function(BenchmarkId::new("matmul_i32_opencl", n), |b| {
 		b.iter(|| assert!(executor.execute(&mm).result.is_ok()))
 	});
 	group.bench_function(BenchmarkId::new("matmul_i32_rust_1thread", n), |b| {
-		b.iter(|| kernels::reference(BuiltinKernel::MatMulI32, params, &[], mm.output_len).unwrap())
+		b.iter(|| kernels::reference(params, &[], mm.output_len).unwrap())
 	});
 
 	let block_len = 4096u32;
 	let blocks = 256u32; // 1 MiB
 	let input: Vec<u8> = (0..block_len * blocks).map(|i| (i * 31 % 251) as u8).collect();
-	let params = Sha256BatchParams { block_len }.encode();
-	let sha = task(0, BuiltinKernel::Sha256Batch, params.clone(), input.clone(), 32 * blocks);
+	let params = BuiltinKernel::Sha256Batch(Sha256BatchParams { block_len });
+	let sha = task(0, params, input.clone(), 32 * blocks);
 	group.throughput(Throughput::Bytes(input.len() as u64));
 	group.bench_function(BenchmarkId::new("sha256_batch_opencl", "1MiB"), |b| {
 		b.iter(|| assert!(executor.execute(&sha).result.is_ok()))
 	});
 	group.bench_function(BenchmarkId::new("sha256_batch_rust_1thread", "1MiB"), |b| {
-		b.iter(|| {
-			kernels::reference(BuiltinKernel::Sha256Batch, &params, &input, sha.output_len).unwrap()
-		})
+		b.iter(|| kernels::reference(&params, &input, sha.output_len).unwrap())
 	});
 	group.finish();
 }

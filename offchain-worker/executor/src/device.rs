@@ -1,6 +1,6 @@
 //! Finding the OpenCL device a node computes on, and describing it for the chain.
 
-use crate::types::{DeviceInfo, DeviceKind, OpenClVersion};
+use depin_compute_primitives::{DeviceInfo, DeviceKind, OpenClVersion};
 use ocl::core::{
 	self, DeviceId, DeviceInfo as Info, DeviceInfoResult as R, DeviceType, PlatformId,
 };

@@ -4,11 +4,11 @@
 mod common;
 
 use common::*;
-use depin_offchain_worker::{
-	executor::Fault,
+use depin_compute_executor::kernels;
+use depin_compute_primitives::{
 	host::{self, ComputeExt},
-	kernels::{self, Conv2dParams, MatMulParams, MonteCarloParams, Sha256BatchParams},
-	BuiltinKernel, ComputeTask, DispatchAck, ErrorCode, KernelCode, TaskStatus,
+	kernels::{Conv2dParams, MatMulParams, MonteCarloParams, Sha256BatchParams},
+	BuiltinKernel, ComputeTask, DispatchAck, ErrorCode, Kernel, TaskStatus,
 };
 use std::{
 	sync::Arc,
@@ -16,21 +16,20 @@ use std::{
 };
 
 fn reference(task: &ComputeTask) -> Vec<u8> {
-	let KernelCode::BuiltIn { kernel, params } = &task.code else {
-		panic!("not a built-in kernel")
-	};
-	kernels::reference(*kernel, params, &task.input, task.output_len).expect("valid parameters")
+	let Kernel::BuiltIn(kernel) = &task.kernel else { panic!("not a built-in kernel") };
+	kernels::reference(kernel, &task.input, task.output_len).expect("valid parameters")
 }
 
-fn assert_matches_reference(
-	executor: &depin_offchain_worker::executor::Executor,
-	task: ComputeTask,
-) {
+fn assert_matches_reference(executor: &depin_compute_executor::Executor, task: ComputeTask) {
 	let expected = reference(&task);
 	let outcome = executor.execute(&task);
-	let output = outcome.result.unwrap_or_else(|e| panic!("{:?} failed: {e:?}", task.code));
+	let output = outcome.result.unwrap_or_else(|e| panic!("{:?} failed: {e:?}", task.kernel));
 	assert_eq!(output.len(), task.output_len as usize);
-	assert!(output == expected, "{:?}: the device's output differs from the reference", task.code);
+	assert!(
+		output == expected,
+		"{:?}: the device's output differs from the reference",
+		task.kernel
+	);
 }
 
 #[test]
@@ -42,8 +41,7 @@ fn every_builtin_kernel_equals_its_reference() {
 		let blocks = 37;
 		cases.push(builtin(
 			i as u64,
-			BuiltinKernel::Sha256Batch,
-			Sha256BatchParams { block_len },
+			BuiltinKernel::Sha256Batch(Sha256BatchParams { block_len }),
 			bytes((block_len * blocks) as usize, i as u64),
 			32 * blocks,
 		));
@@ -52,8 +50,7 @@ fn every_builtin_kernel_equals_its_reference() {
 	for (i, n) in [1u32, 15, 16, 33, 100].into_iter().enumerate() {
 		cases.push(builtin(
 			10 + i as u64,
-			BuiltinKernel::MatMulI32,
-			MatMulParams { n, seed: i as u64 },
+			BuiltinKernel::MatMulI32(MatMulParams { n, seed: i as u64 }),
 			vec![],
 			4 * n * n,
 		));
@@ -64,23 +61,20 @@ fn every_builtin_kernel_equals_its_reference() {
 		.collect();
 	cases.push(builtin(
 		20,
-		BuiltinKernel::MatMulI32,
-		MatMulParams { n, seed: 0 },
+		BuiltinKernel::MatMulI32(MatMulParams { n, seed: 0 }),
 		i32s(&given),
 		4 * n * n,
 	));
 	// Monte-Carlo π.
 	cases.push(builtin(
 		30,
-		BuiltinKernel::MonteCarloPi,
-		MonteCarloParams { samples_per_item: 1000, seed: 42 },
+		BuiltinKernel::MonteCarloPi(MonteCarloParams { samples_per_item: 1000, seed: 42 }),
 		vec![],
 		4 * 256,
 	));
 	cases.push(builtin(
 		31,
-		BuiltinKernel::MonteCarloPi,
-		MonteCarloParams { samples_per_item: 1, seed: u64::MAX },
+		BuiltinKernel::MonteCarloPi(MonteCarloParams { samples_per_item: 1, seed: u64::MAX }),
 		vec![],
 		4 * 3,
 	));
@@ -93,8 +87,7 @@ fn every_builtin_kernel_equals_its_reference() {
 		input.extend(i32s(&filter));
 		cases.push(builtin(
 			40 + i as u64,
-			BuiltinKernel::Conv2dI32,
-			Conv2dParams { width, height, k },
+			BuiltinKernel::Conv2dI32(Conv2dParams { width, height, k }),
 			input,
 			4 * width * height,
 		));
@@ -108,8 +101,7 @@ fn every_builtin_kernel_equals_its_reference() {
 fn the_references_are_right() {
 	// SHA-256 of "abc" (FIPS 180-4 example).
 	let digest = kernels::reference(
-		BuiltinKernel::Sha256Batch,
-		&codec::Encode::encode(&Sha256BatchParams { block_len: 3 }),
+		&BuiltinKernel::Sha256Batch(Sha256BatchParams { block_len: 3 }),
 		b"abc",
 		32,
 	)
@@ -120,8 +112,7 @@ fn the_references_are_right() {
 	);
 	// [[1, 2], [3, 4]] x [[5, 6], [7, 8]] = [[19, 22], [43, 50]].
 	let out = kernels::reference(
-		BuiltinKernel::MatMulI32,
-		&codec::Encode::encode(&MatMulParams { n: 2, seed: 0 }),
+		&BuiltinKernel::MatMulI32(MatMulParams { n: 2, seed: 0 }),
 		&i32s(&[1, 2, 3, 4, 5, 6, 7, 8]),
 		16,
 	)
@@ -129,8 +120,7 @@ fn the_references_are_right() {
 	assert_eq!(out, i32s(&[19, 22, 43, 50]));
 	// Monte-Carlo: a million samples estimate π to within 0.01.
 	let out = kernels::reference(
-		BuiltinKernel::MonteCarloPi,
-		&codec::Encode::encode(&MonteCarloParams { samples_per_item: 10_000, seed: 7 }),
+		&BuiltinKernel::MonteCarloPi(MonteCarloParams { samples_per_item: 10_000, seed: 7 }),
 		&[],
 		400,
 	)
@@ -142,8 +132,7 @@ fn the_references_are_right() {
 	let mut input = i32s(&[1; 9]);
 	input.extend(i32s(&[1; 9]));
 	let out = kernels::reference(
-		BuiltinKernel::Conv2dI32,
-		&codec::Encode::encode(&Conv2dParams { width: 3, height: 3, k: 3 }),
+		&BuiltinKernel::Conv2dI32(Conv2dParams { width: 3, height: 3, k: 3 }),
 		&input,
 		36,
 	)
@@ -155,23 +144,21 @@ fn the_references_are_right() {
 fn invalid_parameters_are_an_agreed_error() {
 	let executor = executor(config(), MemStore::default());
 	let cases = [
-		builtin(1, BuiltinKernel::Sha256Batch, Sha256BatchParams { block_len: 0 }, vec![1; 8], 32),
-		builtin(2, BuiltinKernel::Sha256Batch, Sha256BatchParams { block_len: 3 }, vec![1; 8], 32),
-		builtin(3, BuiltinKernel::MatMulI32, MatMulParams { n: 4, seed: 0 }, vec![], 60),
+		builtin(1, BuiltinKernel::Sha256Batch(Sha256BatchParams { block_len: 0 }), vec![1; 8], 32),
+		builtin(2, BuiltinKernel::Sha256Batch(Sha256BatchParams { block_len: 3 }), vec![1; 8], 32),
+		builtin(3, BuiltinKernel::MatMulI32(MatMulParams { n: 4, seed: 0 }), vec![], 60),
 		builtin(
 			4,
-			BuiltinKernel::Conv2dI32,
-			Conv2dParams { width: 2, height: 2, k: 2 },
+			BuiltinKernel::Conv2dI32(Conv2dParams { width: 2, height: 2, k: 2 }),
 			vec![0; 32],
 			16,
 		),
-		ComputeTask {
-			job: 5,
-			code: KernelCode::BuiltIn { kernel: BuiltinKernel::MonteCarloPi, params: vec![1, 2] },
-			input: vec![],
-			work_size: [1; 3],
-			output_len: 4,
-		},
+		builtin(
+			5,
+			BuiltinKernel::MonteCarloPi(MonteCarloParams { samples_per_item: 0, seed: 1 }),
+			vec![],
+			4,
+		),
 	];
 	for task in cases {
 		let outcome = executor.execute(&task);
@@ -259,8 +246,7 @@ fn oversized_output_and_memory_are_refused() {
 	// Generated matrix inputs count too: n = 20 needs 3200 + 1600 bytes.
 	let outcome = executor.execute(&builtin(
 		3,
-		BuiltinKernel::MatMulI32,
-		MatMulParams { n: 20, seed: 1 },
+		BuiltinKernel::MatMulI32(MatMulParams { n: 20, seed: 1 }),
 		vec![],
 		1600,
 	));
@@ -284,7 +270,7 @@ fn host_functions_dispatch_poll_and_read_outputs() {
 	let store = MemStore::default();
 	let executor = executor(config(), store.clone());
 	let task =
-		builtin(7, BuiltinKernel::MatMulI32, MatMulParams { n: 40, seed: 3 }, vec![], 4 * 40 * 40);
+		builtin(7, BuiltinKernel::MatMulI32(MatMulParams { n: 40, seed: 3 }), vec![], 4 * 40 * 40);
 	let expected = reference(&task);
 
 	// Outside an off-chain worker (no extension) nothing reaches the executor.
@@ -350,8 +336,7 @@ fn the_queue_is_bounded() {
 		let big = |job| {
 			builtin(
 				job,
-				BuiltinKernel::MatMulI32,
-				MatMulParams { n: 200, seed: job },
+				BuiltinKernel::MatMulI32(MatMulParams { n: 200, seed: job }),
 				vec![],
 				4 * 200 * 200,
 			)
@@ -370,15 +355,15 @@ fn the_queue_is_bounded() {
 	});
 }
 
+#[cfg(feature = "fault-injection")]
 #[test]
 fn the_fault_switch_corrupts_outputs() {
 	let mut config = config();
-	config.fault = Some(Fault::CorruptOutput);
+	config.fault = Some(depin_compute_executor::Fault::CorruptOutput);
 	let executor = executor(config, MemStore::default());
 	let task = builtin(
 		1,
-		BuiltinKernel::Sha256Batch,
-		Sha256BatchParams { block_len: 3 },
+		BuiltinKernel::Sha256Batch(Sha256BatchParams { block_len: 3 }),
 		b"abc".to_vec(),
 		32,
 	);

@@ -10,7 +10,7 @@ use super::{
 	device::{self, DeviceChoice, Found},
 	protocol::{read_message, write_message, Request, Response, Run},
 };
-use crate::types::ErrorCode;
+use depin_compute_primitives::ErrorCode;
 use ocl::core::{self, ArgVal, CommandQueue, Context, ContextProperties, Event, MemFlags, Program};
 use std::{
 	collections::HashMap,

@@ -1,8 +1,12 @@
-//! Launch plans and reference implementations of the built-in kernels (node side).
+//! The built-in kernel library on the node: OpenCL C sources (`cl/`), launch plans that
+//! check a kernel's parameters against the task's input and output, and plain-Rust
+//! reference implementations that tests compare the device's output with, byte for byte.
+//! The kernels and their parameters are declared in `depin_compute_primitives::kernels`.
 
-use super::{mix64, Conv2dParams, MatMulParams, MonteCarloParams, Sha256BatchParams};
-use crate::types::{BuiltinKernel, ErrorCode};
-use codec::Decode;
+use depin_compute_primitives::{
+	kernels::{mix64, Conv2dParams},
+	BuiltinKernel, ErrorCode,
+};
 use sha2::{Digest, Sha256};
 
 const COMMON: &str = include_str!("cl/common.cl");
@@ -22,17 +26,6 @@ pub struct Launch {
 	pub args: [u64; 3],
 	/// Input bytes the kernel reads: the task's input, or generated data.
 	pub generated_input: Option<Vec<u8>>,
-}
-
-fn decode<P: Decode>(params: &[u8]) -> Result<P, ErrorCode> {
-	let mut at = params;
-	let decoded = P::decode(&mut at).map_err(|_| ErrorCode::InvalidParams)?;
-	// Trailing bytes are refused, so that one parameter set has one encoding.
-	if at.is_empty() {
-		Ok(decoded)
-	} else {
-		Err(ErrorCode::InvalidParams)
-	}
 }
 
 fn source(kernel: &str) -> String {
@@ -71,16 +64,10 @@ pub fn matmul_inputs(n: u32, seed: u64) -> Vec<u8> {
 }
 
 /// Checks a built-in kernel's parameters against the input and output and says how to run it.
-pub fn plan(
-	kernel: BuiltinKernel,
-	params: &[u8],
-	input: &[u8],
-	output_len: u32,
-) -> Result<Launch, ErrorCode> {
+pub fn plan(kernel: &BuiltinKernel, input: &[u8], output_len: u32) -> Result<Launch, ErrorCode> {
 	let output_len = output_len as usize;
 	match kernel {
-		BuiltinKernel::Sha256Batch => {
-			let p: Sha256BatchParams = decode(params)?;
+		BuiltinKernel::Sha256Batch(p) => {
 			let block_len = p.block_len as usize;
 			ensure(block_len > 0 && !input.is_empty() && input.len() % block_len == 0)?;
 			let blocks = input.len() / block_len;
@@ -94,8 +81,7 @@ pub fn plan(
 				generated_input: None,
 			})
 		},
-		BuiltinKernel::MatMulI32 => {
-			let p: MatMulParams = decode(params)?;
+		BuiltinKernel::MatMulI32(p) => {
 			ensure(p.n > 0)?;
 			let bytes = matrix_bytes(p.n)?;
 			ensure(output_len == bytes)?;
@@ -115,8 +101,7 @@ pub fn plan(
 				generated_input,
 			})
 		},
-		BuiltinKernel::MonteCarloPi => {
-			let p: MonteCarloParams = decode(params)?;
+		BuiltinKernel::MonteCarloPi(p) => {
 			ensure(p.samples_per_item > 0 && output_len > 0 && output_len % 4 == 0)?;
 			Ok(Launch {
 				source: source(include_str!("cl/monte_carlo_pi.cl")),
@@ -127,8 +112,7 @@ pub fn plan(
 				generated_input: None,
 			})
 		},
-		BuiltinKernel::Conv2dI32 => {
-			let p: Conv2dParams = decode(params)?;
+		BuiltinKernel::Conv2dI32(p) => {
 			ensure(p.width > 0 && p.height > 0 && p.k % 2 == 1 && p.k <= Conv2dParams::MAX_K)?;
 			let image = (p.width as usize)
 				.checked_mul(p.height as usize)
@@ -161,19 +145,18 @@ fn to_bytes(words: &[u32]) -> Vec<u8> {
 
 /// The output a built-in kernel must produce, computed in plain single-threaded Rust.
 pub fn reference(
-	kernel: BuiltinKernel,
-	params: &[u8],
+	kernel: &BuiltinKernel,
 	input: &[u8],
 	output_len: u32,
 ) -> Result<Vec<u8>, ErrorCode> {
-	let launch = plan(kernel, params, input, output_len)?;
+	let launch = plan(kernel, input, output_len)?;
 	let input = launch.generated_input.as_deref().unwrap_or(input);
 	Ok(match kernel {
-		BuiltinKernel::Sha256Batch => {
+		BuiltinKernel::Sha256Batch(_) => {
 			let block_len = launch.args[0] as usize;
 			input.chunks_exact(block_len).flat_map(|block| Sha256::digest(block)).collect()
 		},
-		BuiltinKernel::MatMulI32 => {
+		BuiltinKernel::MatMulI32(_) => {
 			let n = launch.args[0] as usize;
 			let m = words(input);
 			let (a, b) = m.split_at(n * n);
@@ -189,7 +172,7 @@ pub fn reference(
 			}
 			to_bytes(&c)
 		},
-		BuiltinKernel::MonteCarloPi => {
+		BuiltinKernel::MonteCarloPi(_) => {
 			let (per_item, seed) = (launch.args[0], launch.args[1]);
 			let items = launch.global[0] as u64;
 			let hits: Vec<u32> = (0..items)
@@ -205,7 +188,7 @@ pub fn reference(
 				.collect();
 			to_bytes(&hits)
 		},
-		BuiltinKernel::Conv2dI32 => {
+		BuiltinKernel::Conv2dI32(_) => {
 			let [w, h, k] = launch.args.map(|a| a as usize);
 			let all = words(input);
 			let (image, filter) = all.split_at(w * h);

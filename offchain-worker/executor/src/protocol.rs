@@ -1,8 +1,8 @@
 //! What the executor and its worker process say to each other over the worker's stdin and
 //! stdout: SCALE-encoded messages, each preceded by its length as a little-endian `u32`.
 
-use crate::types::{DeviceInfo, ErrorCode};
 use codec::{Decode, Encode};
+use depin_compute_primitives::{DeviceInfo, ErrorCode};
 use std::io::{self, Read, Write};
 
 /// Longest message either side accepts: the largest input or output plus headroom.

@@ -1,0 +1,98 @@
+//! Assignment: up to `MaxAssignmentsPerBlock` queued jobs per block get their replicas,
+//! drawn by the providers pallet's candidate index (weighted by stake and reputation) from
+//! a seed of the parent block hash and the job: the submitter cannot know that hash when
+//! submitting, and no provider chooses it. A job that finds no providers for
+//! `max_queue_blocks` blocks is refunded.
+
+use crate::*;
+use codec::Encode;
+use frame_support::pallet_prelude::*;
+use frame_system::pallet_prelude::*;
+use pallet_providers::ProviderRegistry;
+use sp_runtime::traits::Saturating;
+
+impl<T: Config> Pallet<T> {
+	/// `provider` takes a replica of `job`: it counts against its cap and its operator's
+	/// off-chain worker finds it in [`Assignments`].
+	pub(crate) fn hold_replica(provider: &T::AccountId, job: JobId) {
+		T::Providers::job_assigned(provider);
+		Assignments::<T>::insert(provider, job, ());
+	}
+
+	/// `provider` is done with `job`, whatever the outcome.
+	pub(crate) fn release(provider: &T::AccountId, job: JobId) {
+		T::Providers::job_released(provider);
+		Assignments::<T>::remove(provider, job);
+	}
+
+	/// Assigns providers to up to `MaxAssignmentsPerBlock` queued jobs.
+	pub(crate) fn assign_queued(now: BlockNumberFor<T>) -> Weight {
+		let mut submissions = Submissions::<T>::get();
+		if submissions.queue.is_empty() {
+			return Weight::zero();
+		}
+		let mut weight = Weight::zero();
+		let mut waiting = BoundedVec::<JobId, T::MaxQueueLen>::new();
+		let parent = frame_system::Pallet::<T>::parent_hash();
+		let params = Params::<T>::get();
+		let mut handled = 0u32;
+		for job in core::mem::take(&mut submissions.queue) {
+			if handled >= T::MaxAssignmentsPerBlock::get() {
+				let _ = waiting.try_push(job);
+				continue;
+			}
+			handled += 1;
+			weight.saturating_accrue(T::WeightInfo::assign(T::MaxReplicas::get()));
+			let Some(mut record) = JobRecords::<T>::get(job) else { continue };
+			if record.status != JobStatus::Queued {
+				continue;
+			}
+			let wanted = if record.assigned.is_empty() { u32::from(record.replicas) } else { 1 };
+			let exclude: Vec<T::AccountId> =
+				record.assigned.iter().map(|r| r.provider.clone()).collect();
+			let pinned = if record.requirements.same_device_class {
+				record.assigned.first().map(|r| r.device_class)
+			} else {
+				None
+			};
+			let seed = sp_io::hashing::blake2_256(&(parent, job, record.queued_for).encode());
+			let picked = T::Providers::select(&record.requirements, wanted, &exclude, pinned, seed);
+			if picked.len() as u32 == wanted {
+				let mut providers = Vec::with_capacity(picked.len());
+				for (provider, device_class) in picked {
+					Self::hold_replica(&provider, job);
+					providers.push(provider.clone());
+					// `wanted` fits: the queue only holds jobs below MaxReplicas.
+					let _ = record.assigned.try_push(Replica {
+						provider,
+						device_class,
+						state: ReplicaState::Assigned,
+					});
+				}
+				let until = now.saturating_add(record.deadline);
+				let Some(until) = Self::schedule(job, &mut record, until, |until| {
+					JobStatus::Committing { until }
+				}) else {
+					// No room for its deadline: undo, and try again next block.
+					for provider in &providers {
+						Self::release(provider, job);
+					}
+					let _ = waiting.try_push(job);
+					continue;
+				};
+				JobRecords::<T>::insert(job, &record);
+				Self::deposit_event(Event::Assigned { job, providers, commit_until: until });
+			} else if record.queued_for.saturating_add(1) >= params.max_queue_blocks {
+				// No providers (or no extra replica) to be found in time.
+				Self::give_up(job, record);
+			} else {
+				record.queued_for = record.queued_for.saturating_add(1);
+				JobRecords::<T>::insert(job, &record);
+				let _ = waiting.try_push(job);
+			}
+		}
+		submissions.queue = waiting;
+		Submissions::<T>::put(submissions);
+		weight
+	}
+}

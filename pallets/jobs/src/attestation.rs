@@ -1,0 +1,127 @@
+//! Attestation by commit, then reveal. A provider's operator commits to
+//! `H(result_hash ‖ operator ‖ job ‖ salt)` while the job is committing, and reveals the
+//! result hash and the salt (and a short output itself) once the reveal window opens.
+//! Copying another provider's commitment is useless: it binds the operator. A valid
+//! attestation is feeless (see [`Pallet::is_valid_attestation`]).
+
+use crate::*;
+use frame_support::pallet_prelude::*;
+use frame_system::pallet_prelude::*;
+use pallet_providers::ProviderRegistry;
+use sp_core::H256;
+use sp_runtime::traits::{One, Saturating};
+
+/// An attestation of a replica: its commit or its reveal.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Phase {
+	Commit,
+	Reveal,
+}
+
+impl Phase {
+	/// The attestation a replica in `state` owes a job in `status` now, if any: a commit
+	/// while the job is committing and it has not committed, a reveal while the job is
+	/// revealing and it has committed.
+	pub fn due<BlockNumber>(status: &JobStatus<BlockNumber>, state: &ReplicaState) -> Option<Self> {
+		match (status, state) {
+			(JobStatus::Committing { .. }, ReplicaState::Assigned) => Some(Phase::Commit),
+			(JobStatus::Revealing { .. }, ReplicaState::Committed { .. }) => Some(Phase::Reveal),
+			_ => None,
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// The index of the replica whose operator is `operator`.
+	pub(crate) fn replica_of(record: &JobOf<T>, operator: &T::AccountId) -> Option<usize> {
+		let provider = T::Providers::provider_of(operator)?;
+		record.assigned.iter().position(|r| r.provider == provider)
+	}
+
+	/// Whether `origin` is an assigned operator that may attest in `phase` now.
+	pub(crate) fn is_valid_attestation(origin: &OriginFor<T>, job: JobId, phase: Phase) -> bool {
+		let Ok(operator) = ensure_signed(origin.clone()) else { return false };
+		let Some(record) = JobRecords::<T>::get(job) else { return false };
+		let Some(i) = Self::replica_of(&record, &operator) else { return false };
+		Phase::due(&record.status, &record.assigned[i].state) == Some(phase)
+	}
+
+	pub(crate) fn do_commit(
+		operator: T::AccountId,
+		job: JobId,
+		commitment: H256,
+	) -> DispatchResult {
+		let mut record = JobRecords::<T>::get(job).ok_or(Error::<T>::JobNotFound)?;
+		let i = Self::replica_of(&record, &operator).ok_or(Error::<T>::NotAssigned)?;
+		ensure!(matches!(record.status, JobStatus::Committing { .. }), Error::<T>::WrongPhase);
+		ensure!(record.assigned[i].state == ReplicaState::Assigned, Error::<T>::AlreadyCommitted);
+		record.assigned[i].state = ReplicaState::Committed { commitment };
+		let provider = record.assigned[i].provider.clone();
+		// Everyone committed: reveal now rather than at the deadline (if the schedule is
+		// full, the commit deadline opens the reveal window instead).
+		if record.assigned.iter().all(|r| r.state != ReplicaState::Assigned) {
+			let now = frame_system::Pallet::<T>::block_number();
+			let _ = Self::start_reveal(job, &mut record, now);
+		}
+		JobRecords::<T>::insert(job, &record);
+		Self::deposit_event(Event::Committed { job, provider });
+		Ok(())
+	}
+
+	pub(crate) fn do_reveal(
+		operator: T::AccountId,
+		job: JobId,
+		result_hash: H256,
+		salt: [u8; 32],
+		meta: ResultMeta,
+		inline_output: Option<BoundedVec<u8, T::MaxInlineOutput>>,
+	) -> DispatchResult {
+		let mut record = JobRecords::<T>::get(job).ok_or(Error::<T>::JobNotFound)?;
+		let i = Self::replica_of(&record, &operator).ok_or(Error::<T>::NotAssigned)?;
+		ensure!(matches!(record.status, JobStatus::Revealing { .. }), Error::<T>::WrongPhase);
+		let ReplicaState::Committed { commitment: committed } = record.assigned[i].state else {
+			return Err(match record.assigned[i].state {
+				ReplicaState::Revealed { .. } => Error::<T>::AlreadyRevealed,
+				_ => Error::<T>::NotCommitted,
+			}
+			.into());
+		};
+		ensure!(
+			commitment(&result_hash, &operator, job, &salt) == committed,
+			Error::<T>::CommitmentMismatch
+		);
+		match meta.error_code {
+			Some(code) => {
+				ensure!(result_hash == error_result_hash(code), Error::<T>::ErrorHashMismatch)
+			},
+			None => {
+				ensure!(meta.output_len == record.output_len, Error::<T>::OutputLenMismatch);
+				if record.output_len <= T::MaxInlineOutput::get() {
+					let output = inline_output.ok_or(Error::<T>::OutputMissing)?;
+					ensure!(
+						H256(sp_io::hashing::blake2_256(&output)) == result_hash,
+						Error::<T>::OutputHashMismatch
+					);
+					if !RevealedOutputs::<T>::contains_key(job, result_hash) {
+						RevealedOutputs::<T>::insert(job, result_hash, output);
+					}
+				}
+			},
+		}
+		record.assigned[i].state = ReplicaState::Revealed { result_hash, meta };
+		let provider = record.assigned[i].provider.clone();
+		// Nobody left to reveal: settle in the next block (if the schedule is full, at
+		// the reveal deadline instead).
+		if !record
+			.assigned
+			.iter()
+			.any(|r| matches!(r.state, ReplicaState::Committed { .. }))
+		{
+			let next = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
+			let _ = Self::schedule(job, &mut record, next, |until| JobStatus::Revealing { until });
+		}
+		JobRecords::<T>::insert(job, &record);
+		Self::deposit_event(Event::Revealed { job, provider, result_hash });
+		Ok(())
+	}
+}

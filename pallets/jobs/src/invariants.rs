@@ -1,0 +1,89 @@
+//! The pallet's invariants, checked by `try_state` and after every test.
+
+use crate::*;
+use frame_support::pallet_prelude::*;
+use pallet_providers::ProviderRegistry;
+use sp_runtime::Saturating;
+
+impl<T: Config> Pallet<T> {
+	/// Checks the pallet's invariants (see the crate docs). Run by `try_state` and
+	/// after every test, including other pallets' tests.
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use alloc::collections::BTreeMap;
+		use sp_runtime::TryRuntimeError;
+		let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (id, job) in JobRecords::<T>::iter() {
+			let mut expected = job.deposit;
+			if job.status.is_finished() {
+				let s = job
+					.settlement
+					.ok_or(TryRuntimeError::Other("finished job without settlement"))?;
+				ensure!(
+					s.paid.saturating_add(s.fee).saturating_add(s.refunded) == job.escrow,
+					TryRuntimeError::Other("escrow not conserved")
+				);
+			} else {
+				expected = expected.saturating_add(job.escrow);
+				ensure!(job.settlement.is_none(), TryRuntimeError::Other("unfinished job settled"));
+				for replica in &job.assigned {
+					ensure!(
+						T::Providers::is_registered(&replica.provider),
+						TryRuntimeError::Other("replica of an unregistered provider")
+					);
+					ensure!(
+						Assignments::<T>::contains_key(&replica.provider, id),
+						TryRuntimeError::Other("replica missing from the provider's assignments")
+					);
+				}
+			}
+			ensure!(
+				job.assigned.len() as u32 <= T::MaxReplicas::get(),
+				TryRuntimeError::Other("too many replicas")
+			);
+			ensure!(
+				JobPayloads::<T>::contains_key(id),
+				TryRuntimeError::Other("job without payload")
+			);
+			let entry = held.entry(job.submitter.clone()).or_default();
+			*entry = entry.saturating_add(expected);
+		}
+		for (who, amount) in held {
+			ensure!(
+				asset::held::<T>(&who) == amount,
+				TryRuntimeError::Other("job hold differs from escrow + deposits")
+			);
+		}
+		let queue = Submissions::<T>::get().queue;
+		for id in &queue {
+			ensure!(
+				JobRecords::<T>::get(id).map(|j| j.status) == Some(JobStatus::Queued),
+				TryRuntimeError::Other("queued id of a job that is not queued")
+			);
+		}
+		for (id, job) in JobRecords::<T>::iter() {
+			match job.status {
+				JobStatus::Queued => ensure!(
+					queue.iter().filter(|q| **q == id).count() == 1,
+					TryRuntimeError::Other("queued job not in the queue exactly once")
+				),
+				JobStatus::Committing { until } | JobStatus::Revealing { until } => ensure!(
+					Deadlines::<T>::get(until).contains(&id),
+					TryRuntimeError::Other("running job not scheduled at its deadline")
+				),
+				_ => {},
+			}
+		}
+		ensure!(
+			JobPayloads::<T>::iter_keys().all(|id| JobRecords::<T>::contains_key(id)),
+			TryRuntimeError::Other("payload without job")
+		);
+		for (provider, id, ()) in Assignments::<T>::iter() {
+			ensure!(
+				JobRecords::<T>::get(id).is_some_and(|j| !j.status.is_finished()
+					&& j.assigned.iter().any(|r| r.provider == provider)),
+				TryRuntimeError::Other("assignment of a finished job or another provider")
+			);
+		}
+		Ok(())
+	}
+}

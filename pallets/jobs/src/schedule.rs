@@ -1,0 +1,80 @@
+//! The deadline schedule: each committing or revealing job is entered at the block its
+//! phase ends ([`Deadlines`]), and handled there by `on_initialize`. Each block holds at
+//! most `MaxDeadlinesPerBlock` entries; a full block pushes an entry to one of the next
+//! [`SCHEDULE_PROBE`] blocks.
+
+use crate::*;
+use frame_support::pallet_prelude::*;
+use frame_system::pallet_prelude::*;
+use sp_runtime::traits::{One, Saturating};
+
+/// Blocks tried, from the wanted one on, to fit a job in the deadline schedule.
+pub const SCHEDULE_PROBE: u32 = 16;
+
+impl<T: Config> Pallet<T> {
+	/// Opens the reveal window of `record`. `false` if the schedule had no room (the
+	/// record is unchanged).
+	pub(crate) fn start_reveal(job: JobId, record: &mut JobOf<T>, now: BlockNumberFor<T>) -> bool {
+		let until = now.saturating_add(Params::<T>::get().reveal_window);
+		match Self::schedule(job, record, until, |until| JobStatus::Revealing { until }) {
+			Some(until) => {
+				Self::deposit_event(Event::RevealStarted { job, reveal_until: until });
+				true
+			},
+			None => false,
+		}
+	}
+
+	/// Puts `job` in the deadline schedule at `at`, or at the first of the next
+	/// [`SCHEDULE_PROBE`] blocks with room, and sets its status with that block. Returns
+	/// the block, or `None` (nothing changed) when all of them are full.
+	pub(crate) fn schedule(
+		job: JobId,
+		record: &mut JobOf<T>,
+		at: BlockNumberFor<T>,
+		status: impl Fn(BlockNumberFor<T>) -> JobStatus<BlockNumberFor<T>>,
+	) -> Option<BlockNumberFor<T>> {
+		let mut block = at;
+		for _ in 0..SCHEDULE_PROBE {
+			if Deadlines::<T>::mutate(block, |jobs| jobs.try_push(job).is_ok()) {
+				record.status = status(block);
+				return Some(block);
+			}
+			block = block.saturating_add(One::one());
+		}
+		None
+	}
+
+	/// A job's phase ended at `now`.
+	pub(crate) fn on_deadline(job: JobId, now: BlockNumberFor<T>) -> Weight {
+		let Some(mut record) = JobRecords::<T>::get(job) else {
+			return T::WeightInfo::on_deadline_skip();
+		};
+		match record.status {
+			JobStatus::Committing { until } if until == now => {
+				if record
+					.assigned
+					.iter()
+					.any(|r| matches!(r.state, ReplicaState::Committed { .. }))
+				{
+					if Self::start_reveal(job, &mut record, now) {
+						JobRecords::<T>::insert(job, &record);
+					} else {
+						// No room to track a reveal window: give the escrow back.
+						Self::give_up(job, record);
+					}
+				} else {
+					// Nobody new committed: decide on what was revealed before, if anything.
+					Self::decide(job, record);
+				}
+				T::WeightInfo::on_deadline_settle(T::MaxReplicas::get())
+			},
+			JobStatus::Revealing { until } if until == now => {
+				Self::decide(job, record);
+				T::WeightInfo::on_deadline_settle(T::MaxReplicas::get())
+			},
+			// The job moved on since this entry was scheduled.
+			_ => T::WeightInfo::on_deadline_skip(),
+		}
+	}
+}

@@ -1,0 +1,89 @@
+//! Submission: what a job spec must satisfy, and what it costs (escrow and storage
+//! deposit, one hold on the submitter's account).
+
+use crate::*;
+use frame_support::pallet_prelude::*;
+use pallet_providers::{ProviderRegistry, MAX_REPUTATION};
+use sp_runtime::traits::{CheckedAdd, CheckedMul};
+
+impl<T: Config> Pallet<T> {
+	/// Submission, shared with benchmarks and tests. Returns the job id.
+	pub(crate) fn do_submit(who: T::AccountId, spec: JobSpecOf<T>) -> Result<JobId, DispatchError> {
+		let params = Params::<T>::get();
+		ensure!(
+			spec.replicas >= 1 && u32::from(spec.replicas) <= T::MaxReplicas::get(),
+			Error::<T>::InvalidReplicas
+		);
+		ensure!(spec.work_size.iter().all(|d| *d >= 1), Error::<T>::InvalidWorkSize);
+		ensure!(
+			spec.output_len >= 1 && spec.output_len <= T::MaxOutputLen::get(),
+			Error::<T>::InvalidOutputLen
+		);
+		ensure!(spec.price_per_replica >= params.min_price, Error::<T>::PriceTooLow);
+		ensure!(
+			spec.deadline >= params.min_deadline && spec.deadline <= params.max_deadline,
+			Error::<T>::InvalidDeadline
+		);
+		ensure!(
+			spec.requirements.min_reputation <= MAX_REPUTATION,
+			Error::<T>::InvalidRequirements
+		);
+		if let Kernel::Source { source, entry } = &spec.kernel {
+			ensure!(!source.is_empty() && !entry.is_empty(), Error::<T>::EmptySource);
+		}
+		ensure!(T::Providers::has_candidates(spec.requirements.kind), Error::<T>::NoProviders);
+
+		let replicas = BalanceOf::<T>::from(u32::from(spec.replicas));
+		let work = spec.price_per_replica.checked_mul(&replicas).ok_or(Error::<T>::Overflow)?;
+		let fee = params.fee.mul_ceil(work);
+		let escrow = work.checked_add(&fee).ok_or(Error::<T>::Overflow)?;
+		let stored = BalanceOf::<T>::from(spec.input.len() as u32 + spec.kernel.stored_len());
+		let deposit = params
+			.deposit_per_byte
+			.checked_mul(&stored)
+			.and_then(|d| d.checked_add(&params.deposit_base))
+			.ok_or(Error::<T>::Overflow)?;
+		let held = escrow.checked_add(&deposit).ok_or(Error::<T>::Overflow)?;
+
+		let mut submissions = Submissions::<T>::get();
+		let job = submissions.next_id;
+		submissions.queue.try_push(job).map_err(|_| Error::<T>::QueueFull)?;
+		submissions.next_id = job.saturating_add(1);
+		asset::hold::<T>(&who, held).map_err(|_| Error::<T>::InsufficientBalance)?;
+
+		let now = frame_system::Pallet::<T>::block_number();
+		JobRecords::<T>::insert(
+			job,
+			Job {
+				submitter: who.clone(),
+				replicas: spec.replicas,
+				requirements: spec.requirements,
+				output_len: spec.output_len,
+				price_per_replica: spec.price_per_replica,
+				deadline: spec.deadline,
+				escrow,
+				fee,
+				deposit,
+				submitted_at: now,
+				status: JobStatus::Queued,
+				queued_for: 0,
+				assigned: Default::default(),
+				result_hash: None,
+				output: None,
+				settlement: None,
+			},
+		);
+		JobPayloads::<T>::insert(
+			job,
+			JobPayload { kernel: spec.kernel, input: spec.input, work_size: spec.work_size },
+		);
+		Submissions::<T>::put(submissions);
+		Self::deposit_event(Event::Submitted {
+			job,
+			submitter: who,
+			replicas: spec.replicas,
+			escrow,
+		});
+		Ok(job)
+	}
+}
