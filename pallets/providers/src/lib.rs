@@ -26,7 +26,7 @@
 //!   [`Requirements`] through the candidate index in [`index`], in a bounded number of
 //!   storage reads whatever the number of providers.
 //! - **Governance.** Every tunable number is in [`Params`], set by `GovernanceOrigin`
-//!   through [`Pallet::set_params`], with defaults from the genesis config.
+//!   through [`Pallet::set_params`]; until it does, genesis or `DefaultParams` sets them.
 //!
 //! ## Invariants (`try_state`)
 //!

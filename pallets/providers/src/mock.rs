@@ -1,6 +1,6 @@
 //! Test runtime: System, Balances (real holds) and the providers pallet.
 
-use crate::{self as pallet_providers, Capabilities, DeviceKind, OpenClVersion};
+use crate::{self as pallet_providers, Capabilities, DeviceKind, OpenClVersion, ProviderParams};
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU64},

@@ -5,6 +5,7 @@
 
 use depin_compute_executor::{store::MemoryStore, Executor, ExecutorConfig, WorkerCommand};
 use depin_compute_primitives::{BuiltinKernel, ComputeTask, Kernel};
+use sp_core::bounded::BoundedVec;
 use std::time::Duration;
 
 /// A store that outlives the executor, as the node's off-chain database does.
@@ -42,8 +43,8 @@ pub fn source(
 	ComputeTask {
 		job,
 		kernel: Kernel::Source {
-			source: source.as_bytes().to_vec().into(),
-			entry: entry.as_bytes().to_vec().into(),
+			source: BoundedVec::truncate_from(source.as_bytes().to_vec()),
+			entry: BoundedVec::truncate_from(entry.as_bytes().to_vec()),
 		},
 		input,
 		work_size,

@@ -35,7 +35,7 @@ fn cancel_after_assignment_releases_the_providers() {
 		let providers = assigned(job);
 		assert_ok!(Jobs::cancel(RuntimeOrigin::signed(20), job));
 		for p in providers {
-			assert_eq!(pallet_providers::Providers::<Test>::get(p).unwrap().active_jobs, 0);
+			assert_eq!(pallet_providers::ProviderRecords::<Test>::get(p).unwrap().active_jobs, 0);
 		}
 		// Its commit deadline passes without effect.
 		run_to_block(2 + DEADLINE);

@@ -11,7 +11,7 @@ fn bond_held(who: AccountId) -> Balance {
 }
 
 fn reputation(who: AccountId) -> u32 {
-	pallet_providers::Providers::<Test>::get(who).unwrap().reputation
+	pallet_providers::ProviderRecords::<Test>::get(who).unwrap().reputation
 }
 
 /// Submits, assigns, has every assigned provider commit and reveal `outputs[i]`, settles.
@@ -45,7 +45,7 @@ fn one_replica_job_is_paid_and_its_output_kept() {
 		assert_eq!(free(TREASURY), treasury + 10);
 		assert_eq!(free(20), START_BALANCE - 110 - record.deposit);
 		assert_eq!(reputation(p), INITIAL_REPUTATION + 10);
-		assert_eq!(pallet_providers::Providers::<Test>::get(p).unwrap().active_jobs, 0);
+		assert_eq!(pallet_providers::ProviderRecords::<Test>::get(p).unwrap().active_jobs, 0);
 		assert!(job_events().contains(&Event::Completed {
 			job,
 			result_hash: hash_of(&out),

@@ -19,8 +19,8 @@ fn submit_holds_escrow_and_deposit_and_queues_the_job() {
 		assert_eq!(record.escrow, 330);
 		assert_eq!(record.fee, 30);
 		assert_eq!(record.deposit, 153);
-		assert_eq!(held(20), 330 + 149);
-		assert_eq!(free(20), START_BALANCE - 330 - 149);
+		assert_eq!(held(20), 330 + 153);
+		assert_eq!(free(20), START_BALANCE - 330 - 153);
 		assert_eq!(record.status, JobStatus::Queued);
 		assert_eq!(Submissions::<Test>::get().queue.to_vec(), vec![job]);
 		assert!(JobPayloads::<Test>::contains_key(job));

@@ -23,7 +23,7 @@ fn nobody_commits_then_no_more_providers_refunds_and_slashes_the_no_shows() {
 		assert_eq!(record.settlement, Some(Settlement { paid: 0, fee: 0, refunded: 330 }));
 		for p in providers {
 			assert_eq!(bond_held(p), MIN_BOND - 20, "2% no-show slash");
-			assert_eq!(pallet_providers::Providers::<Test>::get(p).unwrap().active_jobs, 0);
+			assert_eq!(pallet_providers::ProviderRecords::<Test>::get(p).unwrap().active_jobs, 0);
 		}
 		assert_eq!(free(20), START_BALANCE - record.deposit);
 	});
