@@ -23,13 +23,10 @@ build_node() {
 	cargo build --manifest-path "$repo_root/Cargo.toml" --release --locked -p depin-node "$@"
 }
 
-# Builds the fault-injection node beside the real one, as depin-node-faulty, then the
-# real one again (cargo keeps both builds; switching back only relinks the binary).
+# Builds the fault-injection node, `depin-node-faulty`, beside the real one: its own binary
+# target, so that neither build displaces the other in the cache.
 build_faulty_node() {
-	build_node --features fault-injection &&
-		cp "$CARGO_TARGET_DIR/release/depin-node" "$DEPIN_FAULTY_NODE.tmp" &&
-		mv "$DEPIN_FAULTY_NODE.tmp" "$DEPIN_FAULTY_NODE" &&
-		build_node
+	build_node --features fault-injection --bin depin-node-faulty
 }
 
 # Runs cargo on the workspace.
