@@ -437,7 +437,7 @@ impl ComputeBackend for Executor {
 			Some(e) if matches!(e.status, TaskStatus::Running) => return DispatchAck::QueueFull,
 			_ => {},
 		}
-		if q.entries.get(&task.job).is_none()
+		if !q.entries.contains_key(&task.job)
 			&& shared.results.kept().status(task.job).is_some_and(|(f, _)| f == fingerprint)
 		{
 			return DispatchAck::AlreadyKnown;

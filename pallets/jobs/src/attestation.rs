@@ -2,7 +2,7 @@
 //! `H(result_hash ‖ operator ‖ job ‖ salt)` while the job is committing, and reveals the
 //! result hash and the salt (and a short output itself) once the reveal window opens.
 //! Copying another provider's commitment is useless: it binds the operator. A valid
-//! attestation is feeless (see [`Pallet::is_valid_attestation`]).
+//! attestation is feeless (`#[pallet::feeless_if]` asks `Pallet::is_valid_attestation`).
 
 use crate::*;
 use frame_support::pallet_prelude::*;

@@ -74,7 +74,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		ensure!(
-			JobPayloads::<T>::iter_keys().all(|id| JobRecords::<T>::contains_key(id)),
+			JobPayloads::<T>::iter_keys().all(JobRecords::<T>::contains_key),
 			TryRuntimeError::Other("payload without job")
 		);
 		for (provider, id, ()) in Assignments::<T>::iter() {

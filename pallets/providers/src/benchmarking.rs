@@ -55,13 +55,8 @@ fn fill_bucket<T: Config>(
 		.map(|i| {
 			let who = funded::<T>(name, i);
 			let operator: T::AccountId = account(name, i, 1);
-			ProviderRecords::<T>::do_register(
-				&who,
-				operator,
-				capabilities(kind, class),
-				min_bond::<T>(),
-			)
-			.expect("filler registers");
+			Providers::<T>::do_register(&who, operator, capabilities(kind, class), min_bond::<T>())
+				.expect("filler registers");
 			who
 		})
 		.collect()
@@ -72,13 +67,8 @@ fn fill_bucket<T: Config>(
 fn provider_first_in_full_buckets<T: Config>() -> T::AccountId {
 	let who = funded::<T>("provider", 0);
 	let operator: T::AccountId = account("operator", 0, 0);
-	ProviderRecords::<T>::do_register(
-		&who,
-		operator,
-		capabilities(DeviceKind::Gpu, 1),
-		min_bond::<T>(),
-	)
-	.expect("provider registers");
+	Providers::<T>::do_register(&who, operator, capabilities(DeviceKind::Gpu, 1), min_bond::<T>())
+		.expect("provider registers");
 	fill_bucket::<T>("gpu-filler", 2, DeviceKind::Gpu, 1);
 	who
 }
@@ -133,7 +123,7 @@ mod benchmarks {
 	fn bond_extra() {
 		// Fully unbonded, so that bonding lists it again.
 		let caller = provider_first_in_full_buckets::<T>();
-		ProviderRecords::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
+		Providers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
 			.expect("unbonds");
 
 		#[extrinsic_call]
@@ -155,7 +145,7 @@ mod benchmarks {
 	#[benchmark]
 	fn resume() {
 		let caller = provider_first_in_full_buckets::<T>();
-		ProviderRecords::<T>::pause(RawOrigin::Signed(caller.clone()).into()).expect("pauses");
+		Providers::<T>::pause(RawOrigin::Signed(caller.clone()).into()).expect("pauses");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
@@ -168,11 +158,10 @@ mod benchmarks {
 		// Every chunk but one in use; unbonding everything delists it.
 		let caller = provider_first_in_full_buckets::<T>();
 		let extra = min_bond::<T>().saturating_mul(MAX_UNLOCKING_CHUNKS.into());
-		ProviderRecords::<T>::bond_extra(RawOrigin::Signed(caller.clone()).into(), extra)
-			.expect("bonds");
+		Providers::<T>::bond_extra(RawOrigin::Signed(caller.clone()).into(), extra).expect("bonds");
 		for n in 1..MAX_UNLOCKING_CHUNKS {
 			frame_system::Pallet::<T>::set_block_number(n.into());
-			ProviderRecords::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
+			Providers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
 				.expect("unbonds");
 		}
 		frame_system::Pallet::<T>::set_block_number(MAX_UNLOCKING_CHUNKS.into());
@@ -190,11 +179,10 @@ mod benchmarks {
 	fn withdraw_unbonded() {
 		let caller = provider_first_in_full_buckets::<T>();
 		let extra = min_bond::<T>().saturating_mul(MAX_UNLOCKING_CHUNKS.into());
-		ProviderRecords::<T>::bond_extra(RawOrigin::Signed(caller.clone()).into(), extra)
-			.expect("bonds");
+		Providers::<T>::bond_extra(RawOrigin::Signed(caller.clone()).into(), extra).expect("bonds");
 		for n in 1..=MAX_UNLOCKING_CHUNKS {
 			frame_system::Pallet::<T>::set_block_number(n.into());
-			ProviderRecords::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
+			Providers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
 				.expect("unbonds");
 		}
 		frame_system::Pallet::<T>::set_block_number(BlockNumberFor::<T>::max_value());
@@ -208,10 +196,10 @@ mod benchmarks {
 	#[benchmark]
 	fn deregister() {
 		let caller = provider_first_in_full_buckets::<T>();
-		ProviderRecords::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
+		Providers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
 			.expect("unbonds");
 		frame_system::Pallet::<T>::set_block_number(BlockNumberFor::<T>::max_value());
-		ProviderRecords::<T>::withdraw_unbonded(RawOrigin::Signed(caller.clone()).into())
+		Providers::<T>::withdraw_unbonded(RawOrigin::Signed(caller.clone()).into())
 			.expect("withdraws");
 
 		#[extrinsic_call]

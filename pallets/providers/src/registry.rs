@@ -55,7 +55,8 @@ impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 
 	#[cfg(feature = "runtime-benchmarks")]
 	fn benchmark_provider(index: u32, kind: DeviceKind) -> (T::AccountId, T::AccountId) {
-		use frame_support::traits::fungible::Mutate;
+		use frame_support::traits::fungible::{Inspect, Mutate};
+		use sp_runtime::Saturating;
 		let who: T::AccountId = frame_benchmarking::account("provider", index, 0);
 		let operator: T::AccountId = frame_benchmarking::account("operator", index, 0);
 		let bond = Params::<T>::get().min_bond;

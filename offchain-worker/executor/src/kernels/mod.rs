@@ -69,7 +69,7 @@ pub fn plan(kernel: &BuiltinKernel, input: &[u8], output_len: u32) -> Result<Lau
 	match kernel {
 		BuiltinKernel::Sha256Batch(p) => {
 			let block_len = p.block_len as usize;
-			ensure(block_len > 0 && !input.is_empty() && input.len() % block_len == 0)?;
+			ensure(block_len > 0 && !input.is_empty() && input.len().is_multiple_of(block_len))?;
 			let blocks = input.len() / block_len;
 			ensure(blocks.checked_mul(32) == Some(output_len))?;
 			Ok(Launch {
@@ -102,7 +102,7 @@ pub fn plan(kernel: &BuiltinKernel, input: &[u8], output_len: u32) -> Result<Lau
 			})
 		},
 		BuiltinKernel::MonteCarloPi(p) => {
-			ensure(p.samples_per_item > 0 && output_len > 0 && output_len % 4 == 0)?;
+			ensure(p.samples_per_item > 0 && output_len > 0 && output_len.is_multiple_of(4))?;
 			Ok(Launch {
 				source: source(include_str!("cl/monte_carlo_pi.cl")),
 				entry: "monte_carlo_pi",
@@ -154,7 +154,7 @@ pub fn reference(
 	Ok(match kernel {
 		BuiltinKernel::Sha256Batch(_) => {
 			let block_len = launch.args[0] as usize;
-			input.chunks_exact(block_len).flat_map(|block| Sha256::digest(block)).collect()
+			input.chunks_exact(block_len).flat_map(Sha256::digest).collect()
 		},
 		BuiltinKernel::MatMulI32(_) => {
 			let n = launch.args[0] as usize;

@@ -34,7 +34,7 @@ fn one_replica_job_is_paid_and_its_output_kept() {
 	ExtBuilder::default().build_and_execute(|| {
 		let out = output(32, 0);
 		let treasury = free(TREASURY);
-		let (job, providers) = run_job(1, &[out.clone()]);
+		let (job, providers) = run_job(1, std::slice::from_ref(&out));
 		let p = providers[0];
 		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);

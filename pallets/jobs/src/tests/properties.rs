@@ -130,7 +130,9 @@ fn apply(action: &Action, honesty: &mut Honesty) {
 		},
 		Action::Advance { blocks } => run_to_block(System::block_number() + u64::from(blocks)),
 		Action::Unbond { provider, all } => {
-			let Some(info) = pallet_providers::ProviderRecords::<Test>::get(provider) else { return };
+			let Some(info) = pallet_providers::ProviderRecords::<Test>::get(provider) else {
+				return;
+			};
 			let amount = if all { info.bond } else { info.bond / 3 };
 			let _ = pallet_providers::Pallet::<Test>::unbond(origin(provider), amount);
 		},
