@@ -279,6 +279,7 @@ mod benches {
 		[frame_system, SystemBench::<Runtime>]
 		[pallet_balances, Balances]
 		[pallet_timestamp, Timestamp]
+		[pallet_transaction_payment, TransactionPayment]
 		[pallet_sudo, Sudo]
 		[pallet_providers, Providers]
 		[pallet_jobs, Jobs]

@@ -97,7 +97,7 @@ impl ComputeTask {
 #[derive(Clone, Copy, Encode, Decode, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq)]
 #[repr(u32)]
 pub enum ErrorCode {
-	/// The built-in kernel's parameters do not decode or do not fit the input and output.
+	/// The built-in kernel's parameters are out of range or do not fit the input and output.
 	InvalidParams = 1,
 	/// The OpenCL C source did not compile.
 	BuildFailed = 2,
