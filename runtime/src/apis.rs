@@ -280,3 +280,5 @@ impl_runtime_apis! {
 impl frame_system_benchmarking::Config for crate::Runtime {}
 #[cfg(feature = "runtime-benchmarks")]
 impl frame_benchmarking::baseline::Config for crate::Runtime {}
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_transaction_payment::BenchmarkConfig for crate::Runtime {}
