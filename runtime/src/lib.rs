@@ -30,6 +30,7 @@ extern crate alloc;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod weights;
 
 // The runtime macros (`impl_opaque_keys!`, `#[frame_support::runtime]`) expand to code that
 // names `Vec`, which no_std builds do not have in their prelude.
@@ -277,6 +278,7 @@ mod benches {
 	frame_benchmarking::define_benchmarks!(
 		[frame_benchmarking, BaselineBench::<Runtime>]
 		[frame_system, SystemBench::<Runtime>]
+		[frame_system_extensions, SystemExtensionsBench::<Runtime>]
 		[pallet_balances, Balances]
 		[pallet_timestamp, Timestamp]
 		[pallet_transaction_payment, TransactionPayment]

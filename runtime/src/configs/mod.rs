@@ -65,6 +65,8 @@ impl frame_system::Config for Runtime {
 	type BlockHashCount = BlockHashCount;
 	/// ParityDB is the node's database; its read/write costs price storage access.
 	type DbWeight = ParityDbWeight;
+	type SystemWeightInfo = crate::weights::frame_system::WeightInfo<Runtime>;
+	type ExtensionsWeightInfo = crate::weights::frame_system_extensions::WeightInfo<Runtime>;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
@@ -94,7 +96,7 @@ impl pallet_timestamp::Config for Runtime {
 	type Moment = u64;
 	type OnTimestampSet = Aura;
 	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
-	type WeightInfo = pallet_timestamp::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_timestamp::WeightInfo<Runtime>;
 }
 
 impl pallet_balances::Config for Runtime {
@@ -106,7 +108,7 @@ impl pallet_balances::Config for Runtime {
 	type DustRemoval = ();
 	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
 	type AccountStore = System;
-	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_balances::WeightInfo<Runtime>;
 	type FreezeIdentifier = RuntimeFreezeReason;
 	/// One freeze per reason the runtime declares (governance votes, ...).
 	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
@@ -129,13 +131,13 @@ impl pallet_transaction_payment::Config for Runtime {
 	/// One micro-DCC per byte: large transactions pay for the block space they take.
 	type LengthToFee = frame_support::weights::ConstantMultiplier<Balance, ConstU128<MICRO_UNIT>>;
 	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
-	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_transaction_payment::WeightInfo<Runtime>;
 }
 
 impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
-	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_sudo::WeightInfo<Runtime>;
 }
 
 impl pallet_skip_feeless_payment::Config for Runtime {
@@ -181,7 +183,7 @@ impl pallet_providers::Config for Runtime {
 	type MaxProviders = ConstU32<100_000>;
 	type SelectionSample = ConstU32<16>;
 	type DefaultParams = ProviderDefaults;
-	type WeightInfo = pallet_providers::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_providers::WeightInfo<Runtime>;
 }
 
 impl pallet_jobs::Config for Runtime {
@@ -201,7 +203,7 @@ impl pallet_jobs::Config for Runtime {
 	type MaxAssignmentsPerBlock = ConstU32<32>;
 	type MaxDeadlinesPerBlock = ConstU32<128>;
 	type OperatorCrypto = pallet_jobs::offchain::crypto::OperatorCrypto;
-	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_jobs::WeightInfo<Runtime>;
 }
 
 // Transactions the runtime builds in off-chain workers: providers' commits and reveals,

@@ -1,0 +1,18 @@
+//! The weights this runtime charges, for every pallet that has benchmarks: all measured in
+//! one run of `scripts/benchmark` on the reference machine (the project's 2-core build
+//! machine), so that the ratios between any two calls hold. Generated; never edited.
+//!
+//! `frame_system_extensions` is what System's transaction extensions (nonce, era, weight
+//! checks) add to every signed transaction. GRANDPA keeps polkadot-sdk's hand-derived
+//! `WeightInfo`: its only reachable call here is Root's `note_stalled`, and
+//! `report_equivocation` cannot even be decoded (`KeyOwnerProof = Void`). Aura and the
+//! feeless-payment wrapper have no benchmarks.
+
+pub mod frame_system;
+pub mod frame_system_extensions;
+pub mod pallet_balances;
+pub mod pallet_jobs;
+pub mod pallet_providers;
+pub mod pallet_sudo;
+pub mod pallet_timestamp;
+pub mod pallet_transaction_payment;
