@@ -1,7 +1,7 @@
 //! JSON-RPC methods the node adds to the standard set (`system_*`, `chain_*`, `state_*`,
 //! `author_*`, which the service provides): account nonces (`system_accountNextIndex`),
 //! fee queries (`payment_queryInfo`, `payment_queryFeeDetails`), and the outputs of jobs
-//! this node computed (`compute_jobResult`).
+//! this node computed (`compute_jobResult`), once the chain has agreed on them.
 
 use std::sync::Arc;
 
@@ -12,6 +12,7 @@ use jsonrpsee::{
 	proc_macros::rpc,
 	types::{error::ErrorObjectOwned, ErrorObject},
 };
+use pallet_jobs::runtime_api::{AgreedResult, JobsApi};
 use sp_core::{offchain::OffchainStorage, Bytes};
 
 use depin_runtime::{opaque::Block, AccountId, Balance, Nonce};
@@ -36,41 +37,74 @@ pub struct FullDeps<C, P, S> {
 /// against the result hash on chain.
 #[rpc(server, namespace = "compute")]
 pub trait ComputeApi {
-	/// The output bytes of `job`, if this node computed it and still keeps it. For a job
-	/// that failed here, the error's data is the compiler's or driver's message.
+	/// The output bytes of `job`, once the chain has agreed on its result and if this node
+	/// keeps that very output. Before the verdict nothing is served: the submitter could
+	/// take the result and cancel, a lazy co-replica copy it. For a job the chain agreed
+	/// failed, the error's data is this node's compiler or driver message.
 	#[method(name = "jobResult")]
 	fn job_result(&self, job: JobId) -> RpcResult<Bytes>;
 }
 
-/// `compute_*` over the node's off-chain database.
-pub struct Compute<S> {
-	kept: Option<OffchainStore<S>>,
+/// `compute_*` over the node's kept outputs and the chain's verdicts.
+pub struct Compute<A> {
+	kept: Option<Box<dyn OutputStore>>,
+	/// The result the chain (at its best block) agreed on for a job.
+	agreed: A,
 }
 
 /// The job is unknown to this node, or its output is no longer kept.
 pub const NOT_FOUND: i32 = 4040;
-/// The job failed on this node: there is no output.
+/// The chain agreed that the job failed: there is no output.
 pub const FAILED: i32 = 4041;
+/// The chain has not agreed on a result of the job (yet): nothing is served.
+pub const NOT_AGREED: i32 = 4042;
+/// This node's output differs from the one the chain agreed on.
+pub const NOT_AGREED_OUTPUT: i32 = 4043;
+/// The chain could not be asked.
+pub const CHAIN_UNAVAILABLE: i32 = 4044;
 
-impl<S: OffchainStorage + 'static> ComputeApiServer for Compute<S> {
+impl<A> ComputeApiServer for Compute<A>
+where
+	A: Fn(JobId) -> Result<Option<AgreedResult>, String> + Send + Sync + 'static,
+{
 	fn job_result(&self, job: JobId) -> RpcResult<Bytes> {
 		let error = |code, message: String, data: Option<String>| -> ErrorObjectOwned {
 			ErrorObject::owned(code, message, data)
 		};
+		let agreed = (self.agreed)(job).map_err(|e| error(CHAIN_UNAVAILABLE, e, None))?;
 		let kept = self
 			.kept
 			.as_ref()
 			.ok_or_else(|| error(NOT_FOUND, "this node has no off-chain database".into(), None))?;
-		if let Some(output) = kept.output(job) {
-			return Ok(output.into());
-		}
-		Err(match kept.status(job) {
-			// The compiler's or driver's message, for the author of the kernel.
-			Some((_, TaskStatus::Failed { code, .. })) => {
-				error(FAILED, format!("job {job} failed on this node: {code:?}"), kept.log(job))
+		match agreed {
+			None => Err(error(
+				NOT_AGREED,
+				format!(
+					"the chain has not agreed on a result of job {job}: nothing is served before"
+				),
+				None,
+			)),
+			Some(AgreedResult::Output(hash)) => match kept.output(job) {
+				Some(output) if sp_io::hashing::blake2_256(&output) == hash.0 => Ok(output.into()),
+				Some(_) => Err(error(
+					NOT_AGREED_OUTPUT,
+					format!("this node's output of job {job} is not the one the chain agreed on"),
+					None,
+				)),
+				None => {
+					Err(error(NOT_FOUND, format!("this node keeps no output of job {job}"), None))
+				},
 			},
-			_ => error(NOT_FOUND, format!("this node keeps no output of job {job}"), None),
-		})
+			// The compiler's or driver's message, for the author of the kernel.
+			Some(AgreedResult::Error(code)) => Err(match kept.status(job) {
+				Some((_, TaskStatus::Failed { code: here, .. })) => error(
+					FAILED,
+					format!("job {job} failed with error {code} (here: {here:?})"),
+					kept.log(job),
+				),
+				_ => error(FAILED, format!("job {job} failed with error {code}"), None),
+			}),
+		}
 	}
 }
 
@@ -88,6 +122,7 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: JobsApi<Block>,
 	P: TransactionPool + 'static,
 	S: OffchainStorage + 'static,
 {
@@ -98,8 +133,64 @@ where
 	let FullDeps { client, pool, offchain } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
-	module.merge(Compute { kept: offchain.map(OffchainStore::new) }.into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	let kept = offchain.map(|s| Box::new(OffchainStore::new(s)) as Box<dyn OutputStore>);
+	let agreed = move |job: JobId| {
+		let best = client.info().best_hash;
+		client.runtime_api().agreed_result(best, job).map_err(|e| e.to_string())
+	};
+	module.merge(Compute { kept, agreed }.into_rpc())?;
 
 	Ok(module)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use depin_compute_executor::store::{MemoryStore, Results};
+	use depin_compute_primitives::ErrorCode;
+
+	const JOB: JobId = 7;
+	const OUTPUT: &[u8] = b"the output";
+
+	/// A node that computed `JOB`, asked while the chain says `agreed`.
+	fn node_with(
+		agreed: Option<AgreedResult>,
+	) -> Compute<impl Fn(JobId) -> Result<Option<AgreedResult>, String>> {
+		let store = MemoryStore::default();
+		let status = TaskStatus::Done {
+			result_hash: sp_io::hashing::blake2_256(OUTPUT),
+			output_len: OUTPUT.len() as u32,
+			exec_ms: 1,
+		};
+		Results::new(Box::new(store.clone()), 8).record(JOB, [0; 32], status, Ok(OUTPUT));
+		Compute { kept: Some(Box::new(store)), agreed: move |_| Ok(agreed) }
+	}
+
+	fn code_of(result: RpcResult<Bytes>) -> i32 {
+		result.expect_err("refused").code()
+	}
+
+	#[test]
+	fn nothing_is_served_before_the_chain_agreed() {
+		assert_eq!(code_of(node_with(None).job_result(JOB)), NOT_AGREED);
+	}
+
+	#[test]
+	fn the_agreed_output_is_served() {
+		let node = node_with(Some(AgreedResult::Output(sp_io::hashing::blake2_256(OUTPUT).into())));
+		assert_eq!(node.job_result(JOB).expect("served").0, OUTPUT);
+	}
+
+	#[test]
+	fn an_output_the_chain_did_not_agree_on_is_not_served() {
+		let node = node_with(Some(AgreedResult::Output(sp_core::H256::repeat_byte(1))));
+		assert_eq!(code_of(node.job_result(JOB)), NOT_AGREED_OUTPUT);
+	}
+
+	#[test]
+	fn an_agreed_failure_is_reported_as_one() {
+		let node = node_with(Some(AgreedResult::Error(ErrorCode::BuildFailed.code())));
+		assert_eq!(code_of(node.job_result(JOB)), FAILED);
+	}
 }

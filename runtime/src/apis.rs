@@ -149,6 +149,12 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_jobs::runtime_api::JobsApi<Block> for Runtime {
+		fn agreed_result(job: pallet_jobs::JobId) -> Option<pallet_jobs::runtime_api::AgreedResult> {
+			crate::Jobs::agreed_result(job)
+		}
+	}
+
 	impl frame_system_rpc_runtime_api::AccountNonceApi<Block, AccountId, Nonce> for Runtime {
 		fn account_nonce(account: AccountId) -> Nonce {
 			System::account_nonce(account)

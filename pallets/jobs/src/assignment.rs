@@ -84,7 +84,7 @@ impl<T: Config> Pallet<T> {
 				Self::deposit_event(Event::Assigned { job, providers, commit_until: until });
 			} else if record.queued_for.saturating_add(1) >= params.max_queue_blocks {
 				// No providers (or no extra replica) to be found in time.
-				Self::give_up(job, record);
+				Self::give_up(job, record, GiveUp::NoQuorum);
 			} else {
 				record.queued_for = record.queued_for.saturating_add(1);
 				JobRecords::<T>::insert(job, &record);

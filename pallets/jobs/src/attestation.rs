@@ -1,12 +1,14 @@
 //! Attestation by commit, then reveal. A provider's operator commits to
 //! `H(result_hash ‖ operator ‖ job ‖ salt)` while the job is committing, and reveals the
 //! result hash and the salt (and a short output itself) once the reveal window opens.
-//! Copying another provider's commitment is useless: it binds the operator. A valid
-//! attestation is feeless (`#[pallet::feeless_if]` asks `Pallet::is_valid_attestation`).
+//! Copying another provider's commitment is useless: it binds the operator.
+//!
+//! An attestation is feeless exactly when it would succeed: `#[pallet::feeless_if]` runs
+//! the same checks as the call ([`Pallet::check_commit`], [`Pallet::check_reveal`]), so a
+//! reveal with a wrong salt, hash or output pays its full fee like any transaction.
 
 use crate::*;
 use frame_support::pallet_prelude::*;
-use frame_system::pallet_prelude::*;
 use pallet_providers::ProviderRegistry;
 use sp_core::H256;
 use sp_runtime::traits::{One, Saturating};
@@ -38,12 +40,63 @@ impl<T: Config> Pallet<T> {
 		record.assigned.iter().position(|r| r.provider == provider)
 	}
 
-	/// Whether `origin` is an assigned operator that may attest in `phase` now.
-	pub(crate) fn is_valid_attestation(origin: &OriginFor<T>, job: JobId, phase: Phase) -> bool {
-		let Ok(operator) = ensure_signed(origin.clone()) else { return false };
-		let Some(record) = JobRecords::<T>::get(job) else { return false };
-		let Some(i) = Self::replica_of(&record, &operator) else { return false };
-		Phase::due(&record.status, &record.assigned[i].state) == Some(phase)
+	/// Every rule a commit must meet, checked without changing anything: the job's record
+	/// and the committing replica's index. A commit is feeless exactly when this passes,
+	/// so an attestation that fails at dispatch always pays its fee.
+	pub(crate) fn check_commit(
+		operator: &T::AccountId,
+		job: JobId,
+	) -> Result<(JobOf<T>, usize), DispatchError> {
+		let record = JobRecords::<T>::get(job).ok_or(Error::<T>::JobNotFound)?;
+		let i = Self::replica_of(&record, operator).ok_or(Error::<T>::NotAssigned)?;
+		ensure!(matches!(record.status, JobStatus::Committing { .. }), Error::<T>::WrongPhase);
+		match record.assigned[i].state {
+			ReplicaState::Assigned => Ok((record, i)),
+			ReplicaState::Missed => Err(Error::<T>::CommitWindowMissed.into()),
+			_ => Err(Error::<T>::AlreadyCommitted.into()),
+		}
+	}
+
+	/// Every rule a reveal must meet, checked without changing anything: the job's record
+	/// and the revealing replica's index. A reveal is feeless exactly when this passes.
+	pub(crate) fn check_reveal(
+		operator: &T::AccountId,
+		job: JobId,
+		result_hash: &H256,
+		salt: &[u8; 32],
+		meta: &ResultMeta,
+		inline_output: &Option<BoundedVec<u8, T::MaxInlineOutput>>,
+	) -> Result<(JobOf<T>, usize), DispatchError> {
+		let record = JobRecords::<T>::get(job).ok_or(Error::<T>::JobNotFound)?;
+		let i = Self::replica_of(&record, operator).ok_or(Error::<T>::NotAssigned)?;
+		ensure!(matches!(record.status, JobStatus::Revealing { .. }), Error::<T>::WrongPhase);
+		let committed = match record.assigned[i].state {
+			ReplicaState::Committed { commitment } => commitment,
+			ReplicaState::Revealed { .. } => return Err(Error::<T>::AlreadyRevealed.into()),
+			ReplicaState::Assigned | ReplicaState::Missed => {
+				return Err(Error::<T>::NotCommitted.into())
+			},
+		};
+		ensure!(
+			commitment(result_hash, operator, job, salt) == committed,
+			Error::<T>::CommitmentMismatch
+		);
+		match meta.error_code {
+			Some(code) => {
+				ensure!(*result_hash == error_result_hash(code), Error::<T>::ErrorHashMismatch)
+			},
+			None => {
+				ensure!(meta.output_len == record.output_len, Error::<T>::OutputLenMismatch);
+				if record.output_len <= T::MaxInlineOutput::get() {
+					let output = inline_output.as_ref().ok_or(Error::<T>::OutputMissing)?;
+					ensure!(
+						H256(sp_io::hashing::blake2_256(output)) == *result_hash,
+						Error::<T>::OutputHashMismatch
+					);
+				}
+			},
+		}
+		Ok((record, i))
 	}
 
 	pub(crate) fn do_commit(
@@ -51,10 +104,7 @@ impl<T: Config> Pallet<T> {
 		job: JobId,
 		commitment: H256,
 	) -> DispatchResult {
-		let mut record = JobRecords::<T>::get(job).ok_or(Error::<T>::JobNotFound)?;
-		let i = Self::replica_of(&record, &operator).ok_or(Error::<T>::NotAssigned)?;
-		ensure!(matches!(record.status, JobStatus::Committing { .. }), Error::<T>::WrongPhase);
-		ensure!(record.assigned[i].state == ReplicaState::Assigned, Error::<T>::AlreadyCommitted);
+		let (mut record, i) = Self::check_commit(&operator, job)?;
 		record.assigned[i].state = ReplicaState::Committed { commitment };
 		let provider = record.assigned[i].provider.clone();
 		// Everyone committed: reveal now rather than at the deadline (if the schedule is
@@ -76,37 +126,12 @@ impl<T: Config> Pallet<T> {
 		meta: ResultMeta,
 		inline_output: Option<BoundedVec<u8, T::MaxInlineOutput>>,
 	) -> DispatchResult {
-		let mut record = JobRecords::<T>::get(job).ok_or(Error::<T>::JobNotFound)?;
-		let i = Self::replica_of(&record, &operator).ok_or(Error::<T>::NotAssigned)?;
-		ensure!(matches!(record.status, JobStatus::Revealing { .. }), Error::<T>::WrongPhase);
-		let ReplicaState::Committed { commitment: committed } = record.assigned[i].state else {
-			return Err(match record.assigned[i].state {
-				ReplicaState::Revealed { .. } => Error::<T>::AlreadyRevealed,
-				_ => Error::<T>::NotCommitted,
+		let (mut record, i) =
+			Self::check_reveal(&operator, job, &result_hash, &salt, &meta, &inline_output)?;
+		if let (None, Some(output)) = (meta.error_code, inline_output) {
+			if !RevealedOutputs::<T>::contains_key(job, result_hash) {
+				RevealedOutputs::<T>::insert(job, result_hash, output);
 			}
-			.into());
-		};
-		ensure!(
-			commitment(&result_hash, &operator, job, &salt) == committed,
-			Error::<T>::CommitmentMismatch
-		);
-		match meta.error_code {
-			Some(code) => {
-				ensure!(result_hash == error_result_hash(code), Error::<T>::ErrorHashMismatch)
-			},
-			None => {
-				ensure!(meta.output_len == record.output_len, Error::<T>::OutputLenMismatch);
-				if record.output_len <= T::MaxInlineOutput::get() {
-					let output = inline_output.ok_or(Error::<T>::OutputMissing)?;
-					ensure!(
-						H256(sp_io::hashing::blake2_256(&output)) == result_hash,
-						Error::<T>::OutputHashMismatch
-					);
-					if !RevealedOutputs::<T>::contains_key(job, result_hash) {
-						RevealedOutputs::<T>::insert(job, result_hash, output);
-					}
-				}
-			},
 		}
 		record.assigned[i].state = ReplicaState::Revealed { result_hash, meta };
 		let provider = record.assigned[i].provider.clone();

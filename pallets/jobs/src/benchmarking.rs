@@ -221,6 +221,34 @@ mod benchmarks {
 			.all(|r| matches!(r.state, ReplicaState::Revealed { .. })));
 	}
 
+	/// The checks of a reveal, without its effects: what `feeless_if` and
+	/// [`PrioritizeAttestations`] run before dispatch. The largest inline output to hash;
+	/// a commit's checks are a subset.
+	#[benchmark]
+	fn check_attestation() {
+		let (job, _, operators) = assigned_job::<T>(T::MaxReplicas::get() as u8);
+		let out = output::<T>(0);
+		for op in &operators {
+			commit_as::<T>(op, job, &out);
+		}
+		let meta = ResultMeta {
+			exec_ms: 1,
+			output_len: out.len() as u32,
+			device_class: [1; 32],
+			error_code: None,
+		};
+		let inline = Some(out.clone());
+		let checked;
+
+		#[block]
+		{
+			checked =
+				Jobs::<T>::check_reveal(&operators[0], job, &hash(&out), &[7; 32], &meta, &inline);
+		}
+
+		assert!(checked.is_ok());
+	}
+
 	#[benchmark]
 	fn cancel() {
 		let (job, who, _) = assigned_job::<T>(T::MaxReplicas::get() as u8);

@@ -73,6 +73,30 @@ impl<T: Config> Pallet<T> {
 				_ => {},
 			}
 		}
+		// A job stands in the schedule once, at the end of its current phase, and nothing
+		// else does: finished phases, cancelled and cleared jobs hold no room.
+		for (block, jobs) in Deadlines::<T>::iter() {
+			for (i, id) in jobs.iter().enumerate() {
+				ensure!(
+					JobRecords::<T>::get(id).and_then(|j| j.status.phase_end()) == Some(block),
+					TryRuntimeError::Other("schedule entry of a job whose phase ends elsewhere")
+				);
+				ensure!(
+					!jobs[..i].contains(id),
+					TryRuntimeError::Other("job scheduled twice in one block")
+				);
+			}
+		}
+		let next_id = Submissions::<T>::get().next_id;
+		ensure!(
+			JobRecords::<T>::iter_keys().all(|id| id < next_id),
+			TryRuntimeError::Other("job id at or above next_id")
+		);
+		ensure!(
+			RevealedOutputs::<T>::iter_keys()
+				.all(|(id, _)| JobRecords::<T>::get(id).is_some_and(|j| !j.status.is_finished())),
+			TryRuntimeError::Other("revealed output of a finished or cleared job")
+		);
 		ensure!(
 			JobPayloads::<T>::iter_keys().all(JobRecords::<T>::contains_key),
 			TryRuntimeError::Other("payload without job")

@@ -26,15 +26,49 @@
 //!    a result wins when at least `⌊replicas/2⌋ + 1` reveals agree on it and they are a
 //!    strict majority of the reveals. Winners are paid the price (together at most
 //!    `replicas × price`), the fee goes to the treasury, the rest returns to the submitter.
-//!    Revealed losers are slashed (`slash_wrong_result`), providers that did not commit or
-//!    reveal are slashed less (`slash_no_show`). A quorum on an error code completes the job
-//!    as `Failed` and pays each winner the small `error_fee`. Without a quorum, one more
-//!    replica is assigned (up to `MaxReplicas`); after that the job is `Unresolved` and the
-//!    whole escrow is refunded.
-//! 6. [`Pallet::cancel`] before any commitment refunds everything;
+//!    A revealed output that loses to another output, and a commitment never revealed, are
+//!    slashed (`slash_wrong_result`); a replica that let its commit window pass is out of
+//!    the job and slashed less (`slash_no_show`); an error code that loses (or an output
+//!    outvoted by one) costs pay and reputation, not bond (see `settlement.rs`). A quorum on
+//!    an error code completes the job as `Failed` and pays each winner the small
+//!    `error_fee`. Without a quorum, one more replica is assigned (up to `MaxReplicas`);
+//!    after that the job is `Unresolved` and the escrow is refunded.
+//! 6. [`Pallet::cancel`] before any commitment refunds the escrow, less `error_fee` for each
+//!    provider already assigned (they started computing);
 //!    [`Pallet::clear`] after the end removes the job and returns the storage deposit.
 //!
-//! Valid commits and reveals are feeless (`#[pallet::feeless_if]`); invalid ones pay.
+//! A commit or reveal is feeless exactly when it succeeds (`#[pallet::feeless_if]` runs the
+//! call's own checks); one that fails pays its full fee.
+//!
+//! ## Threat model: what an attacker cannot do cheaply
+//!
+//! Anyone can submit jobs, register providers and run a node; each rule below closes a way
+//! to rob providers or the chain for about one transaction fee, and each has a test that
+//! showed it working before the rule.
+//!
+//! - **Free failing attestations.** Feeless only if the call would succeed: a reveal with
+//!   a wrong salt, hash or output pays like any transaction (`attestation.rs`).
+//! - **Crowding attestations out of their window.** Valid attestations get a priority
+//!   above ordinary tips and a longevity that ends with their window (`priority.rs`).
+//! - **Reading a result and walking away.** A node serves an output only once the chain
+//!   agreed on it, and only that output (`runtime_api.rs`); a cancel after assignment pays
+//!   the assigned providers for their time (`settlement.rs`).
+//! - **Waiting to see the vote.** A committed replica that does not reveal is slashed like
+//!   a wrong result, so withholding is never cheaper than lying (`settlement.rs`).
+//! - **Joining a later round.** A replica that let its commit window pass is out of the
+//!   job; it cannot commit after an escalation, when earlier reveals are public, nor escape
+//!   its no-show slash (`schedule.rs`, [`ReplicaState::Missed`]).
+//! - **Punishing a device difference as fraud.** Only an output that loses to another
+//!   output is slashed; an error code (a driver that cannot build the kernel) is not
+//!   (`settlement.rs`).
+//! - **Filling the deadline schedule.** A job stands in the schedule once, where its
+//!   current phase ends; moving on or cancelling takes the entry out, and a job that finds
+//!   no room for its reveal window slashes nobody who committed: they are paid for their
+//!   time (`schedule.rs`, `settlement.rs`).
+//! - **Missing a window by oneself.** The provider node's worker resends well inside the
+//!   shortest window (every window is at least [`params::MIN_WINDOW`] blocks), counts its
+//!   own pending transactions in its nonce, and keeps a short output from commit to reveal
+//!   (`offchain.rs`).
 //!
 //! ## Where each rule lives
 //!
@@ -43,6 +77,7 @@
 //! | `submission.rs` | what a spec must satisfy; escrow and storage deposit |
 //! | `assignment.rs` | who computes a job, drawn from a seed nobody controls |
 //! | `attestation.rs` | commit, then reveal; which attestation is due ([`Phase`]) |
+//! | `priority.rs` | valid attestations go ahead of ordinary traffic in the pool |
 //! | `schedule.rs` | the deadline schedule of commit and reveal windows |
 //! | `verdict.rs` | the quorum, escalation by one replica |
 //! | `settlement.rs` | payments, slashes, refunds; cancel and clear |
@@ -50,6 +85,7 @@
 //! | `params.rs` | which parameters governance may set |
 //! | `invariants.rs` | the invariants below (`try_state`) |
 //! | `offchain.rs` | the provider node's off-chain worker |
+//! | `runtime_api.rs` | what a node may serve: only an output the chain agreed on |
 //! | `types.rs` | the domain types |
 //!
 //! ## Bounded work
@@ -66,7 +102,9 @@
 //! - Every replica of an unfinished job points at a registered provider; bounded lists stay
 //!   within their bounds.
 //! - The queue holds exactly the jobs waiting for assignment, once each; every committing or
-//!   revealing job is scheduled at the block its phase ends.
+//!   revealing job is scheduled at the block its phase ends, and the schedule holds nothing
+//!   else (no entry of a finished phase, a cancelled or a cleared job).
+//! - Every job id is below `next_id`; revealed outputs belong to unfinished jobs.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -77,7 +115,9 @@ mod assignment;
 pub mod attestation;
 mod invariants;
 pub mod offchain;
-mod params;
+pub mod params;
+mod priority;
+pub mod runtime_api;
 mod schedule;
 mod settlement;
 mod submission;
@@ -96,7 +136,9 @@ use alloc::vec::Vec;
 pub use attestation::Phase;
 use frame_support::traits::fungible;
 pub use pallet::*;
+pub use priority::PrioritizeAttestations;
 pub use schedule::SCHEDULE_PROBE;
+pub(crate) use settlement::GiveUp;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -216,6 +258,12 @@ pub mod pallet {
 		/// Most job deadlines falling in one block.
 		#[pallet::constant]
 		type MaxDeadlinesPerBlock: Get<u32>;
+
+		/// Pool priority of a commit or reveal that would succeed now, through
+		/// [`PrioritizeAttestations`]: above what ordinary transactions reach with their tips,
+		/// so that traffic cannot crowd an attestation out of its window.
+		#[pallet::constant]
+		type AttestationPriority: Get<sp_runtime::transaction_validity::TransactionPriority>;
 
 		/// The crypto of operator keys, with which provider nodes' off-chain workers sign
 		/// commits and reveals ([`offchain::crypto::OperatorCrypto`] in a runtime).
@@ -378,18 +426,24 @@ pub mod pallet {
 			/// Returned to the submitter.
 			refunded: BalanceOf<T>,
 		},
-		/// No quorum (or no providers); the escrow was refunded.
+		/// The job ended without a result: no quorum, no providers, or no room in the
+		/// deadline schedule for its reveal window.
 		Unresolved {
 			/// The job.
 			job: JobId,
-			/// Returned to the submitter: the whole escrow.
+			/// Paid, from the escrow, to replicas that committed but could not reveal
+			/// because the schedule had no room (`error_fee` each); otherwise nothing.
+			paid: BalanceOf<T>,
+			/// Returned to the submitter: the rest of the escrow.
 			refunded: BalanceOf<T>,
 		},
-		/// The submitter cancelled the job; the escrow was refunded.
+		/// The submitter cancelled the job before any provider committed.
 		Cancelled {
 			/// The job.
 			job: JobId,
-			/// Returned to the submitter: the whole escrow.
+			/// Paid to the providers already assigned, for their time (`error_fee` each).
+			paid: BalanceOf<T>,
+			/// Returned to the submitter: the rest of the escrow.
 			refunded: BalanceOf<T>,
 		},
 		/// The job's data was removed and its storage deposit returned.
@@ -438,6 +492,9 @@ pub mod pallet {
 		WrongPhase,
 		/// This provider already committed.
 		AlreadyCommitted,
+		/// This provider let its commit window pass: it is out of the job, and cannot join
+		/// a later round.
+		CommitWindowMissed,
 		/// This provider did not commit, so it cannot reveal.
 		NotCommitted,
 		/// This provider already revealed.
@@ -511,7 +568,8 @@ pub mod pallet {
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::commit())]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, job: &JobId, _c: &H256| -> bool {
-			Pallet::<T>::is_valid_attestation(origin, *job, Phase::Commit)
+			ensure_signed(origin.clone())
+				.is_ok_and(|operator| Pallet::<T>::check_commit(&operator, *job).is_ok())
 		})]
 		pub fn commit(origin: OriginFor<T>, job: JobId, commitment: H256) -> DispatchResult {
 			let operator = ensure_signed(origin)?;
@@ -523,8 +581,10 @@ pub mod pallet {
 		/// operator key. Free when valid.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::reveal())]
-		#[pallet::feeless_if(|origin: &OriginFor<T>, job: &JobId, _h: &H256, _s: &[u8; 32], _m: &ResultMeta, _o: &Option<BoundedVec<u8, T::MaxInlineOutput>>| -> bool {
-			Pallet::<T>::is_valid_attestation(origin, *job, Phase::Reveal)
+		#[pallet::feeless_if(|origin: &OriginFor<T>, job: &JobId, hash: &H256, salt: &[u8; 32], meta: &ResultMeta, output: &Option<BoundedVec<u8, T::MaxInlineOutput>>| -> bool {
+			ensure_signed(origin.clone()).is_ok_and(|operator| {
+				Pallet::<T>::check_reveal(&operator, *job, hash, salt, meta, output).is_ok()
+			})
 		})]
 		pub fn reveal(
 			origin: OriginFor<T>,
@@ -538,8 +598,8 @@ pub mod pallet {
 			Self::do_reveal(operator, job, result_hash, salt, meta, inline_output)
 		}
 
-		/// Cancels a job before any provider committed; the whole escrow returns. Takes it
-		/// out of the assignment queue (bounded by `MaxQueueLen`).
+		/// Cancels a job before any provider committed. Before assignment the whole escrow
+		/// returns; after it, each assigned provider is paid `error_fee` for its time.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::cancel())]
 		pub fn cancel(origin: OriginFor<T>, job: JobId) -> DispatchResult {

@@ -84,7 +84,7 @@ parameter_types! {
 	pub JobDefaults: JobParams<Balance, u64> = JobParams {
 		fee: Perbill::from_percent(10),
 		min_price: 10,
-		min_deadline: 2,
+		min_deadline: params::MIN_WINDOW as u64,
 		max_deadline: 100,
 		reveal_window: REVEAL_WINDOW,
 		error_fee: 5,
@@ -122,6 +122,7 @@ impl pallet_jobs::Config for Test {
 	type MaxQueueLen = ConstU32<8>;
 	type MaxAssignmentsPerBlock = ConstU32<4>;
 	type MaxDeadlinesPerBlock = ConstU32<8>;
+	type AttestationPriority = ConstU64<{ u64::MAX / 2 }>;
 	type OperatorCrypto = TestOperatorCrypto;
 	type WeightInfo = ();
 }
@@ -162,10 +163,17 @@ where
 		call: RuntimeCall,
 		_public: UintAuthorityId,
 		account: AccountId,
-		_nonce: u32,
+		nonce: u32,
 	) -> Option<Extrinsic> {
+		SIGNED_NONCES.with(|n| n.borrow_mut().push((account, nonce)));
 		Some(Extrinsic::new_signed(call, account, (), ()))
 	}
+}
+
+std::thread_local! {
+	/// The signer and nonce of every transaction the off-chain worker signed, in order
+	/// (test transactions carry no nonce of their own).
+	pub static SIGNED_NONCES: core::cell::RefCell<Vec<(AccountId, u32)>> = Default::default();
 }
 
 /// The operator key of provider `who`.

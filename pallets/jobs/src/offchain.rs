@@ -14,12 +14,19 @@
 //!    parameters) is attested as that error; a failure local to this node (timeout, memory
 //!    limit, no device) is not attested at all.
 //! 3. **Reveal**: in the reveal phase, submit the signed `reveal` with the recorded salt and,
-//!    for short outputs, the output itself.
+//!    for short outputs, the output itself. A short output is kept in the record from the
+//!    moment of the commit and checked against the committed hash before it is revealed:
+//!    the executor's store keeps only recent jobs, and a reveal that does not match would
+//!    fail and leave the provider slashed for withholding.
 //!
 //! The record makes every step idempotent across blocks, forks and restarts: a phase's
 //! transaction is sent once, and sent again only if the chain still shows the phase
-//! unattested [`RESEND_AFTER`] blocks later (a transaction lost with a restarted pool). A
-//! storage lock keeps concurrent workers (one per imported block) from racing.
+//! unattested [`RESEND_AFTER`] blocks later (a transaction lost with a restarted pool);
+//! every window lasts at least [`crate::params::MIN_WINDOW`] blocks, so a resend still lands
+//! in it. Nonces count the operator's own attestations still in the pool
+//! ([`PendingNonce`]): the chain's nonce does not, and two attestations sent in consecutive
+//! blocks would otherwise carry the same one and replace each other. A storage lock keeps
+//! concurrent workers (one per imported block) from racing.
 
 use crate::*;
 use codec::{Decode, Encode};
@@ -37,14 +44,19 @@ use sp_runtime::{
 		storage_lock::{StorageLock, Time},
 		Duration,
 	},
-	traits::{IdentifyAccount, Saturating},
+	traits::{IdentifyAccount, One, Saturating},
 	RuntimeAppPublic,
 };
 
 const LOG_TARGET: &str = "runtime::jobs::ocw";
 
 /// Blocks after which an attestation the chain has not seen is sent again.
-pub const RESEND_AFTER: u32 = 5;
+pub const RESEND_AFTER: u32 = 2;
+
+/// Blocks the chain's nonce of an operator may stand still, while the worker believes
+/// transactions of its own are pending, before it concludes they were lost and starts
+/// again from the chain's nonce.
+pub const NONCE_STALE_AFTER: u32 = 2 * RESEND_AFTER;
 
 /// Jobs one operator's worker looks at per block.
 pub const MAX_JOBS_PER_RUN: usize = 64;
@@ -72,9 +84,19 @@ pub mod crypto {
 	}
 }
 
+/// When an attestation was sent, and with which nonce: a resend reuses the nonce, so that
+/// it takes the place of a lost transaction instead of queueing behind the gap it left.
+#[derive(Encode, Decode, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sent<BlockNumber, Nonce> {
+	/// The block whose worker sent it.
+	pub at: BlockNumber,
+	/// Its nonce.
+	pub nonce: Nonce,
+}
+
 /// What a provider node remembers about its attestation of one job.
 #[derive(Encode, Decode, Clone, Debug, PartialEq, Eq)]
-pub struct AttestationRecord<BlockNumber> {
+pub struct AttestationRecord<BlockNumber, Nonce> {
 	/// Fingerprint of the task the result belongs to (a job id on another fork names
 	/// another task).
 	pub task: [u8; 32],
@@ -84,15 +106,52 @@ pub struct AttestationRecord<BlockNumber> {
 	pub salt: [u8; 32],
 	/// Run metadata for the reveal.
 	pub meta: ResultMeta,
+	/// The output, when it is short enough to be revealed on chain; checked against
+	/// `result_hash` when it was recorded.
+	pub output: Option<Vec<u8>>,
 	/// When the commit was last sent.
-	pub commit_sent: BlockNumber,
+	pub commit_sent: Sent<BlockNumber, Nonce>,
 	/// When the reveal was last sent.
-	pub reveal_sent: Option<BlockNumber>,
+	pub reveal_sent: Option<Sent<BlockNumber, Nonce>>,
 }
 
 /// Key of the record of `operator`'s attestation of `job` in persistent off-chain storage.
 pub fn record_key<AccountId: Encode>(job: JobId, operator: &AccountId) -> Vec<u8> {
 	(b"depin::ocw::attestation", job, operator).encode()
+}
+
+/// The nonce an operator's next transaction takes, counting those of its own still in the
+/// pool (kept in persistent off-chain storage).
+#[derive(Encode, Decode, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PendingNonce<Nonce, BlockNumber> {
+	/// The nonce of the next transaction.
+	pub next: Nonce,
+	/// The chain's nonce when last seen.
+	pub chain: Nonce,
+	/// Since when the chain's nonce has been `chain`.
+	pub since: BlockNumber,
+}
+
+impl<Nonce: Copy + PartialOrd, BlockNumber: Copy + Saturating + PartialOrd + From<u32>>
+	PendingNonce<Nonce, BlockNumber>
+{
+	/// The nonce to use now, given the chain's: ours while the chain moves or our pending
+	/// transactions are recent, the chain's once they look lost.
+	pub fn choose(known: Option<Self>, chain: Nonce, now: BlockNumber) -> (Nonce, BlockNumber) {
+		match known {
+			Some(k) if k.chain == chain => {
+				let fresh = now < k.since.saturating_add(NONCE_STALE_AFTER.into());
+				(if fresh && k.next > chain { k.next } else { chain }, k.since)
+			},
+			Some(k) if k.next > chain => (k.next, now),
+			_ => (chain, now),
+		}
+	}
+}
+
+/// Key of an operator's [`PendingNonce`] in persistent off-chain storage.
+pub fn nonce_key<AccountId: Encode>(operator: &AccountId) -> Vec<u8> {
+	(b"depin::ocw::nonce", operator).encode()
 }
 
 impl<T: Config> Pallet<T> {
@@ -152,7 +211,7 @@ impl<T: Config> Pallet<T> {
 		let key = record_key(job, operator);
 		let store = StorageValueRef::persistent(&key);
 		let local = store
-			.get::<AttestationRecord<BlockNumberFor<T>>>()
+			.get::<AttestationRecord<BlockNumberFor<T>, T::Nonce>>()
 			.ok()
 			.flatten()
 			.filter(|r| r.task == fingerprint);
@@ -162,12 +221,15 @@ impl<T: Config> Pallet<T> {
 			Phase::Commit => {
 				if let Some(mut attested) = local {
 					// Committed before; the chain has not seen it yet.
-					if resend_due(attested.commit_sent) {
+					if resend_due(attested.commit_sent.at) {
 						let commitment =
 							commitment(&attested.result_hash, operator, job, &attested.salt);
-						attested.commit_sent = now;
+						let nonce =
+							Self::reserve_nonce(operator, now, Some(attested.commit_sent.nonce));
+						attested.commit_sent = Sent { at: now, nonce };
 						store.set(&attested);
-						Self::send(public, Call::commit { job, commitment }, job, "commit again");
+						let call = Call::commit { job, commitment };
+						Self::send(public, call, nonce, job, "commit again");
 					}
 					return;
 				}
@@ -199,18 +261,35 @@ impl<T: Config> Pallet<T> {
 					},
 					_ => return, // queued or running
 				};
+				// A short output goes on chain with the reveal: keep it now, checked, rather
+				// than hope the executor still has it then.
+				let output = if meta.error_code.is_none()
+					&& meta.output_len <= T::MaxInlineOutput::get()
+				{
+					match compute::output(job, T::MaxInlineOutput::get()) {
+						Some(o) if H256(sp_io::hashing::blake2_256(&o)) == result_hash => Some(o),
+						_ => {
+							log::warn!(target: LOG_TARGET, "job {job}: the executor's output does not match its result hash; not attested");
+							return;
+						},
+					}
+				} else {
+					None
+				};
 				let salt = sp_io::offchain::random_seed();
+				let nonce = Self::reserve_nonce(operator, now, None);
 				// Recorded before sending: a restart after the send must not lose the salt.
 				store.set(&AttestationRecord {
 					task: fingerprint,
 					result_hash,
 					salt,
 					meta,
-					commit_sent: now,
+					output,
+					commit_sent: Sent { at: now, nonce },
 					reveal_sent: None,
 				});
 				let commitment = commitment(&result_hash, operator, job, &salt);
-				Self::send(public, Call::commit { job, commitment }, job, "commit");
+				Self::send(public, Call::commit { job, commitment }, nonce, job, "commit");
 			},
 			Phase::Reveal => {
 				let ReplicaState::Committed { commitment: on_chain } = record.assigned[i].state
@@ -221,7 +300,7 @@ impl<T: Config> Pallet<T> {
 					log::warn!(target: LOG_TARGET, "job {job}: committed, but this node has no record of it");
 					return;
 				};
-				if attested.reveal_sent.is_some_and(|sent| !resend_due(sent)) {
+				if attested.reveal_sent.is_some_and(|sent| !resend_due(sent.at)) {
 					return;
 				}
 				if commitment(&attested.result_hash, operator, job, &attested.salt) != on_chain {
@@ -231,17 +310,22 @@ impl<T: Config> Pallet<T> {
 				let inline_output = if attested.meta.error_code.is_none()
 					&& attested.meta.output_len <= T::MaxInlineOutput::get()
 				{
-					let Some(output) = compute::output(job, T::MaxInlineOutput::get())
+					let Some(output) = attested
+						.output
+						.clone()
+						.filter(|o| H256(sp_io::hashing::blake2_256(o)) == attested.result_hash)
 						.and_then(|o| BoundedVec::try_from(o).ok())
 					else {
-						log::warn!(target: LOG_TARGET, "job {job}: the output is gone from this node");
+						log::error!(target: LOG_TARGET, "job {job}: the recorded output does not match the commitment");
 						return;
 					};
 					Some(output)
 				} else {
 					None
 				};
-				attested.reveal_sent = Some(now);
+				let nonce =
+					Self::reserve_nonce(operator, now, attested.reveal_sent.map(|s| s.nonce));
+				attested.reveal_sent = Some(Sent { at: now, nonce });
 				store.set(&attested);
 				let call = Call::reveal {
 					job,
@@ -250,17 +334,44 @@ impl<T: Config> Pallet<T> {
 					meta: attested.meta,
 					inline_output,
 				};
-				Self::send(public, call, job, "reveal");
+				Self::send(public, call, nonce, job, "reveal");
 			},
 		}
 	}
 
-	fn send(public: &T::Public, call: Call<T>, job: JobId, what: &str) {
+	/// The nonce for `operator`'s next attestation: `reuse` (the nonce of a transaction
+	/// being sent again) while the chain has not passed it, else the next one after the
+	/// operator's own transactions still in the pool ([`PendingNonce`]), which it reserves.
+	fn reserve_nonce(
+		operator: &T::AccountId,
+		now: BlockNumberFor<T>,
+		reuse: Option<T::Nonce>,
+	) -> T::Nonce {
+		let chain = frame_system::Pallet::<T>::account_nonce(operator);
+		if let Some(nonce) = reuse.filter(|n| *n >= chain) {
+			return nonce;
+		}
+		let key = nonce_key(operator);
+		let store = StorageValueRef::persistent(&key);
+		let known = store.get::<PendingNonce<T::Nonce, BlockNumberFor<T>>>().ok().flatten();
+		let (nonce, since) = PendingNonce::choose(known, chain, now);
+		store.set(&PendingNonce { next: nonce.saturating_add(One::one()), chain, since });
+		nonce
+	}
+
+	/// Signs `call` with the key `public` and submits it with `nonce`.
+	fn send(public: &T::Public, call: Call<T>, nonce: T::Nonce, job: JobId, what: &str) {
+		// The signer takes its nonce from the account in this worker's state, which is
+		// never persisted: set it there.
+		let operator = public.clone().into_account();
+		frame_system::Account::<T>::mutate(&operator, |account| account.nonce = nonce);
 		let sent = Signer::<T, T::OperatorCrypto>::all_accounts()
 			.with_filter(alloc::vec![public.clone()])
 			.send_signed_transaction(|_| call.clone());
 		match sent.first() {
-			Some((_, Ok(()))) => log::info!(target: LOG_TARGET, "job {job}: {what} sent"),
+			Some((_, Ok(()))) => {
+				log::info!(target: LOG_TARGET, "job {job}: {what} sent with nonce {nonce:?}")
+			},
 			_ => log::warn!(target: LOG_TARGET, "job {job}: {what} could not be sent"),
 		}
 	}

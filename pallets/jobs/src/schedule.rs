@@ -34,15 +34,37 @@ impl<T: Config> Pallet<T> {
 		at: BlockNumberFor<T>,
 		status: impl Fn(BlockNumberFor<T>) -> JobStatus<BlockNumberFor<T>>,
 	) -> Option<BlockNumberFor<T>> {
+		// A job stands in the schedule once, where its current phase ends: moving it
+		// takes the old entry out, so finished phases hold no room.
+		let current = record.status.phase_end();
 		let mut block = at;
 		for _ in 0..SCHEDULE_PROBE {
+			if current == Some(block) {
+				record.status = status(block);
+				return Some(block);
+			}
 			if Deadlines::<T>::mutate(block, |jobs| jobs.try_push(job).is_ok()) {
+				if let Some(old) = current {
+					Self::unschedule(job, old);
+				}
 				record.status = status(block);
 				return Some(block);
 			}
 			block = block.saturating_add(One::one());
 		}
 		None
+	}
+
+	/// Takes `job` out of the schedule at `at` (bounded by `MaxDeadlinesPerBlock`).
+	pub(crate) fn unschedule(job: JobId, at: BlockNumberFor<T>) {
+		Deadlines::<T>::mutate_exists(at, |jobs| {
+			if let Some(list) = jobs {
+				list.retain(|j| *j != job);
+				if list.is_empty() {
+					*jobs = None;
+				}
+			}
+		});
 	}
 
 	/// A job's phase ended at `now`.
@@ -52,6 +74,12 @@ impl<T: Config> Pallet<T> {
 		};
 		match record.status {
 			JobStatus::Committing { until } if until == now => {
+				// Who did not commit in its window is out of the job from now on.
+				for replica in record.assigned.iter_mut() {
+					if replica.state == ReplicaState::Assigned {
+						replica.state = ReplicaState::Missed;
+					}
+				}
 				if record
 					.assigned
 					.iter()
@@ -60,8 +88,9 @@ impl<T: Config> Pallet<T> {
 					if Self::start_reveal(job, &mut record, now) {
 						JobRecords::<T>::insert(job, &record);
 					} else {
-						// No room to track a reveal window: give the escrow back.
-						Self::give_up(job, record);
+						// No room to track a reveal window: those who committed are paid
+						// for their time, the rest of the escrow returns.
+						Self::give_up(job, record, GiveUp::NoRoom);
 					}
 				} else {
 					// Nobody new committed: decide on what was revealed before, if anything.

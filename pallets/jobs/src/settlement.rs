@@ -1,14 +1,39 @@
 //! Settlement: where a job's escrow goes when it ends. Winners are paid the price
 //! (together at most `replicas × price`), the fee goes to the treasury, the rest returns to
-//! the submitter; revealed losers are slashed for a wrong result, replicas that did not
-//! attest for a no-show. Cancelling and clearing release what the submitter holds.
+//! the submitter. Cancelling and clearing release what the submitter holds.
 //! Invariant: `paid + fee + refunded == escrow` for every finished job.
+//!
+//! ## Who loses bond
+//!
+//! Only what shows a provider lied or hid, never what devices do differently:
+//! - an *output* that loses to another *output* is a wrong result (`slash_wrong_result`);
+//! - a replica that committed and did not reveal withheld its result: slashed the same,
+//!   so that waiting to see how the vote goes is never cheaper than lying;
+//! - a replica that let its commit window pass is a no-show (`slash_no_show`), and is out
+//!   of the job from then on ([`ReplicaState::Missed`]);
+//! - an error code that loses the vote, or an output outvoted by an error code, shows a
+//!   device difference (a driver that cannot build the kernel, a resource limit), not a
+//!   lie: the replica is not paid and loses reputation, its bond is untouched.
+//!
+//! A job given up because the deadline schedule had no room for its reveal window
+//! ([`GiveUp::NoRoom`]) slashes nobody who committed: they are paid `error_fee` each for
+//! their time, from the escrow.
 
 use crate::*;
 use frame_support::pallet_prelude::*;
 use pallet_providers::{ProviderRegistry, SlashReason};
 use sp_core::H256;
 use sp_runtime::traits::{CheckedDiv, Saturating};
+
+/// Why a job ends without a result.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum GiveUp {
+	/// No quorum could be reached, or no providers were found in time.
+	NoQuorum,
+	/// The deadline schedule had no room for the reveal window: nobody's fault among
+	/// those who committed.
+	NoRoom,
+}
 
 impl<T: Config> Pallet<T> {
 	/// Pays the winners of `hash`, slashes losers and no-shows, refunds the rest.
@@ -22,18 +47,11 @@ impl<T: Config> Pallet<T> {
 			)
 			.map(|r| r.provider.clone())
 			.collect();
-		let count = BalanceOf::<T>::from(winners.len() as u32);
-		let budget = record.escrow.saturating_sub(record.fee);
 		let each = match error {
 			Some(_) => params.error_fee.min(record.price_per_replica),
 			None => record.price_per_replica,
 		};
-		// Together the winners get at most what the submitter paid for.
-		let each = if each.saturating_mul(count) > budget {
-			budget.checked_div(&count).unwrap_or_default()
-		} else {
-			each
-		};
+		let each = Self::share(&record, each, winners.len() as u32);
 		let submitter = record.submitter.clone();
 		let mut paid = BalanceOf::<T>::zero();
 		for winner in &winners {
@@ -52,10 +70,16 @@ impl<T: Config> Pallet<T> {
 				ReplicaState::Revealed { result_hash, .. } if result_hash == hash => {
 					T::Providers::reward(&replica.provider)
 				},
-				ReplicaState::Revealed { .. } => {
+				ReplicaState::Revealed { meta, .. }
+					if meta.error_code.is_none() && error.is_none() =>
+				{
 					T::Providers::punish(&replica.provider, SlashReason::WrongResult);
 				},
-				_ => {
+				ReplicaState::Revealed { .. } => T::Providers::demote(&replica.provider),
+				ReplicaState::Committed { .. } => {
+					T::Providers::punish(&replica.provider, SlashReason::Withheld);
+				},
+				ReplicaState::Assigned | ReplicaState::Missed => {
 					T::Providers::punish(&replica.provider, SlashReason::NoShow);
 				},
 			}
@@ -85,26 +109,69 @@ impl<T: Config> Pallet<T> {
 		JobRecords::<T>::insert(job, &record);
 	}
 
-	/// No quorum possible: refunds the escrow; no-shows are still slashed.
-	pub(crate) fn give_up(job: JobId, mut record: JobOf<T>) {
+	/// What each of `count` replicas gets when each is owed `each`: together at most what
+	/// the submitter paid for (`escrow - fee`), even after escalations.
+	fn share(record: &JobOf<T>, each: BalanceOf<T>, count: u32) -> BalanceOf<T> {
+		let count = BalanceOf::<T>::from(count);
+		let budget = record.escrow.saturating_sub(record.fee);
+		if each.saturating_mul(count) > budget {
+			budget.checked_div(&count).unwrap_or_default()
+		} else {
+			each
+		}
+	}
+
+	/// Pays each replica whose state passes `spent` for its time: `error_fee` (at most the
+	/// price), together within what the submitter paid for. Returns what was paid.
+	fn pay_for_time(record: &JobOf<T>, spent: impl Fn(&ReplicaState) -> bool) -> BalanceOf<T> {
+		let count = record.assigned.iter().filter(|r| spent(&r.state)).count() as u32;
+		let each = Params::<T>::get().error_fee.min(record.price_per_replica);
+		let each = Self::share(record, each, count);
+		let mut paid = BalanceOf::<T>::zero();
+		for replica in record.assigned.iter().filter(|r| spent(&r.state)) {
+			paid = paid.saturating_add(asset::pay::<T>(&record.submitter, &replica.provider, each));
+		}
+		paid
+	}
+
+	/// The job ends without a result: no-shows and withheld reveals are slashed (see the
+	/// module docs), the rest of the escrow returns to the submitter. With
+	/// [`GiveUp::NoRoom`] those who committed are paid for their time instead.
+	pub(crate) fn give_up(job: JobId, mut record: JobOf<T>, cause: GiveUp) {
+		let submitter = record.submitter.clone();
+		let paid = match cause {
+			GiveUp::NoRoom => {
+				Self::pay_for_time(&record, |state| matches!(state, ReplicaState::Committed { .. }))
+			},
+			GiveUp::NoQuorum => Zero::zero(),
+		};
 		for replica in &record.assigned {
-			if !matches!(replica.state, ReplicaState::Revealed { .. }) {
-				T::Providers::punish(&replica.provider, SlashReason::NoShow);
+			match (replica.state, cause) {
+				(ReplicaState::Revealed { .. }, _)
+				| (ReplicaState::Committed { .. }, GiveUp::NoRoom) => {},
+				(ReplicaState::Committed { .. }, GiveUp::NoQuorum) => {
+					T::Providers::punish(&replica.provider, SlashReason::Withheld);
+				},
+				(ReplicaState::Assigned | ReplicaState::Missed, _) => {
+					T::Providers::punish(&replica.provider, SlashReason::NoShow);
+				},
 			}
 			Self::release(&replica.provider, job);
 		}
-		let refunded = record.escrow;
-		let _ = asset::refund::<T>(&record.submitter, refunded);
+		let refunded = record.escrow.saturating_sub(paid);
+		let _ = asset::refund::<T>(&submitter, refunded);
 		let _ = RevealedOutputs::<T>::clear_prefix(job, T::MaxReplicas::get(), None);
 		record.status = JobStatus::Unresolved;
-		record.settlement = Some(Settlement { paid: Zero::zero(), fee: Zero::zero(), refunded });
+		record.settlement = Some(Settlement { paid, fee: Zero::zero(), refunded });
 		JobRecords::<T>::insert(job, &record);
-		Self::deposit_event(Event::Unresolved { job, refunded });
+		Self::deposit_event(Event::Unresolved { job, paid, refunded });
 	}
 
-	/// The submitter cancels `job` before any provider committed: the whole escrow
-	/// returns, the assigned providers are released. Takes the job out of the assignment
-	/// queue (bounded by `MaxQueueLen`).
+	/// The submitter cancels `job` before any provider committed. Before assignment the
+	/// whole escrow returns. After it, the assigned providers have started computing (and
+	/// their output could be read off a careless node): each is paid for its time
+	/// (`error_fee`, at most the price) and released, the rest returns. Takes the job out of
+	/// the assignment queue (bounded by `MaxQueueLen`) or of the deadline schedule.
 	pub(crate) fn do_cancel(who: T::AccountId, job: JobId) -> DispatchResult {
 		let mut record = JobRecords::<T>::get(job).ok_or(Error::<T>::JobNotFound)?;
 		ensure!(record.submitter == who, Error::<T>::NotSubmitter);
@@ -113,19 +180,31 @@ impl<T: Config> Pallet<T> {
 				&& record.assigned.iter().all(|r| r.state == ReplicaState::Assigned),
 			Error::<T>::CannotCancel
 		);
+		let paid = Self::pay_for_time(&record, |state| *state == ReplicaState::Assigned);
 		for replica in &record.assigned {
 			Self::release(&replica.provider, job);
 		}
-		if record.status == JobStatus::Queued {
-			Submissions::<T>::mutate(|s| s.queue.retain(|queued| *queued != job));
+		match record.status.phase_end() {
+			Some(until) => Self::unschedule(job, until),
+			None => Submissions::<T>::mutate(|s| s.queue.retain(|queued| *queued != job)),
 		}
-		let refunded = record.escrow;
+		let refunded = record.escrow.saturating_sub(paid);
 		asset::refund::<T>(&who, refunded)?;
 		record.status = JobStatus::Cancelled;
-		record.settlement = Some(Settlement { paid: Zero::zero(), fee: Zero::zero(), refunded });
+		record.settlement = Some(Settlement { paid, fee: Zero::zero(), refunded });
 		JobRecords::<T>::insert(job, &record);
-		Self::deposit_event(Event::Cancelled { job, refunded });
+		Self::deposit_event(Event::Cancelled { job, paid, refunded });
 		Ok(())
+	}
+
+	/// The result the chain agreed on for `job` ([`runtime_api::JobsApi`]).
+	pub fn agreed_result(job: JobId) -> Option<runtime_api::AgreedResult> {
+		let record = JobRecords::<T>::get(job)?;
+		match record.status {
+			JobStatus::Completed => record.result_hash.map(runtime_api::AgreedResult::Output),
+			JobStatus::Failed { code } => Some(runtime_api::AgreedResult::Error(code)),
+			_ => None,
+		}
 	}
 
 	/// The submitter removes a finished job's data and gets its storage deposit back.

@@ -91,10 +91,19 @@ pub enum JobStatus<BlockNumber> {
 	Cancelled,
 }
 
-impl<BlockNumber> JobStatus<BlockNumber> {
+impl<BlockNumber: Copy> JobStatus<BlockNumber> {
 	/// Whether the job is over and its escrow settled.
 	pub fn is_finished(&self) -> bool {
 		matches!(self, Self::Completed | Self::Failed { .. } | Self::Unresolved | Self::Cancelled)
+	}
+
+	/// The block at which the current phase ends, for a committing or revealing job: where
+	/// the job stands in the deadline schedule.
+	pub fn phase_end(&self) -> Option<BlockNumber> {
+		match self {
+			Self::Committing { until } | Self::Revealing { until } => Some(*until),
+			_ => None,
+		}
 	}
 }
 
@@ -143,6 +152,9 @@ pub enum ReplicaState {
 	Committed { commitment: H256 },
 	/// Revealed its result.
 	Revealed { result_hash: H256, meta: ResultMeta },
+	/// Let its commit window pass without committing: out of the job (it cannot commit in
+	/// a later round, when earlier reveals are public), a no-show at settlement.
+	Missed,
 }
 
 /// One provider's share of a job.

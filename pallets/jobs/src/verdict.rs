@@ -36,10 +36,10 @@ impl<T: Config> Pallet<T> {
 					JobRecords::<T>::insert(job, &record);
 					Self::deposit_event(Event::Escalated { job, replicas });
 				} else {
-					Self::give_up(job, record);
+					Self::give_up(job, record, GiveUp::NoQuorum);
 				}
 			},
-			_ => Self::give_up(job, record),
+			_ => Self::give_up(job, record, GiveUp::NoQuorum),
 		}
 	}
 }

@@ -47,6 +47,7 @@ pub trait WeightInfo {
 	fn submit(b: u32, p: u32, ) -> Weight;
 	fn commit() -> Weight;
 	fn reveal() -> Weight;
+	fn check_attestation() -> Weight;
 	fn cancel() -> Weight;
 	fn clear() -> Weight;
 	fn set_params() -> Weight;
@@ -60,6 +61,10 @@ pub trait WeightInfo {
 /// database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+	fn check_attestation() -> Weight {
+		Weight::from_parts(20_000_000, 5713)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+	}
 	/// The range of component `b` is `[5, 131328]`.
 	/// The range of component `p` is `[10, 10000]`.
 	fn submit(b: u32, p: u32, ) -> Weight {
@@ -166,6 +171,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
+	fn check_attestation() -> Weight {
+		Weight::from_parts(20_000_000, 5713)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+	}
 	fn submit(b: u32, p: u32, ) -> Weight {
 		Weight::from_parts(77_791_800, 0)
 			.saturating_add(Weight::from_parts(1_992, 0).saturating_mul(b.into()))

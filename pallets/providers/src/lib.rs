@@ -113,6 +113,11 @@ pub trait ProviderRegistry<AccountId> {
 	/// `provider`'s result agreed with the majority: its reputation rises.
 	fn reward(provider: &AccountId);
 
+	/// `provider` lost the vote without being shown to lie (its device could not run the
+	/// kernel, or could where the majority's could not): its reputation falls as for a
+	/// no-show, its bond is untouched.
+	fn demote(provider: &AccountId);
+
 	/// `provider` was wrong or absent: its reputation falls and a share of its bond is
 	/// slashed to the treasury. Returns the amount slashed.
 	fn punish(provider: &AccountId, reason: SlashReason) -> Self::Balance;

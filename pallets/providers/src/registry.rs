@@ -53,6 +53,14 @@ impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 		});
 	}
 
+	fn demote(provider: &T::AccountId) {
+		let loss = Params::<T>::get().reputation_loss_no_show;
+		let _ = Self::update(provider, |p| {
+			p.reputation = p.reputation.saturating_sub(loss);
+			Ok(None)
+		});
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	fn benchmark_provider(index: u32, kind: DeviceKind) -> (T::AccountId, T::AccountId) {
 		use frame_support::traits::fungible::{Inspect, Mutate};
@@ -83,7 +91,9 @@ impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 	fn punish(provider: &T::AccountId, reason: SlashReason) -> BalanceOf<T> {
 		let params = Params::<T>::get();
 		let (fraction, loss) = match reason {
-			SlashReason::WrongResult => (params.slash_wrong_result, params.reputation_loss_wrong),
+			SlashReason::WrongResult | SlashReason::Withheld => {
+				(params.slash_wrong_result, params.reputation_loss_wrong)
+			},
 			SlashReason::NoShow => (params.slash_no_show, params.reputation_loss_no_show),
 		};
 		let mut slashed = Zero::zero();

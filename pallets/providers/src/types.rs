@@ -183,6 +183,9 @@ pub struct Requirements {
 pub enum SlashReason {
 	/// Revealed a result that lost the vote.
 	WrongResult,
-	/// Did not commit or did not reveal in time.
+	/// Did not commit in time.
 	NoShow,
+	/// Committed, then kept the result back. Slashed like a wrong result, so that waiting
+	/// to see how the vote goes is never cheaper than revealing a wrong answer.
+	Withheld,
 }

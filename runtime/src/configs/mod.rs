@@ -19,6 +19,7 @@ use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{
 	traits::{AccountIdConversion, One},
+	transaction_validity::TransactionPriority,
 	Perbill,
 };
 use sp_version::RuntimeVersion;
@@ -202,6 +203,10 @@ impl pallet_jobs::Config for Runtime {
 	type MaxQueueLen = ConstU32<256>;
 	type MaxAssignmentsPerBlock = ConstU32<32>;
 	type MaxDeadlinesPerBlock = ConstU32<128>;
+	/// Half the priority range. Fee-based priority is the tip times the number of such
+	/// transactions a block holds (a few thousand transfers): a transfer would have to tip
+	/// thousands of DCC to pass a valid attestation.
+	type AttestationPriority = ConstU64<{ TransactionPriority::MAX / 2 }>;
 	type OperatorCrypto = pallet_jobs::offchain::crypto::OperatorCrypto;
 	type WeightInfo = crate::weights::pallet_jobs::WeightInfo<Runtime>;
 }

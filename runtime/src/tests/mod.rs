@@ -1,5 +1,9 @@
 //! Runtime tests: the genesis presets decode and build, a signed balance transfer goes
 //! through the executive with every transaction extension, and weights and fees are sane.
+//! `attestations`: what provider attestations cost and where they stand in the pool,
+//! through the executive with the runtime's own extension tuple.
+
+mod attestations;
 
 use crate::{
 	configs::RuntimeBlockWeights, genesis_config_presets, tx_extension, AccountId, Balance,
@@ -31,6 +35,16 @@ fn ext_for(preset: &str) -> sp_io::TestExternalities {
 	sp_io::TestExternalities::new(storage)
 }
 
+/// `call` signed by `signer` with the runtime's own extension tuple.
+fn signed(call: RuntimeCall, signer: &sp_core::sr25519::Pair, nonce: u32) -> UncheckedExtrinsic {
+	use sp_core::Pair;
+	let ext = tx_extension(nonce);
+	let payload = SignedPayload::new(call.clone(), ext.clone()).expect("implicit data available");
+	let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+	let who = AccountId::from(signer.public());
+	UncheckedExtrinsic::new_signed(call, who.into(), signature.into(), ext)
+}
+
 /// A signed `transfer_keep_alive` from `from`, through the runtime's own extension tuple.
 fn signed_transfer(
 	from: Sr25519Keyring,
@@ -40,10 +54,7 @@ fn signed_transfer(
 ) -> UncheckedExtrinsic {
 	let call =
 		RuntimeCall::Balances(BalancesCall::transfer_keep_alive { dest: to.clone().into(), value });
-	let ext = tx_extension(nonce);
-	let payload = SignedPayload::new(call.clone(), ext.clone()).expect("implicit data available");
-	let signature = payload.using_encoded(|bytes| from.sign(bytes));
-	UncheckedExtrinsic::new_signed(call, from.to_account_id().into(), signature.into(), ext)
+	signed(call, &from.pair(), nonce)
 }
 
 #[test]

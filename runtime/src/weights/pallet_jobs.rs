@@ -41,6 +41,10 @@ use core::marker::PhantomData;
 /// run as every other pallet's, with the runtime's database weights.
 pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
+	fn check_attestation() -> Weight {
+		Weight::from_parts(20_000_000, 5713)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+	}
 	/// Storage: `Jobs::Params` (r:1 w:0)
 	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(84), added: 579, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindCounts` (r:1 w:0)

@@ -1,9 +1,9 @@
 //! Commits and reveals: who may make them, when, what must match, what is free.
 
 use crate::{mock::*, *};
-// The pallet, not its storage map of the same name.
 use frame_support::{assert_noop, assert_ok, dispatch::CheckIfFeeless};
 use sp_core::H256;
+use sp_runtime::traits::Dispatchable;
 
 /// A three-replica job, assigned; returns it and its providers.
 fn assigned_job() -> (JobId, Vec<AccountId>) {
@@ -232,30 +232,52 @@ fn valid_attestations_are_free_and_invalid_ones_are_not() {
 	ExtBuilder::default().providers(4).build_and_execute(|| {
 		let (job, p) = assigned_job();
 		let outsider = (1..=4).find(|x| !p.contains(x)).unwrap();
-		let commit_call = RuntimeCall::Jobs(Call::commit { job, commitment: H256::zero() });
-		assert!(commit_call.is_feeless(&RuntimeOrigin::signed(operator(p[0]))));
-		assert!(!commit_call.is_feeless(&RuntimeOrigin::signed(operator(outsider))));
-		assert!(!commit_call.is_feeless(&RuntimeOrigin::signed(p[0])));
-		commit(p[0], job, H256::zero());
-		assert!(
-			!commit_call.is_feeless(&RuntimeOrigin::signed(operator(p[0]))),
-			"a second commit pays"
-		);
+		let out = output(32, 0);
+		let origin = |who: AccountId| RuntimeOrigin::signed(operator(who));
+		let commit_call = |who: AccountId| {
+			let commitment = commitment(&hash_of(&out), &operator(who), job, &salt(who));
+			RuntimeCall::Jobs(Call::commit { job, commitment })
+		};
+		assert!(commit_call(p[0]).is_feeless(&origin(p[0])));
+		assert!(!commit_call(outsider).is_feeless(&origin(outsider)));
+		assert!(!commit_call(p[0]).is_feeless(&RuntimeOrigin::signed(p[0])));
+		commit(p[0], job, hash_of(&out));
+		assert!(!commit_call(p[0]).is_feeless(&origin(p[0])), "a second commit pays");
 
-		let reveal_call = RuntimeCall::Jobs(Call::reveal {
-			job,
-			result_hash: H256::zero(),
-			salt: [0; 32],
-			meta: meta(32),
-			inline_output: None,
-		});
-		assert!(
-			!reveal_call.is_feeless(&RuntimeOrigin::signed(operator(p[0]))),
-			"not in the reveal phase yet"
-		);
-		commit(p[1], job, H256::zero());
-		commit(p[2], job, H256::zero());
-		assert!(reveal_call.is_feeless(&RuntimeOrigin::signed(operator(p[0]))));
-		assert!(!reveal_call.is_feeless(&RuntimeOrigin::signed(operator(outsider))));
+		let reveal_call = |hash: H256, salt: [u8; 32], meta: ResultMeta, inline: bool| {
+			RuntimeCall::Jobs(Call::reveal {
+				job,
+				result_hash: hash,
+				salt,
+				meta,
+				inline_output: inline.then(|| out.clone().try_into().unwrap()),
+			})
+		};
+		let valid = reveal_call(hash_of(&out), salt(p[0]), meta(32), true);
+		assert!(!valid.is_feeless(&origin(p[0])), "not in the reveal phase yet");
+		commit(p[1], job, hash_of(&out));
+		commit(p[2], job, hash_of(&out));
+		assert!(valid.is_feeless(&origin(p[0])));
+		assert!(!valid.is_feeless(&origin(outsider)));
+		// Every reveal that would fail at dispatch pays: another salt or result (the
+		// commitment does not open), a missing or wrong-length output, a bad error hash.
+		let failing = [
+			reveal_call(hash_of(&out), [0xEE; 32], meta(32), true),
+			reveal_call(H256::zero(), salt(p[0]), meta(32), true),
+			reveal_call(hash_of(&out), salt(p[0]), meta(32), false),
+			reveal_call(hash_of(&out), salt(p[0]), meta(31), true),
+			reveal_call(
+				hash_of(&out),
+				salt(p[0]),
+				ResultMeta { error_code: Some(2), ..meta(0) },
+				false,
+			),
+		];
+		for call in &failing {
+			assert!(!call.is_feeless(&origin(p[0])), "{call:?} is free");
+			assert!(call.clone().dispatch(origin(p[0])).is_err());
+		}
+		assert_ok!(valid.clone().dispatch(origin(p[0])));
+		assert!(!valid.is_feeless(&origin(p[0])), "a second reveal pays");
 	});
 }

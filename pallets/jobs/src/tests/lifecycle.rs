@@ -152,9 +152,10 @@ fn a_provider_that_commits_but_never_reveals_is_replaced_and_slashed() {
 		assert_eq!(record.status, JobStatus::Completed);
 		assert_eq!(record.settlement, Some(Settlement { paid: PRICE, fee: 10, refunded: 0 }));
 		assert_eq!(free(second), START_BALANCE - MIN_BOND + PRICE);
-		// The silent one lost 2% of its bond and 50 reputation.
-		assert_eq!(bond_held(first), MIN_BOND - 20);
-		assert_eq!(reputation(first), INITIAL_REPUTATION - 50);
+		// It committed and kept its result back: slashed like a wrong result, 10 % of its
+		// bond and 100 reputation.
+		assert_eq!(bond_held(first), MIN_BOND - 100);
+		assert_eq!(reputation(first), INITIAL_REPUTATION - 100);
 	});
 }
 

@@ -6,5 +6,6 @@ mod cancel_clear;
 mod lifecycle;
 mod offchain;
 mod properties;
+mod slashing;
 mod submission;
 mod timeouts;

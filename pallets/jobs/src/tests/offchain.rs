@@ -47,6 +47,11 @@ impl FakeCompute {
 	fn accepted(&self) -> usize {
 		self.tasks.lock().len()
 	}
+
+	/// The executor's store drops `job` (it keeps only recent jobs).
+	fn forget(&self, job: JobId) {
+		self.tasks.lock().remove(&job);
+	}
 }
 
 impl ComputeBackend for FakeCompute {
@@ -132,9 +137,17 @@ fn drain(pool: &Arc<RwLock<PoolState>>) -> Vec<(AccountId, RuntimeCall)> {
 		.collect()
 }
 
+/// Runs the off-chain worker of the current block once, as a node does: on the block's
+/// state, whose changes it never keeps (only its off-chain storage persists).
+fn run_worker() {
+	sp_io::storage::start_transaction();
+	Jobs::offchain_worker(System::block_number());
+	sp_io::storage::rollback_transaction();
+}
+
 /// Runs the off-chain worker of the current block once and returns what it sent.
 fn ocw_sent(pool: &Arc<RwLock<PoolState>>) -> Vec<(AccountId, RuntimeCall)> {
-	Jobs::offchain_worker(System::block_number());
+	run_worker();
 	drain(pool)
 }
 
@@ -173,7 +186,7 @@ fn dispatch_poll_commit_reveal_happen_exactly_once() {
 		// Many runs in the commit phase produce one commit.
 		let sent = ocw_sent(&pool);
 		for _ in 0..5 {
-			Jobs::offchain_worker(System::block_number());
+			run_worker();
 		}
 		let more = drain(&pool);
 		assert!(more.is_empty(), "sent twice: {more:?}");
@@ -186,7 +199,7 @@ fn dispatch_poll_commit_reveal_happen_exactly_once() {
 
 		// Later blocks in the commit phase send nothing more.
 		next_block();
-		Jobs::offchain_worker(System::block_number());
+		run_worker();
 		assert!(drain(&pool).is_empty());
 
 		// The chain takes the commit; the reveal window opens (the only replica committed).
@@ -198,8 +211,8 @@ fn dispatch_poll_commit_reveal_happen_exactly_once() {
 
 		// Many runs in the reveal phase produce one reveal, with the output inline.
 		let sent = ocw_sent(&pool);
-		Jobs::offchain_worker(System::block_number());
-		Jobs::offchain_worker(System::block_number());
+		run_worker();
+		run_worker();
 		assert!(drain(&pool).is_empty());
 		let [(signer, call)] = &sent[..] else { panic!("expected one reveal, got {sent:?}") };
 		let RuntimeCall::Jobs(Call::reveal { result_hash, meta, inline_output, .. }) = call else {
@@ -221,7 +234,7 @@ fn dispatch_poll_commit_reveal_happen_exactly_once() {
 		assert_eq!(free(1), before + PRICE);
 
 		// Nothing left to do for a finished job, and it was computed once.
-		Jobs::offchain_worker(System::block_number());
+		run_worker();
 		assert!(drain(&pool).is_empty());
 		assert_eq!(compute.accepted(), 1);
 	});
@@ -237,11 +250,11 @@ fn a_lost_commit_is_sent_again_with_the_same_salt() {
 		// The transaction is lost (say the node restarted before it was included).
 		for _ in 1..RESEND_AFTER {
 			next_block();
-			Jobs::offchain_worker(System::block_number());
+			run_worker();
 			assert!(drain(&pool).is_empty(), "resent too early");
 		}
 		next_block();
-		Jobs::offchain_worker(System::block_number());
+		run_worker();
 		let again = drain(&pool);
 		assert_eq!(again, first, "the same commitment, salt included");
 		let [(signer, call)] = &again[..] else { panic!() };
@@ -312,10 +325,11 @@ fn jobs_of_other_providers_are_left_alone() {
 	let compute = FakeCompute::new(|task| Ok(fake_output(task)));
 	let (mut ext, pool) = provider_node(3, compute.clone());
 	ext.execute_with(|| {
-		// Three single-replica jobs: the node acts on exactly those assigned to provider 1.
-		let jobs: Vec<_> = (0..3).map(|_| submit(10, matmul_spec(2))).collect();
+		// Single-replica jobs: the node acts on exactly those assigned to provider 1.
+		let jobs: Vec<_> = (0..4).map(|_| submit(10, matmul_spec(2))).collect();
 		next_block();
 		let mine: Vec<_> = jobs.iter().copied().filter(|j| assigned(*j) == vec![1]).collect();
+		assert!(!mine.is_empty() && mine.len() < jobs.len(), "provider 1 holds some, not all");
 		let mut sent = ocw_sent(&pool);
 		sent.extend(ocw_sent(&pool));
 		let mut committed: Vec<_> = sent
@@ -329,5 +343,75 @@ fn jobs_of_other_providers_are_left_alone() {
 		committed.sort();
 		assert_eq!(committed, mine);
 		assert_eq!(compute.accepted(), mine.len(), "only its own jobs are computed");
+	});
+}
+
+#[test]
+fn a_lost_attestation_is_sent_again_inside_the_shortest_window() {
+	let (mut ext, pool) = provider_node(1, FakeCompute::new(|task| Ok(fake_output(task))));
+	ext.execute_with(|| {
+		let mut spec = matmul_spec(2);
+		spec.deadline = JobDefaults::get().min_deadline;
+		let job = submit(10, spec);
+		next_block();
+		let until = JobRecords::<Test>::get(job).unwrap().status.phase_end().unwrap();
+		assert_eq!(ocw_sent(&pool).len(), 1);
+		// The commit is lost. The resend must come while a block of the window is left to
+		// include it: at `until` the window has closed.
+		let mut resent = None;
+		while System::block_number() + 1 < until {
+			next_block();
+			if let [(signer, call)] = &ocw_sent(&pool)[..] {
+				resent = Some((*signer, call.clone()));
+				break;
+			}
+		}
+		let (signer, call) = resent.expect("sent again inside the window");
+		apply(signer, call);
+		assert!(matches!(
+			JobRecords::<Test>::get(job).unwrap().status,
+			JobStatus::Revealing { .. }
+		));
+	});
+}
+
+#[test]
+fn attestations_pending_in_the_pool_do_not_share_a_nonce() {
+	let (mut ext, pool) = provider_node(1, FakeCompute::new(|task| Ok(fake_output(task))));
+	ext.execute_with(|| {
+		SIGNED_NONCES.with(|n| n.borrow_mut().clear());
+		let first = submit(10, matmul_spec(2));
+		next_block();
+		assert_eq!(ocw_sent(&pool).len(), 1, "commit of the first job");
+		// The first commit waits in the pool; the second job's commit follows a block
+		// later. The chain's nonce is still 0 for both.
+		let second = submit(10, matmul_spec(2));
+		next_block();
+		assert_eq!(assigned(first), vec![1]);
+		assert_eq!(assigned(second), vec![1]);
+		let sent = ocw_sent(&pool);
+		assert_eq!(sent.len(), 1, "commit of the second job: {sent:?}");
+		let nonces: Vec<u32> = SIGNED_NONCES.with(|n| n.borrow().iter().map(|(_, n)| *n).collect());
+		assert_eq!(nonces, vec![0, 1]);
+	});
+}
+
+#[test]
+fn the_output_is_kept_from_commit_to_reveal() {
+	let compute = FakeCompute::new(|task| Ok(fake_output(task)));
+	let (mut ext, pool) = provider_node(1, compute.clone());
+	ext.execute_with(|| {
+		let job = submit(10, matmul_spec(4)); // 64 bytes: revealed inline
+		next_block();
+		let [(signer, commit)] = &ocw_sent(&pool)[..] else { panic!("one commit") };
+		apply(*signer, commit.clone());
+		// The executor's store moves on and drops the job before the reveal.
+		compute.forget(job);
+		let [(signer, reveal)] = &ocw_sent(&pool)[..] else { panic!("one reveal") };
+		apply(*signer, reveal.clone());
+		next_block();
+		let record = JobRecords::<Test>::get(job).unwrap();
+		assert_eq!(record.status, JobStatus::Completed);
+		assert_eq!(record.output.map(|o| o.to_vec()), Some(expected_output(job)));
 	});
 }

@@ -121,7 +121,7 @@ fn a_job_without_enough_providers_is_refunded_after_waiting() {
 		assert_eq!(record.status, JobStatus::Unresolved);
 		assert_eq!(record.settlement, Some(Settlement { paid: 0, fee: 0, refunded: 330 }));
 		assert_eq!(held(20), record.deposit);
-		assert!(job_events().contains(&Event::Unresolved { job, refunded: 330 }));
+		assert!(job_events().contains(&Event::Unresolved { job, paid: 0, refunded: 330 }));
 	});
 }
 

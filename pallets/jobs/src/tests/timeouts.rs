@@ -49,7 +49,8 @@ fn the_reveal_window_closes_and_decides_on_what_was_revealed() {
 			record.settlement,
 			Some(Settlement { paid: 2 * PRICE, fee: 30, refunded: PRICE })
 		);
-		assert_eq!(bond_held(p[2]), MIN_BOND - 20);
+		// Committed and withheld: slashed like a wrong result.
+		assert_eq!(bond_held(p[2]), MIN_BOND - 100);
 	});
 }
 
@@ -67,5 +68,76 @@ fn stale_schedule_entries_are_skipped() {
 		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);
 		assert_eq!(job_events().iter().filter(|e| matches!(e, Event::Completed { .. })).count(), 1);
+	});
+}
+
+/// Fills the deadline schedule from block `from` on, as far as a job could be pushed,
+/// with entries of jobs that do not exist (what stale or hostile entries look like).
+fn fill_schedule(from: u64) {
+	for block in from..from + SCHEDULE_PROBE as u64 {
+		Deadlines::<Test>::mutate(block, |jobs| {
+			let mut filler = 10_000 + block * 100;
+			while jobs.try_push(filler).is_ok() {
+				filler += 1;
+			}
+		});
+	}
+}
+
+#[test]
+fn a_full_schedule_never_slashes_those_who_committed() {
+	ExtBuilder::default().build_and_execute(|| {
+		let job = submit(20, spec(3, 32));
+		next_block();
+		let p = assigned(job);
+		let out = output(32, 0);
+		commit(p[0], job, hash_of(&out));
+		commit(p[1], job, hash_of(&out));
+		// The commit deadline comes, and no block of the reveal window has room.
+		fill_schedule(2 + DEADLINE + REVEAL_WINDOW);
+		run_to_block(2 + DEADLINE);
+		let record = JobRecords::<Test>::get(job).unwrap();
+		assert!(record.status.is_finished());
+		// Those who committed did their part: no slash, and they are paid for their time.
+		for who in [p[0], p[1]] {
+			assert_eq!(bond_held(who), MIN_BOND, "{who} slashed");
+			assert_eq!(free(who), START_BALANCE - MIN_BOND + JobDefaults::get().error_fee);
+		}
+		// The one that never committed is a no-show.
+		assert_eq!(bond_held(p[2]), MIN_BOND - 20);
+		for who in &p {
+			assert_eq!(pallet_providers::ProviderRecords::<Test>::get(who).unwrap().active_jobs, 0);
+		}
+		// The fillers name no jobs; the schedule invariant would rightly object to them.
+		let _ = Deadlines::<Test>::clear(u32::MAX, None);
+	});
+}
+
+#[test]
+fn a_job_leaves_the_schedule_when_it_moves_on_or_is_cancelled() {
+	ExtBuilder::default().build_and_execute(|| {
+		let commit_until = 2 + DEADLINE;
+		// Cancelled after assignment: its commit deadline entry goes with it.
+		let cancelled = submit(20, spec(1, 32));
+		next_block();
+		assert!(Deadlines::<Test>::get(commit_until).contains(&cancelled));
+		frame_support::assert_ok!(Jobs::cancel(RuntimeOrigin::signed(20), cancelled));
+		assert!(!Deadlines::<Test>::get(commit_until).contains(&cancelled));
+
+		// Everyone committed early: the reveal window opens now, and the commit deadline
+		// entry is taken out, so that it holds no room it no longer needs.
+		let early = submit(20, spec(1, 32));
+		next_block();
+		let p = assigned(early)[0];
+		let until = 3 + DEADLINE;
+		assert!(Deadlines::<Test>::get(until).contains(&early));
+		commit(p, early, hash_of(&output(32, 0)));
+		assert!(!Deadlines::<Test>::get(until).contains(&early));
+		let JobStatus::Revealing { until: reveal_until } =
+			JobRecords::<Test>::get(early).unwrap().status
+		else {
+			panic!("revealing")
+		};
+		assert!(Deadlines::<Test>::get(reveal_until).contains(&early));
 	});
 }

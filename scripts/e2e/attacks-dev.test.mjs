@@ -1,0 +1,86 @@
+// Attacks on the marketplace, tried on a real `--dev` node with real signed extrinsics; each
+// must fail, with exact balances:
+// - a failing attestation from a registered operator key is not free: it pays its fee;
+// - a node does not serve a job's output before the chain has agreed on it (the submitter
+//   could read the result and walk away, a co-replica copy it), and serves the agreed one
+//   after.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { Keyring } from '@polkadot/keyring';
+import { u8aToHex } from '@polkadot/util';
+
+import { UNIT, accounts, submitAndWatch, useDevChain } from './lib/harness.mjs';
+import { sha256Job, verdictBlock, waitForVerdict } from '../client/jobs.mjs';
+import { sha256Batch } from './lib/reference.mjs';
+
+const ports = { rpcPort: 19960, p2pPort: 31350, prometheusPort: 19630 };
+
+/** `compute_jobResult` of the node: `{ result }` or `{ error: { code, message } }`. */
+async function jobResult(port, job) {
+  const res = await fetch(`http://127.0.0.1:${port}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'compute_jobResult', params: [job] }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  return res.json();
+}
+
+describe('attacks on the dev chain', () => {
+  const chain = useDevChain(ports);
+  const free = async (who, at) => (await (await chain.api.at(at)).query.system.account(who)).data.free.toBigInt();
+
+  test('a failing attestation pays its fee', async () => {
+    // Alice's operator key: registered, funded, and in the node's keystore.
+    const operator = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice//operator');
+    const nextJob = (await chain.api.query.jobs.submissions()).nextId.toNumber();
+    // A commit to a job that does not exist fails at dispatch: not free.
+    const r = await submitAndWatch(chain.api, chain.api.tx.jobs.commit(nextJob + 1000, '0x' + '11'.repeat(32)), operator);
+    assert.equal(r.error, 'jobs.JobNotFound');
+    const paid = r.events.find((e) => e.name === 'transactionPayment.TransactionFeePaid');
+    assert.ok(paid, 'the fee was charged');
+    const fee = BigInt(paid.named.actualFee);
+    assert.ok(fee > 0n);
+    assert.ok(!r.events.some((e) => e.name === 'skipFeelessPayment.FeeSkipped'), 'not feeless');
+    const parent = (await chain.api.rpc.chain.getHeader(r.blockHash)).parentHash;
+    assert.equal(await free(operator.address, r.blockHash), (await free(operator.address, parent)) - fee);
+    console.log(`failing attestation: fee ${fee} planck paid by the operator`);
+  });
+
+  test('no output is served before the chain agreed on it, and the agreed one after', async () => {
+    const { bob } = await accounts();
+    // 40 blocks of 100 bytes: a 1.25 KiB output, off chain, served by the node.
+    const input = new Uint8Array(4000).map((_, i) => (i * 13 + 5) & 0xff);
+    const r = await submitAndWatch(chain.api, chain.api.tx.jobs.submit(sha256Job(input, 100, { price: UNIT, deadline: 20 })), bob);
+    assert.equal(r.error, undefined);
+    const job = Number(r.events.find((e) => e.name === 'jobs.Submitted').named.job);
+
+    // Ask the node for the output all along, as a submitter eager to walk away would.
+    const refusals = new Set();
+    let servedEarly = null;
+    let asking = true;
+    const asker = (async () => {
+      while (asking) {
+        const body = await jobResult(ports.rpcPort, job);
+        const record = (await chain.api.query.jobs.jobRecords(job)).unwrap();
+        if (body.result && !record.status.isCompleted) servedEarly = record.status.type;
+        if (body.error) refusals.add(body.error.code);
+        await new Promise((done) => setTimeout(done, 200));
+      }
+    })();
+    const record = await waitForVerdict(chain.api, job, { timeoutMs: 180_000 });
+    asking = false;
+    await asker;
+    assert.equal(record.status.type, 'Completed');
+    assert.equal(servedEarly, null, `served while the job was ${servedEarly}`);
+    assert.ok(refusals.has(4042), `refused as not agreed yet (codes seen: ${[...refusals]})`);
+
+    // Once agreed, the node serves exactly the agreed output.
+    const { hash } = await verdictBlock(chain.api, job);
+    assert.ok(hash);
+    const body = await jobResult(ports.rpcPort, job);
+    assert.equal(body.result, u8aToHex(sha256Batch(input, 100)));
+  });
+});
