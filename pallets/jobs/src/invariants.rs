@@ -101,11 +101,20 @@ impl<T: Config> Pallet<T> {
 			JobPayloads::<T>::iter_keys().all(JobRecords::<T>::contains_key),
 			TryRuntimeError::Other("payload without job")
 		);
+		let mut per_provider: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		for (provider, id, ()) in Assignments::<T>::iter() {
 			ensure!(
 				JobRecords::<T>::get(id).is_some_and(|j| !j.status.is_finished()
 					&& j.assigned.iter().any(|r| r.provider == provider)),
 				TryRuntimeError::Other("assignment of a finished job or another provider")
+			);
+			*per_provider.entry(provider).or_default() += 1;
+		}
+		// What counts against a provider's cap is exactly what it is assigned.
+		for (provider, count) in per_provider {
+			ensure!(
+				T::Providers::active_jobs(&provider) == count,
+				TryRuntimeError::Other("active_jobs differs from the provider's assignments")
 			);
 		}
 		Ok(())

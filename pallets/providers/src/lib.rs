@@ -104,6 +104,9 @@ pub trait ProviderRegistry<AccountId> {
 	/// The provider whose operator key is `operator`.
 	fn provider_of(operator: &AccountId) -> Option<AccountId>;
 
+	/// The unfinished jobs `who` holds a replica of (0 for an unknown account).
+	fn active_jobs(who: &AccountId) -> u32;
+
 	/// A job was assigned to `provider`: it counts against its concurrent-job cap.
 	fn job_assigned(provider: &AccountId);
 

@@ -25,6 +25,10 @@ impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 		ProviderRecords::<T>::contains_key(who)
 	}
 
+	fn active_jobs(who: &T::AccountId) -> u32 {
+		ProviderRecords::<T>::get(who).map_or(0, |p| u32::from(p.active_jobs))
+	}
+
 	fn provider_of(operator: &T::AccountId) -> Option<T::AccountId> {
 		Operators::<T>::get(operator)
 	}

@@ -41,10 +41,6 @@ use core::marker::PhantomData;
 /// run as every other pallet's, with the runtime's database weights.
 pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
-	fn check_attestation() -> Weight {
-		Weight::from_parts(20_000_000, 5713)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-	}
 	/// Storage: `Jobs::Params` (r:1 w:0)
 	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(84), added: 579, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindCounts` (r:1 w:0)
@@ -59,16 +55,14 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// Proof: `Jobs::JobPayloads` (`max_values`: None, `max_size`: Some(131367), added: 133842, mode: `MaxEncodedLen`)
 	/// The range of component `b` is `[5, 131328]`.
 	/// The range of component `p` is `[10, 10000]`.
-	fn submit(b: u32, p: u32, ) -> Weight {
+	fn submit(b: u32, _p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `4113`
 		//  Estimated: `3550`
-		// Minimum execution time: 151_906_000 picoseconds.
-		Weight::from_parts(77_791_800, 3550)
-			// Standard Error: 80
-			.saturating_add(Weight::from_parts(1_992, 0).saturating_mul(b.into()))
-			// Standard Error: 1_061
-			.saturating_add(Weight::from_parts(10_977, 0).saturating_mul(p.into()))
+		// Minimum execution time: 149_141_000 picoseconds.
+		Weight::from_parts(240_237_548, 3550)
+			// Standard Error: 110
+			.saturating_add(Weight::from_parts(2_035, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -78,16 +72,16 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Params` (r:1 w:0)
 	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(84), added: 579, mode: `MaxEncodedLen`)
-	/// Storage: `Jobs::Deadlines` (r:1 w:1)
+	/// Storage: `Jobs::Deadlines` (r:2 w:2)
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
 	fn commit() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1502`
-		//  Estimated: `5713`
-		// Minimum execution time: 26_930_000 picoseconds.
-		Weight::from_parts(41_792_000, 5713)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		//  Estimated: `8016`
+		// Minimum execution time: 29_333_000 picoseconds.
+		Weight::from_parts(35_533_000, 8016)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:1)
 	/// Proof: `Jobs::JobRecords` (`max_values`: None, `max_size`: Some(2248), added: 4723, mode: `MaxEncodedLen`)
@@ -95,33 +89,51 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::RevealedOutputs` (r:1 w:0)
 	/// Proof: `Jobs::RevealedOutputs` (`max_values`: None, `max_size`: Some(1074), added: 3549, mode: `MaxEncodedLen`)
-	/// Storage: `Jobs::Deadlines` (r:1 w:1)
+	/// Storage: `Jobs::Deadlines` (r:2 w:2)
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
 	fn reveal() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1874`
+		//  Measured:  `1845`
+		//  Estimated: `8016`
+		// Minimum execution time: 32_098_000 picoseconds.
+		Weight::from_parts(38_858_000, 8016)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `Jobs::JobRecords` (r:1 w:0)
+	/// Proof: `Jobs::JobRecords` (`max_values`: None, `max_size`: Some(2248), added: 4723, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Operators` (r:1 w:0)
+	/// Proof: `Providers::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	fn check_attestation() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1490`
 		//  Estimated: `5713`
-		// Minimum execution time: 31_006_000 picoseconds.
-		Weight::from_parts(36_564_000, 5713)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Minimum execution time: 13_239_000 picoseconds.
+		Weight::from_parts(14_361_000, 5713)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:1)
 	/// Proof: `Jobs::JobRecords` (`max_values`: None, `max_size`: Some(2248), added: 4723, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::ProviderRecords` (r:7 w:7)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(450), added: 2925, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::Params` (r:1 w:0)
+	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(84), added: 579, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:7 w:7)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::ProviderRecords` (r:7 w:7)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(450), added: 2925, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::Deadlines` (r:1 w:1)
+	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Assignments` (r:0 w:7)
 	/// Proof: `Jobs::Assignments` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn cancel() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2710`
+		//  Measured:  `3549`
 		//  Estimated: `21465`
-		// Minimum execution time: 108_491_000 picoseconds.
-		Weight::from_parts(118_396_000, 21465)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(16_u64))
+		// Minimum execution time: 388_567_000 picoseconds.
+		Weight::from_parts(407_455_000, 21465)
+			.saturating_add(T::DbWeight::get().reads(18_u64))
+			.saturating_add(T::DbWeight::get().writes(24_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:1)
 	/// Proof: `Jobs::JobRecords` (`max_values`: None, `max_size`: Some(2248), added: 4723, mode: `MaxEncodedLen`)
@@ -131,10 +143,10 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// Proof: `Jobs::JobPayloads` (`max_values`: None, `max_size`: Some(131367), added: 133842, mode: `MaxEncodedLen`)
 	fn clear() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1089`
+		//  Measured:  `1056`
 		//  Estimated: `5713`
-		// Minimum execution time: 53_780_000 picoseconds.
-		Weight::from_parts(61_902_000, 5713)
+		// Minimum execution time: 53_319_000 picoseconds.
+		Weight::from_parts(57_625_000, 5713)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -144,8 +156,8 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_076_000 picoseconds.
-		Weight::from_parts(4_647_000, 0)
+		// Minimum execution time: 4_036_000 picoseconds.
+		Weight::from_parts(4_477_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Jobs::Deadlines` (r:1 w:0)
@@ -156,18 +168,18 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6`
 		//  Estimated: `4503`
-		// Minimum execution time: 2_654_000 picoseconds.
-		Weight::from_parts(2_974_000, 4503)
+		// Minimum execution time: 2_624_000 picoseconds.
+		Weight::from_parts(2_925_000, 4503)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:0)
 	/// Proof: `Jobs::JobRecords` (`max_values`: None, `max_size`: Some(2248), added: 4723, mode: `MaxEncodedLen`)
 	fn on_deadline_skip() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `369`
+		//  Measured:  `336`
 		//  Estimated: `5713`
-		// Minimum execution time: 4_286_000 picoseconds.
-		Weight::from_parts(5_168_000, 5713)
+		// Minimum execution time: 4_236_000 picoseconds.
+		Weight::from_parts(4_887_000, 5713)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:1)
@@ -191,10 +203,10 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2334 + r * (470 ±0)`
 		//  Estimated: `5713 + r * (2925 ±0)`
-		// Minimum execution time: 118_356_000 picoseconds.
-		Weight::from_parts(66_342_318, 5713)
-			// Standard Error: 151_895
-			.saturating_add(Weight::from_parts(62_055_083, 0).saturating_mul(r.into()))
+		// Minimum execution time: 118_416_000 picoseconds.
+		Weight::from_parts(68_028_683, 5713)
+			// Standard Error: 131_448
+			.saturating_add(Weight::from_parts(60_893_311, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -226,10 +238,10 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2298`
 		//  Estimated: `21465`
-		// Minimum execution time: 78_787_000 picoseconds.
-		Weight::from_parts(80_099_121, 21465)
-			// Standard Error: 57_119
-			.saturating_add(Weight::from_parts(6_931_700, 0).saturating_mul(r.into()))
+		// Minimum execution time: 79_509_000 picoseconds.
+		Weight::from_parts(81_815_166, 21465)
+			// Standard Error: 41_631
+			.saturating_add(Weight::from_parts(6_418_107, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
