@@ -4,7 +4,7 @@
 //! Copying another provider's commitment is useless: it binds the operator.
 //!
 //! An attestation is feeless exactly when it would succeed: `#[pallet::feeless_if]` runs
-//! the same checks as the call ([`Pallet::check_commit`], [`Pallet::check_reveal`]), so a
+//! the same checks as the call (`Pallet::check_commit`, `Pallet::check_reveal`), so a
 //! reveal with a wrong salt, hash or output pays its full fee like any transaction.
 
 use crate::*;

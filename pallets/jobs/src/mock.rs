@@ -353,3 +353,14 @@ pub fn job_events() -> Vec<Event<Test>> {
 pub fn free(who: AccountId) -> Balance {
 	Balances::free_balance(who)
 }
+
+/// The bond provider `who` has on hold.
+pub fn bond_held(who: AccountId) -> Balance {
+	use frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(&pallet_providers::HoldReason::ProviderBond.into(), &who)
+}
+
+/// Provider `who`'s reputation.
+pub fn reputation(who: AccountId) -> u32 {
+	pallet_providers::ProviderRecords::<Test>::get(who).unwrap().reputation
+}

@@ -21,8 +21,10 @@ use sp_runtime::{
 	transaction_validity::{TransactionSource, ValidTransaction},
 };
 
-/// Gives valid attestations their place in the pool (see the module docs). Carries no
-/// data: clients encode nothing for it.
+/// A transaction extension that gives a commit or reveal that would succeed now the pool
+/// priority `AttestationPriority` and a longevity ending with its window, so that ordinary
+/// traffic cannot crowd it out; every other transaction passes unchanged. Carries no data:
+/// clients encode nothing for it.
 #[derive(Encode, Decode, DecodeWithMemTracking, Clone, Eq, PartialEq, TypeInfo)]
 #[scale_info(skip_type_params(T))]
 pub struct PrioritizeAttestations<T>(core::marker::PhantomData<T>);

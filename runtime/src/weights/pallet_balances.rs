@@ -47,8 +47,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 52_067_000 picoseconds.
-		Weight::from_parts(55_101_000, 3593)
+		// Minimum execution time: 52_027_000 picoseconds.
+		Weight::from_parts(67_360_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -58,8 +58,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 40_991_000 picoseconds.
-		Weight::from_parts(44_056_000, 3593)
+		// Minimum execution time: 40_731_000 picoseconds.
+		Weight::from_parts(45_929_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -69,8 +69,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `39`
 		//  Estimated: `3593`
-		// Minimum execution time: 18_728_000 picoseconds.
-		Weight::from_parts(20_290_000, 3593)
+		// Minimum execution time: 18_848_000 picoseconds.
+		Weight::from_parts(31_106_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -80,8 +80,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `174`
 		//  Estimated: `3593`
-		// Minimum execution time: 19_479_000 picoseconds.
-		Weight::from_parts(26_499_000, 3593)
+		// Minimum execution time: 19_188_000 picoseconds.
+		Weight::from_parts(28_632_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -91,8 +91,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `103`
 		//  Estimated: `6196`
-		// Minimum execution time: 53_609_000 picoseconds.
-		Weight::from_parts(57_395_000, 6196)
+		// Minimum execution time: 54_000_000 picoseconds.
+		Weight::from_parts(76_444_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -102,8 +102,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 51_517_000 picoseconds.
-		Weight::from_parts(57_756_000, 3593)
+		// Minimum execution time: 51_206_000 picoseconds.
+		Weight::from_parts(56_404_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -113,8 +113,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `174`
 		//  Estimated: `3593`
-		// Minimum execution time: 16_394_000 picoseconds.
-		Weight::from_parts(22_343_000, 3593)
+		// Minimum execution time: 16_093_000 picoseconds.
+		Weight::from_parts(17_245_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -125,10 +125,10 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + u * (85 ±0)`
 		//  Estimated: `990 + u * (2603 ±0)`
-		// Minimum execution time: 21_462_000 picoseconds.
-		Weight::from_parts(22_233_000, 990)
-			// Standard Error: 194_191
-			.saturating_add(Weight::from_parts(22_070_838, 0).saturating_mul(u.into()))
+		// Minimum execution time: 16_114_000 picoseconds.
+		Weight::from_parts(16_575_000, 990)
+			// Standard Error: 29_614
+			.saturating_add(Weight::from_parts(15_968_167, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(u.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(u.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(u.into()))
@@ -137,22 +137,22 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_537_000 picoseconds.
-		Weight::from_parts(7_301_000, 0)
+		// Minimum execution time: 4_477_000 picoseconds.
+		Weight::from_parts(4_898_000, 0)
 	}
 	fn burn_allow_death() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 31_196_000 picoseconds.
-		Weight::from_parts(33_269_000, 0)
+		// Minimum execution time: 31_156_000 picoseconds.
+		Weight::from_parts(32_779_000, 0)
 	}
 	fn burn_keep_alive() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 20_140_000 picoseconds.
-		Weight::from_parts(22_414_000, 0)
+		// Minimum execution time: 20_200_000 picoseconds.
+		Weight::from_parts(21_442_000, 0)
 	}
 }
 

@@ -55,14 +55,16 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// Proof: `Jobs::JobPayloads` (`max_values`: None, `max_size`: Some(131367), added: 133842, mode: `MaxEncodedLen`)
 	/// The range of component `b` is `[5, 131328]`.
 	/// The range of component `p` is `[10, 10000]`.
-	fn submit(b: u32, _p: u32, ) -> Weight {
+	fn submit(b: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `4113`
 		//  Estimated: `3550`
-		// Minimum execution time: 149_141_000 picoseconds.
-		Weight::from_parts(240_237_548, 3550)
-			// Standard Error: 110
-			.saturating_add(Weight::from_parts(2_035, 0).saturating_mul(b.into()))
+		// Minimum execution time: 151_355_000 picoseconds.
+		Weight::from_parts(109_442_176, 3550)
+			// Standard Error: 100
+			.saturating_add(Weight::from_parts(2_115, 0).saturating_mul(b.into()))
+			// Standard Error: 1_314
+			.saturating_add(Weight::from_parts(5_740, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -78,8 +80,8 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1502`
 		//  Estimated: `8016`
-		// Minimum execution time: 29_333_000 picoseconds.
-		Weight::from_parts(35_533_000, 8016)
+		// Minimum execution time: 29_524_000 picoseconds.
+		Weight::from_parts(35_793_000, 8016)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -95,8 +97,8 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1845`
 		//  Estimated: `8016`
-		// Minimum execution time: 32_098_000 picoseconds.
-		Weight::from_parts(38_858_000, 8016)
+		// Minimum execution time: 32_348_000 picoseconds.
+		Weight::from_parts(38_728_000, 8016)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -108,8 +110,8 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1490`
 		//  Estimated: `5713`
-		// Minimum execution time: 13_239_000 picoseconds.
-		Weight::from_parts(14_361_000, 5713)
+		// Minimum execution time: 13_320_000 picoseconds.
+		Weight::from_parts(14_903_000, 5713)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:1)
@@ -130,8 +132,8 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3549`
 		//  Estimated: `21465`
-		// Minimum execution time: 388_567_000 picoseconds.
-		Weight::from_parts(407_455_000, 21465)
+		// Minimum execution time: 383_770_000 picoseconds.
+		Weight::from_parts(425_362_000, 21465)
 			.saturating_add(T::DbWeight::get().reads(18_u64))
 			.saturating_add(T::DbWeight::get().writes(24_u64))
 	}
@@ -145,8 +147,8 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1056`
 		//  Estimated: `5713`
-		// Minimum execution time: 53_319_000 picoseconds.
-		Weight::from_parts(57_625_000, 5713)
+		// Minimum execution time: 55_683_000 picoseconds.
+		Weight::from_parts(74_341_000, 5713)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -156,8 +158,8 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_036_000 picoseconds.
-		Weight::from_parts(4_477_000, 0)
+		// Minimum execution time: 3_956_000 picoseconds.
+		Weight::from_parts(4_466_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Jobs::Deadlines` (r:1 w:0)
@@ -168,8 +170,8 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6`
 		//  Estimated: `4503`
-		// Minimum execution time: 2_624_000 picoseconds.
-		Weight::from_parts(2_925_000, 4503)
+		// Minimum execution time: 2_584_000 picoseconds.
+		Weight::from_parts(2_884_000, 4503)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:0)
@@ -178,8 +180,8 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `336`
 		//  Estimated: `5713`
-		// Minimum execution time: 4_236_000 picoseconds.
-		Weight::from_parts(4_887_000, 5713)
+		// Minimum execution time: 4_426_000 picoseconds.
+		Weight::from_parts(5_098_000, 5713)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:1)
@@ -203,10 +205,10 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2334 + r * (470 ±0)`
 		//  Estimated: `5713 + r * (2925 ±0)`
-		// Minimum execution time: 118_416_000 picoseconds.
-		Weight::from_parts(68_028_683, 5713)
-			// Standard Error: 131_448
-			.saturating_add(Weight::from_parts(60_893_311, 0).saturating_mul(r.into()))
+		// Minimum execution time: 117_465_000 picoseconds.
+		Weight::from_parts(67_413_022, 5713)
+			// Standard Error: 116_610
+			.saturating_add(Weight::from_parts(60_075_159, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -238,10 +240,10 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2298`
 		//  Estimated: `21465`
-		// Minimum execution time: 79_509_000 picoseconds.
-		Weight::from_parts(81_815_166, 21465)
-			// Standard Error: 41_631
-			.saturating_add(Weight::from_parts(6_418_107, 0).saturating_mul(r.into()))
+		// Minimum execution time: 79_057_000 picoseconds.
+		Weight::from_parts(78_190_979, 21465)
+			// Standard Error: 23_487
+			.saturating_add(Weight::from_parts(6_765_892, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))

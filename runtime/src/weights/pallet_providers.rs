@@ -65,8 +65,8 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `769`
 		//  Estimated: `3915`
-		// Minimum execution time: 73_960_000 picoseconds.
-		Weight::from_parts(81_271_000, 3915)
+		// Minimum execution time: 75_092_000 picoseconds.
+		Weight::from_parts(81_100_000, 3915)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -84,8 +84,8 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1439`
 		//  Estimated: `6840`
-		// Minimum execution time: 60_390_000 picoseconds.
-		Weight::from_parts(67_931_000, 6840)
+		// Minimum execution time: 62_393_000 picoseconds.
+		Weight::from_parts(85_858_000, 6840)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -97,8 +97,8 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `682`
 		//  Estimated: `3915`
-		// Minimum execution time: 17_686_000 picoseconds.
-		Weight::from_parts(21_341_000, 3915)
+		// Minimum execution time: 18_217_000 picoseconds.
+		Weight::from_parts(32_408_000, 3915)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -120,8 +120,8 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1097`
 		//  Estimated: `3915`
-		// Minimum execution time: 71_456_000 picoseconds.
-		Weight::from_parts(80_830_000, 3915)
+		// Minimum execution time: 72_818_000 picoseconds.
+		Weight::from_parts(101_410_000, 3915)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -139,8 +139,8 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1308`
 		//  Estimated: `6840`
-		// Minimum execution time: 45_448_000 picoseconds.
-		Weight::from_parts(49_733_000, 6840)
+		// Minimum execution time: 47_070_000 picoseconds.
+		Weight::from_parts(52_829_000, 6840)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -158,8 +158,8 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `710`
 		//  Estimated: `3915`
-		// Minimum execution time: 26_519_000 picoseconds.
-		Weight::from_parts(28_783_000, 3915)
+		// Minimum execution time: 27_000_000 picoseconds.
+		Weight::from_parts(29_223_000, 3915)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -179,8 +179,8 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1448`
 		//  Estimated: `6840`
-		// Minimum execution time: 47_511_000 picoseconds.
-		Weight::from_parts(50_775_000, 6840)
+		// Minimum execution time: 48_603_000 picoseconds.
+		Weight::from_parts(54_751_000, 6840)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -194,8 +194,8 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1121`
 		//  Estimated: `3915`
-		// Minimum execution time: 48_872_000 picoseconds.
-		Weight::from_parts(52_037_000, 3915)
+		// Minimum execution time: 50_595_000 picoseconds.
+		Weight::from_parts(72_457_000, 3915)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -209,8 +209,8 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `613`
 		//  Estimated: `3915`
-		// Minimum execution time: 14_902_000 picoseconds.
-		Weight::from_parts(16_785_000, 3915)
+		// Minimum execution time: 15_063_000 picoseconds.
+		Weight::from_parts(17_165_000, 3915)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -220,8 +220,8 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_866_000 picoseconds.
-		Weight::from_parts(4_327_000, 0)
+		// Minimum execution time: 3_825_000 picoseconds.
+		Weight::from_parts(4_467_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }

@@ -47,8 +47,8 @@ impl<T: frame_system::Config> pallet_sudo::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `132`
 		//  Estimated: `1517`
-		// Minimum execution time: 7_662_000 picoseconds.
-		Weight::from_parts(8_493_000, 1517)
+		// Minimum execution time: 7_751_000 picoseconds.
+		Weight::from_parts(8_443_000, 1517)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -58,8 +58,8 @@ impl<T: frame_system::Config> pallet_sudo::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `132`
 		//  Estimated: `1517`
-		// Minimum execution time: 8_473_000 picoseconds.
-		Weight::from_parts(11_488_000, 1517)
+		// Minimum execution time: 8_512_000 picoseconds.
+		Weight::from_parts(13_821_000, 1517)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Sudo::Key` (r:1 w:0)
@@ -68,8 +68,8 @@ impl<T: frame_system::Config> pallet_sudo::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `132`
 		//  Estimated: `1517`
-		// Minimum execution time: 8_473_000 picoseconds.
-		Weight::from_parts(10_806_000, 1517)
+		// Minimum execution time: 8_482_000 picoseconds.
+		Weight::from_parts(12_178_000, 1517)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Sudo::Key` (r:1 w:1)
@@ -78,8 +78,8 @@ impl<T: frame_system::Config> pallet_sudo::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `132`
 		//  Estimated: `1517`
-		// Minimum execution time: 6_931_000 picoseconds.
-		Weight::from_parts(7_822_000, 1517)
+		// Minimum execution time: 6_890_000 picoseconds.
+		Weight::from_parts(7_702_000, 1517)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -89,8 +89,8 @@ impl<T: frame_system::Config> pallet_sudo::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `132`
 		//  Estimated: `1517`
-		// Minimum execution time: 4_376_000 picoseconds.
-		Weight::from_parts(4_848_000, 1517)
+		// Minimum execution time: 4_507_000 picoseconds.
+		Weight::from_parts(5_709_000, 1517)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 }

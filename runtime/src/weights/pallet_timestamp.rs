@@ -49,8 +49,8 @@ impl<T: frame_system::Config> pallet_timestamp::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `114`
 		//  Estimated: `1493`
-		// Minimum execution time: 5_167_000 picoseconds.
-		Weight::from_parts(7_401_000, 1493)
+		// Minimum execution time: 5_308_000 picoseconds.
+		Weight::from_parts(6_079_000, 1493)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -59,7 +59,7 @@ impl<T: frame_system::Config> pallet_timestamp::WeightInfo for WeightInfo<T> {
 		//  Measured:  `0`
 		//  Estimated: `0`
 		// Minimum execution time: 701_000 picoseconds.
-		Weight::from_parts(1_342_000, 0)
+		Weight::from_parts(1_202_000, 0)
 	}
 }
 

@@ -1,7 +1,6 @@
 //! Cancelling before any commitment; clearing finished jobs.
 
 use crate::{mock::*, *};
-// The pallet, not its storage map of the same name.
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 
 fn held(who: AccountId) -> Balance {

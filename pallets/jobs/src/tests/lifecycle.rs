@@ -2,17 +2,8 @@
 //! errors agreed on; unbonding while jobs are in flight.
 
 use crate::{mock::*, *};
-// The pallet, not its storage map of the same name.
-use frame_support::{assert_ok, traits::fungible::InspectHold};
+use frame_support::assert_ok;
 use pallet_providers::{ProviderRegistry, INITIAL_REPUTATION};
-
-fn bond_held(who: AccountId) -> Balance {
-	Balances::balance_on_hold(&pallet_providers::HoldReason::ProviderBond.into(), &who)
-}
-
-fn reputation(who: AccountId) -> u32 {
-	pallet_providers::ProviderRecords::<Test>::get(who).unwrap().reputation
-}
 
 /// Submits, assigns, has every assigned provider commit and reveal `outputs[i]`, settles.
 fn run_job(replicas: u8, outputs: &[Vec<u8>]) -> (JobId, Vec<AccountId>) {

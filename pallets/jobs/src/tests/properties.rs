@@ -2,7 +2,6 @@
 //! both pallets and the conservation of money checked after every step.
 
 use crate::{mock::*, *};
-// The pallet, not its storage map of the same name.
 use frame_support::traits::fungible::Inspect;
 use proptest::{
 	prelude::*,

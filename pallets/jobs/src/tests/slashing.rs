@@ -4,16 +4,7 @@
 //! treated as a liar.
 
 use crate::{mock::*, *};
-use frame_support::traits::fungible::InspectHold;
 use pallet_providers::INITIAL_REPUTATION;
-
-fn bond_held(who: AccountId) -> Balance {
-	Balances::balance_on_hold(&pallet_providers::HoldReason::ProviderBond.into(), &who)
-}
-
-fn reputation(who: AccountId) -> u32 {
-	pallet_providers::ProviderRecords::<Test>::get(who).unwrap().reputation
-}
 
 /// Whether `who` was slashed at all.
 fn was_slashed(who: AccountId) -> bool {

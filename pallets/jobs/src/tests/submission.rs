@@ -1,7 +1,6 @@
 //! Submitting jobs: escrow, deposit, queue, and every way a spec can be wrong.
 
 use crate::{mock::*, *};
-// The pallet, not its storage map of the same name.
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
 use pallet_providers::{DeviceKind, MAX_REPUTATION};
 use sp_runtime::{DispatchError, Perbill};

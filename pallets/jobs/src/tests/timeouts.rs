@@ -1,11 +1,6 @@
 //! Deadlines enforced from `on_initialize`.
 
 use crate::{mock::*, *};
-use frame_support::traits::fungible::InspectHold;
-
-fn bond_held(who: AccountId) -> Balance {
-	Balances::balance_on_hold(&pallet_providers::HoldReason::ProviderBond.into(), &who)
-}
 
 #[test]
 fn nobody_commits_then_no_more_providers_refunds_and_slashes_the_no_shows() {
