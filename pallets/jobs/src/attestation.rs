@@ -1,7 +1,8 @@
 //! Attestation by commit, then reveal. A provider's operator commits to
-//! `H(result_hash ‖ operator ‖ job ‖ salt)` while the job is committing, and reveals the
+//! `H(result_hash ‖ provider ‖ job ‖ salt)` while the job is committing, and reveals the
 //! result hash and the salt (and a short output itself) once the reveal window opens.
-//! Copying another provider's commitment is useless: it binds the operator.
+//! Copying another provider's commitment is useless: it binds the provider (not its operator
+//! key, so that a key rotated between commit and reveal still opens it).
 //!
 //! An attestation is feeless exactly when it would succeed: `#[pallet::feeless_if]` runs
 //! the same checks as the call (`Pallet::check_commit`, `Pallet::check_reveal`), so a
@@ -78,7 +79,7 @@ impl<T: Config> Pallet<T> {
 			},
 		};
 		ensure!(
-			commitment(result_hash, operator, job, salt) == committed,
+			commitment(result_hash, &record.assigned[i].provider, job, salt) == committed,
 			Error::<T>::CommitmentMismatch
 		);
 		match meta.error_code {

@@ -122,8 +122,14 @@ fn hash(bytes: &[u8]) -> H256 {
 	H256(sp_io::hashing::blake2_256(bytes))
 }
 
+/// The commitment of the provider whose operator is `operator`.
+fn commitment_of<T: Config>(operator: &T::AccountId, job: JobId, out: &[u8]) -> H256 {
+	let provider = T::Providers::provider_of(operator).expect("an operator of a provider");
+	commitment(&hash(out), &provider, job, &[7; 32])
+}
+
 fn commit_as<T: Config>(operator: &T::AccountId, job: JobId, out: &[u8]) {
-	let c = commitment(&hash(out), operator, job, &[7; 32]);
+	let c = commitment_of::<T>(operator, job, out);
 	Jobs::<T>::do_commit(operator.clone(), job, c).expect("commits");
 }
 
@@ -177,7 +183,7 @@ mod benchmarks {
 		for op in &operators[1..] {
 			commit_as::<T>(op, job, &out);
 		}
-		let c = commitment(&hash(&out), &operators[0], job, &[7; 32]);
+		let c = commitment_of::<T>(&operators[0], job, &out);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(operators[0].clone()), job, c);

@@ -17,7 +17,7 @@
 //!    submitter cannot know that hash when submitting. A job that finds no providers for
 //!    `max_queue_blocks` is refunded.
 //! 3. **Commit** ([`Pallet::commit`]) until the job's deadline: each assigned operator
-//!    commits to `H(result_hash ‖ operator ‖ job ‖ salt)` ([`commitment`]). When all have
+//!    commits to `H(result_hash ‖ provider ‖ job ‖ salt)` ([`commitment`]). When all have
 //!    committed, or the deadline passes, the reveal window opens.
 //! 4. **Reveal** ([`Pallet::reveal`]): the result hash, the salt, run metadata, and for
 //!    outputs of at most `MaxInlineOutput` bytes the output itself. A kernel that failed
@@ -563,7 +563,7 @@ pub mod pallet {
 		}
 
 		/// Commits to a result of an assigned job: `commitment` is
-		/// `H(result_hash ‖ operator ‖ job ‖ salt)`. Signed by the provider's operator key.
+		/// `H(result_hash ‖ provider ‖ job ‖ salt)`. Signed by the provider's operator key.
 		/// Free when valid.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::commit())]

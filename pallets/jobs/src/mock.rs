@@ -315,7 +315,7 @@ pub fn salt(who: AccountId) -> [u8; 32] {
 
 /// Provider `who` commits to `result` for `job`.
 pub fn commit(who: AccountId, job: JobId, result: H256) {
-	let c = commitment(&result, &operator(who), job, &salt(who));
+	let c = commitment(&result, &who, job, &salt(who));
 	assert_ok!(Jobs::commit(RuntimeOrigin::signed(operator(who)), job, c));
 }
 

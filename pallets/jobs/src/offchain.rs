@@ -115,9 +115,9 @@ pub struct AttestationRecord<BlockNumber, Nonce> {
 	pub reveal_sent: Option<Sent<BlockNumber, Nonce>>,
 }
 
-/// Key of the record of `operator`'s attestation of `job` in persistent off-chain storage.
-pub fn record_key<AccountId: Encode>(job: JobId, operator: &AccountId) -> Vec<u8> {
-	(b"depin::ocw::attestation", job, operator).encode()
+/// Key of the record of `provider`'s attestation of `job` in persistent off-chain storage.
+pub fn record_key<AccountId: Encode>(job: JobId, provider: &AccountId) -> Vec<u8> {
+	(b"depin::ocw::attestation", job, provider).encode()
 }
 
 /// The nonce an operator's next transaction takes, counting those of its own still in the
@@ -208,7 +208,10 @@ impl<T: Config> Pallet<T> {
 		let Some(phase) = Phase::due(&record.status, &record.assigned[i].state) else { return };
 		let Some(task) = Self::compute_task(job, record.output_len) else { return };
 		let fingerprint = task.fingerprint();
-		let key = record_key(job, operator);
+		// Kept by provider, not by operator key: after a key rotation on this node the new
+		// key finds the salt the old one committed with.
+		let provider = record.assigned[i].provider.clone();
+		let key = record_key(job, &provider);
 		let store = StorageValueRef::persistent(&key);
 		let local = store
 			.get::<AttestationRecord<BlockNumberFor<T>, T::Nonce>>()
@@ -223,7 +226,7 @@ impl<T: Config> Pallet<T> {
 					// Committed before; the chain has not seen it yet.
 					if resend_due(attested.commit_sent.at) {
 						let commitment =
-							commitment(&attested.result_hash, operator, job, &attested.salt);
+							commitment(&attested.result_hash, &provider, job, &attested.salt);
 						let nonce =
 							Self::reserve_nonce(operator, now, Some(attested.commit_sent.nonce));
 						attested.commit_sent = Sent { at: now, nonce };
@@ -288,7 +291,7 @@ impl<T: Config> Pallet<T> {
 					commit_sent: Sent { at: now, nonce },
 					reveal_sent: None,
 				});
-				let commitment = commitment(&result_hash, operator, job, &salt);
+				let commitment = commitment(&result_hash, &provider, job, &salt);
 				Self::send(public, Call::commit { job, commitment }, nonce, job, "commit");
 			},
 			Phase::Reveal => {
@@ -303,7 +306,7 @@ impl<T: Config> Pallet<T> {
 				if attested.reveal_sent.is_some_and(|sent| !resend_due(sent.at)) {
 					return;
 				}
-				if commitment(&attested.result_hash, operator, job, &attested.salt) != on_chain {
+				if commitment(&attested.result_hash, &provider, job, &attested.salt) != on_chain {
 					log::warn!(target: LOG_TARGET, "job {job}: the commitment on chain is not this node's");
 					return;
 				}

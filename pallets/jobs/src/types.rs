@@ -279,15 +279,17 @@ pub fn error_result_hash(code: u32) -> H256 {
 	H256(sp_io::hashing::blake2_256(&(b"depin:kernel-error", code).encode()))
 }
 
-/// The commitment to a result: binds the result to the operator and the job, hidden by a
-/// salt, so that copying another provider's commitment is useless.
+/// The commitment to a result: binds the result to the provider and the job, hidden by a
+/// salt, so that copying another provider's commitment is useless. It binds the provider
+/// rather than its operator key, so that a key rotated between commit and reveal
+/// (`providers.set_operator`) still opens what the old key committed.
 pub fn commitment<AccountId: Encode>(
 	result_hash: &H256,
-	operator: &AccountId,
+	provider: &AccountId,
 	job: JobId,
 	salt: &[u8; 32],
 ) -> H256 {
-	H256(sp_io::hashing::blake2_256(&(result_hash, operator, job, salt).encode()))
+	H256(sp_io::hashing::blake2_256(&(result_hash, provider, job, salt).encode()))
 }
 
 /// What a job runs: kept apart from its [`Job`] record so that commits and reveals never

@@ -70,8 +70,8 @@ fn result_hash() -> H256 {
 }
 
 fn commit_call(job: JobId) -> RuntimeCall {
-	let operator = AccountId::from(alice_operator().public());
-	let commitment = pallet_jobs::commitment(&result_hash(), &operator, job, &SALT);
+	let provider = Sr25519Keyring::Alice.to_account_id();
+	let commitment = pallet_jobs::commitment(&result_hash(), &provider, job, &SALT);
 	RuntimeCall::Jobs(pallet_jobs::Call::commit { job, commitment })
 }
 

@@ -191,11 +191,11 @@ fn copying_another_providers_answer_does_not_work() {
 		let (honest, copier, late) = (p[0], p[1], p[2]);
 		commit(honest, job, hash_of(&out));
 		// The copier commits the honest provider's commitment, read from the chain.
-		let stolen = commitment(&hash_of(&out), &operator(honest), job, &salt(honest));
+		let stolen = commitment(&hash_of(&out), &honest, job, &salt(honest));
 		assert_ok!(Jobs::commit(RuntimeOrigin::signed(operator(copier)), job, stolen));
 		run_to_block(2 + DEADLINE); // `late` never committed
 		reveal(honest, job, &out);
-		// The commitment binds the operator: the copier cannot open it, even knowing the
+		// The commitment binds the provider: the copier cannot open it, even knowing the
 		// honest provider's result and salt.
 		assert_noop!(
 			Jobs::reveal(
@@ -235,7 +235,7 @@ fn valid_attestations_are_free_and_invalid_ones_are_not() {
 		let out = output(32, 0);
 		let origin = |who: AccountId| RuntimeOrigin::signed(operator(who));
 		let commit_call = |who: AccountId| {
-			let commitment = commitment(&hash_of(&out), &operator(who), job, &salt(who));
+			let commitment = commitment(&hash_of(&out), &who, job, &salt(who));
 			RuntimeCall::Jobs(Call::commit { job, commitment })
 		};
 		assert!(commit_call(p[0]).is_feeless(&origin(p[0])));

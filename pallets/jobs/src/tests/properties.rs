@@ -96,7 +96,7 @@ fn apply(action: &Action, honesty: &mut Honesty) {
 			let Some(record) = JobRecords::<Test>::get(job) else { return };
 			let Some(r) = record.assigned.get(replica as usize) else { return };
 			let out = result_of(job, r.provider, honest, record.output_len);
-			let c = commitment(&hash_of(&out), &operator(r.provider), job, &salt(r.provider));
+			let c = commitment(&hash_of(&out), &r.provider, job, &salt(r.provider));
 			if Jobs::commit(origin(operator(r.provider)), job, c).is_ok() {
 				honesty.insert((job, r.provider), honest);
 			}

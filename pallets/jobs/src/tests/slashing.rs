@@ -70,7 +70,7 @@ fn a_replica_that_missed_its_commit_window_cannot_join_a_later_round() {
 		assert_eq!(record.assigned.len(), 4);
 		assert!(matches!(record.status, JobStatus::Committing { .. }));
 		// Both answers are public now. The no-show picks one and commits to it: refused.
-		let late = commitment(&hash_of(&a), &operator(p[2]), job, &salt(p[2]));
+		let late = commitment(&hash_of(&a), &p[2], job, &salt(p[2]));
 		assert!(Jobs::commit(RuntimeOrigin::signed(operator(p[2])), job, late).is_err());
 		let newcomer = record.assigned[3].provider;
 		commit(newcomer, job, hash_of(&a));
@@ -149,5 +149,35 @@ fn a_losing_output_is_still_slashed_as_a_wrong_result() {
 		next_block();
 		assert_eq!(bond_held(p[2]), MIN_BOND - 100);
 		assert_eq!(reputation(p[2]), INITIAL_REPUTATION - 100);
+	});
+}
+
+#[test]
+fn a_new_operator_key_reveals_what_the_old_one_committed() {
+	ExtBuilder::default().build_and_execute(|| {
+		let job = submit(20, spec(1, 32));
+		next_block();
+		let p = assigned(job)[0];
+		let out = output(32, 0);
+		commit(p, job, hash_of(&out));
+		// The provider rotates its operator key between commit and reveal.
+		let new_operator = 777;
+		frame_support::assert_ok!(pallet_providers::Pallet::<Test>::set_operator(
+			RuntimeOrigin::signed(p),
+			new_operator
+		));
+		// The committed work still counts: the new key opens the commitment.
+		frame_support::assert_ok!(Jobs::reveal(
+			RuntimeOrigin::signed(new_operator),
+			job,
+			hash_of(&out),
+			salt(p),
+			meta(32),
+			Some(out.clone().try_into().unwrap())
+		));
+		next_block();
+		assert_eq!(JobRecords::<Test>::get(job).unwrap().status, JobStatus::Completed);
+		assert_eq!(bond_held(p), MIN_BOND);
+		assert_eq!(free(p), START_BALANCE - MIN_BOND + PRICE);
 	});
 }
