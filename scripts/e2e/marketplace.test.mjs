@@ -16,10 +16,10 @@ import { UNIT, accounts, submitAndWatch, useDevChain, waitFor } from './lib/harn
 
 const ports = { rpcPort: 19946, p2pPort: 31335, prometheusPort: 19617 };
 
-/** `H(result_hash ‖ operator ‖ job ‖ salt)`, as pallet-jobs computes it (SCALE of a tuple). */
-function commitment(resultHash, operatorPublicKey, job, salt) {
+/** `H(result_hash ‖ provider ‖ job ‖ salt)`, as pallet-jobs computes it (SCALE of a tuple). */
+function commitment(resultHash, providerPublicKey, job, salt) {
   const jobLe = bnToU8a(job, { bitLength: 64, isLe: true });
-  return blake2AsU8a(u8aConcat(resultHash, operatorPublicKey, jobLe, salt), 256);
+  return blake2AsU8a(u8aConcat(resultHash, providerPublicKey, jobLe, salt), 256);
 }
 
 describe('compute marketplace on the dev chain', () => {
@@ -82,14 +82,15 @@ describe('compute marketplace on the dev chain', () => {
     });
     assert.equal(assigned.assigned[0].provider.toString(), bob.address);
 
-    // The operator commits to the hash of its output: free of charge.
+    // The operator commits to the hash of its output (the commitment binds the provider,
+    // Bob): free of charge.
     const output = new Uint8Array(32).map((_, i) => i * 3);
     const resultHash = blake2AsU8a(output, 256);
     const salt = new Uint8Array(32).fill(42);
     const operatorBefore = await free(operator.address);
     const c = await submitAndWatch(
       chain.api,
-      chain.api.tx.jobs.commit(job, commitment(resultHash, operator.publicKey, job, salt)),
+      chain.api.tx.jobs.commit(job, commitment(resultHash, bob.publicKey, job, salt)),
       operator,
     );
     assert.equal(c.error, undefined, `commit failed: ${c.error}`);
