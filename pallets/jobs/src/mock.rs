@@ -289,6 +289,14 @@ pub fn submit(who: AccountId, spec: JobSpecOf<Test>) -> JobId {
 	id
 }
 
+/// A job of `replicas` replicas and a 32-byte output, submitted by account 20 and assigned
+/// in the next block; returns it and its providers.
+pub fn assigned_job(replicas: u8) -> (JobId, Vec<AccountId>) {
+	let job = submit(20, spec(replicas, 32));
+	next_block();
+	(job, assigned(job))
+}
+
 /// The providers assigned to `job`, in order.
 pub fn assigned(job: JobId) -> Vec<AccountId> {
 	JobRecords::<Test>::get(job)

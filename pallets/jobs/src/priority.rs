@@ -62,10 +62,7 @@ impl<T: Config> Pallet<T> {
 			},
 			_ => return None,
 		};
-		match record.status {
-			JobStatus::Committing { until } | JobStatus::Revealing { until } => Some(until),
-			_ => None,
-		}
+		record.status.phase_end()
 	}
 }
 

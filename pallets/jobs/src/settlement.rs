@@ -38,7 +38,6 @@ pub(crate) enum GiveUp {
 impl<T: Config> Pallet<T> {
 	/// Pays the winners of `hash`, slashes losers and no-shows, refunds the rest.
 	pub(crate) fn settle(job: JobId, mut record: JobOf<T>, hash: H256, error: Option<u32>) {
-		let params = Params::<T>::get();
 		let winners: Vec<T::AccountId> = record
 			.assigned
 			.iter()
@@ -48,7 +47,7 @@ impl<T: Config> Pallet<T> {
 			.map(|r| r.provider.clone())
 			.collect();
 		let each = match error {
-			Some(_) => params.error_fee.min(record.price_per_replica),
+			Some(_) => Self::time_pay(&record),
 			None => record.price_per_replica,
 		};
 		let each = Self::share(&record, each, winners.len() as u32);
@@ -121,12 +120,17 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Pays each replica whose state passes `spent` for its time: `error_fee` (at most the
-	/// price), together within what the submitter paid for. Returns what was paid.
+	/// What a replica is paid for its time when the job yields no output it can be paid
+	/// for: `error_fee`, at most the price.
+	fn time_pay(record: &JobOf<T>) -> BalanceOf<T> {
+		Params::<T>::get().error_fee.min(record.price_per_replica)
+	}
+
+	/// Pays each replica whose state passes `spent` for its time ([`Self::time_pay`]),
+	/// together within what the submitter paid for. Returns what was paid.
 	fn pay_for_time(record: &JobOf<T>, spent: impl Fn(&ReplicaState) -> bool) -> BalanceOf<T> {
 		let count = record.assigned.iter().filter(|r| spent(&r.state)).count() as u32;
-		let each = Params::<T>::get().error_fee.min(record.price_per_replica);
-		let each = Self::share(record, each, count);
+		let each = Self::share(record, Self::time_pay(record), count);
 		let mut paid = BalanceOf::<T>::zero();
 		for replica in record.assigned.iter().filter(|r| spent(&r.state)) {
 			paid = paid.saturating_add(asset::pay::<T>(&record.submitter, &replica.provider, each));

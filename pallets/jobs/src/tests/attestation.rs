@@ -5,13 +5,6 @@ use frame_support::{assert_noop, assert_ok, dispatch::CheckIfFeeless};
 use sp_core::H256;
 use sp_runtime::traits::Dispatchable;
 
-/// A three-replica job, assigned; returns it and its providers.
-fn assigned_job() -> (JobId, Vec<AccountId>) {
-	let job = submit(20, spec(3, 32));
-	next_block();
-	(job, assigned(job))
-}
-
 #[test]
 fn commit_checks_who_and_when() {
 	ExtBuilder::default().providers(4).build_and_execute(|| {
@@ -57,7 +50,7 @@ fn commit_checks_who_and_when() {
 #[test]
 fn reveal_must_match_the_commitment() {
 	ExtBuilder::default().build_and_execute(|| {
-		let (job, p) = assigned_job();
+		let (job, p) = assigned_job(3);
 		let out = output(32, 0);
 		commit(p[0], job, hash_of(&out));
 		// Revealing before the reveal window is a phase error.
@@ -186,7 +179,7 @@ fn reveal_must_match_the_commitment() {
 #[test]
 fn copying_another_providers_answer_does_not_work() {
 	ExtBuilder::default().build_and_execute(|| {
-		let (job, p) = assigned_job();
+		let (job, p) = assigned_job(3);
 		let out = output(32, 0);
 		let (honest, copier, late) = (p[0], p[1], p[2]);
 		commit(honest, job, hash_of(&out));
@@ -230,7 +223,7 @@ fn copying_another_providers_answer_does_not_work() {
 #[test]
 fn valid_attestations_are_free_and_invalid_ones_are_not() {
 	ExtBuilder::default().providers(4).build_and_execute(|| {
-		let (job, p) = assigned_job();
+		let (job, p) = assigned_job(3);
 		let outsider = (1..=4).find(|x| !p.contains(x)).unwrap();
 		let out = output(32, 0);
 		let origin = |who: AccountId| RuntimeOrigin::signed(operator(who));

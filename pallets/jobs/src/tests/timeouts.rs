@@ -1,6 +1,7 @@
 //! Deadlines enforced from `on_initialize`.
 
 use crate::{mock::*, *};
+use pallet_providers::INITIAL_REPUTATION;
 
 #[test]
 fn nobody_commits_then_no_more_providers_refunds_and_slashes_the_no_shows() {
@@ -36,7 +37,8 @@ fn the_reveal_window_closes_and_decides_on_what_was_revealed() {
 		}
 		reveal(p[0], job, &out);
 		reveal(p[1], job, &out);
-		// p[2] stays silent; the window closes at 2 + REVEAL_WINDOW.
+		// p[2] committed and then kept its result back, waiting to see how the vote went;
+		// the window closes at 2 + REVEAL_WINDOW.
 		run_to_block(2 + REVEAL_WINDOW);
 		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);
@@ -44,8 +46,11 @@ fn the_reveal_window_closes_and_decides_on_what_was_revealed() {
 			record.settlement,
 			Some(Settlement { paid: 2 * PRICE, fee: 30, refunded: PRICE })
 		);
-		// Committed and withheld: slashed like a wrong result.
+		// Withholding is not cheaper than revealing a wrong result: 10 % and 100 reputation,
+		// and no pay.
 		assert_eq!(bond_held(p[2]), MIN_BOND - 100);
+		assert_eq!(reputation(p[2]), INITIAL_REPUTATION - 100);
+		assert_eq!(free(p[2]), START_BALANCE - MIN_BOND);
 	});
 }
 
