@@ -1,8 +1,13 @@
 //! Assignment: up to `MaxAssignmentsPerBlock` queued jobs per block get their replicas,
 //! drawn by the providers pallet's candidate index (weighted by stake and reputation) from
 //! a seed of the parent block hash and the job: the submitter cannot know that hash when
-//! submitting, and no provider chooses it. A job that finds no providers for
-//! `max_queue_blocks` blocks is refunded.
+//! submitting, and no provider chooses it.
+//!
+//! A job that finds no providers goes to the back of the queue, so that jobs nobody can
+//! take (their requirements pass `submit`'s check, see `submission.rs`, but no provider
+//! with room meets them) never hold up the jobs behind them. After `max_queue_blocks`
+//! blocks without providers it expires: its fee goes to the treasury (filling the queue
+//! costs a fee per job), the rest of the escrow returns.
 
 use crate::*;
 use codec::Encode;
@@ -12,27 +17,32 @@ use pallet_providers::ProviderRegistry;
 use sp_runtime::traits::Saturating;
 
 impl<T: Config> Pallet<T> {
-	/// `provider` takes a replica of `job`: it counts against its cap and its operator's
-	/// off-chain worker finds it in [`Assignments`].
-	pub(crate) fn hold_replica(provider: &T::AccountId, job: JobId) {
-		T::Providers::job_assigned(provider);
+	/// `provider` takes a replica of `job`, which pays `price`: it counts against its cap
+	/// and its exposure, and its operator's off-chain worker finds it in [`Assignments`].
+	pub(crate) fn hold_replica(provider: &T::AccountId, job: JobId, price: BalanceOf<T>) {
+		T::Providers::job_assigned(provider, price);
 		Assignments::<T>::insert(provider, job, ());
 	}
 
-	/// `provider` is done with `job`, whatever the outcome.
-	pub(crate) fn release(provider: &T::AccountId, job: JobId) {
-		T::Providers::job_released(provider);
+	/// `provider` is done with `job`, which paid `price`, whatever the outcome.
+	pub(crate) fn release(provider: &T::AccountId, job: JobId, price: BalanceOf<T>) {
+		T::Providers::job_released(provider, price);
 		Assignments::<T>::remove(provider, job);
 	}
 
-	/// Assigns providers to up to `MaxAssignmentsPerBlock` queued jobs.
+	/// Assigns providers to up to `MaxAssignmentsPerBlock` queued jobs, from the head of
+	/// the queue. A job that finds no providers goes to the back, behind the jobs that did
+	/// not have their turn: jobs nobody can take never hold up the ones behind them.
 	pub(crate) fn assign_queued(now: BlockNumberFor<T>) -> Weight {
 		let mut submissions = Submissions::<T>::get();
 		if submissions.queue.is_empty() {
 			return Weight::zero();
 		}
 		let mut weight = Weight::zero();
+		// Jobs that did not have their turn, then jobs that had it and must wait: together
+		// at most the queue they come from.
 		let mut waiting = BoundedVec::<JobId, T::MaxQueueLen>::new();
+		let mut retry = Vec::new();
 		let parent = frame_system::Pallet::<T>::parent_hash();
 		let params = Params::<T>::get();
 		let mut handled = 0u32;
@@ -56,11 +66,13 @@ impl<T: Config> Pallet<T> {
 				None
 			};
 			let seed = sp_io::hashing::blake2_256(&(parent, job, record.queued_for).encode());
-			let picked = T::Providers::select(&record.requirements, wanted, &exclude, pinned, seed);
+			let price = record.price_per_replica;
+			let picked =
+				T::Providers::select(&record.requirements, wanted, &exclude, pinned, price, seed);
 			if picked.len() as u32 == wanted {
 				let mut providers = Vec::with_capacity(picked.len());
 				for (provider, device_class) in picked {
-					Self::hold_replica(&provider, job);
+					Self::hold_replica(&provider, job, price);
 					providers.push(provider.clone());
 					// `wanted` fits: the queue only holds jobs below MaxReplicas.
 					let _ = record.assigned.try_push(Replica {
@@ -75,21 +87,26 @@ impl<T: Config> Pallet<T> {
 				}) else {
 					// No room for its deadline: undo, and try again next block.
 					for provider in &providers {
-						Self::release(provider, job);
+						Self::release(provider, job, price);
 					}
-					let _ = waiting.try_push(job);
+					retry.push(job);
 					continue;
 				};
 				JobRecords::<T>::insert(job, &record);
 				Self::deposit_event(Event::Assigned { job, providers, commit_until: until });
 			} else if record.queued_for.saturating_add(1) >= params.max_queue_blocks {
 				// No providers (or no extra replica) to be found in time.
-				Self::give_up(job, record, GiveUp::NoQuorum);
+				let cause =
+					if record.assigned.is_empty() { GiveUp::Expired } else { GiveUp::NoQuorum };
+				Self::give_up(job, record, cause);
 			} else {
 				record.queued_for = record.queued_for.saturating_add(1);
 				JobRecords::<T>::insert(job, &record);
-				let _ = waiting.try_push(job);
+				retry.push(job);
 			}
+		}
+		for job in retry {
+			let _ = waiting.try_push(job);
 		}
 		submissions.queue = waiting;
 		Submissions::<T>::put(submissions);

@@ -79,9 +79,14 @@ fn submitter<T: Config>() -> T::AccountId {
 	who
 }
 
-/// `n` registered GPU providers; returns their operators.
+/// The device class of the benchmarks' providers.
+const CLASS: [u8; 32] = [1; 32];
+
+/// `n` registered GPU providers of class [`CLASS`]; returns their operators.
 fn providers<T: Config>(n: u32) -> Vec<T::AccountId> {
-	(0..n).map(|i| T::Providers::benchmark_provider(i, DeviceKind::Gpu).1).collect()
+	(0..n)
+		.map(|i| T::Providers::benchmark_provider(i, DeviceKind::Gpu, CLASS).1)
+		.collect()
 }
 
 /// A job with `replicas` replicas, assigned to providers with operators `operators`.
@@ -338,12 +343,25 @@ mod benchmarks {
 		assert_eq!(JobRecords::<T>::get(job).unwrap().status, JobStatus::Completed);
 	}
 
-	/// `r`: replicas to assign.
+	/// `r`: replicas to assign. The worst case of selection: a class-pinned job, so that
+	/// both the device kind's and the class's buckets are sampled in full (`S` slots each),
+	/// and the kind's sample holds up to `S` distinct classes whose backing is looked up.
 	#[benchmark]
 	fn assign(r: Linear<1, { T::MaxReplicas::get() }>) {
-		providers::<T>(T::MaxReplicas::get());
+		let sample = T::Providers::selection_sample();
+		// Enough providers of the job's class to fill its bucket's sample and every replica
+		// (and to stand behind the class), and as many of classes of their own.
+		let backed = sample.max(T::MaxReplicas::get()).saturating_mul(2);
+		providers::<T>(backed);
+		for i in 0..sample {
+			let mut class = [2; 32];
+			class[..4].copy_from_slice(&i.to_le_bytes());
+			T::Providers::benchmark_provider(backed + i, DeviceKind::Gpu, class);
+		}
 		let who = submitter::<T>();
-		let job = Jobs::<T>::do_submit(who, spec::<T>(min_stored(), r as u8)).expect("submits");
+		let mut spec = spec::<T>(min_stored(), r as u8);
+		spec.requirements.same_device_class = true;
+		let job = Jobs::<T>::do_submit(who, spec).expect("submits");
 		let now: BlockNumberFor<T> = frame_system::Pallet::<T>::block_number();
 
 		#[block]

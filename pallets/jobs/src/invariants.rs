@@ -101,20 +101,25 @@ impl<T: Config> Pallet<T> {
 			JobPayloads::<T>::iter_keys().all(JobRecords::<T>::contains_key),
 			TryRuntimeError::Other("payload without job")
 		);
-		let mut per_provider: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		let mut per_provider: BTreeMap<T::AccountId, (u32, BalanceOf<T>)> = BTreeMap::new();
 		for (provider, id, ()) in Assignments::<T>::iter() {
-			ensure!(
-				JobRecords::<T>::get(id).is_some_and(|j| !j.status.is_finished()
-					&& j.assigned.iter().any(|r| r.provider == provider)),
-				TryRuntimeError::Other("assignment of a finished job or another provider")
-			);
-			*per_provider.entry(provider).or_default() += 1;
+			let job = JobRecords::<T>::get(id)
+				.filter(|j| {
+					!j.status.is_finished() && j.assigned.iter().any(|r| r.provider == provider)
+				})
+				.ok_or(TryRuntimeError::Other(
+					"assignment of a finished job or another provider",
+				))?;
+			let (count, exposure) = per_provider.entry(provider).or_default();
+			*count += 1;
+			*exposure = exposure.saturating_add(job.price_per_replica);
 		}
-		// What counts against a provider's cap is exactly what it is assigned.
-		for (provider, count) in per_provider {
+		// What counts against a provider's job cap and exposure cap is exactly what it is
+		// assigned: its count of jobs and what they pay it.
+		for (provider, load) in per_provider {
 			ensure!(
-				T::Providers::active_jobs(&provider) == count,
-				TryRuntimeError::Other("active_jobs differs from the provider's assignments")
+				T::Providers::load(&provider) == load,
+				TryRuntimeError::Other("a provider's load differs from its assignments")
 			);
 		}
 		Ok(())

@@ -211,7 +211,11 @@ pub mod pallet {
 		type RuntimeHoldReason: From<HoldReason>;
 
 		/// The provider registry: selection, operators, reputation, slashing.
-		type Providers: ProviderRegistry<Self::AccountId, Balance = BalanceOf<Self>>;
+		type Providers: ProviderRegistry<
+			Self::AccountId,
+			Balance = BalanceOf<Self>,
+			BlockNumber = BlockNumberFor<Self>,
+		>;
 
 		/// Who may change [`Params`] (Root, through the sudo key, in this runtime).
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -434,6 +438,9 @@ pub mod pallet {
 			/// Paid, from the escrow, to replicas that committed but could not reveal
 			/// because the schedule had no room (`error_fee` each); otherwise nothing.
 			paid: BalanceOf<T>,
+			/// The protocol fee, to the treasury, when the job expired in the queue without
+			/// any provider; otherwise nothing.
+			fee: BalanceOf<T>,
 			/// Returned to the submitter: the rest of the escrow.
 			refunded: BalanceOf<T>,
 		},
@@ -476,7 +483,8 @@ pub mod pallet {
 		InvalidRequirements,
 		/// OpenCL source jobs need source code and an entry-point name.
 		EmptySource,
-		/// No provider of the requested device kind is registered.
+		/// No listed provider could meet the requirements: too few of the device kind, or
+		/// with that much memory or reputation, for the replicas asked.
 		NoProviders,
 		/// The assignment queue is full; submit again in a later block.
 		QueueFull,
@@ -540,6 +548,11 @@ pub mod pallet {
 			assert!(T::MaxAssignmentsPerBlock::get() >= 1);
 			assert!(T::MaxDeadlinesPerBlock::get() >= T::MaxAssignmentsPerBlock::get());
 			assert!(Pallet::<T>::params_are_valid(&T::DefaultParams::get()));
+			assert!(
+				Pallet::<T>::longest_job(&T::DefaultParams::get())
+					< T::Providers::unbonding_period(),
+				"a provider could unbond and withdraw before its job is settled"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]

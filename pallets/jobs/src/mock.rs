@@ -68,18 +68,23 @@ pub const PRICE: Balance = 100;
 /// Commit window of the default spec.
 pub const DEADLINE: u64 = 10;
 pub const REVEAL_WINDOW: u64 = 5;
+/// Blocks a bond stays slashable after `unbond`: longer than the longest job.
+pub const UNBONDING: u64 = 1_000;
 
 parameter_types! {
 	pub const Treasury: AccountId = TREASURY;
 	pub ProviderDefaults: pallet_providers::ProviderParams<Balance, u64> =
 		pallet_providers::ProviderParams {
 			min_bond: MIN_BOND,
-			unbonding_period: 20,
+			unbonding_period: UNBONDING,
 			slash_wrong_result: Perbill::from_percent(10),
 			slash_no_show: Perbill::from_percent(2),
 			reputation_gain: 10,
 			reputation_loss_wrong: 100,
 			reputation_loss_no_show: 50,
+			max_exposure_percent: 100,
+			min_class_providers: 3,
+			min_class_bond: 3 * MIN_BOND,
 		};
 	pub JobDefaults: JobParams<Balance, u64> = JobParams {
 		fee: Perbill::from_percent(10),

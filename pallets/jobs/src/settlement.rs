@@ -28,8 +28,11 @@ use sp_runtime::traits::{CheckedDiv, Saturating};
 /// Why a job ends without a result.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum GiveUp {
-	/// No quorum could be reached, or no providers were found in time.
+	/// No quorum could be reached, or no extra replica was found in time.
 	NoQuorum,
+	/// No providers were found in time for a job nobody was assigned to: it held a place
+	/// in the queue for nothing, so its fee goes to the treasury.
+	Expired,
 	/// The deadline schedule had no room for the reveal window: nobody's fault among
 	/// those who committed.
 	NoRoom,
@@ -82,7 +85,7 @@ impl<T: Config> Pallet<T> {
 					T::Providers::punish(&replica.provider, SlashReason::NoShow);
 				},
 			}
-			Self::release(&replica.provider, job);
+			Self::release(&replica.provider, job, record.price_per_replica);
 		}
 		record.result_hash = Some(hash);
 		record.output = RevealedOutputs::<T>::take(job, hash);
@@ -140,35 +143,40 @@ impl<T: Config> Pallet<T> {
 
 	/// The job ends without a result: no-shows and withheld reveals are slashed (see the
 	/// module docs), the rest of the escrow returns to the submitter. With
-	/// [`GiveUp::NoRoom`] those who committed are paid for their time instead.
+	/// [`GiveUp::NoRoom`] those who committed are paid for their time instead; with
+	/// [`GiveUp::Expired`] the fee goes to the treasury.
 	pub(crate) fn give_up(job: JobId, mut record: JobOf<T>, cause: GiveUp) {
 		let submitter = record.submitter.clone();
 		let paid = match cause {
 			GiveUp::NoRoom => {
 				Self::pay_for_time(&record, |state| matches!(state, ReplicaState::Committed { .. }))
 			},
-			GiveUp::NoQuorum => Zero::zero(),
+			GiveUp::NoQuorum | GiveUp::Expired => Zero::zero(),
+		};
+		let fee = match cause {
+			GiveUp::Expired => asset::pay::<T>(&submitter, &T::Treasury::get(), record.fee),
+			GiveUp::NoQuorum | GiveUp::NoRoom => Zero::zero(),
 		};
 		for replica in &record.assigned {
 			match (replica.state, cause) {
 				(ReplicaState::Revealed { .. }, _)
 				| (ReplicaState::Committed { .. }, GiveUp::NoRoom) => {},
-				(ReplicaState::Committed { .. }, GiveUp::NoQuorum) => {
+				(ReplicaState::Committed { .. }, GiveUp::NoQuorum | GiveUp::Expired) => {
 					T::Providers::punish(&replica.provider, SlashReason::Withheld);
 				},
 				(ReplicaState::Assigned | ReplicaState::Missed, _) => {
 					T::Providers::punish(&replica.provider, SlashReason::NoShow);
 				},
 			}
-			Self::release(&replica.provider, job);
+			Self::release(&replica.provider, job, record.price_per_replica);
 		}
-		let refunded = record.escrow.saturating_sub(paid);
+		let refunded = record.escrow.saturating_sub(paid).saturating_sub(fee);
 		let _ = asset::refund::<T>(&submitter, refunded);
 		let _ = RevealedOutputs::<T>::clear_prefix(job, T::MaxReplicas::get(), None);
 		record.status = JobStatus::Unresolved;
-		record.settlement = Some(Settlement { paid, fee: Zero::zero(), refunded });
+		record.settlement = Some(Settlement { paid, fee, refunded });
 		JobRecords::<T>::insert(job, &record);
-		Self::deposit_event(Event::Unresolved { job, paid, refunded });
+		Self::deposit_event(Event::Unresolved { job, paid, fee, refunded });
 	}
 
 	/// The submitter cancels `job` before any provider committed. Before assignment the
@@ -186,7 +194,7 @@ impl<T: Config> Pallet<T> {
 		);
 		let paid = Self::pay_for_time(&record, |state| *state == ReplicaState::Assigned);
 		for replica in &record.assigned {
-			Self::release(&replica.provider, job);
+			Self::release(&replica.provider, job, record.price_per_replica);
 		}
 		match record.status.phase_end() {
 			Some(until) => Self::unschedule(job, until),

@@ -31,7 +31,11 @@ impl<T: Config> Pallet<T> {
 		if let Kernel::Source { source, entry } = &spec.kernel {
 			ensure!(!source.is_empty() && !entry.is_empty(), Error::<T>::EmptySource);
 		}
-		ensure!(T::Providers::has_candidates(spec.requirements.kind), Error::<T>::NoProviders);
+		// A job nobody listed could take would only hold a place in the queue.
+		ensure!(
+			T::Providers::can_meet(&spec.requirements, u32::from(spec.replicas)),
+			Error::<T>::NoProviders
+		);
 
 		let replicas = BalanceOf::<T>::from(u32::from(spec.replicas));
 		let work = spec.price_per_replica.checked_mul(&replicas).ok_or(Error::<T>::Overflow)?;

@@ -220,6 +220,9 @@ mod benchmarks {
 			reputation_gain: 10,
 			reputation_loss_wrong: 100,
 			reputation_loss_no_show: 50,
+			max_exposure_percent: 100,
+			min_class_providers: 3,
+			min_class_bond: min_bond::<T>(),
 		};
 
 		#[extrinsic_call]

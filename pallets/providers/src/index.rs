@@ -9,8 +9,20 @@
 //!
 //! Complexity, with `S` = [`Config::SelectionSample`] and `r` = providers wanted:
 //! - listing or delisting a provider: O(1), at most 4 reads and 6 writes;
-//! - selecting `r` providers: O(S + r²) work and at most `2S + 2` storage reads, whatever
-//!   the number of registered providers.
+//! - keeping the bucket totals ([`KindStats`], [`ClassBonds`]) when a provider's listing,
+//!   bond or reputation changes: at most 2 reads and 2 writes of each;
+//! - selecting `r` providers: O(S + r²) work and at most `4S + 4` storage reads (`2S + 2`
+//!   without `same_device_class`), whatever the number of registered providers.
+//!
+//! ## Who is skipped
+//!
+//! Besides the job's requirements, a provider is skipped when the job would take what its
+//! unfinished jobs pay it past `max_exposure_percent` of its active bond (a small bond
+//! cannot back any amount of work). A class-pinned job (`same_device_class`) only goes to a
+//! device class with at least `min_class_providers` listed providers and `min_class_bond`
+//! of active bond between them: a class is self-declared, and one invented by a single
+//! party would otherwise take every replica of each pinned job whose first pick lands in
+//! it.
 //!
 //! Selection draws up to `S` distinct random slots of the bucket, keeps the providers that
 //! meet the job's requirements, and picks `r` of them without replacement with
@@ -19,14 +31,17 @@
 //! reputation decide: "power of S choices", exact for buckets of at most `S` providers.
 
 use crate::{
-	types::{DeviceClass, Listing, ProviderInfo, Requirements},
-	BalanceOf, ClassCounts, ClassSlots, Config, KindCounts, KindSlots, Params, ProviderRecords,
+	types::{
+		memory_tier, reputation_tier, DeviceClass, DeviceKind, Listing, ProviderInfo, Requirements,
+	},
+	BalanceOf, ClassBonds, ClassCounts, ClassSlots, Config, KindCounts, KindSlots, KindStats,
+	Params, ProviderParamsOf, ProviderRecords,
 };
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::traits::Get;
 use frame_system::pallet_prelude::BlockNumberFor;
-use sp_runtime::traits::{UniqueSaturatedInto, Zero};
+use sp_runtime::traits::{Saturating, UniqueSaturatedInto, Zero};
 
 type Info<T> =
 	ProviderInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
@@ -108,6 +123,70 @@ pub fn refresh<T: Config>(who: &T::AccountId, info: &mut Info<T>) {
 	}
 }
 
+/// What a listed provider adds to its buckets' totals: its tiers to [`KindStats`], its
+/// bond to [`ClassBonds`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Standing<Balance> {
+	kind: DeviceKind,
+	class: DeviceClass,
+	memory_tier: usize,
+	reputation_tier: usize,
+	bond: Balance,
+}
+
+/// What `info` adds to its buckets' totals: nothing unless listed.
+pub fn standing<T: Config>(info: &Info<T>) -> Option<Standing<BalanceOf<T>>> {
+	info.listing.map(|_| Standing {
+		kind: info.capabilities.kind,
+		class: info.capabilities.device_class,
+		memory_tier: memory_tier(info.capabilities.memory_mib),
+		reputation_tier: reputation_tier(info.reputation),
+		bond: info.bond,
+	})
+}
+
+/// Moves a provider's share of the bucket totals from `before` to `after` (its
+/// [`standing`] before and after a change), writing only the totals that differ.
+pub fn restate<T: Config>(
+	before: Option<Standing<BalanceOf<T>>>,
+	after: Option<Standing<BalanceOf<T>>>,
+) {
+	let tiers = |s: Standing<BalanceOf<T>>| (s.kind, s.memory_tier, s.reputation_tier);
+	if before.map(tiers) != after.map(tiers) {
+		for (s, add) in [(before, false), (after, true)] {
+			let Some(s) = s else { continue };
+			KindStats::<T>::mutate_exists(s.kind, |stat| {
+				let mut updated = stat.take().unwrap_or_default();
+				updated.count(s.memory_tier, s.reputation_tier, add);
+				*stat = (!updated.is_empty()).then_some(updated);
+			});
+		}
+	}
+	let backing = |s: Standing<BalanceOf<T>>| (s.class, s.bond);
+	if before.map(backing) != after.map(backing) {
+		for (s, add) in [(before, false), (after, true)] {
+			let Some(s) = s else { continue };
+			ClassBonds::<T>::mutate_exists(s.class, |bond| {
+				let total = bond.take().unwrap_or_default();
+				let total =
+					if add { total.saturating_add(s.bond) } else { total.saturating_sub(s.bond) };
+				*bond = (!total.is_zero()).then_some(total);
+			});
+		}
+	}
+}
+
+/// Whether `replicas` listed providers may meet `req` (see [`crate::KindStat::may_meet`]).
+pub fn can_meet<T: Config>(req: &Requirements, replicas: u32) -> bool {
+	KindStats::<T>::get(req.kind).may_meet(req, replicas)
+}
+
+/// Whether enough listed providers and bond stand behind `class` for class-pinned jobs.
+fn class_is_backed<T: Config>(class: &DeviceClass, params: &ProviderParamsOf<T>) -> bool {
+	ClassCounts::<T>::get(class) >= params.min_class_providers
+		&& ClassBonds::<T>::get(class) >= params.min_class_bond
+}
+
 /// A pseudo-random number from `seed`, separated by `domain` and `index`.
 fn random(seed: &[u8; 32], domain: u8, index: u32) -> u128 {
 	let hash = sp_io::hashing::blake2_256(&(seed, domain, index).encode());
@@ -123,15 +202,34 @@ enum Bucket {
 	Class(DeviceClass),
 }
 
-/// Whether a listed provider meets `req`, has the minimum bond and room for one more job.
-fn eligible<T: Config>(info: &Info<T>, req: &Requirements, min_bond: BalanceOf<T>) -> bool {
+/// What a draw asks of every provider besides the job's requirements.
+struct Terms<'a, T: Config> {
+	req: &'a Requirements,
+	params: &'a ProviderParamsOf<T>,
+	/// What the job pays the provider.
+	price: BalanceOf<T>,
+}
+
+/// Whether a listed provider meets the job's requirements, has the minimum bond, room for
+/// one more job, and a bond that backs the job on top of its unfinished ones.
+fn eligible<T: Config>(info: &Info<T>, terms: &Terms<T>) -> bool {
+	let req = terms.req;
 	info.listing.is_some()
 		&& !info.paused
-		&& info.bond >= min_bond
+		&& info.bond >= terms.params.min_bond
 		&& info.capabilities.kind == req.kind
 		&& info.capabilities.memory_mib >= req.min_memory_mib
 		&& info.reputation >= req.min_reputation
 		&& info.active_jobs < info.capabilities.max_concurrent_jobs
+		&& backs::<T>(info, terms.price, terms.params.max_exposure_percent)
+}
+
+/// Whether `info`'s active bond backs its unfinished jobs plus one paying `price`: they
+/// pay at most `percent` of the bond together.
+fn backs<T: Config>(info: &Info<T>, price: BalanceOf<T>, percent: u32) -> bool {
+	let bond: u128 = info.bond.unique_saturated_into();
+	let exposure: u128 = info.exposure.saturating_add(price).unique_saturated_into();
+	exposure.saturating_mul(100u128) <= bond.saturating_mul(u128::from(percent))
 }
 
 /// Selection weight: active bond times reputation (plus one, so that a provider at zero
@@ -141,19 +239,19 @@ fn weight<T: Config>(info: &Info<T>) -> u128 {
 	bond.saturating_mul(u128::from(info.reputation).saturating_add(1))
 }
 
-/// Up to `S` distinct providers drawn from `bucket` that meet `req` and are not in
-/// `exclude`, with their weights and classes.
+/// Up to `S` distinct providers drawn from `bucket` that are eligible for the job
+/// ([`Terms`]) and not in `exclude`, with their weights and classes.
 fn sample<T: Config>(
 	bucket: Bucket,
-	req: &Requirements,
+	terms: &Terms<T>,
 	exclude: &[T::AccountId],
 	seed: &[u8; 32],
 ) -> Vec<(T::AccountId, u128, DeviceClass)> {
+	let req = terms.req;
 	let size = match bucket {
 		Bucket::Kind => KindCounts::<T>::get(req.kind),
 		Bucket::Class(class) => ClassCounts::<T>::get(class),
 	};
-	let min_bond = Params::<T>::get().min_bond;
 	let wanted = T::SelectionSample::get().min(size);
 	let mut slots: Vec<u32> = Vec::with_capacity(wanted as usize);
 	if wanted == size {
@@ -178,7 +276,7 @@ fn sample<T: Config>(
 		.filter(|who| !exclude.contains(who))
 		.filter_map(|who| {
 			let info = ProviderRecords::<T>::get(&who)?;
-			eligible::<T>(&info, req, min_bond).then(|| {
+			eligible::<T>(&info, terms).then(|| {
 				let w = weight::<T>(&info);
 				(who, w, info.capabilities.device_class)
 			})
@@ -220,26 +318,45 @@ fn pick_weighted<A: Clone>(
 	picked
 }
 
-/// Selects up to `count` providers for a job with requirements `req`, none of them in
-/// `exclude`. With `req.same_device_class`, all come from one class: `pinned_class` if
-/// given (replicas already assigned), else the class of the first one picked.
+/// Selects up to `count` providers for a job with requirements `req` that pays each
+/// `price`, none of them in `exclude`. With `req.same_device_class`, all come from one
+/// class that enough providers and bond stand behind: `pinned_class` if given (replicas
+/// already assigned), else the class of the first one picked.
 pub fn select<T: Config>(
 	req: &Requirements,
 	count: u32,
 	exclude: &[T::AccountId],
 	pinned_class: Option<DeviceClass>,
+	price: BalanceOf<T>,
 	seed: [u8; 32],
 ) -> Vec<(T::AccountId, DeviceClass)> {
 	if count == 0 {
 		return Vec::new();
 	}
+	let params = Params::<T>::get();
+	let terms = Terms::<T> { req, params: &params, price };
 	if !req.same_device_class {
-		return pick_weighted(sample::<T>(Bucket::Kind, req, exclude, &seed), count, &seed);
+		return pick_weighted(sample::<T>(Bucket::Kind, &terms, exclude, &seed), count, &seed);
 	}
 	let (class, mut picked, mut exclude) = match pinned_class {
-		Some(class) => (class, Vec::new(), exclude.to_vec()),
+		Some(class) if class_is_backed::<T>(&class, &params) => {
+			(class, Vec::new(), exclude.to_vec())
+		},
+		Some(_) => return Vec::new(),
 		None => {
-			let first = pick_weighted(sample::<T>(Bucket::Kind, req, exclude, &seed), 1, &seed);
+			// The first pick decides the class: draw it among providers of backed classes
+			// only (each distinct class in the sample is looked up once).
+			let mut backed: Vec<(DeviceClass, bool)> = Vec::new();
+			let mut pool = sample::<T>(Bucket::Kind, &terms, exclude, &seed);
+			pool.retain(|(_, _, class)| match backed.iter().find(|(c, _)| c == class) {
+				Some((_, ok)) => *ok,
+				None => {
+					let ok = class_is_backed::<T>(class, &params);
+					backed.push((*class, ok));
+					ok
+				},
+			});
+			let first = pick_weighted(pool, 1, &seed);
 			let Some((who, class)) = first.into_iter().next() else { return Vec::new() };
 			let mut exclude = exclude.to_vec();
 			exclude.push(who.clone());
@@ -250,7 +367,7 @@ pub fn select<T: Config>(
 	if remaining > 0 {
 		// A second, independent draw from the class bucket.
 		let class_seed = sp_io::hashing::blake2_256(&(seed, class).encode());
-		let pool = sample::<T>(Bucket::Class(class), req, &exclude, &class_seed);
+		let pool = sample::<T>(Bucket::Class(class), &terms, &exclude, &class_seed);
 		let more = pick_weighted(pool, remaining, &class_seed);
 		exclude.extend(more.iter().map(|(who, _)| who.clone()));
 		picked.extend(more);

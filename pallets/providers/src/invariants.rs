@@ -2,6 +2,7 @@
 
 use crate::*;
 use frame_support::{ensure, traits::Get};
+use sp_runtime::traits::{Saturating, Zero};
 
 impl<T: Config> Pallet<T> {
 	/// One family of candidate buckets (by kind or by class) matches the listed
@@ -30,6 +31,9 @@ impl<T: Config> Pallet<T> {
 		let mut count = 0u32;
 		let mut kind_listed: alloc::collections::BTreeMap<DeviceKind, u32> = Default::default();
 		let mut class_listed: alloc::collections::BTreeMap<DeviceClass, u32> = Default::default();
+		let mut kind_stats: alloc::collections::BTreeMap<DeviceKind, KindStat> = Default::default();
+		let mut class_bonds: alloc::collections::BTreeMap<DeviceClass, BalanceOf<T>> =
+			Default::default();
 		for (who, info) in ProviderRecords::<T>::iter() {
 			count += 1;
 			ensure!(
@@ -61,6 +65,13 @@ impl<T: Config> Pallet<T> {
 				);
 				*kind_listed.entry(kind).or_default() += 1;
 				*class_listed.entry(class).or_default() += 1;
+				kind_stats.entry(kind).or_default().count(
+					memory_tier(info.capabilities.memory_mib),
+					reputation_tier(info.reputation),
+					true,
+				);
+				let bond = class_bonds.entry(class).or_default();
+				*bond = bond.saturating_add(info.bond);
 			}
 		}
 		ensure!(count == ProviderCount::<T>::get(), TryRuntimeError::Other("ProviderCount is off"));
@@ -70,6 +81,16 @@ impl<T: Config> Pallet<T> {
 			TryRuntimeError::Other("operators without a provider")
 		);
 		Self::check_buckets(&kind_listed, KindCounts::<T>::iter(), KindSlots::<T>::iter().count())?;
+		// The bucket totals are the sums over the listed providers, with no empty entry.
+		ensure!(
+			KindStats::<T>::iter().collect::<alloc::collections::BTreeMap<_, _>>() == kind_stats,
+			TryRuntimeError::Other("kind tiers differ from the listed providers")
+		);
+		class_bonds.retain(|_, bond| !bond.is_zero());
+		ensure!(
+			ClassBonds::<T>::iter().collect::<alloc::collections::BTreeMap<_, _>>() == class_bonds,
+			TryRuntimeError::Other("class bonds differ from the listed providers")
+		);
 		Self::check_buckets(
 			&class_listed,
 			ClassCounts::<T>::iter(),

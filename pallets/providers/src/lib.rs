@@ -24,7 +24,11 @@
 //!   slashed funds go to the treasury account, with an event.
 //! - **Selection.** [`ProviderRegistry::select`] finds providers that meet a job's
 //!   [`Requirements`] through the candidate index in [`index`], in a bounded number of
-//!   storage reads whatever the number of providers.
+//!   storage reads whatever the number of providers. It skips a provider whose active bond
+//!   would not back the job on top of its unfinished ones (`max_exposure_percent`), and
+//!   gives class-pinned jobs only to a device class that at least `min_class_providers`
+//!   listed providers and `min_class_bond` stand behind. [`ProviderRegistry::can_meet`]
+//!   tells the jobs pallet, in one read, that no listed provider could take a job.
 //! - **Governance.** Every tunable number is in [`Params`], set by `GovernanceOrigin`
 //!   through [`Pallet::set_params`]; until it does, genesis or `DefaultParams` sets them.
 //!
@@ -37,6 +41,8 @@
 //!   jobs (not paused, some active bond),
 //!   and each bucket's slots are dense, point at providers of that bucket, and match the
 //!   providers' own record of their slots.
+//! - [`KindStats`] and [`ClassBonds`] are the sums over the listed providers of their
+//!   tiers and active bonds, without empty entries.
 //! - Reputations are within bounds; [`ProviderCount`] counts the providers.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -84,19 +90,30 @@ pub trait ProviderRegistry<AccountId> {
 	/// Balance type of slashes.
 	type Balance;
 
-	/// Up to `count` providers that meet `req`, none in `exclude`, weighted by stake and
-	/// reputation and drawn from `seed`. With `req.same_device_class`, all of one class:
-	/// `pinned_class` if given. Returns each with its device class. Bounded storage reads.
+	/// Block number type of the unbonding period.
+	type BlockNumber;
+
+	/// Blocks a bond stays slashable after `unbond`: every job a provider holds must end
+	/// (and be settled) well within it.
+	fn unbonding_period() -> Self::BlockNumber;
+
+	/// Up to `count` providers that meet `req`, none in `exclude`, each with room for a job
+	/// that pays `price` within its exposure cap, weighted by stake and reputation and
+	/// drawn from `seed`. With `req.same_device_class`, all of one class that enough
+	/// providers and bond stand behind: `pinned_class` if given. Returns each with its
+	/// device class. Bounded storage reads.
 	fn select(
 		req: &Requirements,
 		count: u32,
 		exclude: &[AccountId],
 		pinned_class: Option<DeviceClass>,
+		price: Self::Balance,
 		seed: [u8; 32],
 	) -> Vec<(AccountId, DeviceClass)>;
 
-	/// Whether any provider of `kind` offers itself for jobs (one storage read).
-	fn has_candidates(kind: DeviceKind) -> bool;
+	/// Whether `replicas` listed providers may meet `req` (one storage read). `false` means
+	/// no assignment could ever succeed with the providers listed now.
+	fn can_meet(req: &Requirements, replicas: u32) -> bool;
 
 	/// Whether `who` is a registered provider.
 	fn is_registered(who: &AccountId) -> bool;
@@ -104,14 +121,16 @@ pub trait ProviderRegistry<AccountId> {
 	/// The provider whose operator key is `operator`.
 	fn provider_of(operator: &AccountId) -> Option<AccountId>;
 
-	/// The unfinished jobs `who` holds a replica of (0 for an unknown account).
-	fn active_jobs(who: &AccountId) -> u32;
+	/// The unfinished jobs `who` holds a replica of, and what they pay it together (zero for
+	/// an unknown account).
+	fn load(who: &AccountId) -> (u32, Self::Balance);
 
-	/// A job was assigned to `provider`: it counts against its concurrent-job cap.
-	fn job_assigned(provider: &AccountId);
+	/// A job paying `price` was assigned to `provider`: it counts against its
+	/// concurrent-job cap and its exposure.
+	fn job_assigned(provider: &AccountId, price: Self::Balance);
 
-	/// A job of `provider` was settled (or cancelled): it no longer counts.
-	fn job_released(provider: &AccountId);
+	/// A job of `provider` paying `price` was settled (or cancelled): it no longer counts.
+	fn job_released(provider: &AccountId, price: Self::Balance);
 
 	/// `provider`'s result agreed with the majority: its reputation rises.
 	fn reward(provider: &AccountId);
@@ -125,10 +144,18 @@ pub trait ProviderRegistry<AccountId> {
 	/// slashed to the treasury. Returns the amount slashed.
 	fn punish(provider: &AccountId, reason: SlashReason) -> Self::Balance;
 
-	/// Benchmarks only: registers a funded provider number `index` with the device `kind`,
-	/// class 1. Returns the provider and its operator.
+	/// Benchmarks only: registers a funded provider number `index` with the device `kind`
+	/// and `device_class`, and the minimum bond. Returns the provider and its operator.
 	#[cfg(feature = "runtime-benchmarks")]
-	fn benchmark_provider(index: u32, kind: DeviceKind) -> (AccountId, AccountId);
+	fn benchmark_provider(
+		index: u32,
+		kind: DeviceKind,
+		device_class: DeviceClass,
+	) -> (AccountId, AccountId);
+
+	/// Benchmarks only: how many slots of a bucket a selection inspects.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn selection_sample() -> u32;
 }
 
 #[frame_support::pallet]
@@ -225,6 +252,17 @@ pub mod pallet {
 	/// Candidate index: number of listed providers per device class.
 	#[pallet::storage]
 	pub type ClassCounts<T: Config> = StorageMap<_, Blake2_128Concat, DeviceClass, u32, ValueQuery>;
+
+	/// Active bond of the listed providers of each device class, together: with
+	/// [`ClassCounts`], what stands behind a class before it takes class-pinned jobs.
+	#[pallet::storage]
+	pub type ClassBonds<T: Config> =
+		StorageMap<_, Blake2_128Concat, DeviceClass, BalanceOf<T>, ValueQuery>;
+
+	/// Listed providers of each device kind by memory and reputation tier, so that a job
+	/// nobody listed could take is refused at submission.
+	#[pallet::storage]
+	pub type KindStats<T: Config> = StorageMap<_, Twox64Concat, DeviceKind, KindStat, ValueQuery>;
 
 	/// Genesis: parameters, and providers registered from the start (development chains).
 	#[pallet::genesis_config]
@@ -370,8 +408,8 @@ pub mod pallet {
 		StillBonded,
 		/// The provider still has jobs in flight.
 		HasActiveJobs,
-		/// The parameters are out of range (zero min bond, zero unbonding period, or a
-		/// reputation step above `MAX_REPUTATION`).
+		/// The parameters are out of range (zero min bond, zero unbonding period, a
+		/// reputation step above `MAX_REPUTATION`, a zero exposure cap or class minimum).
 		InvalidParams,
 	}
 
@@ -552,6 +590,7 @@ pub mod pallet {
 			let mut info = ProviderRecords::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
 			ensure!(info.active_jobs == 0, Error::<T>::HasActiveJobs);
 			ensure!(info.total_held().is_zero(), Error::<T>::StillBonded);
+			index::restate::<T>(index::standing::<T>(&info), None);
 			index::delist::<T>(&mut info);
 			Operators::<T>::remove(&info.operator);
 			ProviderRecords::<T>::remove(&who);
@@ -582,8 +621,10 @@ pub mod pallet {
 			change: impl FnOnce(&mut ProviderInfoOf<T>) -> Result<Option<Event<T>>, DispatchError>,
 		) -> DispatchResult {
 			let mut info = ProviderRecords::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
+			let before = index::standing::<T>(&info);
 			let event = change(&mut info)?;
 			index::refresh::<T>(who, &mut info);
+			index::restate::<T>(before, index::standing::<T>(&info));
 			ProviderRecords::<T>::insert(who, &info);
 			if let Some(event) = event {
 				Self::deposit_event(event);
@@ -615,9 +656,11 @@ pub mod pallet {
 				reputation: INITIAL_REPUTATION,
 				paused: false,
 				active_jobs: 0,
+				exposure: Zero::zero(),
 				listing: None,
 			};
 			index::refresh::<T>(who, &mut info);
+			index::restate::<T>(None, index::standing::<T>(&info));
 			ProviderRecords::<T>::insert(who, &info);
 			Operators::<T>::insert(&operator, who);
 			ProviderCount::<T>::put(count.saturating_add(1));
@@ -639,6 +682,8 @@ pub mod pallet {
 				&& p.reputation_gain <= MAX_REPUTATION
 				&& p.reputation_loss_wrong <= MAX_REPUTATION
 				&& p.reputation_loss_no_show <= MAX_REPUTATION
+				&& p.max_exposure_percent > 0
+				&& p.min_class_providers > 0
 		}
 	}
 }

@@ -73,6 +73,9 @@ parameter_types! {
 		reputation_gain: 10,
 		reputation_loss_wrong: 100,
 		reputation_loss_no_show: 50,
+		max_exposure_percent: 100,
+		min_class_providers: 2,
+		min_class_bond: 2 * MIN_BOND,
 	};
 }
 

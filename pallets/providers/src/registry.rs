@@ -2,31 +2,38 @@
 //! operators, the concurrent-job count, reputation and punishment.
 
 use crate::*;
-use sp_runtime::traits::Zero;
+use sp_runtime::traits::{Saturating, Zero};
 
 impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 	type Balance = BalanceOf<T>;
+	type BlockNumber = frame_system::pallet_prelude::BlockNumberFor<T>;
+
+	fn unbonding_period() -> Self::BlockNumber {
+		Params::<T>::get().unbonding_period
+	}
 
 	fn select(
 		req: &Requirements,
 		count: u32,
 		exclude: &[T::AccountId],
 		pinned_class: Option<DeviceClass>,
+		price: BalanceOf<T>,
 		seed: [u8; 32],
 	) -> Vec<(T::AccountId, DeviceClass)> {
-		index::select::<T>(req, count, exclude, pinned_class, seed)
+		index::select::<T>(req, count, exclude, pinned_class, price, seed)
 	}
 
-	fn has_candidates(kind: DeviceKind) -> bool {
-		KindCounts::<T>::get(kind) > 0
+	fn can_meet(req: &Requirements, replicas: u32) -> bool {
+		index::can_meet::<T>(req, replicas)
 	}
 
 	fn is_registered(who: &T::AccountId) -> bool {
 		ProviderRecords::<T>::contains_key(who)
 	}
 
-	fn active_jobs(who: &T::AccountId) -> u32 {
-		ProviderRecords::<T>::get(who).map_or(0, |p| u32::from(p.active_jobs))
+	fn load(who: &T::AccountId) -> (u32, BalanceOf<T>) {
+		ProviderRecords::<T>::get(who)
+			.map_or((0, Zero::zero()), |p| (u32::from(p.active_jobs), p.exposure))
 	}
 
 	fn provider_of(operator: &T::AccountId) -> Option<T::AccountId> {
@@ -35,16 +42,18 @@ impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 
 	// A provider that is not registered has nothing to count or reward: these hooks
 	// then change nothing (`update` refuses it).
-	fn job_assigned(provider: &T::AccountId) {
+	fn job_assigned(provider: &T::AccountId, price: BalanceOf<T>) {
 		let _ = Self::update(provider, |p| {
 			p.active_jobs = p.active_jobs.saturating_add(1);
+			p.exposure = p.exposure.saturating_add(price);
 			Ok(None)
 		});
 	}
 
-	fn job_released(provider: &T::AccountId) {
+	fn job_released(provider: &T::AccountId, price: BalanceOf<T>) {
 		let _ = Self::update(provider, |p| {
 			p.active_jobs = p.active_jobs.saturating_sub(1);
+			p.exposure = p.exposure.saturating_sub(price);
 			Ok(None)
 		});
 	}
@@ -66,9 +75,12 @@ impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
-	fn benchmark_provider(index: u32, kind: DeviceKind) -> (T::AccountId, T::AccountId) {
+	fn benchmark_provider(
+		index: u32,
+		kind: DeviceKind,
+		device_class: DeviceClass,
+	) -> (T::AccountId, T::AccountId) {
 		use frame_support::traits::fungible::{Inspect, Mutate};
-		use sp_runtime::Saturating;
 		let who: T::AccountId = frame_benchmarking::account("provider", index, 0);
 		let operator: T::AccountId = frame_benchmarking::account("operator", index, 0);
 		let bond = Params::<T>::get().min_bond;
@@ -85,11 +97,16 @@ impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 			memory_mib: 16_384,
 			compute_units: 64,
 			max_concurrent_jobs: u16::MAX,
-			device_class: [1; 32],
+			device_class,
 		};
 		Self::do_register(&who, operator.clone(), capabilities, bond)
 			.expect("benchmark provider registers");
 		(who, operator)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn selection_sample() -> u32 {
+		<T::SelectionSample as frame_support::traits::Get<u32>>::get()
 	}
 
 	fn punish(provider: &T::AccountId, reason: SlashReason) -> BalanceOf<T> {

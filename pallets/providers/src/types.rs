@@ -20,6 +20,15 @@ pub const MAX_REPUTATION: u32 = 1_000;
 /// Reputation of a newly registered provider: the middle of the scale.
 pub const INITIAL_REPUTATION: u32 = MAX_REPUTATION / 2;
 
+/// Width of a reputation tier in [`KindStat`]: eleven tiers, `0..=MAX_REPUTATION`.
+pub const REPUTATION_TIER: u32 = 100;
+
+/// Number of memory tiers in [`KindStat`]: tier `t` holds `2^t..2^(t+1)` MiB.
+pub const MEMORY_TIERS: usize = 32;
+
+/// Number of reputation tiers in [`KindStat`].
+pub const REPUTATION_TIERS: usize = (MAX_REPUTATION / REPUTATION_TIER) as usize + 1;
+
 /// A vendor or device name, UTF-8 by convention, at most [`MAX_NAME_LEN`] bytes.
 pub type Name = BoundedVec<u8, ConstU32<MAX_NAME_LEN>>;
 
@@ -107,6 +116,9 @@ pub struct ProviderInfo<AccountId, Balance, BlockNumber> {
 	pub paused: bool,
 	/// Jobs assigned and not yet settled.
 	pub active_jobs: u16,
+	/// What those jobs pay it (their price per replica, together): the work its bond
+	/// must back, at most `max_exposure_percent` of the active bond when a job is added.
+	pub exposure: Balance,
 	/// Where it is in the candidate index, if it can receive new jobs.
 	pub listing: Option<Listing>,
 }
@@ -149,6 +161,16 @@ pub struct ProviderParams<Balance, BlockNumber> {
 	pub reputation_loss_wrong: u32,
 	/// Reputation lost for a no-show.
 	pub reputation_loss_no_show: u32,
+	/// What a provider's unfinished jobs may pay it together, in percent of its active
+	/// bond (100: work worth the bond). Selection skips a provider that a job would take
+	/// past it, so that a small bond cannot back any amount of work.
+	pub max_exposure_percent: u32,
+	/// Least listed providers in a device class for it to take class-pinned jobs.
+	pub min_class_providers: u32,
+	/// Least active bond, over a class's listed providers together, for it to take
+	/// class-pinned jobs: an invented class costs real bond before it can hold every
+	/// replica of a job.
+	pub min_class_bond: Balance,
 }
 
 /// What a job requires of the providers it is assigned to.
@@ -165,6 +187,67 @@ pub struct Requirements {
 	/// Every replica on the same device class (for kernels whose results are only exact
 	/// within one class, such as floating point).
 	pub same_device_class: bool,
+}
+
+/// How many listed providers of one device kind have each size of memory and each level
+/// of reputation: enough to tell, in one storage read, that no listed provider can meet a
+/// job's requirements ([`crate::ProviderRegistry::can_meet`]).
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+)]
+pub struct KindStat {
+	/// Listed providers by memory tier: `memory[t]` have `2^t..2^(t+1)` MiB.
+	pub memory: [u32; MEMORY_TIERS],
+	/// Listed providers by reputation tier: `reputation[t]` have
+	/// `t × REPUTATION_TIER..(t + 1) × REPUTATION_TIER`.
+	pub reputation: [u32; REPUTATION_TIERS],
+}
+
+impl Default for KindStat {
+	fn default() -> Self {
+		Self { memory: [0; MEMORY_TIERS], reputation: [0; REPUTATION_TIERS] }
+	}
+}
+
+/// The memory tier of `mib`: `⌊log2(mib)⌋` (0 for 0 and 1).
+pub fn memory_tier(mib: u32) -> usize {
+	mib.checked_ilog2().unwrap_or(0) as usize
+}
+
+/// The reputation tier of `reputation`, capped at the last.
+pub fn reputation_tier(reputation: u32) -> usize {
+	((reputation / REPUTATION_TIER) as usize).min(REPUTATION_TIERS - 1)
+}
+
+impl KindStat {
+	/// Counts (`add`) or uncounts a listed provider with these tiers.
+	pub fn count(&mut self, memory_tier: usize, reputation_tier: usize, add: bool) {
+		let step = |n: &mut u32| *n = if add { n.saturating_add(1) } else { n.saturating_sub(1) };
+		if let Some(n) = self.memory.get_mut(memory_tier) {
+			step(n);
+		}
+		if let Some(n) = self.reputation.get_mut(reputation_tier) {
+			step(n);
+		}
+	}
+
+	/// Whether no provider is counted.
+	pub fn is_empty(&self) -> bool {
+		self.memory.iter().all(|n| *n == 0)
+	}
+
+	/// Whether `replicas` listed providers may meet `req`: enough have memory in the tier of
+	/// `min_memory_mib` or above, and enough have reputation in the tier of
+	/// `min_reputation` or above. Exact up to the tiers: a job refused here can never be
+	/// assigned; one accepted is assignable unless its minimums fall inside a tier above
+	/// every provider in it (then it expires unassigned, and pays the fee).
+	pub fn may_meet(&self, req: &Requirements, replicas: u32) -> bool {
+		let from = |tiers: &[u32], tier: usize| {
+			tiers.iter().skip(tier).fold(0u32, |n, c| n.saturating_add(*c))
+		};
+		from(&self.memory, memory_tier(req.min_memory_mib)) >= replicas
+			&& from(&self.reputation, reputation_tier(req.min_reputation)) >= replicas
+	}
 }
 
 /// Why a provider was slashed.

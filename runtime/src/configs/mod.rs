@@ -161,6 +161,9 @@ parameter_types! {
 			reputation_gain: 10,
 			reputation_loss_wrong: 100,
 			reputation_loss_no_show: 50,
+			max_exposure_percent: 100,
+			min_class_providers: 3,
+			min_class_bond: 1_000 * UNIT,
 		};
 	/// Default job parameters; governance changes them through `jobs.set_params`.
 	pub JobDefaults: pallet_jobs::JobParams<Balance, BlockNumber> = pallet_jobs::JobParams {

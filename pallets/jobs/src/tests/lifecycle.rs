@@ -260,8 +260,9 @@ fn unbonding_while_a_job_is_in_flight_still_settles_it() {
 		assert_eq!(assigned(job), vec![1]);
 		// The provider starts leaving: no new jobs, but this one goes on.
 		assert_ok!(pallet_providers::Pallet::<Test>::unbond(RuntimeOrigin::signed(1), MIN_BOND));
-		assert!(!<Providers as ProviderRegistry<AccountId>>::has_candidates(
-			pallet_providers::DeviceKind::Cpu
+		assert!(!<Providers as ProviderRegistry<AccountId>>::can_meet(
+			&spec(1, 32).requirements,
+			1
 		));
 		let out = output(32, 0);
 		commit(1, job, hash_of(&out));
@@ -270,7 +271,7 @@ fn unbonding_while_a_job_is_in_flight_still_settles_it() {
 		assert_eq!(JobRecords::<Test>::get(job).unwrap().status, JobStatus::Completed);
 		assert_eq!(free(1), START_BALANCE - MIN_BOND + PRICE);
 		// Leaving completes once the unbonding period is over.
-		run_to_block(30);
+		run_to_block(2 + UNBONDING);
 		assert_ok!(pallet_providers::Pallet::<Test>::withdraw_unbonded(RuntimeOrigin::signed(1)));
 		assert_ok!(pallet_providers::Pallet::<Test>::deregister(RuntimeOrigin::signed(1)));
 		assert_eq!(free(1), START_BALANCE + PRICE);

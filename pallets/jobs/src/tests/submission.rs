@@ -111,20 +111,6 @@ fn the_assignment_queue_is_bounded() {
 }
 
 #[test]
-fn a_job_without_enough_providers_is_refunded_after_waiting() {
-	ExtBuilder::default().providers(2).build_and_execute(|| {
-		let job = submit(20, spec(3, 32));
-		run_to_block(4);
-		// max_queue_blocks = 3: given up in the third block of trying.
-		let record = JobRecords::<Test>::get(job).unwrap();
-		assert_eq!(record.status, JobStatus::Unresolved);
-		assert_eq!(record.settlement, Some(Settlement { paid: 0, fee: 0, refunded: 330 }));
-		assert_eq!(held(20), record.deposit);
-		assert!(job_events().contains(&Event::Unresolved { job, paid: 0, refunded: 330 }));
-	});
-}
-
-#[test]
 fn set_params_is_for_governance_and_checked() {
 	ExtBuilder::default().build_and_execute(|| {
 		let params = JobParams { fee: Perbill::from_percent(1), ..JobDefaults::get() };

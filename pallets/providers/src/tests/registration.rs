@@ -165,11 +165,11 @@ fn deregister_needs_nothing_held_and_no_jobs() {
 	ExtBuilder::default().with_provider(1, cpu(), MIN_BOND).build_and_execute(|| {
 		assert_noop!(Providers::deregister(RuntimeOrigin::signed(1)), Error::<Test>::StillBonded);
 		assert_ok!(Providers::unbond(RuntimeOrigin::signed(1), MIN_BOND));
-		<Providers as ProviderRegistry<AccountId>>::job_assigned(&1);
+		<Providers as ProviderRegistry<AccountId>>::job_assigned(&1, 1);
 		run_to_block(1 + UNBONDING);
 		assert_ok!(Providers::withdraw_unbonded(RuntimeOrigin::signed(1)));
 		assert_noop!(Providers::deregister(RuntimeOrigin::signed(1)), Error::<Test>::HasActiveJobs);
-		<Providers as ProviderRegistry<AccountId>>::job_released(&1);
+		<Providers as ProviderRegistry<AccountId>>::job_released(&1, 1);
 		assert_ok!(Providers::deregister(RuntimeOrigin::signed(1)));
 		assert!(ProviderRecords::<Test>::get(1).is_none());
 		assert!(Operators::<Test>::get(operator(1)).is_none());
@@ -190,6 +190,9 @@ fn set_params_is_for_governance_and_checked() {
 			reputation_gain: 1,
 			reputation_loss_wrong: 10,
 			reputation_loss_no_show: 5,
+			max_exposure_percent: 200,
+			min_class_providers: 1,
+			min_class_bond: 1_000,
 		};
 		assert_noop!(
 			Providers::set_params(RuntimeOrigin::signed(1), params.clone()),
@@ -199,6 +202,8 @@ fn set_params_is_for_governance_and_checked() {
 			ProviderParams { min_bond: 0, ..params.clone() },
 			ProviderParams { unbonding_period: 0, ..params.clone() },
 			ProviderParams { reputation_gain: MAX_REPUTATION + 1, ..params.clone() },
+			ProviderParams { max_exposure_percent: 0, ..params.clone() },
+			ProviderParams { min_class_providers: 0, ..params.clone() },
 		] {
 			assert_noop!(
 				Providers::set_params(RuntimeOrigin::root(), bad),

@@ -10,7 +10,7 @@ fn req(kind: DeviceKind) -> Requirements {
 }
 
 fn select(req: &Requirements, count: u32, exclude: &[AccountId], seed: u8) -> Vec<AccountId> {
-	<Registry as ProviderRegistry<AccountId>>::select(req, count, exclude, None, [seed; 32])
+	<Registry as ProviderRegistry<AccountId>>::select(req, count, exclude, None, 1, [seed; 32])
 		.into_iter()
 		.map(|(who, _)| who)
 		.collect()
@@ -45,7 +45,7 @@ fn selection_skips_full_paused_underbonded_and_distrusted_providers() {
 		.with_provider(3, cpu(), MIN_BOND)
 		.with_provider(4, cpu(), MIN_BOND)
 		.build_and_execute(|| {
-			<Registry as ProviderRegistry<AccountId>>::job_assigned(&1); // at its cap of 1
+			<Registry as ProviderRegistry<AccountId>>::job_assigned(&1, 1); // at its cap of 1
 			assert_ok!(Providers::pause(RuntimeOrigin::signed(2)));
 			<Registry as ProviderRegistry<AccountId>>::punish(&3, SlashReason::WrongResult); // below min bond
 			for seed in 0..20 {
@@ -73,6 +73,7 @@ fn same_device_class_keeps_every_replica_in_one_class() {
 					2,
 					&[],
 					None,
+					1,
 					[seed; 32],
 				);
 				assert_eq!(picked.len(), 2);
@@ -85,6 +86,7 @@ fn same_device_class_keeps_every_replica_in_one_class() {
 				3,
 				&[1],
 				Some([1; 32]),
+				1,
 				[9; 32],
 			);
 			assert_eq!(pinned, vec![(2, [1; 32])]);
@@ -106,6 +108,7 @@ fn stake_weighs_in_selection() {
 						1,
 						&[],
 						None,
+						1,
 						seed,
 					)[0]
 					.0 == 1
@@ -164,4 +167,124 @@ fn leaving_keeps_the_index_dense() {
 		assert_ok!(Providers::resume(RuntimeOrigin::signed(1)));
 		assert_eq!(KindCounts::<Test>::get(DeviceKind::Cpu), 4);
 	});
+}
+
+#[test]
+fn selection_skips_a_provider_whose_bond_does_not_back_the_job() {
+	ExtBuilder::default()
+		.with_provider(1, cpu(), MIN_BOND)
+		.with_provider(2, cpu(), 2 * MIN_BOND)
+		.build_and_execute(|| {
+			let pick = |price: Balance| {
+				<Registry as ProviderRegistry<AccountId>>::select(
+					&req(DeviceKind::Cpu),
+					2,
+					&[],
+					None,
+					price,
+					[0; 32],
+				)
+				.into_iter()
+				.map(|(who, _)| who)
+				.collect::<Vec<_>>()
+			};
+			// max_exposure_percent = 100: a job may pay up to the active bond.
+			assert_eq!(pick(MIN_BOND).len(), 2);
+			assert_eq!(pick(MIN_BOND + 1), vec![2]);
+			// Unfinished jobs count: provider 1 already holds work worth 60% of its bond.
+			let held = MIN_BOND * 6 / 10;
+			<Registry as ProviderRegistry<AccountId>>::job_assigned(&1, held);
+			assert_eq!(pick(MIN_BOND - held).len(), 2);
+			assert_eq!(pick(MIN_BOND - held + 1), vec![2]);
+			assert_eq!(<Registry as ProviderRegistry<AccountId>>::load(&1), (1, held));
+			// Released, the room is back.
+			<Registry as ProviderRegistry<AccountId>>::job_released(&1, held);
+			assert_eq!(pick(MIN_BOND).len(), 2);
+			// A slash lowers the bond, and with it the work it backs.
+			assert_eq!(pick(2 * MIN_BOND), vec![2]);
+			<Registry as ProviderRegistry<AccountId>>::punish(&2, SlashReason::WrongResult);
+			assert_eq!(pick(2 * MIN_BOND), Vec::<AccountId>::new());
+		});
+}
+
+#[test]
+fn class_pinned_jobs_go_only_to_classes_enough_providers_and_bond_stand_behind() {
+	// min_class_providers = 2, min_class_bond = 2 × MIN_BOND. Class 1: two providers with
+	// the minimum bond each. Class 2: one provider with a large bond.
+	ExtBuilder::default()
+		.with_provider(1, caps(DeviceKind::Gpu, 1, 8_192, 4), MIN_BOND)
+		.with_provider(2, caps(DeviceKind::Gpu, 1, 8_192, 4), MIN_BOND)
+		.with_provider(3, caps(DeviceKind::Gpu, 2, 8_192, 4), 9 * MIN_BOND)
+		.build_and_execute(|| {
+			let same = Requirements { same_device_class: true, ..req(DeviceKind::Gpu) };
+			let pick = |pinned: Option<DeviceClass>, seed: u8| {
+				<Registry as ProviderRegistry<AccountId>>::select(
+					&same,
+					2,
+					&[],
+					pinned,
+					1,
+					[seed; 32],
+				)
+			};
+			for seed in 0..30 {
+				// Provider 3 has most of the stake, but its class stands on one provider.
+				let picked = pick(None, seed);
+				assert!(picked.iter().all(|(who, class)| *who != 3 && *class == [1; 32]));
+				assert_eq!(picked.len(), 2);
+				assert!(pick(Some([2; 32]), seed).is_empty());
+			}
+			// Class 1 loses half its bond to a slash: below min_class_bond, it is out too.
+			<Registry as ProviderRegistry<AccountId>>::punish(&1, SlashReason::WrongResult);
+			assert_eq!(ClassBonds::<Test>::get([1; 32]), 2 * MIN_BOND - MIN_BOND / 10);
+			assert!(pick(None, 0).is_empty());
+			// A second provider joins class 2 with the minimum bond: now it stands.
+			assert_ok!(Providers::register(
+				RuntimeOrigin::signed(4),
+				caps(DeviceKind::Gpu, 2, 8_192, 4),
+				operator(4),
+				MIN_BOND
+			));
+			assert_eq!(ClassBonds::<Test>::get([2; 32]), 10 * MIN_BOND);
+			let picked = pick(None, 0);
+			assert_eq!(picked.len(), 2);
+			assert!(picked.iter().all(|(who, _)| *who == 3 || *who == 4));
+		});
+}
+
+#[test]
+fn can_meet_refuses_what_no_listed_provider_could_take() {
+	ExtBuilder::default()
+		.with_provider(1, caps(DeviceKind::Cpu, 1, 4_096, 4), MIN_BOND)
+		.with_provider(2, caps(DeviceKind::Cpu, 1, 16_384, 4), MIN_BOND)
+		.build_and_execute(|| {
+			let can = |min_memory_mib: u32, min_reputation: u32, replicas: u32| {
+				let req = Requirements { min_memory_mib, min_reputation, ..req(DeviceKind::Cpu) };
+				<Registry as ProviderRegistry<AccountId>>::can_meet(&req, replicas)
+			};
+			assert!(can(0, 0, 2));
+			assert!(!can(0, 0, 3));
+			assert!(can(16_384, 0, 1));
+			assert!(!can(16_384, 0, 2));
+			assert!(!can(32_768, 0, 1));
+			assert!(!can(u32::MAX, 0, 1));
+			// Within a tier the check cannot tell: 20,000 MiB is in 16,384's tier.
+			assert!(can(20_000, 0, 1));
+			assert!(can(0, INITIAL_REPUTATION, 2));
+			assert!(!can(0, INITIAL_REPUTATION + REPUTATION_TIER, 1));
+			assert!(!<Registry as ProviderRegistry<AccountId>>::can_meet(&req(DeviceKind::Gpu), 1));
+			// The tiers follow reputation, pausing and new declarations.
+			for _ in 0..10 {
+				<Registry as ProviderRegistry<AccountId>>::reward(&2);
+			}
+			assert!(can(0, INITIAL_REPUTATION + REPUTATION_TIER, 1));
+			assert_ok!(Providers::pause(RuntimeOrigin::signed(2)));
+			assert!(!can(16_384, 0, 1));
+			assert_ok!(Providers::update_capabilities(
+				RuntimeOrigin::signed(1),
+				caps(DeviceKind::Cpu, 1, 65_536, 4)
+			));
+			assert!(can(65_536, 0, 1));
+			assert!(!can(0, 0, 2));
+		});
 }
