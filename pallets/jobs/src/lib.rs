@@ -14,8 +14,9 @@
 //!    `MaxAssignmentsPerBlock` jobs per block): `replicas` providers that meet the
 //!    requirements are drawn through the providers pallet's candidate index, weighted by
 //!    stake and reputation, from a seed that is the parent block hash and the job id. The
-//!    submitter cannot know that hash when submitting. A job that finds no providers for
-//!    `max_queue_blocks` is refunded.
+//!    submitter cannot know that hash when submitting. A job that finds no providers goes
+//!    to the back of the queue; after `max_queue_blocks` it expires, its fee goes to the
+//!    treasury and the rest is refunded.
 //! 3. **Commit** ([`Pallet::commit`]) until the job's deadline: each assigned operator
 //!    commits to `H(result_hash ‖ provider ‖ job ‖ salt)` ([`commitment`]). When all have
 //!    committed, or the deadline passes, the reveal window opens.
@@ -65,6 +66,19 @@
 //!   current phase ends; moving on or cancelling takes the entry out, and a job that finds
 //!   no room for its reveal window slashes nobody who committed: they are paid for their
 //!   time (`schedule.rs`, `settlement.rs`).
+//! - **Blocking the queue.** `submit` refuses requirements no listed provider could meet
+//!   (kind, memory, reputation, replicas: one read, through the providers pallet's tiers);
+//!   a job nobody takes goes to the back of the queue, so the jobs behind it are assigned,
+//!   and when it expires unassigned its fee goes to the treasury: filling the queue costs
+//!   a fee per place, every `max_queue_blocks` (`submission.rs`, `assignment.rs`).
+//! - **Backing any amount of work with a small bond.** A provider is not assigned a job
+//!   that would take what its unfinished jobs pay it past `max_exposure_percent` of its
+//!   active bond (the providers pallet's selection).
+//! - **Inventing a device class.** A class-pinned job goes only to a class that
+//!   `min_class_providers` listed providers and `min_class_bond` of bond stand behind, so
+//!   that one party cannot hold every replica for the price of a few minimum bonds.
+//! - **Unbonding away from a slash.** No job can outlast the providers' unbonding period
+//!   ([`Pallet::longest_job`], checked by `integrity_test` and `set_params`).
 //! - **Missing a window by oneself.** The provider node's worker resends well inside the
 //!   shortest window (every window is at least [`params::MIN_WINDOW`] blocks), counts its
 //!   own pending transactions in its nonce, and keeps a short output from commit to reveal

@@ -269,7 +269,8 @@ pub struct JobParams<Balance, BlockNumber> {
 	pub deposit_base: Balance,
 	/// Storage deposit per stored byte (input and kernel).
 	pub deposit_per_byte: Balance,
-	/// Blocks a job waits in the queue for providers before it is refunded.
+	/// Blocks a job waits in the queue for providers before it expires (its fee goes to the
+	/// treasury, the rest of the escrow returns).
 	pub max_queue_blocks: u32,
 }
 
