@@ -12,10 +12,15 @@
 //!
 //! Limits, all set by node flags: the queue length, the time per task, the memory a task
 //! may ask for (its input and output buffers), and the longest output.
+//!
+//! Kernels are untrusted code: the worker confines itself before it opens the device
+//! ([`sandbox`]): no new privileges, no file outside the system's software and its own
+//! scratch directory (so not the node's keystore), no sockets.
 
 pub mod device;
 pub mod kernels;
 pub mod protocol;
+pub mod sandbox;
 pub mod store;
 pub mod worker;
 
@@ -75,6 +80,9 @@ pub struct ExecutorConfig {
 	pub max_output: u32,
 	/// Jobs whose results the store keeps.
 	pub keep_results: usize,
+	/// The worker's scratch directory: the only place it may write ([`sandbox`]).
+	/// Created when the worker starts, removed when the executor stops.
+	pub scratch: PathBuf,
 	/// Test-only fault.
 	#[cfg(feature = "fault-injection")]
 	pub fault: Option<Fault>,
@@ -91,10 +99,19 @@ impl ExecutorConfig {
 			max_memory: 1 << 30,
 			max_output: 16 << 20,
 			keep_results: 1024,
+			scratch: default_scratch(),
 			#[cfg(feature = "fault-injection")]
 			fault: None,
 		}
 	}
+}
+
+/// A scratch directory of its own for each executor of this process, under the system's
+/// temporary directory.
+fn default_scratch() -> PathBuf {
+	static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+	let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+	std::env::temp_dir().join(format!("depin-compute-{}-{n}", std::process::id()))
 }
 
 /// A finished run, as [`Executor::execute`] returns it.
@@ -161,6 +178,7 @@ impl Drop for StopOnDrop {
 		if let Ok(mut w) = self.0.worker.lock() {
 			w.take();
 		}
+		let _ = std::fs::remove_dir_all(&self.0.config.scratch);
 	}
 }
 
@@ -230,10 +248,16 @@ impl Executor {
 
 impl Shared {
 	fn spawn_worker(&self) -> Result<Worker, ErrorCode> {
+		let scratch = &self.config.scratch;
+		sandbox::prepare_scratch(scratch).map_err(|e| {
+			log::warn!(target: LOG_TARGET, "Cannot create the compute worker's scratch directory {scratch:?}: {e}");
+			ErrorCode::DeviceUnavailable
+		})?;
 		let mut child = Command::new(&self.config.worker.program)
 			.args(&self.config.worker.args)
 			.arg("--device")
 			.arg(self.config.device.to_string())
+			.envs(sandbox::scratch_env(scratch))
 			.stdin(Stdio::piped())
 			.stdout(Stdio::piped())
 			.stderr(Stdio::inherit())

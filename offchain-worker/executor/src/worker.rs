@@ -9,6 +9,7 @@
 use super::{
 	device::{self, DeviceChoice, Found},
 	protocol::{read_message, write_message, Request, Response, Run},
+	sandbox,
 };
 use depin_compute_primitives::ErrorCode;
 use ocl::core::{self, ArgVal, CommandQueue, Context, ContextProperties, Event, MemFlags, Program};
@@ -181,6 +182,23 @@ impl Opened {
 
 /// Serves requests on stdin until it closes. Returns the process exit code.
 pub fn worker_main(choice: DeviceChoice) -> i32 {
+	// Confine before anything else runs (and before any thread starts): see `sandbox`.
+	match std::env::var_os(sandbox::SCRATCH_ENV) {
+		Some(scratch) => match sandbox::confine(std::path::Path::new(&scratch)) {
+			Ok(confinement) if confinement.is_complete() => {},
+			Ok(confinement) => {
+				eprintln!("compute worker: this system confines it only in part: {confinement:?}")
+			},
+			Err(e) => {
+				eprintln!("compute worker: cannot confine itself, refusing to run kernels: {e}");
+				return 3;
+			},
+		},
+		None => eprintln!(
+			"compute worker: no scratch directory ({}), running unconfined",
+			sandbox::SCRATCH_ENV
+		),
+	}
 	let mut input = BufReader::new(io::stdin().lock());
 	let mut output = BufWriter::new(io::stdout().lock());
 	let mut opened = Opened::open(choice);
