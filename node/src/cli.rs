@@ -79,8 +79,10 @@ pub struct ComputeParams {
 	#[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1024))]
 	pub compute_max_jobs: u32,
 
-	/// Seconds a job may run, kernel build included. A job past it is abandoned (its worker
-	/// process killed) and not attested.
+	/// Seconds a job may run, kernel build included. A job past its own compute budget is
+	/// stopped and attested as such; one past this limit first is abandoned (its worker
+	/// process killed) and not attested, so keep it at least the chain's longest budget
+	/// (`max_compute_budget_ms`, a minute by default).
 	#[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
 	pub compute_time_limit: u64,
 

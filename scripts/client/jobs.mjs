@@ -19,6 +19,9 @@ function spec(kernel, input, workSize, outputLen, opts) {
     requirements: opts.requirements ?? anyCpu,
     pricePerReplica: opts.price,
     deadline: opts.deadline ?? 20,
+    // Wall time a provider spends on it before attesting that it ran past its budget
+    // (paid as time): at most a minute, and 3 s per block of the deadline.
+    computeBudgetMs: opts.budgetMs ?? 10_000,
   };
 }
 

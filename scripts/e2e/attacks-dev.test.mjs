@@ -3,7 +3,10 @@
 // - a failing attestation from a registered operator key is not free: it pays its fee;
 // - a node does not serve a job's output before the chain has agreed on it (the submitter
 //   could read the result and walk away, a co-replica copy it), and serves the agreed one
-//   after.
+//   after;
+// - a kernel that never ends costs its submitter, not the provider: Alice's node stops it
+//   at the job's compute budget and attests that, and she is paid for her time, her bond
+//   and reputation untouched.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -12,7 +15,7 @@ import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 
 import { UNIT, accounts, submitAndWatch, useDevChain } from './lib/harness.mjs';
-import { sha256Job, verdictBlock, waitForVerdict } from '../client/jobs.mjs';
+import { sha256Job, sourceJob, verdictBlock, waitForVerdict } from '../client/jobs.mjs';
 import { sha256Batch } from './lib/reference.mjs';
 
 const ports = { rpcPort: 19960, p2pPort: 31350, prometheusPort: 19630 };
@@ -82,5 +85,38 @@ describe('attacks on the dev chain', () => {
     assert.ok(hash);
     const body = await jobResult(ports.rpcPort, job);
     assert.equal(body.result, u8aToHex(sha256Batch(input, 100)));
+  });
+
+  test('an endless kernel costs its submitter, not the provider', async () => {
+    const { alice, bob } = await accounts();
+    const endless = `
+__kernel void spin(__global const uchar *input, uint input_len, __global uchar *output, uint output_len) {
+  volatile uint x = input_len;
+  while (x != 0xffffffffu || input_len != 12345u) { x = x * 1664525u + 1013904223u; }
+  output[0] = (uchar)x;
+}`;
+    const provider = async (at) => (await (await chain.api.at(at)).query.providers.providerRecords(alice.address)).unwrap();
+    const spec = sourceJob(endless, 'spin', new Uint8Array([1]), [64, 1, 1], 1, { price: UNIT, deadline: 10, budgetMs: 3_000 });
+    const r = await submitAndWatch(chain.api, chain.api.tx.jobs.submit(spec), bob);
+    assert.equal(r.error, undefined, `submit failed: ${r.error}`);
+    const job = Number(r.events.find((e) => e.name === 'jobs.Submitted').named.job);
+    const before = await provider(r.blockHash);
+
+    const record = await waitForVerdict(chain.api, job, { timeoutMs: 180_000 });
+    assert.equal(record.status.type, 'Failed');
+    assert.equal(record.status.asFailed.code.toNumber(), 5, 'BudgetExceeded');
+    const { hash, parentHash } = await verdictBlock(chain.api, job);
+    const errorFee = (await chain.api.query.jobs.params()).errorFee.toBigInt();
+    // Alice is paid exactly the error fee for her time, from the escrow; Bob gets the rest.
+    assert.equal(record.settlement.unwrap().paid.toBigInt(), errorFee);
+    assert.equal(record.settlement.unwrap().refunded.toBigInt(), record.escrow.toBigInt() - errorFee);
+    assert.equal(await free(alice.address, hash), (await free(alice.address, parentHash)) + errorFee);
+    // Her bond and reputation are untouched, and nobody was slashed.
+    const after = await provider(hash);
+    assert.equal(after.bond.toBigInt(), before.bond.toBigInt());
+    assert.equal(after.reputation.toNumber(), before.reputation.toNumber());
+    const events = await (await chain.api.at(hash)).query.system.events();
+    assert.ok(!events.some(({ event }) => event.section === 'providers' && event.method === 'Slashed'));
+    console.log(`endless kernel: stopped at its 3 s budget, Alice paid ${errorFee} planck, bond intact`);
   });
 });

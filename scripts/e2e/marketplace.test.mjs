@@ -63,6 +63,7 @@ describe('compute marketplace on the dev chain', () => {
       requirements: { kind: 'Cpu', minMemoryMib: 4096, minReputation: 0, sameDeviceClass: false },
       pricePerReplica: UNIT,
       deadline: 10,
+      computeBudgetMs: 10_000,
     };
     const bad = await submitAndWatch(chain.api, chain.api.tx.jobs.submit({ ...spec, replicas: 0 }), submitter);
     assert.equal(bad.error, 'jobs.InvalidReplicas');

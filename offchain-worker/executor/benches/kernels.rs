@@ -40,7 +40,14 @@ fn executor() -> Executor {
 }
 
 fn task(job: u64, kernel: BuiltinKernel, input: Vec<u8>, output_len: u32) -> ComputeTask {
-	ComputeTask { job, kernel: Kernel::BuiltIn(kernel), input, work_size: [1, 1, 1], output_len }
+	ComputeTask {
+		job,
+		kernel: Kernel::BuiltIn(kernel),
+		input,
+		work_size: [1, 1, 1],
+		output_len,
+		budget_ms: u32::MAX,
+	}
 }
 
 fn matmul(job: u64, n: u32) -> ComputeTask {

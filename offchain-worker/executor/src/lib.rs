@@ -357,16 +357,46 @@ impl Shared {
 		Ok(run)
 	}
 
+	/// Runs a planned task once in the worker, for at most `limit`.
+	fn run(&self, run: Run, limit: Duration) -> Result<Vec<u8>, (ErrorCode, String)> {
+		match self.request(Request::Run(run), limit) {
+			Ok(Response::Ran(result)) => result,
+			Ok(other) => Err((ErrorCode::WorkerCrashed, format!("unexpected answer {other:?}"))),
+			Err(code) => Err((code, String::new())),
+		}
+	}
+
+	/// Runs a task within its compute budget and this node's time limit, whichever is
+	/// shorter. Running out of the job's budget is a result every honest provider gets
+	/// ([`ErrorCode::BudgetExceeded`]); running out of this node's shorter limit is not
+	/// ([`ErrorCode::Timeout`]: the provider set its limit below what the chain allows).
+	/// A worker that dies is started again and the task run once more: a crash that
+	/// repeats is the kernel's doing ([`ErrorCode::KernelCrashed`]).
 	fn execute(&self, task: &ComputeTask) -> Outcome {
 		let started = Instant::now();
+		let budget = Duration::from_millis(u64::from(task.budget_ms));
+		let limit = budget.min(self.config.time_limit);
 		let result = self.plan(task).and_then(|run| {
-			match self.request(Request::Run(run), self.config.time_limit) {
-				Ok(Response::Ran(result)) => result,
-				Ok(other) => {
-					Err((ErrorCode::WorkerCrashed, format!("unexpected answer {other:?}")))
+			match self.run(run.clone(), limit) {
+				Err((ErrorCode::WorkerCrashed, _)) => {
+					log::info!(target: LOG_TARGET, "🧮 Job {} crashed the compute worker; running it once more", task.job);
+					self.run(run, limit).map_err(|(code, log)| match code {
+						ErrorCode::WorkerCrashed => (
+							ErrorCode::KernelCrashed,
+							"the kernel crashed the compute worker twice".into(),
+						),
+						code => (code, log),
+					})
 				},
-				Err(code) => Err((code, String::new())),
+				result => result,
 			}
+			.map_err(|(code, log)| match code {
+				ErrorCode::Timeout if budget <= self.config.time_limit => (
+					ErrorCode::BudgetExceeded,
+					format!("still running after the job's budget of {} ms", task.budget_ms),
+				),
+				code => (code, log),
+			})
 		});
 		#[cfg(feature = "fault-injection")]
 		let result = match (result, self.config.fault) {

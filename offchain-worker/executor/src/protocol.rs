@@ -18,7 +18,7 @@ pub enum Request {
 }
 
 /// A kernel launch, fully planned by the executor.
-#[derive(Encode, Decode, Debug)]
+#[derive(Clone, Encode, Decode, Debug)]
 pub struct Run {
 	/// OpenCL C source.
 	pub source: Vec<u8>,

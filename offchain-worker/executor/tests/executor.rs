@@ -202,35 +202,84 @@ fn invalid_source_is_a_build_error_with_its_log() {
 	);
 }
 
-#[test]
-fn an_endless_kernel_times_out_and_the_executor_keeps_serving() {
-	let mut config = config();
-	config.time_limit = Duration::from_secs(5);
-	let executor = executor(config, MemStore::default());
-	// Warm the worker so that the limit measures the kernel, not the device's start-up.
-	assert!(
-		executor.execute(&source(1, SQUARE, "square", vec![2], [1, 1, 1], 1)).result == Ok(vec![4])
-	);
-	let endless = r#"
+/// A kernel that never ends.
+const ENDLESS: &str = r#"
 __kernel void spin(__global const uchar *input, uint input_len, __global uchar *output, uint output_len) {
 	volatile uint x = input_len;
 	while (x != 0xffffffffu || input_len != 12345u) { x = x * 1664525u + 1013904223u; }
 	output[0] = (uchar)x;
 }"#;
-	let started = Instant::now();
-	let outcome = executor.execute(&source(2, endless, "spin", vec![1], [64, 1, 1], 1));
-	let waited = started.elapsed();
-	assert_eq!(outcome.result.map_err(|e| e.0), Err(ErrorCode::Timeout));
+
+#[test]
+fn an_endless_kernel_runs_out_of_its_budget_which_is_a_result() {
+	let mut config = config();
+	config.time_limit = Duration::from_secs(10);
+	let executor = executor(config, MemStore::default());
+	// Warm the worker so that the limit measures the kernel, not the device's start-up.
 	assert!(
-		waited >= Duration::from_secs(5) && waited < Duration::from_secs(20),
-		"timed out after {waited:?}"
+		executor.execute(&source(1, SQUARE, "square", vec![2], [1, 1, 1], 1)).result == Ok(vec![4])
 	);
-	assert!(!ErrorCode::Timeout.is_result(), "a timeout is this node's problem, not a result");
+	let mut task = source(2, ENDLESS, "spin", vec![1], [64, 1, 1], 1);
+	task.budget_ms = 3_000;
+	let started = Instant::now();
+	let outcome = executor.execute(&task);
+	let waited = started.elapsed();
+	// Every honest provider stops it at the job's budget: a result the chain can agree on,
+	// which pays the providers' time instead of slashing them as no-shows.
+	let code = outcome.result.map_err(|e| e.0).unwrap_err();
+	assert_eq!(code, ErrorCode::BudgetExceeded);
+	assert!(code.is_result(), "running out of the budget is attested");
+	assert!(
+		waited >= Duration::from_secs(3) && waited < Duration::from_secs(10),
+		"stopped after {waited:?}"
+	);
 	// The next task gets a fresh worker and the right answer.
 	assert!(
 		executor.execute(&source(3, SQUARE, "square", vec![5], [1, 1, 1], 1)).result
 			== Ok(vec![25])
 	);
+}
+
+#[test]
+fn a_kernel_that_crashes_the_worker_twice_is_a_result() {
+	let executor = executor(config(), MemStore::default());
+	// A store through a wild pointer: native code on PoCL, so the worker process dies.
+	let wild = r#"
+__kernel void wild(__global const uchar *input, uint input_len, __global uchar *output, uint output_len) {
+	__global volatile uint *p = (__global volatile uint *)((ulong)input_len * 0x100000000000UL);
+	*p = 1;
+	output[0] = 1;
+}"#;
+	let outcome = executor.execute(&source(1, wild, "wild", vec![1], [1, 1, 1], 1));
+	if !on_pocl(&executor) {
+		// A GPU driver may catch the fault instead; what matters there is that the
+		// executor keeps serving.
+		assert!(outcome.result.is_err());
+	} else {
+		let code = outcome.result.map_err(|e| e.0).unwrap_err();
+		assert_eq!(code, ErrorCode::KernelCrashed, "a crash that repeats is the kernel's doing");
+		assert!(code.is_result());
+	}
+	assert!(
+		executor.execute(&source(2, SQUARE, "square", vec![5], [1, 1, 1], 1)).result
+			== Ok(vec![25])
+	);
+}
+
+#[test]
+fn a_node_limit_below_the_budget_is_a_local_timeout() {
+	let mut config = config();
+	config.time_limit = Duration::from_secs(3);
+	let executor = executor(config, MemStore::default());
+	assert!(
+		executor.execute(&source(1, SQUARE, "square", vec![2], [1, 1, 1], 1)).result == Ok(vec![4])
+	);
+	// The job allows a minute; this node stops after three seconds: its own limit, not a
+	// result, so it attests nothing.
+	let outcome = executor.execute(&source(2, ENDLESS, "spin", vec![1], [64, 1, 1], 1));
+	let code = outcome.result.map_err(|e| e.0).unwrap_err();
+	assert_eq!(code, ErrorCode::Timeout);
+	assert!(!code.is_result(), "a timeout is this node's problem, not a result");
 }
 
 #[test]

@@ -83,15 +83,6 @@ fn a_confined_worker_cannot_reach_the_keystore_the_network_or_the_disk() {
 	assert_eq!(line("read-system"), "allowed");
 }
 
-/// Whether the executor computes on PoCL.
-fn on_pocl(exec: &depin_compute_executor::Executor) -> bool {
-	use depin_compute_primitives::host::ComputeBackend;
-	exec.device().is_some_and(|d| {
-		let vendor = String::from_utf8_lossy(&d.vendor).to_lowercase();
-		vendor.contains("pocl") || vendor.contains("portable computing language")
-	})
-}
-
 #[test]
 fn the_confined_worker_still_computes() {
 	// The executor starts its worker confined to a scratch directory of its own.

@@ -79,6 +79,10 @@ pub struct ComputeTask {
 	pub work_size: [u32; 3],
 	/// Length of the output in bytes.
 	pub output_len: u32,
+	/// The job's compute budget: wall time in milliseconds for building and running it.
+	/// A task still running at the end of it has the result
+	/// [`ErrorCode::BudgetExceeded`].
+	pub budget_ms: u32,
 }
 
 impl ComputeTask {
@@ -105,6 +109,12 @@ pub enum ErrorCode {
 	EntryNotFound = 3,
 	/// The kernel could not be launched (work size or arguments refused by OpenCL).
 	LaunchFailed = 4,
+	/// The task was still running when the job's compute budget ran out. A result: the
+	/// submitter chose the kernel and the budget, and pays the providers' time.
+	BudgetExceeded = 5,
+	/// The kernel crashed the worker process twice in a row (a driver fault it provokes).
+	/// A result, like [`ErrorCode::BudgetExceeded`].
+	KernelCrashed = 6,
 	/// The task timed out on this node.
 	Timeout = 100,
 	/// The task needs more memory than this node allows or its device offers.
@@ -129,6 +139,13 @@ impl ErrorCode {
 	/// Whether every honest provider gets the same error for the same task.
 	pub fn is_result(self) -> bool {
 		self.code() < Self::FIRST_LOCAL
+	}
+
+	/// Whether `code` says the providers spent their time on a kernel that gave nothing
+	/// back ([`ErrorCode::BudgetExceeded`], [`ErrorCode::KernelCrashed`]): the submitter's
+	/// kernel or budget is at fault, never the provider, whichever way the vote goes.
+	pub fn is_exhaustion(code: u32) -> bool {
+		code == Self::BudgetExceeded.code() || code == Self::KernelCrashed.code()
 	}
 }
 

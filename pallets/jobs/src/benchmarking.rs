@@ -69,6 +69,7 @@ fn spec<T: Config>(stored: u32, replicas: u8) -> JobSpecOf<T> {
 		},
 		price_per_replica: params.min_price.max(1u32.into()),
 		deadline: params.min_deadline,
+		compute_budget_ms: 1,
 	}
 }
 

@@ -495,6 +495,9 @@ pub mod pallet {
 		InvalidDeadline,
 		/// The minimum reputation is above `MAX_REPUTATION`.
 		InvalidRequirements,
+		/// The compute budget is zero, above `max_compute_budget_ms`, or longer than the
+		/// deadline allows (`compute_ms_per_block` for each block of it).
+		InvalidBudget,
 		/// OpenCL source jobs need source code and an entry-point name.
 		EmptySource,
 		/// No listed provider could meet the requirements: too few of the device kind, or

@@ -68,6 +68,8 @@ pub const PRICE: Balance = 100;
 /// Commit window of the default spec.
 pub const DEADLINE: u64 = 10;
 pub const REVEAL_WINDOW: u64 = 5;
+/// Compute budget of the default spec, in milliseconds.
+pub const BUDGET_MS: u32 = 2_000;
 /// Blocks a bond stays slashable after `unbond`: longer than the longest job.
 pub const UNBONDING: u64 = 1_000;
 
@@ -93,6 +95,8 @@ parameter_types! {
 		max_deadline: 100,
 		reveal_window: REVEAL_WINDOW,
 		error_fee: 5,
+		max_compute_budget_ms: 10_000,
+		compute_ms_per_block: 1_000,
 		deposit_base: 20,
 		deposit_per_byte: 1,
 		max_queue_blocks: 3,
@@ -284,6 +288,7 @@ pub fn spec(replicas: u8, output_len: u32) -> JobSpecOf<Test> {
 		},
 		price_per_replica: PRICE,
 		deadline: DEADLINE,
+		compute_budget_ms: BUDGET_MS,
 	}
 }
 
@@ -343,6 +348,30 @@ pub fn reveal(who: AccountId, job: JobId, out: &[u8]) {
 		salt(who),
 		meta(out.len() as u32),
 		inline
+	));
+}
+
+/// Whether `who` was slashed at all.
+pub fn was_slashed(who: AccountId) -> bool {
+	System::events().iter().any(|r| {
+		matches!(&r.event, RuntimeEvent::Providers(pallet_providers::Event::Slashed { provider, .. }) if *provider == who)
+	})
+}
+
+/// Provider `who` commits to the error `code` for `job`.
+pub fn commit_error(who: AccountId, job: JobId, code: u32) {
+	commit(who, job, error_result_hash(code));
+}
+
+/// Provider `who` reveals the error `code` for `job`.
+pub fn reveal_error(who: AccountId, job: JobId, code: u32) {
+	assert_ok!(Jobs::reveal(
+		RuntimeOrigin::signed(operator(who)),
+		job,
+		error_result_hash(code),
+		salt(who),
+		ResultMeta { error_code: Some(code), ..meta(0) },
+		None
 	));
 }
 

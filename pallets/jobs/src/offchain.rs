@@ -185,13 +185,15 @@ impl<T: Config> Pallet<T> {
 
 	/// The task of `job` as the executor takes it.
 	pub fn compute_task(job: JobId, output_len: u32) -> Option<ComputeTask> {
-		let JobPayload { kernel, input, work_size } = JobPayloads::<T>::get(job)?;
+		let JobPayload { kernel, input, work_size, compute_budget_ms } =
+			JobPayloads::<T>::get(job)?;
 		Some(ComputeTask {
 			job,
 			kernel: kernel.unbounded(),
 			input: input.into_inner(),
 			work_size,
 			output_len,
+			budget_ms: compute_budget_ms,
 		})
 	}
 

@@ -15,11 +15,22 @@
 //!   device difference (a driver that cannot build the kernel, a resource limit), not a
 //!   lie: the replica is not paid and loses reputation, its bond is untouched.
 //!
+//! ## A kernel nobody can finish
+//!
+//! A job declares a compute budget; provider nodes stop the kernel when it runs out (or
+//! when it crashes the worker twice) and attest that as an error result,
+//! `BudgetExceeded` or `KernelCrashed` (`ErrorCode::is_exhaustion`). The submitter chose
+//! the kernel and the budget, so the submitter pays: when the vote agrees on such a result,
+//! every replica that revealed is paid for its time, whatever it revealed; and nobody
+//! loses bond or reputation over one, on either side of the vote. (A replica that
+//! committed and did not reveal is still slashed as withholding: it could have revealed.)
+//!
 //! A job given up because the deadline schedule had no room for its reveal window
 //! ([`GiveUp::NoRoom`]) slashes nobody who committed: they are paid `error_fee` each for
 //! their time, from the escrow.
 
 use crate::*;
+use depin_compute_primitives::ErrorCode;
 use frame_support::pallet_prelude::*;
 use pallet_providers::{ProviderRegistry, SlashReason};
 use sp_core::H256;
@@ -41,24 +52,31 @@ pub(crate) enum GiveUp {
 impl<T: Config> Pallet<T> {
 	/// Pays the winners of `hash`, slashes losers and no-shows, refunds the rest.
 	pub(crate) fn settle(job: JobId, mut record: JobOf<T>, hash: H256, error: Option<u32>) {
+		let won = |state: &ReplicaState| matches!(state, ReplicaState::Revealed { result_hash, .. } if *result_hash == hash);
 		let winners: Vec<T::AccountId> = record
 			.assigned
 			.iter()
-			.filter(
-				|r| matches!(r.state, ReplicaState::Revealed { result_hash, .. } if result_hash == hash),
-			)
+			.filter(|r| won(&r.state))
 			.map(|r| r.provider.clone())
 			.collect();
-		let each = match error {
-			Some(_) => Self::time_pay(&record),
-			None => record.price_per_replica,
+		// The kernel ran out of its budget (or crashed the worker) on most devices: every
+		// replica that revealed spent its time on it, and is paid for that time.
+		let exhausted = error.is_some_and(ErrorCode::is_exhaustion);
+		let paid = match error {
+			Some(_) if exhausted => {
+				Self::pay_for_time(&record, |state| matches!(state, ReplicaState::Revealed { .. }))
+			},
+			Some(_) => Self::pay_for_time(&record, won),
+			None => {
+				let each = Self::share(&record, record.price_per_replica, winners.len() as u32);
+				let mut paid = BalanceOf::<T>::zero();
+				for winner in &winners {
+					paid = paid.saturating_add(asset::pay::<T>(&record.submitter, winner, each));
+				}
+				paid
+			},
 		};
-		let each = Self::share(&record, each, winners.len() as u32);
 		let submitter = record.submitter.clone();
-		let mut paid = BalanceOf::<T>::zero();
-		for winner in &winners {
-			paid = paid.saturating_add(asset::pay::<T>(&submitter, winner, each));
-		}
 		let fee = if error.is_some() {
 			Zero::zero()
 		} else {
@@ -69,14 +87,21 @@ impl<T: Config> Pallet<T> {
 
 		for replica in &record.assigned {
 			match replica.state {
+				// Agreeing that the kernel ran out earns nothing but the time: it is also
+				// what a lazy provider would say.
 				ReplicaState::Revealed { result_hash, .. } if result_hash == hash => {
-					T::Providers::reward(&replica.provider)
+					if !exhausted {
+						T::Providers::reward(&replica.provider)
+					}
 				},
 				ReplicaState::Revealed { meta, .. }
 					if meta.error_code.is_none() && error.is_none() =>
 				{
 					T::Providers::punish(&replica.provider, SlashReason::WrongResult);
 				},
+				// The submitter's kernel or budget is at fault, not the provider.
+				ReplicaState::Revealed { meta, .. }
+					if exhausted || meta.error_code.is_some_and(ErrorCode::is_exhaustion) => {},
 				ReplicaState::Revealed { .. } => T::Providers::demote(&replica.provider),
 				ReplicaState::Committed { .. } => {
 					T::Providers::punish(&replica.provider, SlashReason::Withheld);

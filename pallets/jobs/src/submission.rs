@@ -4,7 +4,7 @@
 use crate::*;
 use frame_support::pallet_prelude::*;
 use pallet_providers::{ProviderRegistry, MAX_REPUTATION};
-use sp_runtime::traits::{CheckedAdd, CheckedMul};
+use sp_runtime::traits::{CheckedAdd, CheckedMul, UniqueSaturatedInto};
 
 impl<T: Config> Pallet<T> {
 	/// Submission, shared with benchmarks and tests. Returns the job id.
@@ -27,6 +27,15 @@ impl<T: Config> Pallet<T> {
 		ensure!(
 			spec.requirements.min_reputation <= MAX_REPUTATION,
 			Error::<T>::InvalidRequirements
+		);
+		// The budget must end early enough for a provider to attest within the deadline.
+		let deadline: u64 = spec.deadline.unique_saturated_into();
+		ensure!(
+			spec.compute_budget_ms >= 1
+				&& spec.compute_budget_ms <= params.max_compute_budget_ms
+				&& u64::from(spec.compute_budget_ms)
+					<= deadline.saturating_mul(params.compute_ms_per_block.into()),
+			Error::<T>::InvalidBudget
 		);
 		if let Kernel::Source { source, entry } = &spec.kernel {
 			ensure!(!source.is_empty() && !entry.is_empty(), Error::<T>::EmptySource);
@@ -79,7 +88,12 @@ impl<T: Config> Pallet<T> {
 		);
 		JobPayloads::<T>::insert(
 			job,
-			JobPayload { kernel: spec.kernel, input: spec.input, work_size: spec.work_size },
+			JobPayload {
+				kernel: spec.kernel,
+				input: spec.input,
+				work_size: spec.work_size,
+				compute_budget_ms: spec.compute_budget_ms,
+			},
 		);
 		Submissions::<T>::put(submissions);
 		Self::deposit_event(Event::Submitted {

@@ -59,6 +59,11 @@ pub struct JobSpec<
 	pub price_per_replica: Balance,
 	/// Blocks the providers have to compute and commit, counted from assignment.
 	pub deadline: BlockNumber,
+	/// Wall time, in milliseconds, a provider spends building and running the kernel
+	/// before it stops and attests that the job ran past its budget (`BudgetExceeded`,
+	/// paid as time, never slashed). At most `max_compute_budget_ms`, and at most
+	/// `compute_ms_per_block` per block of the deadline.
+	pub compute_budget_ms: u32,
 }
 
 /// Where a job is in its life.
@@ -265,6 +270,13 @@ pub struct JobParams<Balance, BlockNumber> {
 	pub reveal_window: BlockNumber,
 	/// Paid to each agreeing provider when the quorum agrees on an error code.
 	pub error_fee: Balance,
+	/// Longest compute budget a job may declare, in milliseconds. Provider nodes must
+	/// allow a task at least this long (the node's `--compute-time-limit`), or they miss
+	/// the commit window of jobs that use it.
+	pub max_compute_budget_ms: u32,
+	/// Compute budget each block of a job's commit window allows, in milliseconds: a
+	/// budget must end early enough in the window for the provider to commit after it.
+	pub compute_ms_per_block: u32,
 	/// Storage deposit per job.
 	pub deposit_base: Balance,
 	/// Storage deposit per stored byte (input and kernel).
@@ -307,6 +319,8 @@ pub struct JobPayload<MaxSource: Get<u32>, MaxEntry: Get<u32>, MaxInput: Get<u32
 	pub input: BoundedVec<u8, MaxInput>,
 	/// Global work size of a source kernel (unused dimensions are 1).
 	pub work_size: [u32; 3],
+	/// The job's compute budget, in milliseconds of wall time.
+	pub compute_budget_ms: u32,
 }
 
 /// The next job id and the assignment queue.

@@ -173,6 +173,10 @@ parameter_types! {
 		max_deadline: 2 * HOURS,
 		reveal_window: 10,
 		error_fee: MILLI_UNIT / 10,
+		// A minute at most (what provider nodes allow by default), and half of each
+		// block's time: a provider commits well inside the window after a full budget.
+		max_compute_budget_ms: 60_000,
+		compute_ms_per_block: (crate::MILLI_SECS_PER_BLOCK / 2) as u32,
 		deposit_base: 10 * MILLI_UNIT,
 		deposit_per_byte: 10 * MICRO_UNIT,
 		max_queue_blocks: 50,

@@ -47,6 +47,7 @@ fn job_assigned_to_alice() -> JobId {
 		},
 		price_per_replica: MILLI_UNIT,
 		deadline: DEADLINE,
+		compute_budget_ms: 10_000,
 	};
 	let job = pallet_jobs::Submissions::<Runtime>::get().next_id;
 	assert_ok!(Jobs::submit(RuntimeOrigin::signed(Sr25519Keyring::Bob.to_account_id()), spec));

@@ -11,6 +11,9 @@ use std::time::Duration;
 /// A store that outlives the executor, as the node's off-chain database does.
 pub type MemStore = MemoryStore;
 
+/// The compute budget of the tests' tasks: the longest the chain allows by default.
+pub const BUDGET_MS: u32 = 60_000;
+
 pub fn config() -> ExecutorConfig {
 	let mut config = ExecutorConfig::new(WorkerCommand {
 		program: env!("CARGO_BIN_EXE_depin-compute-worker").into(),
@@ -29,7 +32,14 @@ pub fn executor(config: ExecutorConfig, store: MemStore) -> Executor {
 }
 
 pub fn builtin(job: u64, kernel: BuiltinKernel, input: Vec<u8>, output_len: u32) -> ComputeTask {
-	ComputeTask { job, kernel: Kernel::BuiltIn(kernel), input, work_size: [1, 1, 1], output_len }
+	ComputeTask {
+		job,
+		kernel: Kernel::BuiltIn(kernel),
+		input,
+		work_size: [1, 1, 1],
+		output_len,
+		budget_ms: BUDGET_MS,
+	}
 }
 
 pub fn source(
@@ -49,7 +59,17 @@ pub fn source(
 		input,
 		work_size,
 		output_len,
+		budget_ms: BUDGET_MS,
 	}
+}
+
+/// Whether the executor computes on PoCL.
+pub fn on_pocl(exec: &depin_compute_executor::Executor) -> bool {
+	use depin_compute_primitives::host::ComputeBackend;
+	exec.device().is_some_and(|d| {
+		let vendor = String::from_utf8_lossy(&d.vendor).to_lowercase();
+		vendor.contains("pocl") || vendor.contains("portable computing language")
+	})
 }
 
 /// Deterministic pseudo-random bytes for inputs.

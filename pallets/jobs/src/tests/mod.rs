@@ -3,6 +3,7 @@
 
 mod assignment;
 mod attestation;
+mod budget;
 mod cancel_clear;
 mod lifecycle;
 mod offchain;

@@ -7,29 +7,6 @@
 use crate::{mock::*, *};
 use pallet_providers::INITIAL_REPUTATION;
 
-/// Whether `who` was slashed at all.
-fn was_slashed(who: AccountId) -> bool {
-	System::events().iter().any(|r| {
-		matches!(&r.event, RuntimeEvent::Providers(pallet_providers::Event::Slashed { provider, .. }) if *provider == who)
-	})
-}
-
-/// Provider `who` commits to, then reveals, the error `code` for `job`.
-fn commit_error(who: AccountId, job: JobId, code: u32) {
-	commit(who, job, error_result_hash(code));
-}
-
-fn reveal_error(who: AccountId, job: JobId, code: u32) {
-	frame_support::assert_ok!(Jobs::reveal(
-		RuntimeOrigin::signed(operator(who)),
-		job,
-		error_result_hash(code),
-		salt(who),
-		ResultMeta { error_code: Some(code), ..meta(0) },
-		None
-	));
-}
-
 #[test]
 fn a_replica_that_missed_its_commit_window_cannot_join_a_later_round() {
 	ExtBuilder::default().providers(4).build_and_execute(|| {
