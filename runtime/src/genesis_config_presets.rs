@@ -17,7 +17,7 @@ use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use pallet_providers::{Capabilities, DeviceKind, OpenClVersion};
 use serde_json::Value;
-use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_babe::AuthorityId as BabeId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
@@ -64,7 +64,7 @@ fn dev_capabilities() -> Capabilities {
 
 /// A genesis state from its parts. `providers` are registered with their operator keys.
 fn genesis(
-	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	initial_authorities: Vec<(BabeId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
 	providers: Vec<(AccountId, AccountId)>,
@@ -87,11 +87,12 @@ fn genesis(
 				.map(|(provider, operator)| (provider, operator, dev_capabilities(), PROVIDER_BOND))
 				.collect::<Vec<_>>(),
 		},
-		aura: pallet_aura::GenesisConfig {
+		babe: pallet_babe::GenesisConfig {
 			authorities: initial_authorities
 				.iter()
-				.map(|(aura, _)| aura.clone())
+				.map(|(babe, _)| (babe.clone(), 1))
 				.collect::<Vec<_>>(),
+			epoch_config: crate::BABE_GENESIS_EPOCH_CONFIG,
 		},
 		grandpa: pallet_grandpa::GenesisConfig {
 			authorities: initial_authorities
@@ -103,8 +104,8 @@ fn genesis(
 	})
 }
 
-/// Aura (sr25519) and GRANDPA (ed25519) keys of a well-known development authority.
-fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
+/// BABE (sr25519) and GRANDPA (ed25519) keys of a well-known development authority.
+fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (BabeId, GrandpaId) {
 	(sr.public().into(), ed.public().into())
 }
 

@@ -5,7 +5,8 @@
 //!
 //! ## Overview
 //!
-//! - Consensus: Aura produces blocks every [`MILLI_SECS_PER_BLOCK`] ms, GRANDPA finalizes.
+//! - Consensus: BABE produces blocks every [`MILLI_SECS_PER_BLOCK`] ms, GRANDPA finalizes.
+//!   Each block carries its author's VRF output: the randomness jobs are assigned with.
 //! - Money: `pallet-balances` with holds, so that provider bonds and job escrow stay on
 //!   the account that owns them rather than moving to a pot. Fees through
 //!   `pallet-transaction-payment`.
@@ -66,9 +67,9 @@ pub mod opaque {
 	pub type Hash = <BlakeTwo256 as HashT>::Output;
 
 	impl_opaque_keys! {
-		/// The keys a validator registers: Aura for authoring, GRANDPA for finality.
+		/// The keys a validator registers: BABE for authoring, GRANDPA for finality.
 		pub struct SessionKeys {
-			pub aura: super::Aura,
+			pub babe: super::Babe,
 			pub grandpa: super::Grandpa,
 		}
 	}
@@ -90,15 +91,29 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 };
 
 mod block_times {
-	/// Target block time. Aura's slot duration is this, and the timestamp pallet's
+	/// Target block time. BABE's slot duration is this, and the timestamp pallet's
 	/// minimum period is half of it.
 	///
 	/// Changing it after genesis breaks block production: slot numbers are derived
 	/// from it.
 	pub const MILLI_SECS_PER_BLOCK: u64 = 6000;
 
-	/// Slot duration for Aura, equal to the block time.
+	/// Slot duration for BABE, equal to the block time.
 	pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
+
+	/// Slots in a BABE epoch: ten minutes. Fixed at genesis.
+	pub const EPOCH_DURATION_IN_SLOTS: u64 = 10 * 60_000 / MILLI_SECS_PER_BLOCK;
+
+	/// Chance that a slot has a primary (VRF-elected) author: 1/4, the rest are secondary.
+	pub const PRIMARY_PROBABILITY: (u64, u64) = (1, 4);
+
+	/// BABE's configuration at genesis. Secondary slots carry a VRF output too, so that
+	/// every block has randomness that its author could not choose.
+	pub const BABE_GENESIS_EPOCH_CONFIG: sp_consensus_babe::BabeEpochConfiguration =
+		sp_consensus_babe::BabeEpochConfiguration {
+			c: PRIMARY_PROBABILITY,
+			allowed_slots: sp_consensus_babe::AllowedSlots::PrimaryAndSecondaryVRFSlots,
+		};
 }
 pub use block_times::*;
 
@@ -248,8 +263,9 @@ mod runtime {
 	#[runtime::pallet_index(1)]
 	pub type Timestamp = pallet_timestamp;
 
+	/// Block production, and the VRF randomness of each block.
 	#[runtime::pallet_index(2)]
-	pub type Aura = pallet_aura;
+	pub type Babe = pallet_babe;
 
 	#[runtime::pallet_index(3)]
 	pub type Grandpa = pallet_grandpa;

@@ -26,7 +26,7 @@ describe('depin-node command line', () => {
       assert.equal(spec.name, name);
       assert.deepEqual(spec.properties, { ss58Format: 42, tokenDecimals: 12, tokenSymbol: 'DCC' });
       const patch = spec.genesis.runtimeGenesis.patch;
-      assert.equal(patch.aura.authorities.length, authorities);
+      assert.equal(patch.babe.authorities.length, authorities);
       assert.equal(patch.grandpa.authorities.length, authorities);
       // The twelve well-known dev accounts, each provider's operator account, the treasury.
       assert.equal(patch.balances.balances.length, 12 + providers + 1, 'the accounts are endowed');

@@ -56,7 +56,7 @@ describe('development chain (--dev)', () => {
     assert.ok(opaque.isSome, 'metadata at version 16 is served');
 
     // The pallets users reach from polkadot.js apps are in the metadata with their docs.
-    for (const pallet of ['system', 'balances', 'transactionPayment', 'sudo', 'aura', 'grandpa']) {
+    for (const pallet of ['system', 'balances', 'transactionPayment', 'sudo', 'babe', 'grandpa']) {
       assert.ok(chain.api.query[pallet], `pallet ${pallet} in metadata`);
     }
     assert.ok(chain.api.tx.balances.transferKeepAlive.meta.docs.length > 0, 'calls carry docs');

@@ -48,10 +48,10 @@ describe('local testnet (--chain local, four validators)', () => {
     }, { timeoutMs: 120_000 });
     await agreeOn(finalized, names);
 
-    // Blocks come from more than one author: Aura rotates through the four.
+    // All four author blocks: BABE elects one for each slot by VRF (or by turn).
     const api = await connect(rpcPort('alice'));
     try {
-      const authorities = (await api.query.aura.authorities()).length;
+      const authorities = (await api.query.babe.authorities()).length;
       assert.equal(authorities, 4);
     } finally {
       await api.disconnect();

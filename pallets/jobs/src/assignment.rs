@@ -1,7 +1,19 @@
 //! Assignment: up to `MaxAssignmentsPerBlock` queued jobs per block get their replicas,
 //! drawn by the providers pallet's candidate index (weighted by stake and reputation) from
-//! a seed of the parent block hash and the job: the submitter cannot know that hash when
-//! submitting, and no provider chooses it.
+//! a seed of the parent block's VRF randomness ([`Config::Randomness`]) and the job.
+//!
+//! ## Who could choose who computes
+//!
+//! - **The submitter** cannot know the seed when it submits: the randomness comes from the
+//!   block that includes the submission, and the job is assigned in the next one.
+//! - **A block author** cannot choose the randomness: a VRF output is fixed by the author's
+//!   key and the slot, unlike a block hash, which an author can grind by reordering or
+//!   varying what it includes. What an author can do is decide, knowing its own output,
+//!   whether to include a submission at all (one try per block it authors), or withhold
+//!   its block (then it has no block). A submitter colluding with an author gets one draw
+//!   per slot of that author; each retry through `cancel` costs the job's fee.
+//! - **Retrying by cancelling** costs the fee every time (see `settlement.rs`), so that
+//!   drawing until one's own providers hold the majority costs a fee per draw.
 //!
 //! A job that finds no providers goes to the back of the queue, so that jobs nobody can
 //! take (their requirements pass `submit`'s check, see `submission.rs`, but no provider
@@ -11,7 +23,7 @@
 
 use crate::*;
 use codec::Encode;
-use frame_support::pallet_prelude::*;
+use frame_support::{pallet_prelude::*, traits::Randomness};
 use frame_system::pallet_prelude::*;
 use pallet_providers::ProviderRegistry;
 use sp_runtime::traits::Saturating;
@@ -44,6 +56,7 @@ impl<T: Config> Pallet<T> {
 		let mut waiting = BoundedVec::<JobId, T::MaxQueueLen>::new();
 		let mut retry = Vec::new();
 		let parent = frame_system::Pallet::<T>::parent_hash();
+		let subject = |job: JobId, tries: u32| (b"depin/assign", job, tries).encode();
 		let params = Params::<T>::get();
 		let mut handled = 0u32;
 		for job in core::mem::take(&mut submissions.queue) {
@@ -65,7 +78,13 @@ impl<T: Config> Pallet<T> {
 			} else {
 				None
 			};
-			let seed = sp_io::hashing::blake2_256(&(parent, job, record.queued_for).encode());
+			// The parent block's VRF randomness alone: mixing in the parent hash would let
+			// its author grind the draw again. A block without one (the first) falls back
+			// to the parent hash.
+			let seed = match T::Randomness::random(&subject(job, record.queued_for)).0 {
+				Some(random) => sp_io::hashing::blake2_256(random.as_ref()),
+				None => sp_io::hashing::blake2_256(&(parent, job, record.queued_for).encode()),
+			};
 			let price = record.price_per_replica;
 			let picked =
 				T::Providers::select(&record.requirements, wanted, &exclude, pinned, price, seed);

@@ -13,8 +13,8 @@
 //! 2. **Assignment**, in the next block's `on_initialize` (at most
 //!    `MaxAssignmentsPerBlock` jobs per block): `replicas` providers that meet the
 //!    requirements are drawn through the providers pallet's candidate index, weighted by
-//!    stake and reputation, from a seed that is the parent block hash and the job id. The
-//!    submitter cannot know that hash when submitting. A job that finds no providers goes
+//!    stake and reputation, from a seed of the parent block's VRF randomness (BABE) and the
+//!    job. Neither the submitter nor the parent block's author chooses it. A job that finds no providers goes
 //!    to the back of the queue; after `max_queue_blocks` it expires, its fee goes to the
 //!    treasury and the rest is refunded.
 //! 3. **Commit** ([`Pallet::commit`]) until the job's deadline: each assigned operator
@@ -35,7 +35,7 @@
 //!    `error_fee`. Without a quorum, one more replica is assigned (up to `MaxReplicas`);
 //!    after that the job is `Unresolved` and the escrow is refunded.
 //! 6. [`Pallet::cancel`] before any commitment refunds the escrow, less `error_fee` for each
-//!    provider already assigned (they started computing);
+//!    provider already assigned (they started computing) and, once assigned, the fee;
 //!    [`Pallet::clear`] after the end removes the job and returns the storage deposit.
 //!
 //! A commit or reveal is feeless exactly when it succeeds (`#[pallet::feeless_if]` runs the
@@ -66,6 +66,10 @@
 //!   current phase ends; moving on or cancelling takes the entry out, and a job that finds
 //!   no room for its reveal window slashes nobody who committed: they are paid for their
 //!   time (`schedule.rs`, `settlement.rs`).
+//! - **Choosing who computes.** Providers are drawn from the parent block's VRF output
+//!   (BABE), which its author cannot grind the way it could a block hash, and a submitter
+//!   that cancels after assignment to draw again pays the fee each time
+//!   (`assignment.rs`).
 //! - **Blocking the queue.** `submit` refuses requirements no listed provider could meet
 //!   (kind, memory, reputation, replicas: one read, through the providers pallet's tiers);
 //!   a job nobody takes goes to the back of the queue, so the jobs behind it are assigned,
@@ -89,7 +93,7 @@
 //! | file | rule |
 //! | --- | --- |
 //! | `submission.rs` | what a spec must satisfy; escrow and storage deposit |
-//! | `assignment.rs` | who computes a job, drawn from a seed nobody controls |
+//! | `assignment.rs` | who computes a job, drawn from VRF randomness nobody chooses |
 //! | `attestation.rs` | commit, then reveal; which attestation is due ([`Phase`]) |
 //! | `priority.rs` | valid attestations go ahead of ordinary traffic in the pool |
 //! | `schedule.rs` | the deadline schedule of commit and reveal windows |
@@ -223,6 +227,11 @@ pub mod pallet {
 
 		/// The runtime's hold reasons, which include this pallet's.
 		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Randomness of the parent block that its author could not choose (BABE's VRF
+		/// output: `pallet_babe::ParentBlockRandomness` in a runtime). Providers are drawn
+		/// from it; `None` (a block without a VRF output) falls back to the parent hash.
+		type Randomness: frame_support::traits::Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
 
 		/// The provider registry: selection, operators, reputation, slashing.
 		type Providers: ProviderRegistry<
@@ -464,6 +473,8 @@ pub mod pallet {
 			job: JobId,
 			/// Paid to the providers already assigned, for their time (`error_fee` each).
 			paid: BalanceOf<T>,
+			/// The protocol fee, to the treasury, when providers were already assigned.
+			fee: BalanceOf<T>,
 			/// Returned to the submitter: the rest of the escrow.
 			refunded: BalanceOf<T>,
 		},
@@ -629,7 +640,8 @@ pub mod pallet {
 		}
 
 		/// Cancels a job before any provider committed. Before assignment the whole escrow
-		/// returns; after it, each assigned provider is paid `error_fee` for its time.
+		/// returns; after it, each assigned provider is paid `error_fee` for its time and the
+		/// fee goes to the treasury.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::cancel())]
 		pub fn cancel(origin: OriginFor<T>, job: JobId) -> DispatchResult {

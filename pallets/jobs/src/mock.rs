@@ -115,8 +115,26 @@ impl pallet_providers::Config for Test {
 	type WeightInfo = ();
 }
 
+parameter_types! {
+	/// The VRF output of the parent block's author, as BABE would give it: set by
+	/// `run_to_block` for each block, and independent of the block's hash.
+	pub static ParentVrf: [u8; 32] = [0; 32];
+}
+
+/// What BABE's `ParentBlockRandomness` is to the pallet: the subject hashed with
+/// [`ParentVrf`].
+pub struct TestRandomness;
+
+impl frame_support::traits::Randomness<Option<H256>, u64> for TestRandomness {
+	fn random(subject: &[u8]) -> (Option<H256>, u64) {
+		let random = sp_io::hashing::blake2_256(&[subject, &ParentVrf::get()[..]].concat());
+		(Some(H256(random)), System::block_number().saturating_sub(1))
+	}
+}
+
 impl pallet_jobs::Config for Test {
 	type Currency = Balances;
+	type Randomness = TestRandomness;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Providers = Providers;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
@@ -263,6 +281,7 @@ pub fn run_to_block(n: u64) {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
 		System::set_parent_hash(H256::from_low_u64_be(next * 7919));
+		ParentVrf::set(sp_io::hashing::blake2_256(&codec::Encode::encode(&(b"vrf", next))));
 		Jobs::on_initialize(next);
 	}
 }

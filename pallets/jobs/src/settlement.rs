@@ -207,8 +207,10 @@ impl<T: Config> Pallet<T> {
 	/// The submitter cancels `job` before any provider committed. Before assignment the
 	/// whole escrow returns. After it, the assigned providers have started computing (and
 	/// their output could be read off a careless node): each is paid for its time
-	/// (`error_fee`, at most the price) and released, the rest returns. Takes the job out of
-	/// the assignment queue (bounded by `MaxQueueLen`) or of the deadline schedule.
+	/// (`error_fee`, at most the price) and released, and the fee goes to the treasury, so
+	/// that cancelling and submitting again until one's own providers are drawn costs a fee
+	/// per draw; the rest returns. Takes the job out of the assignment queue (bounded by
+	/// `MaxQueueLen`) or of the deadline schedule.
 	pub(crate) fn do_cancel(who: T::AccountId, job: JobId) -> DispatchResult {
 		let mut record = JobRecords::<T>::get(job).ok_or(Error::<T>::JobNotFound)?;
 		ensure!(record.submitter == who, Error::<T>::NotSubmitter);
@@ -218,6 +220,11 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::CannotCancel
 		);
 		let paid = Self::pay_for_time(&record, |state| *state == ReplicaState::Assigned);
+		let fee = if record.assigned.is_empty() {
+			Zero::zero()
+		} else {
+			asset::pay::<T>(&who, &T::Treasury::get(), record.fee)
+		};
 		for replica in &record.assigned {
 			Self::release(&replica.provider, job, record.price_per_replica);
 		}
@@ -225,12 +232,12 @@ impl<T: Config> Pallet<T> {
 			Some(until) => Self::unschedule(job, until),
 			None => Submissions::<T>::mutate(|s| s.queue.retain(|queued| *queued != job)),
 		}
-		let refunded = record.escrow.saturating_sub(paid);
+		let refunded = record.escrow.saturating_sub(paid).saturating_sub(fee);
 		asset::refund::<T>(&who, refunded)?;
 		record.status = JobStatus::Cancelled;
-		record.settlement = Some(Settlement { paid, fee: Zero::zero(), refunded });
+		record.settlement = Some(Settlement { paid, fee, refunded });
 		JobRecords::<T>::insert(job, &record);
-		Self::deposit_event(Event::Cancelled { job, paid, refunded });
+		Self::deposit_event(Event::Cancelled { job, paid, fee, refunded });
 		Ok(())
 	}
 

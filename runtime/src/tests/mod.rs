@@ -67,7 +67,7 @@ fn presets_are_listed_and_unknown_ones_are_not_invented() {
 #[test]
 fn development_genesis_builds() {
 	ext_for("development").execute_with(|| {
-		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		assert_eq!(pallet_babe::Authorities::<Runtime>::get().len(), 1);
 		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 1);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
 		let endowed = Sr25519Keyring::well_known().count() as u128;
@@ -125,8 +125,8 @@ fn dev_operator_keys_are_the_derived_ones() {
 #[test]
 fn local_testnet_genesis_has_four_validators() {
 	ext_for("local_testnet").execute_with(|| {
-		let aura = pallet_aura::Authorities::<Runtime>::get();
-		assert_eq!(aura.len(), 4);
+		let babe = pallet_babe::Authorities::<Runtime>::get();
+		assert_eq!(babe.len(), 4);
 		let expected: Vec<_> = [
 			Sr25519Keyring::Alice,
 			Sr25519Keyring::Bob,
@@ -134,9 +134,9 @@ fn local_testnet_genesis_has_four_validators() {
 			Sr25519Keyring::Dave,
 		]
 		.into_iter()
-		.map(|k| sp_consensus_aura::sr25519::AuthorityId::from(k.public()))
+		.map(|k| (sp_consensus_babe::AuthorityId::from(k.public()), 1))
 		.collect();
-		assert_eq!(aura.into_inner(), expected);
+		assert_eq!(babe.into_inner(), expected);
 		let grandpa = pallet_grandpa::Pallet::<Runtime>::grandpa_authorities();
 		assert_eq!(grandpa.len(), 4);
 		assert!(grandpa.iter().all(|(_, weight)| *weight == 1));

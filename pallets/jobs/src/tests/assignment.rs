@@ -2,8 +2,9 @@
 //! for a device class that too few providers or too little bond stand behind.
 
 use crate::{mock::*, *};
-use frame_support::assert_ok;
+use frame_support::{assert_ok, traits::Hooks};
 use pallet_providers::{Capabilities, DeviceKind};
+use sp_core::H256;
 
 #[test]
 fn a_provider_takes_no_more_work_than_its_bond_backs() {
@@ -63,5 +64,36 @@ fn an_invented_device_class_does_not_take_class_pinned_jobs() {
 			assert!(providers.iter().all(|p| (1..=3).contains(p)), "job {job}: {providers:?}");
 			assert_ok!(Jobs::cancel(RuntimeOrigin::signed(20), job));
 		}
+	});
+}
+
+#[test]
+fn a_block_author_cannot_choose_who_computes_by_grinding_its_block() {
+	// Eight providers could take the job; the author of the block that includes it tries
+	// 32 variants of that block (another order of its transactions, another timestamp):
+	// each has another hash, the next block's draw must not change with it.
+	ExtBuilder::default().providers(8).build_and_execute(|| {
+		let job = submit(20, spec(1, 32));
+		let mut outcomes = std::collections::BTreeSet::new();
+		for variant in 0..32u64 {
+			sp_io::storage::start_transaction();
+			System::set_block_number(2);
+			System::set_parent_hash(H256::from_low_u64_be(variant));
+			Jobs::on_initialize(2);
+			outcomes.insert(assigned(job));
+			sp_io::storage::rollback_transaction();
+		}
+		assert_eq!(outcomes.len(), 1, "the block's hash chose the providers: {outcomes:?}");
+		// The VRF output decides: another one draws (in general) other providers.
+		let mut by_vrf = std::collections::BTreeSet::new();
+		for vrf in 0..32u8 {
+			sp_io::storage::start_transaction();
+			ParentVrf::set([vrf; 32]);
+			System::set_block_number(2);
+			Jobs::on_initialize(2);
+			by_vrf.insert(assigned(job));
+			sp_io::storage::rollback_transaction();
+		}
+		assert!(by_vrf.len() > 1);
 	});
 }

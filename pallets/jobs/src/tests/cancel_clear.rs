@@ -18,7 +18,7 @@ fn cancel_before_assignment_refunds_the_escrow() {
 		assert_eq!(record.status, JobStatus::Cancelled);
 		assert_eq!(record.settlement, Some(Settlement { paid: 0, fee: 0, refunded: 220 }));
 		assert_eq!(held(20), record.deposit);
-		assert!(job_events().contains(&Event::Cancelled { job, paid: 0, refunded: 220 }));
+		assert!(job_events().contains(&Event::Cancelled { job, paid: 0, fee: 0, refunded: 220 }));
 		// The stale queue entry is skipped: nobody is assigned.
 		next_block();
 		assert!(assigned(job).is_empty());
@@ -27,26 +27,31 @@ fn cancel_before_assignment_refunds_the_escrow() {
 }
 
 #[test]
-fn cancel_after_assignment_pays_the_providers_for_their_time() {
+fn cancel_after_assignment_pays_the_providers_for_their_time_and_the_fee() {
 	ExtBuilder::default().build_and_execute(|| {
 		let job = submit(20, spec(2, 32));
 		next_block();
 		let providers = assigned(job);
 		// The providers started computing; a submitter who could read an output off a node
-		// and cancel would get the work for free. Cancelling pays each for its time.
+		// and cancel would get the work for free. Cancelling pays each for its time, and the
+		// fee: drawing the providers again costs a fee every time.
+		let treasury = free(TREASURY);
 		assert_ok!(Jobs::cancel(RuntimeOrigin::signed(20), job));
 		let time = JobDefaults::get().error_fee;
 		let record = JobRecords::<Test>::get(job).unwrap();
+		let fee = record.fee;
 		assert_eq!(
 			record.settlement,
-			Some(Settlement { paid: 2 * time, fee: 0, refunded: 220 - 2 * time })
+			Some(Settlement { paid: 2 * time, fee, refunded: 220 - 2 * time - fee })
 		);
 		assert!(job_events().contains(&Event::Cancelled {
 			job,
 			paid: 2 * time,
-			refunded: 220 - 2 * time
+			fee,
+			refunded: 220 - 2 * time - fee
 		}));
-		assert_eq!(free(20), START_BALANCE - 2 * time - record.deposit);
+		assert_eq!(free(20), START_BALANCE - 2 * time - fee - record.deposit);
+		assert_eq!(free(TREASURY), treasury + fee);
 		for p in providers {
 			assert_eq!(free(p), START_BALANCE - MIN_BOND + time);
 			assert_eq!(pallet_providers::ProviderRecords::<Test>::get(p).unwrap().active_jobs, 0);

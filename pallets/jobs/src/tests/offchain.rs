@@ -326,10 +326,18 @@ fn jobs_of_other_providers_are_left_alone() {
 	let (mut ext, pool) = provider_node(3, compute.clone());
 	ext.execute_with(|| {
 		// Single-replica jobs: the node acts on exactly those assigned to provider 1.
-		let jobs: Vec<_> = (0..4).map(|_| submit(10, matmul_spec(2))).collect();
-		next_block();
+		// Twenty of them, over five blocks (four are assigned per block).
+		let mut jobs = Vec::new();
+		for _ in 0..5 {
+			jobs.extend((0..4).map(|_| submit(10, matmul_spec(2))));
+			next_block();
+		}
 		let mine: Vec<_> = jobs.iter().copied().filter(|j| assigned(*j) == vec![1]).collect();
-		assert!(!mine.is_empty() && mine.len() < jobs.len(), "provider 1 holds some, not all");
+		let all: Vec<_> = jobs.iter().map(|j| assigned(*j)).collect();
+		assert!(
+			!mine.is_empty() && mine.len() < jobs.len(),
+			"provider 1 holds some, not all: {all:?}"
+		);
 		let mut sent = ocw_sent(&pool);
 		sent.extend(ocw_sent(&pool));
 		let mut committed: Vec<_> = sent
