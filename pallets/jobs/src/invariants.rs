@@ -47,12 +47,18 @@ impl<T: Config> Pallet<T> {
 			let entry = held.entry(job.submitter.clone()).or_default();
 			*entry = entry.saturating_add(expected);
 		}
-		for (who, amount) in held {
+		for (who, amount) in &held {
 			ensure!(
-				asset::held::<T>(&who) == amount,
+				asset::held::<T>(who) == *amount,
 				TryRuntimeError::Other("job hold differs from escrow + deposits")
 			);
 		}
+		// Nobody else holds anything for a job: a cleared or cancelled job leaves no hold.
+		ensure!(
+			frame_system::Account::<T>::iter_keys()
+				.all(|who| held.contains_key(&who) || asset::held::<T>(&who).is_zero()),
+			TryRuntimeError::Other("a job hold without a job")
+		);
 		let queue = Submissions::<T>::get().queue;
 		for id in &queue {
 			ensure!(

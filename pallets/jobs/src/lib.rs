@@ -115,7 +115,7 @@
 //! ## Invariants (`try_state`)
 //!
 //! - The `Job` hold on every account equals the escrow of its unfinished jobs plus the
-//!   deposits of its uncleared jobs.
+//!   deposits of its uncleared jobs; an account without jobs holds nothing for one.
 //! - Every finished job's settlement adds up: `paid + fee + refunded == escrow`.
 //! - Every replica of an unfinished job points at a registered provider; bounded lists stay
 //!   within their bounds.
@@ -123,6 +123,8 @@
 //!   revealing job is scheduled at the block its phase ends, and the schedule holds nothing
 //!   else (no entry of a finished phase, a cancelled or a cleared job).
 //! - Every job id is below `next_id`; revealed outputs belong to unfinished jobs.
+//! - Each provider's count of unfinished jobs and its exposure (what they pay it) are
+//!   exactly those of its assignments.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
