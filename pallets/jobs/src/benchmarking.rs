@@ -68,7 +68,8 @@ fn spec<T: Config>(stored: u32, replicas: u8) -> JobSpecOf<T> {
 			same_device_class: false,
 		},
 		price_per_replica: params.min_price.max(1u32.into()),
-		deadline: params.min_deadline,
+		// Far enough that the commit deadline's entry never stops the schedule's probing.
+		deadline: params.max_deadline,
 		compute_budget_ms: 1,
 	}
 }
@@ -113,6 +114,21 @@ fn assigned_job<T: Config>(replicas: u8) -> (JobId, T::AccountId, Vec<T::Account
 		})
 		.collect();
 	(job, who, assigned)
+}
+
+/// Fills `blocks` blocks of the deadline schedule from `from` on, as a busy chain would, so
+/// that scheduling a job probes past every one of them ([`SCHEDULE_PROBE`]).
+fn fill_schedule<T: Config>(from: BlockNumberFor<T>, blocks: u32) {
+	let mut block = from;
+	for _ in 0..blocks {
+		Deadlines::<T>::mutate(block, |jobs| {
+			let mut other = JobId::MAX;
+			while jobs.try_push(other).is_ok() {
+				other = other.saturating_sub(1);
+			}
+		});
+		block = block.saturating_add(1u32.into());
+	}
 }
 
 fn output<T: Config>(tag: u8) -> BoundedVec<u8, T::MaxInlineOutput> {
@@ -183,18 +199,26 @@ mod benchmarks {
 
 	#[benchmark]
 	fn commit() {
-		// Every other replica committed: this commit opens the reveal window.
+		// Every other replica committed: this commit opens the reveal window, in the last
+		// block the schedule probes (the blocks before are full).
 		let (job, _, operators) = assigned_job::<T>(T::MaxReplicas::get() as u8);
 		let out = output::<T>(0);
 		for op in &operators[1..] {
 			commit_as::<T>(op, job, &out);
 		}
 		let c = commitment_of::<T>(&operators[0], job, &out);
+		let now = frame_system::Pallet::<T>::block_number();
+		let reveal_from = now.saturating_add(Params::<T>::get().reveal_window);
+		fill_schedule::<T>(reveal_from, SCHEDULE_PROBE - 1);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(operators[0].clone()), job, c);
 
-		assert!(matches!(JobRecords::<T>::get(job).unwrap().status, JobStatus::Revealing { .. }));
+		let probed = reveal_from.saturating_add((SCHEDULE_PROBE - 1).into());
+		assert_eq!(
+			JobRecords::<T>::get(job).unwrap().status,
+			JobStatus::Revealing { until: probed }
+		);
 	}
 
 	/// With the largest inline output.
@@ -209,6 +233,10 @@ mod benchmarks {
 		for op in &operators[1..] {
 			reveal_as::<T>(op, job, out.clone());
 		}
+		// The settlement goes to the next block with room: every block up to the reveal
+		// deadline (where the job already stands) is full.
+		let next = frame_system::Pallet::<T>::block_number().saturating_add(1u32.into());
+		fill_schedule::<T>(next, SCHEDULE_PROBE - 1);
 		let meta = ResultMeta {
 			exec_ms: 1,
 			output_len: out.len() as u32,

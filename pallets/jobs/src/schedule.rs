@@ -43,7 +43,8 @@ impl<T: Config> Pallet<T> {
 				record.status = status(block);
 				return Some(block);
 			}
-			if Deadlines::<T>::mutate(block, |jobs| jobs.try_push(job).is_ok()) {
+			// A full block is read, not written back.
+			if Deadlines::<T>::try_mutate(block, |jobs| jobs.try_push(job)).is_ok() {
 				if let Some(old) = current {
 					Self::unschedule(job, old);
 				}

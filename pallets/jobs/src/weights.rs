@@ -60,99 +60,100 @@ pub trait WeightInfo {
 /// database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// The range of component `b` is `[5, 131328]`.
 	/// The range of component `p` is `[10, 10000]`.
+	/// The range of component `b` is `[5, 131328]`.
 	fn submit(b: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4113`
+		//  Measured:  `4385`
 		//  Estimated: `0`
-		// Minimum execution time: 151_355_000 picoseconds.
-		Weight::from_parts(109_442_176, 0)
-			// Standard Error: 100
-			.saturating_add(Weight::from_parts(2_115, 0).saturating_mul(b.into()))
-			// Standard Error: 1_314
-			.saturating_add(Weight::from_parts(5_740, 0).saturating_mul(p.into()))
+		// Minimum execution time: 166_417_000 picoseconds.
+		Weight::from_parts(223_950_791, 0)
+			// Standard Error: 127
+			.saturating_add(Weight::from_parts(1_898, 0).saturating_mul(b.into()))
+			// Standard Error: 1_669
+			.saturating_add(Weight::from_parts(5_911, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn commit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1502`
+		//  Measured:  `3291`
 		//  Estimated: `0`
-		// Minimum execution time: 29_524_000 picoseconds.
-		Weight::from_parts(35_793_000, 0)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 74_331_000 picoseconds.
+		Weight::from_parts(89_874_000, 0)
+			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn reveal() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1845`
+		//  Measured:  `3525`
 		//  Estimated: `0`
-		// Minimum execution time: 32_348_000 picoseconds.
-		Weight::from_parts(38_728_000, 0)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Minimum execution time: 53_880_000 picoseconds.
+		Weight::from_parts(63_965_000, 0)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn check_attestation() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1490`
+		//  Measured:  `1573`
 		//  Estimated: `0`
-		// Minimum execution time: 13_320_000 picoseconds.
-		Weight::from_parts(14_903_000, 0)
+		// Minimum execution time: 13_380_000 picoseconds.
+		Weight::from_parts(15_413_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	fn cancel() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3549`
+		//  Measured:  `3884`
 		//  Estimated: `0`
-		// Minimum execution time: 383_770_000 picoseconds.
-		Weight::from_parts(425_362_000, 0)
-			.saturating_add(T::DbWeight::get().reads(18_u64))
-			.saturating_add(T::DbWeight::get().writes(24_u64))
+		// Minimum execution time: 426_333_000 picoseconds.
+		Weight::from_parts(462_167_000, 0)
+			.saturating_add(T::DbWeight::get().reads(19_u64))
+			.saturating_add(T::DbWeight::get().writes(25_u64))
 	}
 	fn clear() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1056`
+		//  Measured:  `1094`
 		//  Estimated: `0`
-		// Minimum execution time: 55_683_000 picoseconds.
-		Weight::from_parts(74_341_000, 0)
+		// Minimum execution time: 55_703_000 picoseconds.
+		Weight::from_parts(68_702_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn set_params() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `0`
+		//  Measured:  `252`
 		//  Estimated: `0`
-		// Minimum execution time: 3_956_000 picoseconds.
-		Weight::from_parts(4_466_000, 0)
+		// Minimum execution time: 5_849_000 picoseconds.
+		Weight::from_parts(6_690_000, 0)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_base() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6`
+		//  Measured:  `43`
 		//  Estimated: `0`
-		// Minimum execution time: 2_584_000 picoseconds.
-		Weight::from_parts(2_884_000, 0)
+		// Minimum execution time: 3_515_000 picoseconds.
+		Weight::from_parts(3_965_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	fn on_deadline_skip() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `336`
+		//  Measured:  `374`
 		//  Estimated: `0`
-		// Minimum execution time: 4_426_000 picoseconds.
-		Weight::from_parts(5_098_000, 0)
+		// Minimum execution time: 4_777_000 picoseconds.
+		Weight::from_parts(6_400_000, 0)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// The range of component `r` is `[1, 7]`.
 	fn on_deadline_settle(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2334 + r * (470 ±0)`
+		//  Measured:  `2316 + r * (551 ±0)`
 		//  Estimated: `0`
-		// Minimum execution time: 117_465_000 picoseconds.
-		Weight::from_parts(67_413_022, 0)
-			// Standard Error: 116_610
-			.saturating_add(Weight::from_parts(60_075_159, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 120_509_000 picoseconds.
+		Weight::from_parts(94_284_570, 0)
+			// Standard Error: 640_178
+			.saturating_add(Weight::from_parts(77_884_444, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(r.into())))
@@ -160,13 +161,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[1, 7]`.
 	fn assign(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2298`
+		//  Measured:  `11278`
 		//  Estimated: `0`
-		// Minimum execution time: 79_057_000 picoseconds.
-		Weight::from_parts(78_190_979, 0)
-			// Standard Error: 23_487
-			.saturating_add(Weight::from_parts(6_765_892, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(21_u64))
+		// Minimum execution time: 210_172_000 picoseconds.
+		Weight::from_parts(274_425_759, 0)
+			// Standard Error: 1_148_881
+			.saturating_add(Weight::from_parts(32_572_158, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(53_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
 	}
@@ -175,60 +177,62 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit(b: u32, p: u32, ) -> Weight {
-		Weight::from_parts(109_442_176, 0)
-			.saturating_add(Weight::from_parts(2_115, 0).saturating_mul(b.into()))
-			.saturating_add(Weight::from_parts(5_740, 0).saturating_mul(p.into()))
+		Weight::from_parts(223_950_791, 0)
+			.saturating_add(Weight::from_parts(1_898, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(5_911, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn commit() -> Weight {
-		Weight::from_parts(35_793_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(89_874_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(19_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn reveal() -> Weight {
-		Weight::from_parts(38_728_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(63_965_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn check_attestation() -> Weight {
-		Weight::from_parts(14_903_000, 0)
+		Weight::from_parts(15_413_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 	fn cancel() -> Weight {
-		Weight::from_parts(425_362_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(18_u64))
-			.saturating_add(ParityDbWeight::get().writes(24_u64))
+		Weight::from_parts(462_167_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(19_u64))
+			.saturating_add(ParityDbWeight::get().writes(25_u64))
 	}
 	fn clear() -> Weight {
-		Weight::from_parts(74_341_000, 0)
+		Weight::from_parts(68_702_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(4_466_000, 0)
+		Weight::from_parts(6_690_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_base() -> Weight {
-		Weight::from_parts(2_884_000, 0)
+		Weight::from_parts(3_965_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 	fn on_deadline_skip() -> Weight {
-		Weight::from_parts(5_098_000, 0)
+		Weight::from_parts(6_400_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 	}
 	fn on_deadline_settle(r: u32, ) -> Weight {
-		Weight::from_parts(67_413_022, 0)
-			.saturating_add(Weight::from_parts(60_075_159, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(94_284_570, 0)
+			.saturating_add(Weight::from_parts(77_884_444, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(r.into())))
 	}
 	fn assign(r: u32, ) -> Weight {
-		Weight::from_parts(78_190_979, 0)
-			.saturating_add(Weight::from_parts(6_765_892, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(21_u64))
+		Weight::from_parts(274_425_759, 0)
+			.saturating_add(Weight::from_parts(32_572_158, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(53_u64))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(r.into())))
 	}

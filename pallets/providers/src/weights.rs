@@ -61,82 +61,82 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `769`
+		//  Measured:  `1138`
 		//  Estimated: `0`
-		// Minimum execution time: 75_092_000 picoseconds.
-		Weight::from_parts(81_100_000, 0)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+		// Minimum execution time: 83_704_000 picoseconds.
+		Weight::from_parts(127_900_000, 0)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	fn update_capabilities() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1439`
+		//  Measured:  `2068`
 		//  Estimated: `0`
-		// Minimum execution time: 62_393_000 picoseconds.
-		Weight::from_parts(85_858_000, 0)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+		// Minimum execution time: 79_398_000 picoseconds.
+		Weight::from_parts(118_947_000, 0)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
 	fn set_operator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `682`
+		//  Measured:  `743`
 		//  Estimated: `0`
-		// Minimum execution time: 18_217_000 picoseconds.
-		Weight::from_parts(32_408_000, 0)
+		// Minimum execution time: 18_047_000 picoseconds.
+		Weight::from_parts(30_165_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn bond_extra() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1097`
+		//  Measured:  `1482`
 		//  Estimated: `0`
-		// Minimum execution time: 72_818_000 picoseconds.
-		Weight::from_parts(101_410_000, 0)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+		// Minimum execution time: 81_822_000 picoseconds.
+		Weight::from_parts(124_846_000, 0)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	fn pause() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1308`
+		//  Measured:  `1708`
 		//  Estimated: `0`
-		// Minimum execution time: 47_070_000 picoseconds.
-		Weight::from_parts(52_829_000, 0)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Minimum execution time: 56_334_000 picoseconds.
+		Weight::from_parts(82_973_000, 0)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	fn resume() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `710`
+		//  Measured:  `1095`
 		//  Estimated: `0`
-		// Minimum execution time: 27_000_000 picoseconds.
-		Weight::from_parts(29_223_000, 0)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Minimum execution time: 36_624_000 picoseconds.
+		Weight::from_parts(61_472_000, 0)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	fn unbond() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1448`
+		//  Measured:  `1848`
 		//  Estimated: `0`
-		// Minimum execution time: 48_603_000 picoseconds.
-		Weight::from_parts(54_751_000, 0)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Minimum execution time: 57_866_000 picoseconds.
+		Weight::from_parts(91_576_000, 0)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1121`
+		//  Measured:  `1182`
 		//  Estimated: `0`
-		// Minimum execution time: 50_595_000 picoseconds.
-		Weight::from_parts(72_457_000, 0)
+		// Minimum execution time: 49_253_000 picoseconds.
+		Weight::from_parts(79_108_000, 0)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn deregister() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `613`
+		//  Measured:  `674`
 		//  Estimated: `0`
-		// Minimum execution time: 15_063_000 picoseconds.
-		Weight::from_parts(17_165_000, 0)
+		// Minimum execution time: 14_782_000 picoseconds.
+		Weight::from_parts(27_191_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -144,8 +144,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_825_000 picoseconds.
-		Weight::from_parts(4_467_000, 0)
+		// Minimum execution time: 3_976_000 picoseconds.
+		Weight::from_parts(8_302_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -153,52 +153,52 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register() -> Weight {
-		Weight::from_parts(81_100_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(9_u64))
+		Weight::from_parts(127_900_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn update_capabilities() -> Weight {
-		Weight::from_parts(85_858_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(12_u64))
+		Weight::from_parts(118_947_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
+			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 	fn set_operator() -> Weight {
-		Weight::from_parts(32_408_000, 0)
+		Weight::from_parts(30_165_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(101_410_000, 0)
+		Weight::from_parts(124_846_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
+	}
+	fn pause() -> Weight {
+		Weight::from_parts(82_973_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
+	}
+	fn resume() -> Weight {
+		Weight::from_parts(61_472_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
-	fn pause() -> Weight {
-		Weight::from_parts(52_829_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
-	}
-	fn resume() -> Weight {
-		Weight::from_parts(29_223_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
-	}
 	fn unbond() -> Weight {
-		Weight::from_parts(54_751_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
+		Weight::from_parts(91_576_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(72_457_000, 0)
+		Weight::from_parts(79_108_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn deregister() -> Weight {
-		Weight::from_parts(17_165_000, 0)
+		Weight::from_parts(27_191_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(4_467_000, 0)
+		Weight::from_parts(8_302_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

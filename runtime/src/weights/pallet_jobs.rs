@@ -42,9 +42,9 @@ use core::marker::PhantomData;
 pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// Storage: `Jobs::Params` (r:1 w:0)
-	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(84), added: 579, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::KindCounts` (r:1 w:0)
-	/// Proof: `Providers::KindCounts` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(92), added: 587, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::KindStats` (r:1 w:0)
+	/// Proof: `Providers::KindStats` (`max_values`: None, `max_size`: Some(181), added: 2656, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Submissions` (r:1 w:1)
 	/// Proof: `Jobs::Submissions` (`max_values`: Some(1), `max_size`: Some(2058), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -52,19 +52,19 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// Storage: `Jobs::JobRecords` (r:0 w:1)
 	/// Proof: `Jobs::JobRecords` (`max_values`: None, `max_size`: Some(2248), added: 4723, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::JobPayloads` (r:0 w:1)
-	/// Proof: `Jobs::JobPayloads` (`max_values`: None, `max_size`: Some(131367), added: 133842, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::JobPayloads` (`max_values`: None, `max_size`: Some(131371), added: 133846, mode: `MaxEncodedLen`)
 	/// The range of component `b` is `[5, 131328]`.
 	/// The range of component `p` is `[10, 10000]`.
 	fn submit(b: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4113`
-		//  Estimated: `3550`
-		// Minimum execution time: 151_355_000 picoseconds.
-		Weight::from_parts(109_442_176, 3550)
-			// Standard Error: 100
-			.saturating_add(Weight::from_parts(2_115, 0).saturating_mul(b.into()))
-			// Standard Error: 1_314
-			.saturating_add(Weight::from_parts(5_740, 0).saturating_mul(p.into()))
+		//  Measured:  `4385`
+		//  Estimated: `3646`
+		// Minimum execution time: 166_417_000 picoseconds.
+		Weight::from_parts(223_950_791, 3646)
+			// Standard Error: 127
+			.saturating_add(Weight::from_parts(1_898, 0).saturating_mul(b.into()))
+			// Standard Error: 1_669
+			.saturating_add(Weight::from_parts(5_911, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -73,16 +73,16 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// Storage: `Providers::Operators` (r:1 w:0)
 	/// Proof: `Providers::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Params` (r:1 w:0)
-	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(84), added: 579, mode: `MaxEncodedLen`)
-	/// Storage: `Jobs::Deadlines` (r:2 w:2)
+	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(92), added: 587, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::Deadlines` (r:16 w:2)
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
 	fn commit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1502`
-		//  Estimated: `8016`
-		// Minimum execution time: 29_524_000 picoseconds.
-		Weight::from_parts(35_793_000, 8016)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		//  Measured:  `3291`
+		//  Estimated: `57198`
+		// Minimum execution time: 74_331_000 picoseconds.
+		Weight::from_parts(89_874_000, 57198)
+			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:1)
@@ -91,16 +91,16 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::RevealedOutputs` (r:1 w:0)
 	/// Proof: `Jobs::RevealedOutputs` (`max_values`: None, `max_size`: Some(1074), added: 3549, mode: `MaxEncodedLen`)
-	/// Storage: `Jobs::Deadlines` (r:2 w:2)
+	/// Storage: `Jobs::Deadlines` (r:8 w:0)
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
 	fn reveal() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1845`
-		//  Estimated: `8016`
-		// Minimum execution time: 32_348_000 picoseconds.
-		Weight::from_parts(38_728_000, 8016)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		//  Measured:  `3525`
+		//  Estimated: `29094`
+		// Minimum execution time: 53_880_000 picoseconds.
+		Weight::from_parts(63_965_000, 29094)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:0)
 	/// Proof: `Jobs::JobRecords` (`max_values`: None, `max_size`: Some(2248), added: 4723, mode: `MaxEncodedLen`)
@@ -108,58 +108,61 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn check_attestation() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1490`
+		//  Measured:  `1573`
 		//  Estimated: `5713`
-		// Minimum execution time: 13_320_000 picoseconds.
-		Weight::from_parts(14_903_000, 5713)
+		// Minimum execution time: 13_380_000 picoseconds.
+		Weight::from_parts(15_413_000, 5713)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:1)
 	/// Proof: `Jobs::JobRecords` (`max_values`: None, `max_size`: Some(2248), added: 4723, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Params` (r:1 w:0)
-	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(84), added: 579, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(92), added: 587, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:7 w:7)
+	/// Storage: `System::Account` (r:8 w:8)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ProviderRecords` (r:7 w:7)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(450), added: 2925, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Deadlines` (r:1 w:1)
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Assignments` (r:0 w:7)
 	/// Proof: `Jobs::Assignments` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn cancel() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3549`
-		//  Estimated: `21465`
-		// Minimum execution time: 383_770_000 picoseconds.
-		Weight::from_parts(425_362_000, 21465)
-			.saturating_add(T::DbWeight::get().reads(18_u64))
-			.saturating_add(T::DbWeight::get().writes(24_u64))
+		//  Measured:  `3884`
+		//  Estimated: `21814`
+		// Minimum execution time: 426_333_000 picoseconds.
+		Weight::from_parts(462_167_000, 21814)
+			.saturating_add(T::DbWeight::get().reads(19_u64))
+			.saturating_add(T::DbWeight::get().writes(25_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:1)
 	/// Proof: `Jobs::JobRecords` (`max_values`: None, `max_size`: Some(2248), added: 4723, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::JobPayloads` (r:0 w:1)
-	/// Proof: `Jobs::JobPayloads` (`max_values`: None, `max_size`: Some(131367), added: 133842, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::JobPayloads` (`max_values`: None, `max_size`: Some(131371), added: 133846, mode: `MaxEncodedLen`)
 	fn clear() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1056`
+		//  Measured:  `1094`
 		//  Estimated: `5713`
-		// Minimum execution time: 55_683_000 picoseconds.
-		Weight::from_parts(74_341_000, 5713)
+		// Minimum execution time: 55_703_000 picoseconds.
+		Weight::from_parts(68_702_000, 5713)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Params` (r:0 w:1)
-	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(84), added: 579, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(92), added: 587, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `0`
-		//  Estimated: `0`
-		// Minimum execution time: 3_956_000 picoseconds.
-		Weight::from_parts(4_466_000, 0)
+		//  Measured:  `252`
+		//  Estimated: `1549`
+		// Minimum execution time: 5_849_000 picoseconds.
+		Weight::from_parts(6_690_000, 1549)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Jobs::Deadlines` (r:1 w:0)
@@ -168,34 +171,36 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// Proof: `Jobs::Submissions` (`max_values`: Some(1), `max_size`: Some(2058), added: 2553, mode: `MaxEncodedLen`)
 	fn on_initialize_base() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6`
+		//  Measured:  `43`
 		//  Estimated: `4503`
-		// Minimum execution time: 2_584_000 picoseconds.
-		Weight::from_parts(2_884_000, 4503)
+		// Minimum execution time: 3_515_000 picoseconds.
+		Weight::from_parts(3_965_000, 4503)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:0)
 	/// Proof: `Jobs::JobRecords` (`max_values`: None, `max_size`: Some(2248), added: 4723, mode: `MaxEncodedLen`)
 	fn on_deadline_skip() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `336`
+		//  Measured:  `374`
 		//  Estimated: `5713`
-		// Minimum execution time: 4_426_000 picoseconds.
-		Weight::from_parts(5_098_000, 5713)
+		// Minimum execution time: 4_777_000 picoseconds.
+		Weight::from_parts(6_400_000, 5713)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:1)
 	/// Proof: `Jobs::JobRecords` (`max_values`: None, `max_size`: Some(2248), added: 4723, mode: `MaxEncodedLen`)
-	/// Storage: `Jobs::Params` (r:1 w:0)
-	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(84), added: 579, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:4 w:4)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:8 w:8)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ProviderRecords` (r:7 w:7)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(450), added: 2925, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::KindStats` (r:1 w:1)
+	/// Proof: `Providers::KindStats` (`max_values`: None, `max_size`: Some(181), added: 2656, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::ClassBonds` (r:1 w:1)
+	/// Proof: `Providers::ClassBonds` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::RevealedOutputs` (r:4 w:4)
 	/// Proof: `Jobs::RevealedOutputs` (`max_values`: None, `max_size`: Some(1074), added: 3549, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Assignments` (r:0 w:7)
@@ -203,34 +208,42 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// The range of component `r` is `[1, 7]`.
 	fn on_deadline_settle(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2334 + r * (470 ±0)`
-		//  Estimated: `5713 + r * (2925 ±0)`
-		// Minimum execution time: 117_465_000 picoseconds.
-		Weight::from_parts(67_413_022, 5713)
-			// Standard Error: 116_610
-			.saturating_add(Weight::from_parts(60_075_159, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		//  Measured:  `2316 + r * (551 ±0)`
+		//  Estimated: `5713 + r * (2941 ±26)`
+		// Minimum execution time: 120_509_000 picoseconds.
+		Weight::from_parts(94_284_570, 5713)
+			// Standard Error: 640_178
+			.saturating_add(Weight::from_parts(77_884_444, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2925).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 2941).saturating_mul(r.into()))
 	}
 	/// Storage: `Jobs::Submissions` (r:1 w:1)
 	/// Proof: `Jobs::Submissions` (`max_values`: Some(1), `max_size`: Some(2058), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Params` (r:1 w:0)
-	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(84), added: 579, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(92), added: 587, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::JobRecords` (r:1 w:1)
 	/// Proof: `Jobs::JobRecords` (`max_values`: None, `max_size`: Some(2248), added: 4723, mode: `MaxEncodedLen`)
+	/// Storage: `Babe::AuthorVrfRandomness` (r:1 w:0)
+	/// Proof: `Babe::AuthorVrfRandomness` (`max_values`: Some(1), `max_size`: Some(33), added: 528, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindCounts` (r:1 w:0)
 	/// Proof: `Providers::KindCounts` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::KindSlots` (r:7 w:0)
+	/// Storage: `Providers::KindSlots` (r:16 w:0)
 	/// Proof: `Providers::KindSlots` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
-	/// Storage: `Providers::ProviderRecords` (r:7 w:7)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(450), added: 2925, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::ProviderRecords` (r:27 w:7)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::ClassCounts` (r:3 w:0)
+	/// Proof: `Providers::ClassCounts` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::ClassBonds` (r:1 w:0)
+	/// Proof: `Providers::ClassBonds` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::ClassSlots` (r:16 w:0)
+	/// Proof: `Providers::ClassSlots` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Deadlines` (r:1 w:1)
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Assignments` (r:0 w:7)
@@ -238,15 +251,17 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// The range of component `r` is `[1, 7]`.
 	fn assign(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2298`
-		//  Estimated: `21465`
-		// Minimum execution time: 79_057_000 picoseconds.
-		Weight::from_parts(78_190_979, 21465)
-			// Standard Error: 23_487
-			.saturating_add(Weight::from_parts(6_765_892, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(21_u64))
+		//  Measured:  `11278`
+		//  Estimated: `58696 + r * (4350 ±621)`
+		// Minimum execution time: 210_172_000 picoseconds.
+		Weight::from_parts(274_425_759, 58696)
+			// Standard Error: 1_148_881
+			.saturating_add(Weight::from_parts(32_572_158, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(53_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 4350).saturating_mul(r.into()))
 	}
 }
 

@@ -42,11 +42,11 @@ use core::marker::PhantomData;
 pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 	/// Storage: `Providers::ProviderRecords` (r:1 w:1)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(450), added: 2925, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Operators` (r:1 w:1)
 	/// Proof: `Providers::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ProviderCount` (r:1 w:1)
 	/// Proof: `Providers::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -57,21 +57,25 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::KindCounts` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassCounts` (r:1 w:1)
 	/// Proof: `Providers::ClassCounts` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::KindStats` (r:1 w:1)
+	/// Proof: `Providers::KindStats` (`max_values`: None, `max_size`: Some(181), added: 2656, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::ClassBonds` (r:1 w:1)
+	/// Proof: `Providers::ClassBonds` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassSlots` (r:0 w:1)
 	/// Proof: `Providers::ClassSlots` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindSlots` (r:0 w:1)
 	/// Proof: `Providers::KindSlots` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `769`
-		//  Estimated: `3915`
-		// Minimum execution time: 75_092_000 picoseconds.
-		Weight::from_parts(81_100_000, 3915)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+		//  Measured:  `1138`
+		//  Estimated: `3931`
+		// Minimum execution time: 83_704_000 picoseconds.
+		Weight::from_parts(127_900_000, 3931)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `Providers::ProviderRecords` (r:2 w:2)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(450), added: 2925, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindCounts` (r:2 w:2)
 	/// Proof: `Providers::KindCounts` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindSlots` (r:1 w:3)
@@ -80,30 +84,34 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::ClassCounts` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassSlots` (r:1 w:3)
 	/// Proof: `Providers::ClassSlots` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::KindStats` (r:2 w:2)
+	/// Proof: `Providers::KindStats` (`max_values`: None, `max_size`: Some(181), added: 2656, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::ClassBonds` (r:2 w:2)
+	/// Proof: `Providers::ClassBonds` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn update_capabilities() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1439`
-		//  Estimated: `6840`
-		// Minimum execution time: 62_393_000 picoseconds.
-		Weight::from_parts(85_858_000, 6840)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+		//  Measured:  `2068`
+		//  Estimated: `6872`
+		// Minimum execution time: 79_398_000 picoseconds.
+		Weight::from_parts(118_947_000, 6872)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
 	/// Storage: `Providers::ProviderRecords` (r:1 w:1)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(450), added: 2925, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Operators` (r:1 w:2)
 	/// Proof: `Providers::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn set_operator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `682`
-		//  Estimated: `3915`
-		// Minimum execution time: 18_217_000 picoseconds.
-		Weight::from_parts(32_408_000, 3915)
+		//  Measured:  `743`
+		//  Estimated: `3931`
+		// Minimum execution time: 18_047_000 picoseconds.
+		Weight::from_parts(30_165_000, 3931)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Providers::ProviderRecords` (r:1 w:1)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(450), added: 2925, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -112,21 +120,25 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::KindCounts` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassCounts` (r:1 w:1)
 	/// Proof: `Providers::ClassCounts` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::KindStats` (r:1 w:1)
+	/// Proof: `Providers::KindStats` (`max_values`: None, `max_size`: Some(181), added: 2656, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::ClassBonds` (r:1 w:1)
+	/// Proof: `Providers::ClassBonds` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassSlots` (r:0 w:1)
 	/// Proof: `Providers::ClassSlots` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindSlots` (r:0 w:1)
 	/// Proof: `Providers::KindSlots` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1097`
-		//  Estimated: `3915`
-		// Minimum execution time: 72_818_000 picoseconds.
-		Weight::from_parts(101_410_000, 3915)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+		//  Measured:  `1482`
+		//  Estimated: `3931`
+		// Minimum execution time: 81_822_000 picoseconds.
+		Weight::from_parts(124_846_000, 3931)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Providers::ProviderRecords` (r:2 w:2)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(450), added: 2925, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindCounts` (r:1 w:1)
 	/// Proof: `Providers::KindCounts` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindSlots` (r:1 w:2)
@@ -135,38 +147,46 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::ClassCounts` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassSlots` (r:1 w:2)
 	/// Proof: `Providers::ClassSlots` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::KindStats` (r:1 w:1)
+	/// Proof: `Providers::KindStats` (`max_values`: None, `max_size`: Some(181), added: 2656, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::ClassBonds` (r:1 w:1)
+	/// Proof: `Providers::ClassBonds` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn pause() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1308`
-		//  Estimated: `6840`
-		// Minimum execution time: 47_070_000 picoseconds.
-		Weight::from_parts(52_829_000, 6840)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		//  Measured:  `1708`
+		//  Estimated: `6872`
+		// Minimum execution time: 56_334_000 picoseconds.
+		Weight::from_parts(82_973_000, 6872)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `Providers::ProviderRecords` (r:1 w:1)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(450), added: 2925, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindCounts` (r:1 w:1)
 	/// Proof: `Providers::KindCounts` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassCounts` (r:1 w:1)
 	/// Proof: `Providers::ClassCounts` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::KindStats` (r:1 w:1)
+	/// Proof: `Providers::KindStats` (`max_values`: None, `max_size`: Some(181), added: 2656, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::ClassBonds` (r:1 w:1)
+	/// Proof: `Providers::ClassBonds` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassSlots` (r:0 w:1)
 	/// Proof: `Providers::ClassSlots` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindSlots` (r:0 w:1)
 	/// Proof: `Providers::KindSlots` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn resume() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `710`
-		//  Estimated: `3915`
-		// Minimum execution time: 27_000_000 picoseconds.
-		Weight::from_parts(29_223_000, 3915)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		//  Measured:  `1095`
+		//  Estimated: `3931`
+		// Minimum execution time: 36_624_000 picoseconds.
+		Weight::from_parts(61_472_000, 3931)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Providers::ProviderRecords` (r:2 w:2)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(450), added: 2925, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindCounts` (r:1 w:1)
 	/// Proof: `Providers::KindCounts` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindSlots` (r:1 w:2)
@@ -175,53 +195,57 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::ClassCounts` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassSlots` (r:1 w:2)
 	/// Proof: `Providers::ClassSlots` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::KindStats` (r:1 w:1)
+	/// Proof: `Providers::KindStats` (`max_values`: None, `max_size`: Some(181), added: 2656, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::ClassBonds` (r:1 w:1)
+	/// Proof: `Providers::ClassBonds` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1448`
-		//  Estimated: `6840`
-		// Minimum execution time: 48_603_000 picoseconds.
-		Weight::from_parts(54_751_000, 6840)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		//  Measured:  `1848`
+		//  Estimated: `6872`
+		// Minimum execution time: 57_866_000 picoseconds.
+		Weight::from_parts(91_576_000, 6872)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `Providers::ProviderRecords` (r:1 w:1)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(450), added: 2925, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1121`
-		//  Estimated: `3915`
-		// Minimum execution time: 50_595_000 picoseconds.
-		Weight::from_parts(72_457_000, 3915)
+		//  Measured:  `1182`
+		//  Estimated: `3931`
+		// Minimum execution time: 49_253_000 picoseconds.
+		Weight::from_parts(79_108_000, 3931)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Providers::ProviderRecords` (r:1 w:1)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(450), added: 2925, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ProviderCount` (r:1 w:1)
 	/// Proof: `Providers::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Operators` (r:0 w:1)
 	/// Proof: `Providers::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn deregister() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `613`
-		//  Estimated: `3915`
-		// Minimum execution time: 15_063_000 picoseconds.
-		Weight::from_parts(17_165_000, 3915)
+		//  Measured:  `674`
+		//  Estimated: `3931`
+		// Minimum execution time: 14_782_000 picoseconds.
+		Weight::from_parts(27_191_000, 3931)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Providers::Params` (r:0 w:1)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_825_000 picoseconds.
-		Weight::from_parts(4_467_000, 0)
+		// Minimum execution time: 3_976_000 picoseconds.
+		Weight::from_parts(8_302_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }

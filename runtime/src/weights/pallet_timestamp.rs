@@ -43,14 +43,14 @@ pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: frame_system::Config> pallet_timestamp::WeightInfo for WeightInfo<T> {
 	/// Storage: `Timestamp::Now` (r:1 w:1)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `Aura::CurrentSlot` (r:1 w:0)
-	/// Proof: `Aura::CurrentSlot` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Babe::CurrentSlot` (r:1 w:0)
+	/// Proof: `Babe::CurrentSlot` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	fn set() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `114`
+		//  Measured:  `170`
 		//  Estimated: `1493`
-		// Minimum execution time: 5_308_000 picoseconds.
-		Weight::from_parts(6_079_000, 1493)
+		// Minimum execution time: 5_589_000 picoseconds.
+		Weight::from_parts(6_109_000, 1493)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -58,8 +58,8 @@ impl<T: frame_system::Config> pallet_timestamp::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 701_000 picoseconds.
-		Weight::from_parts(1_202_000, 0)
+		// Minimum execution time: 681_000 picoseconds.
+		Weight::from_parts(811_000, 0)
 	}
 }
 

@@ -47,8 +47,8 @@ impl<T: frame_system::Config> pallet_transaction_payment::WeightInfo for WeightI
 		// Proof Size summary in bytes:
 		//  Measured:  `101`
 		//  Estimated: `3593`
-		// Minimum execution time: 43_955_000 picoseconds.
-		Weight::from_parts(46_359_000, 3593)
+		// Minimum execution time: 44_145_000 picoseconds.
+		Weight::from_parts(46_900_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
