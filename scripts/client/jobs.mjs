@@ -29,6 +29,17 @@ function spec(kernel, input, workSize, outputLen, opts) {
 // encodes them from plain objects.
 const builtIn = (kernel, params) => ({ BuiltIn: { [kernel]: params } });
 
+/**
+ * An OpenCL C kernel that never ends (entry `spin`): what a job that runs past its compute
+ * budget looks like.
+ */
+export const endlessKernel = `
+__kernel void spin(__global const uchar *input, uint input_len, __global uchar *output, uint output_len) {
+  volatile uint x = input_len;
+  while (x != 0xffffffffu || input_len != 12345u) { x = x * 1664525u + 1013904223u; }
+  output[0] = (uchar)x;
+}`;
+
 /** SHA-256 of each `blockLen`-byte block of `input`; output: the 32-byte digests. */
 export function sha256Job(input, blockLen, opts) {
   if (blockLen <= 0 || input.length % blockLen !== 0) throw new Error('the input must be whole blocks');

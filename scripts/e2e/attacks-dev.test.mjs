@@ -15,7 +15,7 @@ import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 
 import { UNIT, accounts, submitAndWatch, useDevChain } from './lib/harness.mjs';
-import { sha256Job, sourceJob, verdictBlock, waitForVerdict } from '../client/jobs.mjs';
+import { endlessKernel, sha256Job, sourceJob, verdictBlock, waitForVerdict } from '../client/jobs.mjs';
 import { sha256Batch } from './lib/reference.mjs';
 
 const ports = { rpcPort: 19960, p2pPort: 31350, prometheusPort: 19630 };
@@ -89,14 +89,8 @@ describe('attacks on the dev chain', () => {
 
   test('an endless kernel costs its submitter, not the provider', async () => {
     const { alice, bob } = await accounts();
-    const endless = `
-__kernel void spin(__global const uchar *input, uint input_len, __global uchar *output, uint output_len) {
-  volatile uint x = input_len;
-  while (x != 0xffffffffu || input_len != 12345u) { x = x * 1664525u + 1013904223u; }
-  output[0] = (uchar)x;
-}`;
     const provider = async (at) => (await (await chain.api.at(at)).query.providers.providerRecords(alice.address)).unwrap();
-    const spec = sourceJob(endless, 'spin', new Uint8Array([1]), [64, 1, 1], 1, { price: UNIT, deadline: 10, budgetMs: 3_000 });
+    const spec = sourceJob(endlessKernel, 'spin', new Uint8Array([1]), [64, 1, 1], 1, { price: UNIT, deadline: 10, budgetMs: 3_000 });
     const r = await submitAndWatch(chain.api, chain.api.tx.jobs.submit(spec), bob);
     assert.equal(r.error, undefined, `submit failed: ${r.error}`);
     const job = Number(r.events.find((e) => e.name === 'jobs.Submitted').named.job);

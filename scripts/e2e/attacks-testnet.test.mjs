@@ -10,82 +10,58 @@
 //    before the chain has agreed on it.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { Keyring } from '@polkadot/keyring';
 
-import { UNIT, accounts, connect, localTestnet, rpc, submitAndWatch, testnetNames, waitFor } from './lib/harness.mjs';
-import { matmulJob, sourceJob, verdictBlock, waitForVerdict } from '../client/jobs.mjs';
+import { UNIT, accounts, rpc, submitAndWatch, useComputeTestnet, waitFor } from './lib/harness.mjs';
+import { endlessKernel, matmulJob, sourceJob, verdictBlock, waitForVerdict } from '../client/jobs.mjs';
 
 const offset = 1400;
 
-const ENDLESS = `
-__kernel void spin(__global const uchar *input, uint input_len, __global uchar *output, uint output_len) {
-  volatile uint x = input_len;
-  while (x != 0xffffffffu || input_len != 12345u) { x = x * 1664525u + 1013904223u; }
-  output[0] = (uchar)x;
-}`;
-
 describe('attacks on the local testnet', () => {
-  const { rpcPort, testnet, guard, teardown } = localTestnet('attacks-testnet', offset);
-  let api;
-  let who;
+  const net = useComputeTestnet('attacks-testnet', offset);
+  const { rpcPort, guard } = net;
 
-  before(async () => {
-    testnet(['start']);
-    api = await connect(rpcPort('dave'));
-    const { alice, bob, charlie } = await accounts();
-    who = { alice, bob, charlie, providers: [alice.address, bob.address, charlie.address] };
-    await waitFor('every node to see three peers', async () => {
-      const health = await Promise.all(testnetNames.map((n) => rpc(rpcPort(n), 'system_health')));
-      return health.every((h) => h.peers === 3);
-    }, { timeoutMs: 90_000 });
-  });
-
-  after(async () => {
-    await api?.disconnect();
-    teardown();
-  });
-
-  const at = async (hash) => (hash ? api.at(hash) : api);
+  const at = async (hash) => (hash ? net.api.at(hash) : net.api);
   const free = async (address, hash) => (await (await at(hash)).query.system.account(address)).data.free.toBigInt();
   const provider = async (address, hash) => (await (await at(hash)).query.providers.providerRecords(address)).unwrap();
-  const treasury = () => api.consts.jobs.treasury.toString();
-  const params = async () => api.query.jobs.params();
+  const treasury = () => net.api.consts.jobs.treasury.toString();
+  const params = async () => net.api.query.jobs.params();
 
   /** Submits `spec` as `submitter`; returns the job id and the block it is in. */
   async function submitJob(submitter, spec) {
-    const r = await submitAndWatch(api, api.tx.jobs.submit(spec), submitter);
+    const r = await submitAndWatch(net.api, net.api.tx.jobs.submit(spec), submitter);
     assert.equal(r.error, undefined, `submit failed: ${r.error}`);
     return { job: Number(r.events.find((e) => e.name === 'jobs.Submitted').named.job), blockHash: r.blockHash };
   }
 
   test('1. an endless kernel costs its submitter: three providers paid their time, bonds intact', guard(async () => {
     const { charlie: submitter } = await accounts();
-    const spec = sourceJob(ENDLESS, 'spin', new Uint8Array([1]), [64, 1, 1], 1, { replicas: 3, price: UNIT, deadline: 10, budgetMs: 3_000 });
+    const spec = sourceJob(endlessKernel, 'spin', new Uint8Array([1]), [64, 1, 1], 1, { replicas: 3, price: UNIT, deadline: 10, budgetMs: 3_000 });
     const { job, blockHash } = await submitJob(submitter, spec);
-    const before = Object.fromEntries(await Promise.all(who.providers.map(async (p) => [p, await provider(p, blockHash)])));
-    const record = await waitForVerdict(api, job, { timeoutMs: 240_000 });
+    const before = Object.fromEntries(await Promise.all(net.who.providers.map(async (p) => [p, await provider(p, blockHash)])));
+    const record = await waitForVerdict(net.api, job, { timeoutMs: 240_000 });
     assert.equal(record.status.type, 'Failed');
     assert.equal(record.status.asFailed.code.toNumber(), 5, 'BudgetExceeded');
-    const { hash, parentHash } = await verdictBlock(api, job);
+    const { hash, parentHash } = await verdictBlock(net.api, job);
     const errorFee = (await params()).errorFee.toBigInt();
     const s = record.settlement.unwrap();
     assert.equal(s.paid.toBigInt(), 3n * errorFee, 'each of the three is paid the error fee');
     assert.equal(s.refunded.toBigInt(), record.escrow.toBigInt() - 3n * errorFee);
-    for (const p of who.providers) {
+    for (const p of net.who.providers) {
       const after = await provider(p, hash);
       assert.equal(after.bond.toBigInt(), before[p].bond.toBigInt(), 'bond intact');
       assert.equal(after.reputation.toNumber(), before[p].reputation.toNumber(), 'reputation intact');
     }
     // Fees are burned and authors earn nothing: in the verdict block Alice and Bob gain
     // exactly the error fee; Charlie, the submitter, also gets the rest of the escrow back.
-    for (const p of [who.alice.address, who.bob.address]) {
+    for (const p of [net.who.alice.address, net.who.bob.address]) {
       assert.equal(await free(p, hash), (await free(p, parentHash)) + errorFee);
     }
     assert.equal(
-      await free(who.charlie.address, hash),
-      (await free(who.charlie.address, parentHash)) + errorFee + s.refunded.toBigInt(),
+      await free(net.who.charlie.address, hash),
+      (await free(net.who.charlie.address, parentHash)) + errorFee + s.refunded.toBigInt(),
     );
     const events = await (await at(hash)).query.system.events();
     assert.ok(!events.some(({ event }) => event.section === 'providers' && event.method === 'Slashed'), 'nobody slashed');
@@ -94,14 +70,14 @@ describe('attacks on the local testnet', () => {
 
   test('2. a failing attestation pays its fee', guard(async () => {
     const operator = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Bob//operator');
-    const nextJob = (await api.query.jobs.submissions()).nextId.toNumber();
-    const r = await submitAndWatch(api, api.tx.jobs.reveal(nextJob + 1000, '0x' + '22'.repeat(32), '0x' + '33'.repeat(32), { execMs: 1, outputLen: 32, deviceClass: '0x' + '00'.repeat(32), errorCode: null }, null), operator);
+    const nextJob = (await net.api.query.jobs.submissions()).nextId.toNumber();
+    const r = await submitAndWatch(net.api, net.api.tx.jobs.reveal(nextJob + 1000, '0x' + '22'.repeat(32), '0x' + '33'.repeat(32), { execMs: 1, outputLen: 32, deviceClass: '0x' + '00'.repeat(32), errorCode: null }, null), operator);
     assert.equal(r.error, 'jobs.JobNotFound');
     const paid = r.events.find((e) => e.name === 'transactionPayment.TransactionFeePaid');
     assert.ok(paid, 'the fee was charged');
     const fee = BigInt(paid.named.actualFee);
     assert.ok(fee > 0n);
-    const { parentHash } = await api.rpc.chain.getHeader(r.blockHash);
+    const { parentHash } = await net.api.rpc.chain.getHeader(r.blockHash);
     assert.equal(await free(operator.address, r.blockHash), (await free(operator.address, parentHash)) - fee);
     console.log(`failing reveal on the testnet: fee ${fee} planck paid by Bob's operator key`);
   }));
@@ -116,13 +92,13 @@ describe('attacks on the local testnet', () => {
       while (asking) {
         for (const name of ['alice', 'bob', 'charlie']) {
           const served = await rpc(rpcPort(name), 'compute_jobResult', [job]).then(() => true, () => false);
-          const status = (await api.query.jobs.jobRecords(job)).unwrap().status;
+          const status = (await net.api.query.jobs.jobRecords(job)).unwrap().status;
           if (served && !status.isCompleted) servedEarly = `${name} while ${status.type}`;
         }
         await new Promise((done) => setTimeout(done, 300));
       }
     })();
-    const record = await waitForVerdict(api, job, { timeoutMs: 240_000 });
+    const record = await waitForVerdict(net.api, job, { timeoutMs: 240_000 });
     asking = false;
     await asker;
     assert.equal(record.status.type, 'Completed');
@@ -136,14 +112,14 @@ describe('attacks on the local testnet', () => {
   test('3b. cancelling once assigned pays the providers for their time, and the fee', guard(async () => {
     const { charlie: submitter } = await accounts();
     // A kernel that keeps the providers busy until its budget: nobody commits meanwhile.
-    const spec = sourceJob(ENDLESS, 'spin', new Uint8Array([1]), [64, 1, 1], 1, { replicas: 2, price: UNIT, deadline: 10, budgetMs: 20_000 });
+    const spec = sourceJob(endlessKernel, 'spin', new Uint8Array([1]), [64, 1, 1], 1, { replicas: 2, price: UNIT, deadline: 10, budgetMs: 20_000 });
     const { job } = await submitJob(submitter, spec);
     const record = await waitFor('the job to be assigned', async () => {
-      const r = (await api.query.jobs.jobRecords(job)).unwrap();
+      const r = (await net.api.query.jobs.jobRecords(job)).unwrap();
       return r.status.isCommitting && r;
     }, { intervalMs: 200 });
     const assigned = record.assigned.map((r) => r.provider.toString());
-    const r = await submitAndWatch(api, api.tx.jobs.cancel(job), submitter);
+    const r = await submitAndWatch(net.api, net.api.tx.jobs.cancel(job), submitter);
     assert.equal(r.error, undefined, `cancel failed: ${r.error}`);
     const cancelled = r.events.find((e) => e.name === 'jobs.Cancelled');
     const errorFee = (await params()).errorFee.toBigInt();
@@ -151,7 +127,7 @@ describe('attacks on the local testnet', () => {
     assert.equal(BigInt(cancelled.named.paid), 2n * errorFee, 'each assigned provider paid its time');
     assert.equal(BigInt(cancelled.named.fee), fee, 'the fee is not returned');
     assert.equal(BigInt(cancelled.named.refunded), record.escrow.toBigInt() - 2n * errorFee - fee);
-    const { parentHash } = await api.rpc.chain.getHeader(r.blockHash);
+    const { parentHash } = await net.api.rpc.chain.getHeader(r.blockHash);
     for (const p of assigned.filter((p) => p !== submitter.address)) {
       assert.equal(await free(p, r.blockHash), (await free(p, parentHash)) + errorFee, `${p} paid its time`);
     }

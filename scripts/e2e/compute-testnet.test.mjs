@@ -5,21 +5,11 @@
 // and Charlie, alive and honest, still agree and are paid; Bob is slashed; nothing is lost.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
 import { u8aToHex } from '@polkadot/util';
 
-import {
-  UNIT,
-  accounts,
-  connect,
-  faultyNodeBinary,
-  localTestnet,
-  rpc,
-  submitAndWatch,
-  testnetNames,
-  waitFor,
-} from './lib/harness.mjs';
+import { UNIT, accounts, faultyNodeBinary, submitAndWatch, useComputeTestnet, waitFor } from './lib/harness.mjs';
 import { fetchOutput, matmulJob, verdictBlock, waitForVerdict } from '../client/jobs.mjs';
 import { matmulGenerated } from './lib/reference.mjs';
 
@@ -27,35 +17,17 @@ const offset = 1300;
 const dcc = (plancks) => `${(Number(plancks) / 1e12).toFixed(6)} DCC`;
 
 describe('compute on the local testnet (three providers)', () => {
-  const { rpcPort, testnet, guard, teardown } = localTestnet('compute-testnet', offset);
-  let api;
-  let who;
+  const net = useComputeTestnet('compute-testnet', offset);
+  const { testnet, guard } = net;
 
-  before(async () => {
-    testnet(['start']);
-    // Dave computes nothing: he validates only. The test talks to his node.
-    api = await connect(rpcPort('dave'));
-    const { alice, bob, charlie } = await accounts();
-    who = { alice, bob, charlie, providers: [alice.address, bob.address, charlie.address] };
-    await waitFor('every node to see three peers', async () => {
-      const health = await Promise.all(testnetNames.map((n) => rpc(rpcPort(n), 'system_health')));
-      return health.every((h) => h.peers === 3);
-    }, { timeoutMs: 90_000 });
-  });
-
-  after(async () => {
-    await api?.disconnect();
-    teardown();
-  });
-
-  const at = async (hash) => (hash ? api.at(hash) : api);
+  const at = async (hash) => (hash ? net.api.at(hash) : net.api);
   const free = async (address, hash) => (await (await at(hash)).query.system.account(address)).data.free.toBigInt();
   const bond = async (address, hash) => (await (await at(hash)).query.providers.providerRecords(address)).unwrap().bond.toBigInt();
-  const treasury = () => api.consts.jobs.treasury.toString();
+  const treasury = () => net.api.consts.jobs.treasury.toString();
 
   /** Submits `spec` as `submitter`; returns the job id. */
   async function submitJob(submitter, spec) {
-    const r = await submitAndWatch(api, api.tx.jobs.submit(spec), submitter);
+    const r = await submitAndWatch(net.api, net.api.tx.jobs.submit(spec), submitter);
     assert.equal(r.error, undefined, `submit failed: ${r.error}`);
     return Number(r.events.find((e) => e.name === 'jobs.Submitted').named.job);
   }
@@ -66,20 +38,20 @@ describe('compute on the local testnet (three providers)', () => {
     const price = UNIT;
     const started = Date.now();
     const job = await submitJob(submitter, matmulJob(n, 5n, { replicas: 3, price, deadline: 10 }));
-    const record = await waitForVerdict(api, job, { timeoutMs: 240_000 });
+    const record = await waitForVerdict(net.api, job, { timeoutMs: 240_000 });
     assert.equal(record.status.type, 'Completed');
     const assigned = record.assigned.map((r) => r.provider.toString()).sort();
-    assert.deepEqual(assigned, [...who.providers].sort());
+    assert.deepEqual(assigned, [...net.who.providers].sort());
     for (const replica of record.assigned) assert.ok(replica.state.isRevealed, 'every provider revealed');
-    const { hash, parentHash: parent, event } = await verdictBlock(api, job);
-    assert.deepEqual(event.data.winners.map((w) => w.toString()).sort(), [...who.providers].sort());
+    const { hash, parentHash: parent, event } = await verdictBlock(net.api, job);
+    assert.deepEqual(event.data.winners.map((w) => w.toString()).sort(), [...net.who.providers].sort());
     console.log(`latency r=3 on the local testnet: verdict after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     // Each winner was paid the price in the settling block. (Bob also submitted and paid
     // fees earlier, so compare across the settling block only.)
-    for (const address of who.providers) {
+    for (const address of net.who.providers) {
       assert.equal(await free(address, hash) - (await free(address, parent)), price, `${address} paid`);
     }
-    const { output } = await fetchOutput(api, job, []);
+    const { output } = await fetchOutput(net.api, job, []);
     assert.equal(u8aToHex(output), u8aToHex(matmulGenerated(n, 5n)));
   }));
 
@@ -91,19 +63,19 @@ describe('compute on the local testnet (three providers)', () => {
     });
     const { bob: submitter } = await accounts();
     const price = UNIT;
-    const charlieBond = await bond(who.charlie.address);
+    const charlieBond = await bond(net.who.charlie.address);
     const job = await submitJob(submitter, matmulJob(9, 11n, { replicas: 3, price, deadline: 10 }));
-    const record = await waitForVerdict(api, job, { timeoutMs: 240_000 });
+    const record = await waitForVerdict(net.api, job, { timeoutMs: 240_000 });
     assert.equal(record.status.type, 'Completed');
-    const { hash, parentHash: parent, event } = await verdictBlock(api, job);
+    const { hash, parentHash: parent, event } = await verdictBlock(net.api, job);
     const winners = event.data.winners.map((w) => w.toString()).sort();
-    assert.deepEqual(winners, [who.alice.address, who.bob.address].sort(), 'Alice and Bob agree; Charlie does not');
-    const charlie = record.assigned.find((r) => r.provider.toString() === who.charlie.address);
+    assert.deepEqual(winners, [net.who.alice.address, net.who.bob.address].sort(), 'Alice and Bob agree; Charlie does not');
+    const charlie = record.assigned.find((r) => r.provider.toString() === net.who.charlie.address);
     assert.ok(charlie.state.isRevealed, 'Charlie revealed his (wrong) result');
     assert.notEqual(charlie.state.asRevealed.resultHash.toHex(), record.resultHash.unwrap().toHex());
 
-    const perBillion = (await api.query.providers.params()).slashWrongResult.toBigInt();
-    const slashed = charlieBond - (await bond(who.charlie.address, hash));
+    const perBillion = (await net.api.query.providers.params()).slashWrongResult.toBigInt();
+    const slashed = charlieBond - (await bond(net.who.charlie.address, hash));
     assert.equal(slashed, (charlieBond * perBillion) / 1_000_000_000n, 'slashed by slash_wrong_result of the bond');
     const s = record.settlement.unwrap();
     const treasuryGain = (await free(treasury(), hash)) - (await free(treasury(), parent));
@@ -122,19 +94,19 @@ describe('compute on the local testnet (three providers)', () => {
   test('a provider killed mid-job: the two alive agree, and nothing is lost', guard(async () => {
     const { bob: submitter } = await accounts();
     const price = UNIT;
-    const bobBond = await bond(who.bob.address);
+    const bobBond = await bond(net.who.bob.address);
     const job = await submitJob(submitter, matmulJob(8, 21n, { replicas: 3, price, deadline: 6 }));
-    await waitFor('the job to be assigned', async () => (await api.query.jobs.jobRecords(job)).unwrap().status.isCommitting, { intervalMs: 200 });
+    await waitFor('the job to be assigned', async () => (await net.api.query.jobs.jobRecords(job)).unwrap().status.isCommitting, { intervalMs: 200 });
     testnet(['kill', 'bob']);
-    const record = await waitForVerdict(api, job, { timeoutMs: 300_000 });
+    const record = await waitForVerdict(net.api, job, { timeoutMs: 300_000 });
     const s = record.settlement.unwrap();
     assert.equal(s.paid.toBigInt() + s.fee.toBigInt() + s.refunded.toBigInt(), record.escrow.toBigInt(), 'escrow conserved');
-    const { hash, event } = await verdictBlock(api, job);
-    const bobSlashed = bobBond - (await bond(who.bob.address, hash));
+    const { hash, event } = await verdictBlock(net.api, job);
+    const bobSlashed = bobBond - (await bond(net.who.bob.address, hash));
     // Alice and Charlie are alive and honest: two of three is a quorum.
     assert.equal(record.status.type, 'Completed');
     const winners = event.data.winners.map((w) => w.toString()).sort();
-    assert.deepEqual(winners, [who.alice.address, who.charlie.address].sort(), 'the two alive are paid');
+    assert.deepEqual(winners, [net.who.alice.address, net.who.charlie.address].sort(), 'the two alive are paid');
     assert.ok(bobSlashed > 0n, 'the killed provider is slashed (a no-show, or a withheld reveal)');
     console.log(
       `provider killed mid-job: ${record.status.type}; paid ${dcc(s.paid)}, fee ${dcc(s.fee)}, refunded ${dcc(s.refunded)}; ` +

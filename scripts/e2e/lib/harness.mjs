@@ -196,6 +196,31 @@ export function useDevChain(ports) {
   return chain;
 }
 
+/**
+ * The local testnet of `localTestnet(prefix, offset)`, started before the suite's tests
+ * with every node seeing the three others, and stopped after them. `net.api` talks to
+ * Dave's node (he validates and computes nothing); `net.who` holds Alice, Bob and Charlie
+ * (the providers, their addresses in `net.who.providers`).
+ */
+export function useComputeTestnet(prefix, offset) {
+  const net = { ...localTestnet(prefix, offset), api: undefined, who: undefined };
+  before(async () => {
+    net.testnet(['start']);
+    net.api = await connect(net.rpcPort('dave'));
+    const { alice, bob, charlie } = await accounts();
+    net.who = { alice, bob, charlie, providers: [alice.address, bob.address, charlie.address] };
+    await waitFor('every node to see three peers', async () => {
+      const health = await Promise.all(testnetNames.map((n) => rpc(net.rpcPort(n), 'system_health')));
+      return health.every((h) => h.peers === 3);
+    }, { timeoutMs: 90_000 });
+  });
+  after(async () => {
+    await net.api?.disconnect();
+    net.teardown();
+  });
+  return net;
+}
+
 /** The polkadot.js API connected to the node at `port`. */
 export async function connect(port) {
   await cryptoWaitReady();
