@@ -87,6 +87,7 @@ parameter_types! {
 			max_exposure_percent: 100,
 			min_class_providers: 3,
 			min_class_bond: 3 * MIN_BOND,
+			max_counted_stake: Balance::MAX,
 		};
 	pub JobDefaults: JobParams<Balance, u64> = JobParams {
 		fee: Perbill::from_percent(10),
@@ -112,6 +113,8 @@ impl pallet_providers::Config for Test {
 	type MaxProviders = ConstU32<10_000>;
 	type SelectionSample = ConstU32<8>;
 	type DefaultParams = ProviderDefaults;
+	type Delegation = ();
+	type StakeObserver = ();
 	type WeightInfo = ();
 }
 

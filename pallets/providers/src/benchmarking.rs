@@ -223,6 +223,7 @@ mod benchmarks {
 			max_exposure_percent: 100,
 			min_class_providers: 3,
 			min_class_bond: min_bond::<T>(),
+			max_counted_stake: min_bond::<T>(),
 		};
 
 		#[extrinsic_call]

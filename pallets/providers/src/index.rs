@@ -26,7 +26,7 @@
 //!
 //! Selection draws up to `S` distinct random slots of the bucket, keeps the providers that
 //! meet the job's requirements, and picks `r` of them without replacement with
-//! probability proportional to `bond × reputation`. Over many jobs every listed provider
+//! probability proportional to `counted stake × reputation`. Over many jobs every listed provider
 //! is drawn with the same chance into the sample, and within the sample the stake and the
 //! reputation decide: "power of S choices", exact for buckets of at most `S` providers.
 
@@ -232,11 +232,12 @@ fn backs<T: Config>(info: &Info<T>, price: BalanceOf<T>, percent: u32) -> bool {
 	exposure.saturating_mul(100u128) <= bond.saturating_mul(u128::from(percent))
 }
 
-/// Selection weight: active bond times reputation (plus one, so that a provider at zero
-/// reputation that the requirements allow still has a chance).
-fn weight<T: Config>(info: &Info<T>) -> u128 {
-	let bond: u128 = info.bond.unique_saturated_into();
-	bond.saturating_mul(u128::from(info.reputation).saturating_add(1))
+/// Selection weight: counted stake (own bond plus delegated, capped: [`crate::stake`])
+/// times reputation (plus one, so that a provider at zero reputation that the
+/// requirements allow still has a chance).
+fn weight<T: Config>(info: &Info<T>, params: &ProviderParamsOf<T>) -> u128 {
+	let stake: u128 = crate::Pallet::<T>::counted(info, params).unique_saturated_into();
+	stake.saturating_mul(u128::from(info.reputation).saturating_add(1))
 }
 
 /// Up to `S` distinct providers drawn from `bucket` that are eligible for the job
@@ -277,7 +278,7 @@ fn sample<T: Config>(
 		.filter_map(|who| {
 			let info = ProviderRecords::<T>::get(&who)?;
 			eligible::<T>(&info, terms).then(|| {
-				let w = weight::<T>(&info);
+				let w = weight::<T>(&info, terms.params);
 				(who, w, info.capabilities.device_class)
 			})
 		})

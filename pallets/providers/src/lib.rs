@@ -54,6 +54,7 @@ pub mod index;
 mod invariants;
 mod registry;
 mod slashing;
+pub mod stake;
 pub mod types;
 pub mod weights;
 
@@ -67,6 +68,7 @@ mod tests;
 use alloc::vec::Vec;
 use frame_support::traits::fungible;
 pub use pallet::*;
+pub use stake::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -205,6 +207,14 @@ pub mod pallet {
 		/// Parameters in force until genesis or governance sets others. Not a constant:
 		/// governance changes them through [`Pallet::set_params`].
 		type DefaultParams: Get<ProviderParamsOf<Self>>;
+
+		/// Slashes reach the stake delegated to a provider through it (the delegation
+		/// pallet; `()` where there is none).
+		type Delegation: PoolSlash<Self::AccountId, BalanceOf<Self>>;
+
+		/// Hears every change of a provider's counted stake (the rewards pallet; `()`
+		/// where there is none).
+		type StakeObserver: CountedStakeObserver<Self::AccountId, BalanceOf<Self>>;
 
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
@@ -365,6 +375,8 @@ pub mod pallet {
 			provider: T::AccountId,
 			/// Taken from its held bond (active first, then unbonding).
 			amount: BalanceOf<T>,
+			/// Taken, at the same rate, from the stake delegated to it.
+			delegated: BalanceOf<T>,
 			/// Why: a wrong result or a no-show.
 			reason: SlashReason,
 		},
@@ -409,7 +421,8 @@ pub mod pallet {
 		/// The provider still has jobs in flight.
 		HasActiveJobs,
 		/// The parameters are out of range (zero min bond, zero unbonding period, a
-		/// reputation step above `MAX_REPUTATION`, a zero exposure cap or class minimum).
+		/// reputation step above `MAX_REPUTATION`, a zero exposure cap or class minimum, a
+		/// counted-stake cap below the minimum bond).
 		InvalidParams,
 	}
 
@@ -621,7 +634,9 @@ pub mod pallet {
 			change: impl FnOnce(&mut ProviderInfoOf<T>) -> Result<Option<Event<T>>, DispatchError>,
 		) -> DispatchResult {
 			let mut info = ProviderRecords::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
+			let params = Params::<T>::get();
 			let before = index::standing::<T>(&info);
+			let counted_before = Self::counted(&info, &params);
 			let event = change(&mut info)?;
 			index::refresh::<T>(who, &mut info);
 			index::restate::<T>(before, index::standing::<T>(&info));
@@ -629,7 +644,9 @@ pub mod pallet {
 			if let Some(event) = event {
 				Self::deposit_event(event);
 			}
-			Ok(())
+			// Last: the observer may book income into the provider's pool, which reads the
+			// record just written.
+			stake::observe::<T>(who, counted_before, Self::counted(&info, &params))
 		}
 
 		/// Registration, shared by the call and genesis.
@@ -657,6 +674,7 @@ pub mod pallet {
 				paused: false,
 				active_jobs: 0,
 				exposure: Zero::zero(),
+				delegated: Zero::zero(),
 				listing: None,
 			};
 			index::refresh::<T>(who, &mut info);
@@ -665,7 +683,7 @@ pub mod pallet {
 			Operators::<T>::insert(&operator, who);
 			ProviderCount::<T>::put(count.saturating_add(1));
 			Self::deposit_event(Event::Registered { provider: who.clone(), operator, kind, bond });
-			Ok(())
+			stake::observe::<T>(who, Zero::zero(), Self::counted(&info, &Params::<T>::get()))
 		}
 
 		pub(crate) fn capabilities_are_valid(c: &Capabilities) -> bool {
@@ -684,6 +702,7 @@ pub mod pallet {
 				&& p.reputation_loss_no_show <= MAX_REPUTATION
 				&& p.max_exposure_percent > 0
 				&& p.min_class_providers > 0
+				&& p.max_counted_stake >= p.min_bond
 		}
 	}
 }

@@ -76,6 +76,7 @@ parameter_types! {
 		max_exposure_percent: 100,
 		min_class_providers: 2,
 		min_class_bond: 2 * MIN_BOND,
+		max_counted_stake: Balance::MAX,
 	};
 }
 
@@ -87,6 +88,8 @@ impl pallet_providers::Config for Test {
 	type MaxProviders = MaxProviders;
 	type SelectionSample = ConstU32<8>;
 	type DefaultParams = ProviderDefaults;
+	type Delegation = ();
+	type StakeObserver = ();
 	type WeightInfo = ();
 }
 

@@ -10,17 +10,23 @@ use sp_runtime::{
 
 impl<T: Config> Pallet<T> {
 	/// Slashes `fraction` of what `who` holds, active bond first, then the unlocking
-	/// chunks from the newest. Funds go to the treasury.
+	/// chunks from the newest, and `fraction` of what its delegators hold behind it. Funds
+	/// go to the treasury. Returns what was taken from the provider's own bond.
 	pub(crate) fn slash(
 		who: &T::AccountId,
 		info: &mut ProviderInfoOf<T>,
 		fraction: Perbill,
 		reason: SlashReason,
 	) -> BalanceOf<T> {
+		// The same share of what its delegators hold behind it, in O(1) whatever their
+		// number (the delegation pallet's pools).
+		let (delegated, left) = T::Delegation::slash_pool(who, fraction);
+		info.delegated = left;
 		let wanted = fraction.mul_floor(info.total_held());
-		if wanted.is_zero() {
+		if wanted.is_zero() && delegated.is_zero() {
 			return wanted;
 		}
+		// (A zero transfer on hold moves nothing and succeeds.)
 		let moved = match asset::slash_bond_to_treasury::<T>(who, wanted) {
 			Ok(moved) => moved,
 			Err(e) => {
@@ -41,7 +47,12 @@ impl<T: Config> Pallet<T> {
 			left = left.saturating_sub(take);
 		}
 		info.unlocking.retain(|c| !c.value.is_zero());
-		Self::deposit_event(Event::Slashed { provider: who.clone(), amount: moved, reason });
+		Self::deposit_event(Event::Slashed {
+			provider: who.clone(),
+			amount: moved,
+			delegated,
+			reason,
+		});
 		moved
 	}
 }

@@ -119,6 +119,9 @@ pub struct ProviderInfo<AccountId, Balance, BlockNumber> {
 	/// What those jobs pay it (their price per replica, together): the work its bond
 	/// must back, at most `max_exposure_percent` of the active bond when a job is added.
 	pub exposure: Balance,
+	/// Stake its delegators have active behind it (kept by the delegation pallet): with
+	/// the active bond, up to `max_counted_stake`, it weighs the provider in selection.
+	pub delegated: Balance,
 	/// Where it is in the candidate index, if it can receive new jobs.
 	pub listing: Option<Listing>,
 }
@@ -171,6 +174,9 @@ pub struct ProviderParams<Balance, BlockNumber> {
 	/// class-pinned jobs: an invented class costs real bond before it can hold every
 	/// replica of a job.
 	pub min_class_bond: Balance,
+	/// Most stake (active bond plus delegated) that counts for a provider's selection
+	/// weight and stake income: beyond it, capital buys no more work.
+	pub max_counted_stake: Balance,
 }
 
 /// What a job requires of the providers it is assigned to.

@@ -177,6 +177,7 @@ parameter_types! {
 			max_exposure_percent: 100,
 			min_class_providers: 3,
 			min_class_bond: 1_000 * UNIT,
+			max_counted_stake: 1_000_000 * UNIT,
 		};
 	/// Default job parameters; governance changes them through `jobs.set_params`.
 	pub JobDefaults: pallet_jobs::JobParams<Balance, BlockNumber> = pallet_jobs::JobParams {
@@ -204,6 +205,8 @@ impl pallet_providers::Config for Runtime {
 	type MaxProviders = ConstU32<100_000>;
 	type SelectionSample = ConstU32<16>;
 	type DefaultParams = ProviderDefaults;
+	type Delegation = ();
+	type StakeObserver = ();
 	type WeightInfo = crate::weights::pallet_providers::WeightInfo<Runtime>;
 }
 

@@ -193,6 +193,7 @@ fn set_params_is_for_governance_and_checked() {
 			max_exposure_percent: 200,
 			min_class_providers: 1,
 			min_class_bond: 1_000,
+			max_counted_stake: 1_000_000,
 		};
 		assert_noop!(
 			Providers::set_params(RuntimeOrigin::signed(1), params.clone()),

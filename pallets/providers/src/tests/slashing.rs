@@ -41,6 +41,7 @@ fn a_wrong_result_slashes_to_the_treasury() {
 		assert!(provider_events().contains(&Event::Slashed {
 			provider: 1,
 			amount: 100,
+			delegated: 0,
 			reason: SlashReason::WrongResult
 		}));
 

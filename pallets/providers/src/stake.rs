@@ -1,0 +1,175 @@
+//! Stake: what a provider's own bond and its delegators' stake count for, and the hooks
+//! through which the delegation and rewards pallets follow it.
+//!
+//! A provider's **counted stake** is its active bond plus the stake its delegators have
+//! active behind it ([`ProviderInfo::delegated`]), saturating at `max_counted_stake`, and
+//! zero while it is not listed (paused, or without active bond): it weighs the provider
+//! in selection ([`crate::index`]) and earns stake income (the rewards pallet). The cap is
+//! what stops capital alone from buying unlimited work.
+//!
+//! The traits here let the three pallets see each other without depending on each other:
+//! - [`ProviderStake`]: what the delegation pallet asks of the registry;
+//! - [`PoolSlash`]: a slash of a provider reaches its delegators, pro rata;
+//! - [`CountedStakeObserver`]: the rewards pallet hears each change of counted stake, so
+//!   that stake income accrued before the change is settled at the old stake;
+//! - [`PoolIncome`] and [`EraClock`]: the rewards pallet pays income into a provider's
+//!   pool, and tells the delegation pallet which era it is;
+//! - [`WorkCredit`]: the jobs pallet reports verified work at settlement.
+
+use crate::*;
+use frame_support::pallet_prelude::DispatchResult;
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	Perbill,
+};
+
+/// An era's number: the rewards pallet counts them from genesis.
+pub type EraIndex = u32;
+
+/// What the delegation pallet asks of the provider registry.
+pub trait ProviderStake<AccountId> {
+	/// Balance type of bonds and stake.
+	type Balance;
+
+	/// `provider`'s active bond, if it is registered.
+	fn own_bond(provider: &AccountId) -> Option<Self::Balance>;
+
+	/// Whether `provider` takes new delegations: registered, and offering itself for jobs.
+	fn accepts_delegations(provider: &AccountId) -> bool;
+
+	/// Records what `provider`'s delegators have active behind it (counted for selection
+	/// and stake income). Does nothing for an unregistered provider.
+	fn set_delegated(provider: &AccountId, delegated: Self::Balance);
+
+	/// `provider`'s counted stake (zero for an unknown account).
+	fn counted_stake(provider: &AccountId) -> Self::Balance;
+}
+
+/// A slash of a provider reaching the stake delegated to it.
+pub trait PoolSlash<AccountId, Balance> {
+	/// Slashes `fraction` of everything `provider`'s delegators hold behind it (active and
+	/// unbonding) to the treasury. Returns what was slashed and the delegated stake left
+	/// active. Must not call back into the providers pallet.
+	fn slash_pool(provider: &AccountId, fraction: Perbill) -> (Balance, Balance);
+}
+
+impl<AccountId, Balance: Zero> PoolSlash<AccountId, Balance> for () {
+	fn slash_pool(_: &AccountId, _: Perbill) -> (Balance, Balance) {
+		(Zero::zero(), Zero::zero())
+	}
+}
+
+/// Hears every change of a provider's counted stake, and books the stake income it
+/// earned (the rewards pallet).
+pub trait CountedStakeObserver<AccountId, Balance> {
+	/// `provider`'s counted stake is now `counted` (zero when it leaves). Income accrued
+	/// at the stake it had before is booked first.
+	fn counted_stake_changed(provider: &AccountId, counted: Balance);
+
+	/// Books the stake income `provider` accrued so far into its pool, before its pool's
+	/// points change.
+	fn settle_income(provider: &AccountId);
+}
+
+impl<AccountId, Balance> CountedStakeObserver<AccountId, Balance> for () {
+	fn counted_stake_changed(_: &AccountId, _: Balance) {}
+	fn settle_income(_: &AccountId) {}
+}
+
+/// Where income for a provider and its delegators is booked (the delegation pallet).
+pub trait PoolIncome<AccountId, Balance> {
+	/// Books `amount`, already in the reward pot, as income of `provider`'s pool: the
+	/// provider's commission, its own bond's share, and its delegators' share.
+	fn credit(provider: &AccountId, amount: Balance);
+
+	/// Everything booked and not yet claimed: what the reward pot must cover.
+	fn total_owed() -> Balance;
+}
+
+impl<AccountId, Balance: Zero> PoolIncome<AccountId, Balance> for () {
+	fn credit(_: &AccountId, _: Balance) {}
+	fn total_owed() -> Balance {
+		Zero::zero()
+	}
+}
+
+/// Which era it is (the rewards pallet).
+pub trait EraClock {
+	/// The current era.
+	fn current_era() -> EraIndex;
+}
+
+/// What a settled job that a replica agreed on was worth, reported to the rewards pallet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifiedWork<Balance> {
+	/// Replicas the job asked for.
+	pub replicas: u8,
+	/// What each agreeing replica was paid.
+	pub price_per_replica: Balance,
+	/// The protocol fee the submitter paid for the whole job.
+	pub fee: Balance,
+	/// Whether the chain itself issued the job (an audit).
+	pub audit: bool,
+}
+
+/// Verified work, reported by the jobs pallet when a job settles.
+pub trait WorkCredit<AccountId, Balance> {
+	/// `provider` computed the agreed result of a job worth `work`.
+	fn credit_work(provider: &AccountId, work: VerifiedWork<Balance>);
+
+	/// Whether `who` is the account the chain issues audit jobs from.
+	fn is_auditor(who: &AccountId) -> bool;
+}
+
+impl<AccountId, Balance> WorkCredit<AccountId, Balance> for () {
+	fn credit_work(_: &AccountId, _: VerifiedWork<Balance>) {}
+	fn is_auditor(_: &AccountId) -> bool {
+		false
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// `info`'s counted stake under `params` (see the module docs).
+	pub fn counted(info: &ProviderInfoOf<T>, params: &ProviderParamsOf<T>) -> BalanceOf<T> {
+		if info.listing.is_none() {
+			return Zero::zero();
+		}
+		info.bond.saturating_add(info.delegated).min(params.max_counted_stake)
+	}
+}
+
+impl<T: Config> ProviderStake<T::AccountId> for Pallet<T> {
+	type Balance = BalanceOf<T>;
+
+	fn own_bond(provider: &T::AccountId) -> Option<BalanceOf<T>> {
+		ProviderRecords::<T>::get(provider).map(|info| info.bond)
+	}
+
+	fn accepts_delegations(provider: &T::AccountId) -> bool {
+		ProviderRecords::<T>::get(provider).is_some_and(|info| info.listing.is_some())
+	}
+
+	fn set_delegated(provider: &T::AccountId, delegated: BalanceOf<T>) {
+		let _ = Self::update(provider, |info| {
+			info.delegated = delegated;
+			Ok(None)
+		});
+	}
+
+	fn counted_stake(provider: &T::AccountId) -> BalanceOf<T> {
+		ProviderRecords::<T>::get(provider)
+			.map_or(Zero::zero(), |info| Self::counted(&info, &Params::<T>::get()))
+	}
+}
+
+/// Tells the observer about a change of counted stake, if there is one.
+pub(crate) fn observe<T: Config>(
+	who: &T::AccountId,
+	before: BalanceOf<T>,
+	after: BalanceOf<T>,
+) -> DispatchResult {
+	if before != after {
+		T::StakeObserver::counted_stake_changed(who, after);
+	}
+	Ok(())
+}
