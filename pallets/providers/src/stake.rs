@@ -14,10 +14,12 @@
 //!   that stake income accrued before the change is settled at the old stake;
 //! - [`PoolIncome`] and [`EraClock`]: the rewards pallet pays income into a provider's
 //!   pool, and tells the delegation pallet which era it is;
-//! - [`WorkCredit`]: the jobs pallet reports verified work at settlement.
+//! - [`WorkCredit`]: the jobs pallet reports verified work at settlement;
+//! - [`AuditJobs`]: the rewards pallet has the jobs pallet issue the chain's audit jobs.
 
 use crate::*;
-use frame_support::pallet_prelude::DispatchResult;
+use depin_compute_primitives::JobId;
+use frame_support::pallet_prelude::{DispatchError, DispatchResult};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	Perbill,
@@ -172,4 +174,26 @@ pub(crate) fn observe<T: Config>(
 		T::StakeObserver::counted_stake_changed(who, after);
 	}
 	Ok(())
+}
+
+/// The chain's own jobs: the rewards pallet issues audits each era through the jobs
+/// pallet, which picks the kernel, its input and the requirements from its randomness.
+pub trait AuditJobs<AccountId> {
+	/// Issues audit number `index` of this era with `replicas` replicas, paid from
+	/// `auditor`'s free balance. Fails, changing nothing, when no listed providers could
+	/// take it or the auditor cannot pay.
+	fn issue(auditor: &AccountId, replicas: u8, index: u32) -> Result<JobId, DispatchError>;
+
+	/// Whether `job` is finished (or gone); a finished one is cleared and its storage
+	/// deposit returns to `auditor`.
+	fn clear_if_finished(auditor: &AccountId, job: JobId) -> bool;
+}
+
+impl<AccountId> AuditJobs<AccountId> for () {
+	fn issue(_: &AccountId, _: u8, _: u32) -> Result<JobId, DispatchError> {
+		Err(DispatchError::Other("no jobs pallet"))
+	}
+	fn clear_if_finished(_: &AccountId, _: JobId) -> bool {
+		true
+	}
 }
