@@ -466,25 +466,41 @@ pub mod pallet {
 
 	#[pallet::view_functions]
 	impl<T: Config> Pallet<T> {
-		/// Income `who` may claim now, as a member and, for a provider, as its pool's owner.
+		/// Income `who` may claim now, as a member and, for a provider, as its pool's owner
+		/// (stake income not yet booked included).
 		pub fn pending_rewards(who: T::AccountId) -> BalanceOf<T> {
-			Self::pending_of(&who)
+			Self::as_if_booked(&who, || Self::pending_of(&who))
 		}
 
 		/// `provider`'s pool, if it has one.
 		pub fn pool_state(provider: T::AccountId) -> Option<PoolState<BalanceOf<T>>> {
-			Self::pool_view(&provider)
+			Self::as_if_booked(&provider, || Self::pool_view(&provider))
 		}
 
 		/// `who`'s delegation, if it has one.
 		pub fn member_state(
 			who: T::AccountId,
 		) -> Option<MemberState<T::AccountId, BalanceOf<T>>> {
-			Self::member_view(&who)
+			Self::as_if_booked(&who, || Self::member_view(&who))
 		}
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// What `view` answers once the stake income `who`'s pools accrued is booked,
+		/// without keeping any change: income is booked lazily, views show it as due.
+		pub(crate) fn as_if_booked<R>(who: &T::AccountId, view: impl Fn() -> R) -> R {
+			use frame_support::storage::{with_transaction, TransactionOutcome};
+			let result: Result<R, DispatchError> = with_transaction(|| {
+				T::StakeIncome::settle_income(who);
+				if let Some(member) = Members::<T>::get(who) {
+					T::StakeIncome::settle_income(&member.provider);
+				}
+				TransactionOutcome::Rollback(Ok(view()))
+			});
+			// Only a transaction nested too deep fails: then answer from storage as it is.
+			result.unwrap_or_else(|_| view())
+		}
+
 		/// The current era.
 		pub(crate) fn era() -> EraIndex {
 			T::Eras::current_era()

@@ -1,0 +1,94 @@
+//! Eras: the emission is minted at each era's start, split, and what is not paid out goes
+//! to the treasury when the era ends.
+
+use crate::{mock::*, CurrentEra, Event, LastEra, StakeUnbooked, TotalCounted};
+
+#[test]
+fn each_era_mints_its_emission_and_splits_it() {
+	execute(|| {
+		// Accounts 1..=40, the treasury's and the pot's existential deposits.
+		let issuance_before = issuance();
+		assert_eq!(issuance_before, 40 * START_BALANCE + 2);
+		assert_eq!(TotalCounted::<Test>::get(), 3 * MIN_BOND);
+		let treasury = free(TREASURY);
+		run_to_block(ERA - 1);
+		assert_eq!(Rewards::current_era(), 0);
+
+		run_to_era(1);
+		// 10 % a year over 100 eras: 40,000 of 40,000,002. Work 60 %, stake 20 % (8,000
+		// over 30,000 counted: 7,999 after rounding the index down), treasury the rest.
+		assert!(events().contains(&Event::EraStarted {
+			era: 1,
+			minted: 40_000,
+			work_budget: 24_000,
+			stake: 7_999,
+			treasury: 8_000
+		}));
+		assert_eq!(issuance(), issuance_before + 40_000);
+		assert_eq!(free(TREASURY), treasury + 8_001);
+		assert_eq!(StakeUnbooked::<Test>::get(), 7_999);
+		let era = CurrentEra::<Test>::get();
+		assert_eq!((era.index, era.start, era.unspent), (1, ERA, 1));
+
+		// Nobody worked: the budget returns to the treasury when the era closes.
+		run_to_era(2);
+		let closed = LastEra::<Test>::get().unwrap();
+		assert_eq!((closed.work_paid, closed.unspent, closed.swept), (0, 24_001, 0));
+		assert!(events().contains(&Event::EraClosed {
+			era: 1,
+			work_paid: 0,
+			unspent: 24_001,
+			swept: 0
+		}));
+	});
+}
+
+#[test]
+fn a_chain_without_stake_sends_the_stake_share_to_the_treasury() {
+	execute(|| {
+		for who in 1..=3u64 {
+			frame_support::assert_ok!(Providers::pause(RuntimeOrigin::signed(who)));
+		}
+		assert_eq!(TotalCounted::<Test>::get(), 0);
+		run_to_era(1);
+		let era = CurrentEra::<Test>::get();
+		assert_eq!((era.stake, era.unspent), (0, 8_000));
+	});
+}
+
+#[test]
+fn governance_sets_valid_parameters_only() {
+	execute(|| {
+		use frame_support::{assert_noop, assert_ok};
+		let mut params = RewardDefaults::get();
+		params.user_work_rate = sp_runtime::Perbill::one();
+		assert_noop!(
+			Rewards::set_params(RuntimeOrigin::root(), params.clone()),
+			crate::Error::<Test>::InvalidParams
+		);
+		params.user_work_rate = sp_runtime::Perbill::from_percent(90);
+		params.min_work_replicas = 2;
+		assert_noop!(
+			Rewards::set_params(RuntimeOrigin::root(), params.clone()),
+			crate::Error::<Test>::InvalidParams
+		);
+		params.min_work_replicas = 3;
+		params.work_share = sp_runtime::Perbill::from_percent(90);
+		assert_noop!(
+			Rewards::set_params(RuntimeOrigin::root(), params.clone()),
+			crate::Error::<Test>::InvalidParams
+		);
+		params.work_share = sp_runtime::Perbill::from_percent(70);
+		params.era_length = 20;
+		assert_noop!(
+			Rewards::set_params(RuntimeOrigin::signed(1), params.clone()),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		assert_ok!(Rewards::set_params(RuntimeOrigin::root(), params));
+		// The new length counts from the current era's start (block 0).
+		run_to_block(19);
+		assert_eq!(Rewards::current_era(), 0);
+		run_to_block(20);
+		assert_eq!(Rewards::current_era(), 1);
+	});
+}

@@ -1,0 +1,66 @@
+//! Stake income: the global index, booked lazily into pools at the stake that earned it.
+
+use crate::{mock::*, Stakes, TotalCounted};
+use frame_support::assert_ok;
+
+#[test]
+fn stake_income_reaches_the_provider_and_its_delegators_pro_rata() {
+	execute(|| {
+		// Eve (10) delegates as much as provider 1's own bond: 4 × 10,000 counted.
+		assert_ok!(Delegation::delegate(RuntimeOrigin::signed(10), 1, MIN_BOND));
+		assert_eq!(TotalCounted::<Test>::get(), 4 * MIN_BOND);
+		run_to_era(1);
+		// 8,000 over 40,000: 0.2 a unit. Provider 1 counts 20,000: 4,000, half its own.
+		// Booked lazily: the views show it due, and change nothing.
+		assert_eq!(Delegation::pending_rewards(10), 2_000);
+		assert_eq!(Delegation::pending_rewards(1), 2_000);
+		assert_eq!(crate::StakeUnbooked::<Test>::get(), 8_000);
+		assert_ok!(Delegation::claim(RuntimeOrigin::signed(10)));
+		assert_eq!(free(10), START_BALANCE - MIN_BOND + 2_000);
+		assert_ok!(Delegation::claim_commission(RuntimeOrigin::signed(1)));
+		assert_eq!(free(1), START_BALANCE - MIN_BOND + 2_000);
+		// Provider 2, untouched, is owed its 2,000 in the index.
+		assert_ok!(Delegation::claim_commission(RuntimeOrigin::signed(2)));
+		assert_eq!(free(2), START_BALANCE - MIN_BOND + 2_000);
+	});
+}
+
+#[test]
+fn income_accrued_before_a_delegation_is_not_shared_with_it() {
+	execute(|| {
+		run_to_era(1); // 8,000 over 30,000: provider 1 earned 2,666 alone.
+		assert_ok!(Delegation::delegate(RuntimeOrigin::signed(10), 1, MIN_BOND));
+		assert_eq!(Delegation::pending_rewards(10), 0);
+		assert_eq!(Delegation::pending_rewards(1), 2_666);
+	});
+}
+
+#[test]
+fn counted_stake_saturates_and_a_paused_provider_earns_nothing() {
+	execute(|| {
+		assert_ok!(Providers::bond_extra(RuntimeOrigin::signed(1), 5 * MIN_BOND));
+		assert_ok!(Delegation::delegate(RuntimeOrigin::signed(10), 1, 9 * MIN_BOND));
+		// 6 + 9 = 15 units of bond, counted up to 10.
+		assert_eq!(Stakes::<Test>::get(1).unwrap().counted, 10 * MIN_BOND);
+		assert_eq!(TotalCounted::<Test>::get(), 12 * MIN_BOND);
+		assert_ok!(Providers::pause(RuntimeOrigin::signed(2)));
+		assert!(Stakes::<Test>::get(2).is_none());
+		assert_eq!(TotalCounted::<Test>::get(), 11 * MIN_BOND);
+		run_to_era(1);
+		assert_eq!(Delegation::pending_rewards(2), 0);
+	});
+}
+
+#[test]
+fn a_slash_settles_stake_income_at_the_stake_that_earned_it() {
+	execute(|| {
+		run_to_era(1);
+		let _ = <Providers as pallet_providers::ProviderRegistry<AccountId>>::punish(
+			&1,
+			pallet_providers::SlashReason::WrongResult,
+		);
+		// Booked at 10,000 counted, before the slash took 1,000 of it.
+		assert_eq!(Delegation::pending_rewards(1), 2_666);
+		assert_eq!(Stakes::<Test>::get(1).unwrap().counted, 9_000);
+	});
+}
