@@ -486,6 +486,11 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// The keyless account that holds `provider`'s pool.
+		pub fn pool_account(provider: &T::AccountId) -> T::AccountId {
+			asset::pool_account::<T>(provider)
+		}
+
 		/// What `view` answers once the stake income `who`'s pools accrued is booked,
 		/// without keeping any change: income is booked lazily, views show it as due.
 		pub(crate) fn as_if_booked<R>(who: &T::AccountId, view: impl Fn() -> R) -> R {

@@ -12,7 +12,8 @@ use frame_support::{
 use pallet_providers::{Capabilities, EraIndex, OpenClVersion, ProviderParams};
 use sp_runtime::{BuildStorage, Perbill};
 
-pub type AccountId = u64;
+/// Wide enough that pool accounts derived from providers' accounts stay distinct.
+pub type AccountId = u128;
 pub type Balance = u64;
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -49,6 +50,8 @@ mod runtime {
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = sp_runtime::traits::IdentityLookup<AccountId>;
 	type AccountData = pallet_balances::AccountData<Balance>;
 }
 

@@ -101,13 +101,13 @@ fn a_claim_costs_the_same_after_any_number_of_bookings() {
 #[test]
 fn rounding_leaves_dust_in_the_pool_never_a_debt() {
 	execute(|| {
-		for member in 10..13u64 {
-			assert_ok!(Delegation::delegate(RuntimeOrigin::signed(member), 2, 10 + member));
+		for member in 10..13u128 {
+			assert_ok!(Delegation::delegate(RuntimeOrigin::signed(member), 2, 10 + member as u64));
 		}
 		for amount in [7u64, 11, 13, 1, 1, 1] {
 			book(2, amount);
 		}
-		for member in 10..13u64 {
+		for member in 10..13u128 {
 			let _ = Delegation::claim(RuntimeOrigin::signed(member));
 		}
 		// The invariants (run after the test) check that the pool still covers its members.

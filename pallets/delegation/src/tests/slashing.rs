@@ -49,7 +49,7 @@ fn matured_stake_is_no_longer_slashed() {
 #[test]
 fn slashing_a_pool_costs_the_same_whatever_its_number_of_members() {
 	execute(|| {
-		for member in 10..40u64 {
+		for member in 10..40u128 {
 			assert_ok!(Delegation::delegate(RuntimeOrigin::signed(member), 1, 100));
 		}
 		let before = Pools::<Test>::get(1).unwrap();
@@ -58,7 +58,7 @@ fn slashing_a_pool_costs_the_same_whatever_its_number_of_members() {
 		// Only the pool changed: its points and every member's record stay as they were.
 		assert_eq!(after.points, before.points);
 		assert_eq!(after.active, 2_700);
-		for member in 10..40u64 {
+		for member in 10..40u128 {
 			assert_eq!(Delegation::staked_value(&member), 90);
 		}
 	});

@@ -73,17 +73,17 @@ fn a_member_unbonds_in_a_bounded_number_of_eras() {
 fn matured_buckets_merge_when_the_pool_needs_room() {
 	execute(|| {
 		// Five buckets at most; eleven members unbond in eleven eras and nobody withdraws.
-		for member in 10..21u64 {
+		for member in 10..21u128 {
 			assert_ok!(Delegation::delegate(RuntimeOrigin::signed(member), 1, 100));
 		}
-		for (era, member) in (10..21u64).enumerate() {
+		for (era, member) in (10..21u128).enumerate() {
 			Era::set(era as u32);
 			assert_ok!(Delegation::unbond(RuntimeOrigin::signed(member), 100));
 			assert!(Pools::<Test>::get(1).unwrap().buckets.len() <= 5);
 		}
 		// Every one of them still gets exactly what it unbonded.
 		Era::set(20);
-		for member in 10..21u64 {
+		for member in 10..21u128 {
 			assert_ok!(Delegation::withdraw_unbonded(RuntimeOrigin::signed(member)));
 			assert_eq!(free(member), START_BALANCE);
 		}

@@ -46,7 +46,7 @@ fn each_era_mints_its_emission_and_splits_it() {
 #[test]
 fn a_chain_without_stake_sends_the_stake_share_to_the_treasury() {
 	execute(|| {
-		for who in 1..=3u64 {
+		for who in 1..=3u128 {
 			frame_support::assert_ok!(Providers::pause(RuntimeOrigin::signed(who)));
 		}
 		assert_eq!(TotalCounted::<Test>::get(), 0);

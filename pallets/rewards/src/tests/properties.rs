@@ -1,0 +1,135 @@
+//! The whole economy under random traffic: delegations, unbonding, claims, compounding,
+//! commission changes, slashes, verified work and eras, mixed. After every step each
+//! pallet's invariants hold, every unit of issuance sits in some account (free or held),
+//! and issuance grew by exactly what the eras minted.
+
+use crate::{mock::*, Event};
+use frame_support::traits::fungible::{Inspect, InspectHold};
+use pallet_providers::{ProviderRegistry, SlashReason, VerifiedWork, WorkCredit};
+use proptest::prelude::*;
+use sp_runtime::Perbill;
+
+#[derive(Clone, Debug)]
+enum Action {
+	Delegate { member: AccountId, provider: AccountId, amount: u64 },
+	DelegateMore { member: AccountId, amount: u64 },
+	Unbond { member: AccountId, amount: u64 },
+	Withdraw { member: AccountId },
+	Claim { member: AccountId },
+	Compound { member: AccountId },
+	ClaimCommission { provider: AccountId },
+	SetCommission { provider: AccountId, percent: u32 },
+	Slash { provider: AccountId, wrong: bool },
+	Work { provider: AccountId, replicas: u8, price: u64, audit: bool },
+	BondExtra { provider: AccountId, amount: u64 },
+	Pause { provider: AccountId, pause: bool },
+	Blocks { count: u64 },
+}
+
+fn action() -> impl Strategy<Value = Action> {
+	let member = 10u128..16;
+	let provider = 1u128..4;
+	prop_oneof![
+		(member.clone(), provider.clone(), 1u64..30_000)
+			.prop_map(|(member, provider, amount)| Action::Delegate { member, provider, amount }),
+		(member.clone(), 1u64..10_000).prop_map(|(member, amount)| Action::DelegateMore { member, amount }),
+		(member.clone(), 1u64..20_000).prop_map(|(member, amount)| Action::Unbond { member, amount }),
+		member.clone().prop_map(|member| Action::Withdraw { member }),
+		member.clone().prop_map(|member| Action::Claim { member }),
+		member.prop_map(|member| Action::Compound { member }),
+		provider.clone().prop_map(|provider| Action::ClaimCommission { provider }),
+		(provider.clone(), 0u32..60).prop_map(|(provider, percent)| Action::SetCommission { provider, percent }),
+		(provider.clone(), any::<bool>()).prop_map(|(provider, wrong)| Action::Slash { provider, wrong }),
+		(provider.clone(), 1u8..8, 1u64..100_000, any::<bool>())
+			.prop_map(|(provider, replicas, price, audit)| Action::Work { provider, replicas, price, audit }),
+		(provider.clone(), 1u64..20_000).prop_map(|(provider, amount)| Action::BondExtra { provider, amount }),
+		(provider, any::<bool>()).prop_map(|(provider, pause)| Action::Pause { provider, pause }),
+		(1u64..15).prop_map(|count| Action::Blocks { count }),
+	]
+}
+
+fn apply(action: &Action) {
+	let signed = RuntimeOrigin::signed;
+	// Refused calls are part of the traffic: only the invariants matter.
+	let _ = match *action {
+		Action::Delegate { member, provider, amount } =>
+			Delegation::delegate(signed(member), provider, amount),
+		Action::DelegateMore { member, amount } => Delegation::delegate_more(signed(member), amount),
+		Action::Unbond { member, amount } => Delegation::unbond(signed(member), amount),
+		Action::Withdraw { member } => Delegation::withdraw_unbonded(signed(member)),
+		Action::Claim { member } => Delegation::claim(signed(member)),
+		Action::Compound { member } => Delegation::compound(signed(member)),
+		Action::ClaimCommission { provider } => Delegation::claim_commission(signed(provider)),
+		Action::SetCommission { provider, percent } =>
+			Delegation::set_commission(signed(provider), Perbill::from_percent(percent)),
+		Action::Slash { provider, wrong } => {
+			let reason = if wrong { SlashReason::WrongResult } else { SlashReason::NoShow };
+			let _ = <Providers as ProviderRegistry<AccountId>>::punish(&provider, reason);
+			Ok(())
+		},
+		Action::Work { provider, replicas, price, audit } => {
+			let fee = Perbill::from_percent(5).mul_ceil(u64::from(replicas) * price);
+			Rewards::credit_work(
+				&provider,
+				VerifiedWork { replicas, price_per_replica: price, fee, audit },
+			);
+			Ok(())
+		},
+		Action::BondExtra { provider, amount } => Providers::bond_extra(signed(provider), amount),
+		Action::Pause { provider, pause } => if pause {
+			Providers::pause(signed(provider))
+		} else {
+			Providers::resume(signed(provider))
+		},
+		Action::Blocks { count } => {
+			run_to_block(System::block_number() + count);
+			Ok(())
+		},
+	};
+}
+
+/// Every account that can hold funds in this runtime.
+fn accounts() -> Vec<AccountId> {
+	let mut all: Vec<AccountId> = (1..=40).chain([TREASURY, Rewards::pot()]).collect();
+	all.extend((1..=3).map(|p| pallet_delegation::Pallet::<Test>::pool_account(&p)));
+	all
+}
+
+fn minted_so_far() -> Balance {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Rewards(Event::EraStarted { minted, .. }) => Some(minted),
+			_ => None,
+		})
+		.sum()
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig {
+		cases: std::env::var("DEPIN_PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64),
+		rng_seed: proptest::test_runner::RngSeed::Fixed(20261122),
+		..ProptestConfig::default()
+	})]
+
+	#[test]
+	fn issuance_is_conserved_to_the_unit_under_any_traffic(
+		actions in proptest::collection::vec(action(), 1..120),
+	) {
+		new_test_ext().execute_with(|| {
+			let initial = issuance();
+			for action in &actions {
+				apply(action);
+				check_invariants();
+				let held: Balance = accounts()
+					.iter()
+					.map(|who| Balances::total_balance(who))
+					.sum();
+				prop_assert_eq!(held, issuance(), "issuance outside the known accounts");
+				prop_assert_eq!(issuance(), initial + minted_so_far(), "issuance changed by more than the mint");
+			}
+			let _ = Balances::total_balance_on_hold(&1);
+			Ok(())
+		})?;
+	}
+}

@@ -35,12 +35,12 @@ proptest! {
 			});
 			let fee = fee(r, price);
 			// The submitter's providers are 1..=s (no delegators, so every credit is theirs).
-			let before: Balance = (1..=u64::from(s)).map(Delegation::pending_rewards).sum();
-			for provider in 1..=u64::from(s) {
+			let before: Balance = (1..=AccountId::from(s)).map(Delegation::pending_rewards).sum();
+			for provider in 1..=AccountId::from(s) {
 				user_work(provider, r, price, fee);
 			}
 			let earned: Balance =
-				(1..=u64::from(s)).map(Delegation::pending_rewards).sum::<Balance>() - before;
+				(1..=AccountId::from(s)).map(Delegation::pending_rewards).sum::<Balance>() - before;
 			// It paid r × price + fee and got s × price back through its own providers.
 			let cost = fee + Balance::from(r - s) * price;
 			prop_assert!(earned < cost, "s {s} of r {r} at {price}: earned {earned}, cost {cost}");
