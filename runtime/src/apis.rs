@@ -185,6 +185,27 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_delegation::runtime_api::DelegationApi<Block, AccountId, Balance> for Runtime {
+		fn pending_rewards(who: AccountId) -> Balance {
+			crate::Delegation::pending_rewards(who)
+		}
+		fn pool_state(provider: AccountId) -> Option<pallet_delegation::PoolState<Balance>> {
+			crate::Delegation::pool_state(provider)
+		}
+		fn member_state(who: AccountId) -> Option<pallet_delegation::MemberState<AccountId, Balance>> {
+			crate::Delegation::member_state(who)
+		}
+	}
+
+	impl pallet_rewards::runtime_api::RewardsApi<Block, Balance, crate::BlockNumber> for Runtime {
+		fn era_state() -> pallet_rewards::EraState<Balance, crate::BlockNumber> {
+			crate::Rewards::era_state()
+		}
+		fn stake_yield_per_era() -> sp_runtime::Perbill {
+			crate::Rewards::stake_yield_per_era()
+		}
+	}
+
 	impl frame_system_rpc_runtime_api::AccountNonceApi<Block, AccountId, Nonce> for Runtime {
 		fn account_nonce(account: AccountId) -> Nonce {
 			System::account_nonce(account)

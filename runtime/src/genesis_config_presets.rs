@@ -7,11 +7,16 @@
 //!   finalizing with one of them down (it needs more than two thirds), Alice is sudo. Alice,
 //!   Bob and Charlie are providers, with operator keys `//<Name>//operator`.
 //!
+//!
+//! Both run minute-long eras (the rewards pallet's `era_length`) with two eras of
+//! unbonding for delegations.
+//!
 //! `chain-specs/` holds these presets rendered to JSON by `scripts/build-chain-specs`.
 
 use crate::{
-	configs::TreasuryAccount, AccountId, BalancesConfig, ProvidersConfig, RuntimeGenesisConfig,
-	SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
+	configs::{DelegationDefaults, RewardDefaults, TreasuryAccount},
+	AccountId, BalancesConfig, DelegationConfig, ProvidersConfig, RewardsConfig,
+	RuntimeGenesisConfig, SudoConfig, EXISTENTIAL_DEPOSIT, MINUTES, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -101,6 +106,18 @@ fn genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		// Development chains run on minute-long eras, so that an era, an unbonding and a
+		// commission's delay pass while one watches.
+		rewards: RewardsConfig {
+			params: Some(pallet_rewards::RewardParams { era_length: MINUTES, ..RewardDefaults::get() }),
+		},
+		delegation: DelegationConfig {
+			params: Some(pallet_delegation::DelegationParams {
+				unbonding_eras: 2,
+				commission_increase_interval: 2,
+				..DelegationDefaults::get()
+			}),
+		},
 	})
 }
 

@@ -13,6 +13,9 @@
 //! - The compute marketplace: `pallet-providers` (provider bonds, reputation, slashing)
 //!   and `pallet-jobs` (escrow, assignment, commit-reveal attestations, verification).
 //!   Protocol fees and slashes go to the treasury account ([`configs::TreasuryAccount`]).
+//! - Stake and emission: `pallet-delegation` (token holders stake behind providers and
+//!   share their income and slashes) and `pallet-rewards` (each era's emission, paid to
+//!   verified work, stake and the treasury).
 //! - Governance: the sudo key (`pallet-sudo`) sets the pallets' parameters. There is no
 //!   on-chain governance yet; a DAO is to replace the key.
 //!
@@ -290,6 +293,14 @@ mod runtime {
 	/// Job escrow, assignment, commit-reveal attestations, verification.
 	#[runtime::pallet_index(9)]
 	pub type Jobs = pallet_jobs;
+
+	/// Token holders' stake behind providers: pools of points, income, commission.
+	#[runtime::pallet_index(10)]
+	pub type Delegation = pallet_delegation;
+
+	/// Eras, the emission, and its split between verified work, stake and the treasury.
+	#[runtime::pallet_index(11)]
+	pub type Rewards = pallet_rewards;
 }
 
 /// The pallets whose benchmarks the runtime exposes (`list_benchmarks!`/`add_benchmarks!`).
@@ -305,5 +316,7 @@ mod benches {
 		[pallet_sudo, Sudo]
 		[pallet_providers, Providers]
 		[pallet_jobs, Jobs]
+		[pallet_delegation, Delegation]
+		[pallet_rewards, Rewards]
 	);
 }

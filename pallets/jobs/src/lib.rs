@@ -132,6 +132,7 @@ extern crate alloc;
 
 mod asset;
 mod assignment;
+mod audit;
 pub mod attestation;
 mod invariants;
 pub mod offchain;
@@ -244,6 +245,10 @@ pub mod pallet {
 
 		/// Who may change [`Params`] (Root, through the sudo key, in this runtime).
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Hears each agreeing replica's verified work at settlement (the rewards pallet;
+		/// `()` where there is none), and names the account audit jobs come from.
+		type WorkCredit: pallet_providers::WorkCredit<Self::AccountId, BalanceOf<Self>>;
 
 		/// Account that receives protocol fees.
 		#[pallet::constant]

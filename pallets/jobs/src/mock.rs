@@ -141,6 +141,7 @@ impl pallet_jobs::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Providers = Providers;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type WorkCredit = ();
 	type Treasury = Treasury;
 	type DefaultParams = JobDefaults;
 	type MaxReplicas = ConstU32<5>;

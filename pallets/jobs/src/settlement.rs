@@ -32,7 +32,7 @@
 use crate::*;
 use depin_compute_primitives::ErrorCode;
 use frame_support::pallet_prelude::*;
-use pallet_providers::{ProviderRegistry, SlashReason};
+use pallet_providers::{ProviderRegistry, SlashReason, VerifiedWork, WorkCredit};
 use sp_core::H256;
 use sp_runtime::traits::{CheckedDiv, Saturating};
 
@@ -85,6 +85,13 @@ impl<T: Config> Pallet<T> {
 		let refunded = record.escrow.saturating_sub(paid).saturating_sub(fee);
 		let _ = asset::refund::<T>(&submitter, refunded);
 
+		// What each agreeing replica's work was worth, for the rewards pallet.
+		let work = VerifiedWork {
+			replicas: record.replicas,
+			price_per_replica: record.price_per_replica,
+			fee: record.fee,
+			audit: T::WorkCredit::is_auditor(&submitter),
+		};
 		for replica in &record.assigned {
 			match replica.state {
 				// Agreeing that the kernel ran out earns nothing but the time: it is also
@@ -92,6 +99,9 @@ impl<T: Config> Pallet<T> {
 				ReplicaState::Revealed { result_hash, .. } if result_hash == hash => {
 					if !exhausted {
 						T::Providers::reward(&replica.provider)
+					}
+					if error.is_none() {
+						T::WorkCredit::credit_work(&replica.provider, work);
 					}
 				},
 				ReplicaState::Revealed { meta, .. }

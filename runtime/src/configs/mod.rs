@@ -205,8 +205,10 @@ impl pallet_providers::Config for Runtime {
 	type MaxProviders = ConstU32<100_000>;
 	type SelectionSample = ConstU32<16>;
 	type DefaultParams = ProviderDefaults;
-	type Delegation = ();
-	type StakeObserver = ();
+	/// Slashes reach the stake delegated to a provider.
+	type Delegation = crate::Delegation;
+	/// Stake income follows each provider's counted stake.
+	type StakeObserver = crate::Rewards;
 	type WeightInfo = crate::weights::pallet_providers::WeightInfo<Runtime>;
 }
 
@@ -217,6 +219,8 @@ impl pallet_jobs::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Providers = crate::Providers;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
+	/// Agreeing replicas' verified work earns them emission.
+	type WorkCredit = crate::Rewards;
 	type Treasury = TreasuryAccount;
 	type DefaultParams = JobDefaults;
 	type MaxReplicas = ConstU32<7>;
@@ -234,6 +238,70 @@ impl pallet_jobs::Config for Runtime {
 	type AttestationPriority = ConstU64<{ TransactionPriority::MAX / 2 }>;
 	type OperatorCrypto = pallet_jobs::offchain::crypto::OperatorCrypto;
 	type WeightInfo = crate::weights::pallet_jobs::WeightInfo<Runtime>;
+}
+
+parameter_types! {
+	/// Identity of the pool accounts that hold delegated stake, one per provider.
+	pub const DelegationPalletId: PalletId = PalletId(*b"dpn/dlgt");
+	/// Identity of the reward pot.
+	pub const RewardsPalletId: PalletId = PalletId(*b"dpn/rwrd");
+	/// The reward pot: the emission is minted into it, income is paid from it.
+	pub RewardPot: AccountId = RewardsPalletId::get().into_account_truncating();
+	/// Blocks in a year of 365.25 days.
+	pub const BlocksPerYear: BlockNumber = 365 * DAYS + DAYS / 4;
+	/// Default delegation parameters; governance changes them through
+	/// `delegation.set_params`.
+	pub DelegationDefaults: pallet_delegation::DelegationParams<Balance> =
+		pallet_delegation::DelegationParams {
+			min_delegation: UNIT,
+			max_delegation_ratio: 10,
+			max_commission: Perbill::from_percent(50),
+			// A week of daily eras: well past the longest job a provider can hold.
+			unbonding_eras: 7,
+			commission_increase_interval: 7,
+		};
+	/// Default reward parameters; governance changes them through `rewards.set_params`.
+	pub RewardDefaults: pallet_rewards::RewardParams<Balance, BlockNumber> =
+		pallet_rewards::RewardParams {
+			era_length: DAYS,
+			inflation: Perbill::from_percent(5),
+			work_share: Perbill::from_percent(50),
+			stake_share: Perbill::from_percent(30),
+			user_work_rate: Perbill::from_percent(50),
+			min_work_replicas: 3,
+			audits_per_era: 4,
+			audit_replicas: 3,
+			audit_reward: UNIT,
+		};
+}
+
+impl pallet_delegation::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Providers = crate::Providers;
+	type Eras = crate::Rewards;
+	type StakeIncome = crate::Rewards;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type Treasury = TreasuryAccount;
+	type RewardPot = RewardPot;
+	type PalletId = DelegationPalletId;
+	type MaxUnbondingBuckets = ConstU32<16>;
+	type MaxUnbondingChunks = ConstU32<8>;
+	type DefaultParams = DelegationDefaults;
+	type WeightInfo = pallet_delegation::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_rewards::Config for Runtime {
+	type Currency = Balances;
+	type Pools = crate::Delegation;
+	type Audits = crate::Jobs;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type Treasury = TreasuryAccount;
+	type PalletId = RewardsPalletId;
+	type BlocksPerYear = BlocksPerYear;
+	type MaxAudits = ConstU32<16>;
+	type DefaultParams = RewardDefaults;
+	type WeightInfo = pallet_rewards::weights::SubstrateWeight<Runtime>;
 }
 
 // Transactions the runtime builds in off-chain workers: providers' commits and reveals,
