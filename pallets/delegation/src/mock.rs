@@ -112,6 +112,11 @@ impl pallet_providers::EraClock for TestEras {
 	fn current_era() -> EraIndex {
 		Era::get()
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_era(era: EraIndex) {
+		Era::set(era);
+	}
 }
 
 impl pallet_providers::Config for Test {

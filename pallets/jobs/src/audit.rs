@@ -79,4 +79,16 @@ impl<T: Config> AuditJobs<T::AccountId> for Pallet<T> {
 			Some(_) => false,
 		}
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_prepare(replicas: u8) {
+		for i in 0..u32::from(replicas) {
+			T::Providers::benchmark_provider(50_000 + i, DeviceKind::Cpu, [7; 32]);
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_finish(auditor: &T::AccountId, job: JobId) {
+		let _ = Self::do_cancel(auditor.clone(), job);
+	}
 }

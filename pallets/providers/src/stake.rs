@@ -45,6 +45,11 @@ pub trait ProviderStake<AccountId> {
 
 	/// `provider`'s counted stake (zero for an unknown account).
 	fn counted_stake(provider: &AccountId) -> Self::Balance;
+
+	/// Benchmarks only: registers a funded provider number `index` whose own bond lets
+	/// `delegated` be delegated to it.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_provider(index: u32, delegated: Self::Balance) -> AccountId;
 }
 
 /// A slash of a provider reaching the stake delegated to it.
@@ -99,6 +104,10 @@ impl<AccountId, Balance: Zero> PoolIncome<AccountId, Balance> for () {
 pub trait EraClock {
 	/// The current era.
 	fn current_era() -> EraIndex;
+
+	/// Benchmarks only: moves the clock to `era`.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_era(era: EraIndex);
 }
 
 /// What a settled job that a replica agreed on was worth, reported to the rewards pallet.
@@ -162,6 +171,26 @@ impl<T: Config> ProviderStake<T::AccountId> for Pallet<T> {
 		ProviderRecords::<T>::get(provider)
 			.map_or(Zero::zero(), |info| Self::counted(&info, &Params::<T>::get()))
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_provider(index: u32, delegated: BalanceOf<T>) -> T::AccountId {
+		use frame_support::traits::fungible::{Inspect, Mutate};
+		let (who, _) = <Self as ProviderRegistry<T::AccountId>>::benchmark_provider(
+			index,
+			DeviceKind::Gpu,
+			[9; 32],
+		);
+		// An own bond as large as what is delegated backs any delegation ratio.
+		let extra = delegated;
+		let funds = T::Currency::balance(&who).saturating_add(extra);
+		T::Currency::set_balance(&who, funds);
+		let _ = Self::update(&who, |info| {
+			crate::asset::hold_bond::<T>(&who, extra)?;
+			info.bond = info.bond.saturating_add(extra);
+			Ok(None)
+		});
+		who
+	}
 }
 
 /// Tells the observer about a change of counted stake, if there is one.
@@ -187,6 +216,14 @@ pub trait AuditJobs<AccountId> {
 	/// Whether `job` is finished (or gone); a finished one is cleared and its storage
 	/// deposit returns to `auditor`.
 	fn clear_if_finished(auditor: &AccountId, job: JobId) -> bool;
+
+	/// Benchmarks only: registers providers enough for audits of `replicas` replicas.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_prepare(replicas: u8);
+
+	/// Benchmarks only: ends audit `job` (its escrow returns), ready to be cleared.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_finish(auditor: &AccountId, job: JobId);
 }
 
 impl<AccountId> AuditJobs<AccountId> for () {
@@ -196,4 +233,8 @@ impl<AccountId> AuditJobs<AccountId> for () {
 	fn clear_if_finished(_: &AccountId, _: JobId) -> bool {
 		true
 	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_prepare(_: u8) {}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_finish(_: &AccountId, _: JobId) {}
 }

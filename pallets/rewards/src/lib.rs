@@ -356,4 +356,9 @@ impl<T: Config> pallet_providers::EraClock for Pallet<T> {
 	fn current_era() -> pallet_providers::EraIndex {
 		Pallet::<T>::current_era()
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_era(era: pallet_providers::EraIndex) {
+		CurrentEra::<T>::mutate(|current| current.index = era);
+	}
 }

@@ -72,13 +72,22 @@ fn development_genesis_builds() {
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
 		let endowed = Sr25519Keyring::well_known().count() as u128;
 		assert_eq!(endowed, 12);
-		// The dev accounts, Alice's operator account, and the treasury with the
-		// existential deposit.
+		// The dev accounts, Alice's operator account, and the treasury and the reward pot
+		// with the existential deposit.
 		assert_eq!(
 			pallet_balances::Pallet::<Runtime>::total_issuance(),
 			endowed * genesis_config_presets::ENDOWMENT
 				+ genesis_config_presets::OPERATOR_ENDOWMENT
-				+ crate::EXISTENTIAL_DEPOSIT
+				+ 2 * crate::EXISTENTIAL_DEPOSIT
+		);
+		assert_eq!(
+			pallet_balances::Pallet::<Runtime>::balance(&crate::configs::RewardPot::get()),
+			crate::EXISTENTIAL_DEPOSIT
+		);
+		// Alice's own bond counts for stake income from the start.
+		assert_eq!(
+			pallet_rewards::TotalCounted::<Runtime>::get(),
+			genesis_config_presets::PROVIDER_BOND
 		);
 		assert_eq!(
 			pallet_balances::Pallet::<Runtime>::balance(&crate::configs::TreasuryAccount::get()),
