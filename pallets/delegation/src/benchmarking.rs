@@ -6,10 +6,13 @@
 use super::*;
 use crate::Pallet as Delegation;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{fungible::Mutate, Get};
+use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get};
 use frame_system::RawOrigin;
 use pallet_providers::{PoolIncome, ProviderStake};
-use sp_runtime::{traits::Saturating, Perbill};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	Perbill,
+};
 
 fn min<T: Config>() -> BalanceOf<T> {
 	Params::<T>::get().min_delegation
@@ -37,7 +40,10 @@ fn member<T: Config>(provider: &T::AccountId, index: u32) -> T::AccountId {
 
 /// Plenty in the reward pot for every booking.
 fn fund_pot<T: Config>() {
-	T::Currency::set_balance(&T::RewardPot::get(), min::<T>().saturating_mul(1_000_000u32.into()));
+	T::Currency::set_balance(
+		&T::RewardPot::get(),
+		min::<T>().saturating_mul(1_000_000_000u32.into()),
+	);
 }
 
 /// `members` more members in `provider`'s pool, written straight into storage (the pool's
@@ -62,9 +68,16 @@ fn crowd<T: Config>(provider: &T::AccountId, members: u32) {
 	// Their stake, really held on the pool account (slashes move it).
 	let stake = points.saturating_mul(members.into());
 	let account = Delegation::<T>::pool_account(provider);
+	if pool.held().is_zero() {
+		asset::open::<T>(provider);
+	}
 	T::Currency::set_balance(&account, stake);
-	frame_support::traits::fungible::MutateHold::hold(&HoldReason::Delegated.into(), &account, stake)
-		.expect("the crowd's stake is held");
+	<T::Currency as frame_support::traits::fungible::MutateHold<_>>::hold(
+		&HoldReason::Delegated.into(),
+		&account,
+		stake,
+	)
+	.expect("the crowd's stake is held");
 	pool.points = pool.points.saturating_add(stake);
 	pool.active = pool.active.saturating_add(stake);
 	pool.members = pool.members.saturating_add(members);
@@ -142,10 +155,11 @@ mod benchmarks {
 	fn claim(e: Linear<1, 10_000>, m: Linear<1, 100_000>) {
 		let provider = provider::<T>(1);
 		fund_pot::<T>();
-		let caller = member::<T>(&provider, 0);
+		let caller = member_with::<T>(&provider, 0, 40);
 		crowd::<T>(&provider, m);
 		for _ in 0..e {
-			<Delegation<T> as PoolIncome<_, _>>::credit(&provider, min::<T>());
+			let income = min::<T>().saturating_mul(100_000u32.into());
+			<Delegation<T> as PoolIncome<_, _>>::credit(&provider, income);
 		}
 
 		#[extrinsic_call]
@@ -209,13 +223,13 @@ mod benchmarks {
 		// A provider slashed with a full set of slashable buckets: what the providers
 		// pallet adds to a slash when the provider has a pool.
 		let provider = provider::<T>(T::MaxUnbondingBuckets::get());
-		crowd::<T>(&provider, m);
 		let unbonding = Params::<T>::get().unbonding_eras;
 		for era in 0..unbonding {
 			set_era::<T>(era);
 			let who = member::<T>(&provider, 100 + era);
 			Delegation::<T>::do_unbond(&who, min::<T>()).expect("unbonds");
 		}
+		crowd::<T>(&provider, m);
 		let before = Pools::<T>::get(&provider).unwrap().active;
 
 		#[block]

@@ -4,7 +4,10 @@
 use super::*;
 use crate::Pallet as Rewards;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{fungible::Mutate, Get};
+use frame_support::traits::{
+	fungible::{Inspect, Mutate},
+	EnsureOrigin, Get,
+};
 use frame_system::pallet_prelude::BlockNumberFor;
 use pallet_providers::AuditJobs;
 use sp_runtime::traits::Saturating;
