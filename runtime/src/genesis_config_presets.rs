@@ -109,7 +109,10 @@ fn genesis(
 		// Development chains run on minute-long eras, so that an era, an unbonding and a
 		// commission's delay pass while one watches.
 		rewards: RewardsConfig {
-			params: Some(pallet_rewards::RewardParams { era_length: MINUTES, ..RewardDefaults::get() }),
+			params: Some(pallet_rewards::RewardParams {
+				era_length: MINUTES,
+				..RewardDefaults::get()
+			}),
 		},
 		delegation: DelegationConfig {
 			params: Some(pallet_delegation::DelegationParams {

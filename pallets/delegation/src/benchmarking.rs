@@ -136,11 +136,8 @@ mod benchmarks {
 		let caller = member_with::<T>(&provider, 0, chunks.saturating_add(1));
 		for era in 0..chunks {
 			set_era::<T>(era);
-			let amount = if era + 1 == chunks {
-				min::<T>().saturating_mul(2u32.into())
-			} else {
-				min::<T>()
-			};
+			let amount =
+				if era + 1 == chunks { min::<T>().saturating_mul(2u32.into()) } else { min::<T>() };
 			Delegation::<T>::do_unbond(&caller, amount).expect("unbonds");
 		}
 		set_era::<T>(chunks.saturating_add(Params::<T>::get().unbonding_eras));
@@ -173,7 +170,10 @@ mod benchmarks {
 		let provider = provider::<T>(10);
 		fund_pot::<T>();
 		let caller = member::<T>(&provider, 0);
-		<Delegation<T> as PoolIncome<_, _>>::credit(&provider, min::<T>().saturating_mul(100u32.into()));
+		<Delegation<T> as PoolIncome<_, _>>::credit(
+			&provider,
+			min::<T>().saturating_mul(100u32.into()),
+		);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));

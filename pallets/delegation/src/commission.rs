@@ -7,7 +7,7 @@
 use crate::*;
 use frame_support::{ensure, pallet_prelude::DispatchResult};
 use pallet_providers::{CountedStakeObserver, ProviderStake};
-use sp_runtime::{Perbill};
+use sp_runtime::Perbill;
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_set_commission(who: &T::AccountId, rate: Perbill) -> DispatchResult {

@@ -47,7 +47,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The member's income, settled, taken out of its record and of [`TotalOwed`].
-	fn take_income(who: &T::AccountId) -> Result<(T::AccountId, PoolOf<T>, MemberOf<T>, BalanceOf<T>), sp_runtime::DispatchError> {
+	fn take_income(
+		who: &T::AccountId,
+	) -> Result<(T::AccountId, PoolOf<T>, MemberOf<T>, BalanceOf<T>), sp_runtime::DispatchError> {
 		let mut member = Members::<T>::get(who).ok_or(Error::<T>::NotMember)?;
 		let provider = member.provider.clone();
 		T::StakeIncome::settle_income(&provider);

@@ -64,8 +64,8 @@ impl<T: Config> Pallet<T> {
 			);
 			for bucket in pool.buckets.iter() {
 				ensure!(
-					buckets.get(&(provider.clone(), bucket.era)).copied().unwrap_or_default() ==
-						bucket.points,
+					buckets.get(&(provider.clone(), bucket.era)).copied().unwrap_or_default()
+						== bucket.points,
 					TryRuntimeError::Other("members' unbonding points differ from a bucket's")
 				);
 			}

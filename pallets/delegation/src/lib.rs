@@ -83,11 +83,8 @@ pub type BalanceOf<T> =
 pub type PoolOf<T> = Pool<BalanceOf<T>, <T as Config>::MaxUnbondingBuckets>;
 
 /// The member type of a runtime.
-pub type MemberOf<T> = Member<
-	<T as frame_system::Config>::AccountId,
-	BalanceOf<T>,
-	<T as Config>::MaxUnbondingChunks,
->;
+pub type MemberOf<T> =
+	Member<<T as frame_system::Config>::AccountId, BalanceOf<T>, <T as Config>::MaxUnbondingChunks>;
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -478,9 +475,7 @@ pub mod pallet {
 		}
 
 		/// `who`'s delegation, if it has one.
-		pub fn member_state(
-			who: T::AccountId,
-		) -> Option<MemberState<T::AccountId, BalanceOf<T>>> {
+		pub fn member_state(who: T::AccountId) -> Option<MemberState<T::AccountId, BalanceOf<T>>> {
 			Self::as_if_booked(&who, || Self::member_view(&who))
 		}
 	}

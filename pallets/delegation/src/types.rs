@@ -84,7 +84,13 @@ impl Commission {
 /// A provider's pool: the stake delegated to it, in points, and the income owed to its
 /// members and to the provider.
 #[derive(
-	CloneNoBound, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, DebugNoBound,
+	CloneNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	DebugNoBound,
 	PartialEqNoBound,
 )]
 #[scale_info(skip_type_params(MaxBuckets))]
@@ -158,7 +164,13 @@ where
 
 /// A token holder's delegation: to one provider at a time.
 #[derive(
-	CloneNoBound, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, DebugNoBound,
+	CloneNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	DebugNoBound,
 	PartialEqNoBound,
 )]
 #[scale_info(skip_type_params(MaxChunks))]

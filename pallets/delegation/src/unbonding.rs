@@ -19,7 +19,11 @@ use sp_runtime::traits::{Saturating, Zero};
 impl<T: Config> Pallet<T> {
 	/// The bucket member points of `era` are in: its own, or the merged matured one.
 	pub(crate) fn bucket_of(pool: &PoolOf<T>, era: EraIndex) -> UnbondBucket<BalanceOf<T>> {
-		pool.buckets.iter().find(|b| b.era == era).cloned().unwrap_or_else(|| pool.matured.clone())
+		pool.buckets
+			.iter()
+			.find(|b| b.era == era)
+			.cloned()
+			.unwrap_or_else(|| pool.matured.clone())
 	}
 
 	/// Whether stake unbonded in `era` may be withdrawn in `now`.
@@ -49,10 +53,7 @@ impl<T: Config> Pallet<T> {
 		};
 		let value = value_of(points, pool.points, pool.active);
 		let left = active.saturating_sub(value);
-		ensure!(
-			left.is_zero() || left >= params.min_delegation,
-			Error::<T>::BelowMinimum
-		);
+		ensure!(left.is_zero() || left >= params.min_delegation, Error::<T>::BelowMinimum);
 
 		pool.points = pool.points.saturating_sub(points);
 		pool.active = pool.active.saturating_sub(value);
@@ -67,10 +68,7 @@ impl<T: Config> Pallet<T> {
 		}
 		// The member's chunk of this era, then the pool's bucket.
 		let chunk = member.unbonding.iter().position(|(era, _)| *era == now);
-		ensure!(
-			chunk.is_some() || !member.unbonding.is_full(),
-			Error::<T>::TooManyUnbondingChunks
-		);
+		ensure!(chunk.is_some() || !member.unbonding.is_full(), Error::<T>::TooManyUnbondingChunks);
 		let slot = match pool.buckets.iter().position(|b| b.era == now) {
 			Some(slot) => slot,
 			None => {
@@ -78,7 +76,11 @@ impl<T: Config> Pallet<T> {
 					Self::merge_matured(&mut pool, now, params.unbonding_eras);
 				}
 				pool.buckets
-					.try_push(UnbondBucket { era: now, points: Zero::zero(), balance: Zero::zero() })
+					.try_push(UnbondBucket {
+						era: now,
+						points: Zero::zero(),
+						balance: Zero::zero(),
+					})
 					.map_err(|_| Error::<T>::TooManyUnbondingBuckets)?;
 				pool.buckets.len() - 1
 			},

@@ -32,9 +32,13 @@ impl<T: Config> AuditJobs<T::AccountId> for Pallet<T> {
 		let subject = (b"depin/audit", frame_system::Pallet::<T>::block_number(), index).encode();
 		let seed = match T::Randomness::random(&subject).0 {
 			Some(random) => sp_io::hashing::blake2_256(random.as_ref()),
-			None => sp_io::hashing::blake2_256(&(subject, frame_system::Pallet::<T>::parent_hash()).encode()),
+			None => sp_io::hashing::blake2_256(
+				&(subject, frame_system::Pallet::<T>::parent_hash()).encode(),
+			),
 		};
-		let draw = u64::from_le_bytes([seed[0], seed[1], seed[2], seed[3], seed[4], seed[5], seed[6], seed[7]]);
+		let draw = u64::from_le_bytes([
+			seed[0], seed[1], seed[2], seed[3], seed[4], seed[5], seed[6], seed[7],
+		]);
 		let n = AUDIT_SIZES[(draw % AUDIT_SIZES.len() as u64) as usize];
 		// The first kind, from a drawn start, that enough listed providers declare.
 		let start = (draw >> 8) as usize;

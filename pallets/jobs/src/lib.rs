@@ -132,8 +132,8 @@ extern crate alloc;
 
 mod asset;
 mod assignment;
-mod audit;
 pub mod attestation;
+mod audit;
 mod invariants;
 pub mod offchain;
 pub mod params;

@@ -95,7 +95,9 @@ impl<T: Config> Pallet<T> {
 	/// Clears finished audit jobs (their deposits return to the pot).
 	fn clear_audits() {
 		let pot = Self::pot();
-		OpenAudits::<T>::mutate(|open| open.retain(|job| !T::Audits::clear_if_finished(&pot, *job)));
+		OpenAudits::<T>::mutate(|open| {
+			open.retain(|job| !T::Audits::clear_if_finished(&pot, *job))
+		});
 	}
 
 	/// Issues this era's audits, paid from its work budget. Returns how many were issued.

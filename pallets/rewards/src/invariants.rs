@@ -12,8 +12,9 @@ impl<T: Config> Pallet<T> {
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		if let Some(era) = LastEra::<T>::get() {
 			ensure!(
-				era.minted ==
-					era.work_paid
+				era.minted
+					== era
+						.work_paid
 						.saturating_add(era.stake)
 						.saturating_add(era.treasury)
 						.saturating_add(era.unspent),
@@ -23,8 +24,9 @@ impl<T: Config> Pallet<T> {
 		let era = CurrentEra::<T>::get();
 		ensure!(era.work_paid <= era.work_budget, TryRuntimeError::Other("work paid over budget"));
 		ensure!(
-			era.minted ==
-				era.work_budget
+			era.minted
+				== era
+					.work_budget
 					.saturating_add(era.stake)
 					.saturating_add(era.treasury)
 					.saturating_add(era.unspent),

@@ -336,8 +336,8 @@ pub mod pallet {
 
 		pub(crate) fn params_are_valid(p: &RewardParamsOf<T>) -> bool {
 			!p.era_length.is_zero()
-				&& (p.work_share.deconstruct() as u64 + p.stake_share.deconstruct() as u64) <=
-					Perbill::one().deconstruct() as u64
+				&& (p.work_share.deconstruct() as u64 + p.stake_share.deconstruct() as u64)
+					<= Perbill::one().deconstruct() as u64
 				&& p.user_work_rate < Perbill::one()
 				&& p.min_work_replicas >= 3
 				&& p.audit_replicas >= 3

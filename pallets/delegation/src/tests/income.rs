@@ -81,7 +81,10 @@ fn compounding_delegates_income_for_points() {
 		assert_eq!(Delegation::staked_value(&10), 2_000);
 		assert!(events().contains(&Event::Compounded { member: 10, amount: 1_000, points: 1_000 }));
 		assert_eq!(TotalOwed::<Test>::get(), 1_000);
-		assert_noop!(Delegation::compound(RuntimeOrigin::signed(10)), Error::<Test>::NothingToClaim);
+		assert_noop!(
+			Delegation::compound(RuntimeOrigin::signed(10)),
+			Error::<Test>::NothingToClaim
+		);
 	});
 }
 

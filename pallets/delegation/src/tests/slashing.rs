@@ -15,8 +15,8 @@ fn a_slash_takes_the_same_share_of_own_bond_active_and_unbonding_stake() {
 		assert_eq!(own, MIN_BOND / 10);
 		// 10 % of 2,500 active and of the 500 unbonding.
 		assert!(events().contains(&Event::PoolSlashed { provider: 1, amount: 300 }));
-		assert!(System::events().iter().any(|r| r.event ==
-			RuntimeEvent::Providers(pallet_providers::Event::Slashed {
+		assert!(System::events().iter().any(|r| r.event
+			== RuntimeEvent::Providers(pallet_providers::Event::Slashed {
 				provider: 1,
 				amount: 100,
 				delegated: 300,

@@ -4,7 +4,7 @@
 //! and issuance grew by exactly what the eras minted.
 
 use crate::{mock::*, Event};
-use frame_support::traits::fungible::{Inspect, InspectHold};
+use frame_support::traits::fungible::Inspect;
 use pallet_providers::{ProviderRegistry, SlashReason, VerifiedWork, WorkCredit};
 use proptest::prelude::*;
 use sp_runtime::Perbill;
@@ -32,17 +32,23 @@ fn action() -> impl Strategy<Value = Action> {
 	prop_oneof![
 		(member.clone(), provider.clone(), 1u64..30_000)
 			.prop_map(|(member, provider, amount)| Action::Delegate { member, provider, amount }),
-		(member.clone(), 1u64..10_000).prop_map(|(member, amount)| Action::DelegateMore { member, amount }),
-		(member.clone(), 1u64..20_000).prop_map(|(member, amount)| Action::Unbond { member, amount }),
+		(member.clone(), 1u64..10_000)
+			.prop_map(|(member, amount)| Action::DelegateMore { member, amount }),
+		(member.clone(), 1u64..20_000)
+			.prop_map(|(member, amount)| Action::Unbond { member, amount }),
 		member.clone().prop_map(|member| Action::Withdraw { member }),
 		member.clone().prop_map(|member| Action::Claim { member }),
 		member.prop_map(|member| Action::Compound { member }),
 		provider.clone().prop_map(|provider| Action::ClaimCommission { provider }),
-		(provider.clone(), 0u32..60).prop_map(|(provider, percent)| Action::SetCommission { provider, percent }),
-		(provider.clone(), any::<bool>()).prop_map(|(provider, wrong)| Action::Slash { provider, wrong }),
-		(provider.clone(), 1u8..8, 1u64..100_000, any::<bool>())
-			.prop_map(|(provider, replicas, price, audit)| Action::Work { provider, replicas, price, audit }),
-		(provider.clone(), 1u64..20_000).prop_map(|(provider, amount)| Action::BondExtra { provider, amount }),
+		(provider.clone(), 0u32..60)
+			.prop_map(|(provider, percent)| Action::SetCommission { provider, percent }),
+		(provider.clone(), any::<bool>())
+			.prop_map(|(provider, wrong)| Action::Slash { provider, wrong }),
+		(provider.clone(), 1u8..8, 1u64..100_000, any::<bool>()).prop_map(
+			|(provider, replicas, price, audit)| Action::Work { provider, replicas, price, audit }
+		),
+		(provider.clone(), 1u64..20_000)
+			.prop_map(|(provider, amount)| Action::BondExtra { provider, amount }),
 		(provider, any::<bool>()).prop_map(|(provider, pause)| Action::Pause { provider, pause }),
 		(1u64..15).prop_map(|count| Action::Blocks { count }),
 	]
@@ -52,16 +58,20 @@ fn apply(action: &Action) {
 	let signed = RuntimeOrigin::signed;
 	// Refused calls are part of the traffic: only the invariants matter.
 	let _ = match *action {
-		Action::Delegate { member, provider, amount } =>
-			Delegation::delegate(signed(member), provider, amount),
-		Action::DelegateMore { member, amount } => Delegation::delegate_more(signed(member), amount),
+		Action::Delegate { member, provider, amount } => {
+			Delegation::delegate(signed(member), provider, amount)
+		},
+		Action::DelegateMore { member, amount } => {
+			Delegation::delegate_more(signed(member), amount)
+		},
 		Action::Unbond { member, amount } => Delegation::unbond(signed(member), amount),
 		Action::Withdraw { member } => Delegation::withdraw_unbonded(signed(member)),
 		Action::Claim { member } => Delegation::claim(signed(member)),
 		Action::Compound { member } => Delegation::compound(signed(member)),
 		Action::ClaimCommission { provider } => Delegation::claim_commission(signed(provider)),
-		Action::SetCommission { provider, percent } =>
-			Delegation::set_commission(signed(provider), Perbill::from_percent(percent)),
+		Action::SetCommission { provider, percent } => {
+			Delegation::set_commission(signed(provider), Perbill::from_percent(percent))
+		},
 		Action::Slash { provider, wrong } => {
 			let reason = if wrong { SlashReason::WrongResult } else { SlashReason::NoShow };
 			let _ = <Providers as ProviderRegistry<AccountId>>::punish(&provider, reason);
@@ -76,10 +86,12 @@ fn apply(action: &Action) {
 			Ok(())
 		},
 		Action::BondExtra { provider, amount } => Providers::bond_extra(signed(provider), amount),
-		Action::Pause { provider, pause } => if pause {
-			Providers::pause(signed(provider))
-		} else {
-			Providers::resume(signed(provider))
+		Action::Pause { provider, pause } => {
+			if pause {
+				Providers::pause(signed(provider))
+			} else {
+				Providers::resume(signed(provider))
+			}
 		},
 		Action::Blocks { count } => {
 			run_to_block(System::block_number() + count);
@@ -123,12 +135,11 @@ proptest! {
 				check_invariants();
 				let held: Balance = accounts()
 					.iter()
-					.map(|who| Balances::total_balance(who))
+					.map(Balances::total_balance)
 					.sum();
 				prop_assert_eq!(held, issuance(), "issuance outside the known accounts");
 				prop_assert_eq!(issuance(), initial + minted_so_far(), "issuance changed by more than the mint");
 			}
-			let _ = Balances::total_balance_on_hold(&1);
 			Ok(())
 		})?;
 	}
