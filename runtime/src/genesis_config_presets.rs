@@ -9,7 +9,8 @@
 //!
 //!
 //! Both run minute-long eras (the rewards pallet's `era_length`) with two eras of
-//! unbonding for delegations.
+//! unbonding for delegations, and issue no audit jobs until the sudo key sets
+//! `audits_per_era`.
 //!
 //! `chain-specs/` holds these presets rendered to JSON by `scripts/build-chain-specs`.
 

@@ -28,7 +28,8 @@ describe('depin-node command line', () => {
       const patch = spec.genesis.runtimeGenesis.patch;
       assert.equal(patch.babe.authorities.length, authorities);
       assert.equal(patch.grandpa.authorities.length, authorities);
-      // The twelve well-known dev accounts, each provider's operator account, the treasury.
+      // The twelve well-known dev accounts, each provider's operator account, the treasury
+      // (the reward pot's existential deposit is minted by the rewards pallet).
       assert.equal(patch.balances.balances.length, 12 + providers + 1, 'the accounts are endowed');
       assert.equal(patch.providers.providers.length, providers, 'the providers are registered');
     }

@@ -124,8 +124,9 @@ impl pallet_providers::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type Treasury = Treasury;
-	type MaxProviders = ConstU32<100>;
-	type SelectionSample = ConstU32<8>;
+	// The simulation registers a thousand providers; the runtime's sample size.
+	type MaxProviders = ConstU32<2_000>;
+	type SelectionSample = ConstU32<16>;
 	type DefaultParams = ProviderDefaults;
 	type Delegation = Delegation;
 	type StakeObserver = Rewards;

@@ -177,7 +177,9 @@ parameter_types! {
 			max_exposure_percent: 100,
 			min_class_providers: 3,
 			min_class_bond: 1_000 * UNIT,
-			max_counted_stake: 1_000_000 * UNIT,
+			// Ten times the minimum: beyond it capital buys no more work or stake income
+			// (`scripts/simulate-rewards` shows why the cap must stay this low).
+			max_counted_stake: 1_000 * UNIT,
 		};
 	/// Default job parameters; governance changes them through `jobs.set_params`.
 	pub JobDefaults: pallet_jobs::JobParams<Balance, BlockNumber> = pallet_jobs::JobParams {

@@ -221,6 +221,21 @@ export function useComputeTestnet(prefix, offset) {
   return net;
 }
 
+/**
+ * What the reward pot sent the treasury in block `hash`: the treasury's share of an era's
+ * emission and what the last era did not pay out. Nonzero only in an era's first block;
+ * tests that count what the treasury gained in a block add it.
+ */
+export async function treasuryFromEmission(api, hash) {
+  const pot = api.consts.delegation.rewardPot.toString();
+  const treasury = api.consts.jobs.treasury.toString();
+  const events = await (await api.at(hash)).query.system.events();
+  return events
+    .filter(({ event }) => event.section === 'balances' && event.method === 'Transfer')
+    .filter(({ event }) => event.data[0].toString() === pot && event.data[1].toString() === treasury)
+    .reduce((sum, { event }) => sum + event.data[2].toBigInt(), 0n);
+}
+
 /** The polkadot.js API connected to the node at `port`. */
 export async function connect(port) {
   await cryptoWaitReady();
