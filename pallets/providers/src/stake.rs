@@ -5,7 +5,9 @@
 //! active behind it ([`ProviderInfo::delegated`]), saturating at `max_counted_stake`, and
 //! zero while it is not listed (paused, or without active bond): it weighs the provider
 //! in selection ([`crate::index`]) and earns stake income (the rewards pallet). The cap is
-//! what stops capital alone from buying unlimited work.
+//! what stops capital alone from buying unlimited work, and from earning more of the
+//! emission than the work it does (`scripts/simulate-rewards`). A change of the cap
+//! reaches a provider's stake income the next time its record changes.
 //!
 //! The traits here let the three pallets see each other without depending on each other:
 //! - [`ProviderStake`]: what the delegation pallet asks of the registry;
