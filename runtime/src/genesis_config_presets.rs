@@ -17,7 +17,7 @@
 use crate::{
 	configs::{DelegationDefaults, RewardDefaults, TreasuryAccount},
 	AccountId, BalancesConfig, DelegationConfig, ProvidersConfig, RewardsConfig,
-	RuntimeGenesisConfig, SudoConfig, EXISTENTIAL_DEPOSIT, MINUTES, UNIT,
+	RuntimeGenesisConfig, SudoConfig, EXISTENTIAL_DEPOSIT, MILLI_UNIT, MINUTES, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -108,10 +108,15 @@ fn genesis(
 		},
 		sudo: SudoConfig { key: Some(root) },
 		// Development chains run on minute-long eras, so that an era, an unbonding and a
-		// commission's delay pass while one watches.
+		// commission's delay pass while one watches; they issue no audits until governance
+		// (the sudo key) asks for them, so that a developer's own jobs are alone in the queue.
 		rewards: RewardsConfig {
 			params: Some(pallet_rewards::RewardParams {
 				era_length: MINUTES,
+				audits_per_era: 0,
+				// A minute's work budget is about half a DCC on these chains: an audit's
+				// three replicas are credited well within it.
+				audit_reward: 10 * MILLI_UNIT,
 				..RewardDefaults::get()
 			}),
 		},

@@ -53,7 +53,8 @@ describe('delegation and rewards on the local testnet', () => {
   async function sudo(call) {
     const { alice } = await accounts();
     const r = await send(net.api.tx.sudo.sudo(call), alice);
-    assert.ok(r.events.some((e) => e.name === 'sudo.Sudid' && /"ok"/i.test(e.named.sudoResult)), 'sudo call succeeded');
+    const sudid = r.events.find((e) => e.name === 'sudo.Sudid');
+    assert.ok(sudid && /"ok"/i.test(sudid.named.sudoResult), `sudo call failed: ${JSON.stringify(r.events)}`);
   }
 
   async function setAudits(count) {
@@ -111,7 +112,11 @@ describe('delegation and rewards on the local testnet', () => {
       .filter(({ event }) => event.section === 'rewards' && event.method === 'WorkCredited')
       .map(({ event }) => event.data);
     assert.equal(credited.length, 3, 'each agreeing replica is credited');
-    for (const c of credited) assert.equal(c[3].isTrue, true, 'as an audit');
+    for (const c of credited) {
+      assert.equal(c[3].isTrue, true, 'as an audit');
+      assert.equal(c[2].toBigInt(), c[1].toBigInt(), 'paid in full from the era\'s work budget');
+    }
+    assert.ok(credited.some((c) => c[0].toString() === bob.address), 'Bob computed it');
     await setAudits(0);
 
     const claim = await send(net.api.tx.delegation.claim(), eve);

@@ -84,6 +84,9 @@ fn development_genesis_builds() {
 			pallet_balances::Pallet::<Runtime>::balance(&crate::configs::RewardPot::get()),
 			crate::EXISTENTIAL_DEPOSIT
 		);
+		// Minute-long eras, and no audits until the sudo key asks for them.
+		let rewards = pallet_rewards::Params::<Runtime>::get();
+		assert_eq!((rewards.era_length, rewards.audits_per_era), (crate::MINUTES, 0));
 		// Alice's own bond counts for stake income from the start.
 		assert_eq!(
 			pallet_rewards::TotalCounted::<Runtime>::get(),
