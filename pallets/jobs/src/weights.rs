@@ -60,18 +60,18 @@ pub trait WeightInfo {
 /// database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// The range of component `p` is `[10, 10000]`.
 	/// The range of component `b` is `[5, 131328]`.
+	/// The range of component `p` is `[10, 10000]`.
 	fn submit(b: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `4385`
 		//  Estimated: `0`
-		// Minimum execution time: 166_417_000 picoseconds.
-		Weight::from_parts(223_950_791, 0)
-			// Standard Error: 127
-			.saturating_add(Weight::from_parts(1_898, 0).saturating_mul(b.into()))
-			// Standard Error: 1_669
-			.saturating_add(Weight::from_parts(5_911, 0).saturating_mul(p.into()))
+		// Minimum execution time: 160_919_000 picoseconds.
+		Weight::from_parts(166_392_987, 0)
+			// Standard Error: 108
+			.saturating_add(Weight::from_parts(1_994, 0).saturating_mul(b.into()))
+			// Standard Error: 1_424
+			.saturating_add(Weight::from_parts(3_813, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -79,8 +79,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3291`
 		//  Estimated: `0`
-		// Minimum execution time: 74_331_000 picoseconds.
-		Weight::from_parts(89_874_000, 0)
+		// Minimum execution time: 77_686_000 picoseconds.
+		Weight::from_parts(96_263_000, 0)
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -88,8 +88,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3525`
 		//  Estimated: `0`
-		// Minimum execution time: 53_880_000 picoseconds.
-		Weight::from_parts(63_965_000, 0)
+		// Minimum execution time: 55_382_000 picoseconds.
+		Weight::from_parts(64_225_000, 0)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -97,25 +97,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1573`
 		//  Estimated: `0`
-		// Minimum execution time: 13_380_000 picoseconds.
-		Weight::from_parts(15_413_000, 0)
+		// Minimum execution time: 13_480_000 picoseconds.
+		Weight::from_parts(15_593_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	fn cancel() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3884`
+		//  Measured:  `3997`
 		//  Estimated: `0`
-		// Minimum execution time: 426_333_000 picoseconds.
-		Weight::from_parts(462_167_000, 0)
-			.saturating_add(T::DbWeight::get().reads(19_u64))
+		// Minimum execution time: 434_646_000 picoseconds.
+		Weight::from_parts(496_308_000, 0)
+			.saturating_add(T::DbWeight::get().reads(20_u64))
 			.saturating_add(T::DbWeight::get().writes(25_u64))
 	}
 	fn clear() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1094`
 		//  Estimated: `0`
-		// Minimum execution time: 55_703_000 picoseconds.
-		Weight::from_parts(68_702_000, 0)
+		// Minimum execution time: 56_164_000 picoseconds.
+		Weight::from_parts(76_684_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -123,8 +123,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `252`
 		//  Estimated: `0`
-		// Minimum execution time: 5_849_000 picoseconds.
-		Weight::from_parts(6_690_000, 0)
+		// Minimum execution time: 6_049_000 picoseconds.
+		Weight::from_parts(10_986_000, 0)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -132,42 +132,42 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `43`
 		//  Estimated: `0`
-		// Minimum execution time: 3_515_000 picoseconds.
-		Weight::from_parts(3_965_000, 0)
+		// Minimum execution time: 3_545_000 picoseconds.
+		Weight::from_parts(4_687_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	fn on_deadline_skip() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `374`
 		//  Estimated: `0`
-		// Minimum execution time: 4_777_000 picoseconds.
-		Weight::from_parts(6_400_000, 0)
+		// Minimum execution time: 4_847_000 picoseconds.
+		Weight::from_parts(6_931_000, 0)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// The range of component `r` is `[1, 7]`.
 	fn on_deadline_settle(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2316 + r * (551 ±0)`
+		//  Measured:  `2482 + r * (648 ±0)`
 		//  Estimated: `0`
-		// Minimum execution time: 120_509_000 picoseconds.
-		Weight::from_parts(94_284_570, 0)
-			// Standard Error: 640_178
-			.saturating_add(Weight::from_parts(77_884_444, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(r.into())))
+		// Minimum execution time: 125_266_000 picoseconds.
+		Weight::from_parts(53_643_217, 0)
+			// Standard Error: 515_295
+			.saturating_add(Weight::from_parts(88_457_983, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(r.into())))
 	}
 	/// The range of component `r` is `[1, 7]`.
 	fn assign(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `11278`
+		//  Measured:  `11710`
 		//  Estimated: `0`
-		// Minimum execution time: 210_172_000 picoseconds.
-		Weight::from_parts(274_425_759, 0)
-			// Standard Error: 1_148_881
-			.saturating_add(Weight::from_parts(32_572_158, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(53_u64))
+		// Minimum execution time: 222_701_000 picoseconds.
+		Weight::from_parts(358_229_049, 0)
+			// Standard Error: 2_052_229
+			.saturating_add(Weight::from_parts(41_965_434, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(52_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
@@ -177,61 +177,61 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit(b: u32, p: u32, ) -> Weight {
-		Weight::from_parts(223_950_791, 0)
-			.saturating_add(Weight::from_parts(1_898, 0).saturating_mul(b.into()))
-			.saturating_add(Weight::from_parts(5_911, 0).saturating_mul(p.into()))
+		Weight::from_parts(166_392_987, 0)
+			.saturating_add(Weight::from_parts(1_994, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(3_813, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn commit() -> Weight {
-		Weight::from_parts(89_874_000, 0)
+		Weight::from_parts(96_263_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(19_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn reveal() -> Weight {
-		Weight::from_parts(63_965_000, 0)
+		Weight::from_parts(64_225_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn check_attestation() -> Weight {
-		Weight::from_parts(15_413_000, 0)
+		Weight::from_parts(15_593_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 	fn cancel() -> Weight {
-		Weight::from_parts(462_167_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(19_u64))
+		Weight::from_parts(496_308_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(20_u64))
 			.saturating_add(ParityDbWeight::get().writes(25_u64))
 	}
 	fn clear() -> Weight {
-		Weight::from_parts(68_702_000, 0)
+		Weight::from_parts(76_684_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(6_690_000, 0)
+		Weight::from_parts(10_986_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_base() -> Weight {
-		Weight::from_parts(3_965_000, 0)
+		Weight::from_parts(4_687_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 	fn on_deadline_skip() -> Weight {
-		Weight::from_parts(6_400_000, 0)
+		Weight::from_parts(6_931_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 	}
 	fn on_deadline_settle(r: u32, ) -> Weight {
-		Weight::from_parts(94_284_570, 0)
-			.saturating_add(Weight::from_parts(77_884_444, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(r.into())))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
-			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(r.into())))
+		Weight::from_parts(53_643_217, 0)
+			.saturating_add(Weight::from_parts(88_457_983, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(r.into())))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(r.into())))
 	}
 	fn assign(r: u32, ) -> Weight {
-		Weight::from_parts(274_425_759, 0)
-			.saturating_add(Weight::from_parts(32_572_158, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(53_u64))
+		Weight::from_parts(358_229_049, 0)
+			.saturating_add(Weight::from_parts(41_965_434, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(52_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(r.into())))

@@ -61,82 +61,82 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1138`
+		//  Measured:  `1445`
 		//  Estimated: `0`
-		// Minimum execution time: 83_704_000 picoseconds.
-		Weight::from_parts(127_900_000, 0)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+		// Minimum execution time: 94_400_000 picoseconds.
+		Weight::from_parts(108_491_000, 0)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
 	fn update_capabilities() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2068`
+		//  Measured:  `2100`
 		//  Estimated: `0`
-		// Minimum execution time: 79_398_000 picoseconds.
-		Weight::from_parts(118_947_000, 0)
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		// Minimum execution time: 80_750_000 picoseconds.
+		Weight::from_parts(115_842_000, 0)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
 	fn set_operator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `743`
+		//  Measured:  `759`
 		//  Estimated: `0`
-		// Minimum execution time: 18_047_000 picoseconds.
-		Weight::from_parts(30_165_000, 0)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Minimum execution time: 19_249_000 picoseconds.
+		Weight::from_parts(35_263_000, 0)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn bond_extra() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1482`
+		//  Measured:  `1805`
 		//  Estimated: `0`
-		// Minimum execution time: 81_822_000 picoseconds.
-		Weight::from_parts(124_846_000, 0)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+		// Minimum execution time: 92_928_000 picoseconds.
+		Weight::from_parts(142_602_000, 0)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	fn pause() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1708`
+		//  Measured:  `2133`
 		//  Estimated: `0`
-		// Minimum execution time: 56_334_000 picoseconds.
-		Weight::from_parts(82_973_000, 0)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		// Minimum execution time: 68_712_000 picoseconds.
+		Weight::from_parts(107_149_000, 0)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	fn resume() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1095`
+		//  Measured:  `1418`
 		//  Estimated: `0`
-		// Minimum execution time: 36_624_000 picoseconds.
-		Weight::from_parts(61_472_000, 0)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+		// Minimum execution time: 46_940_000 picoseconds.
+		Weight::from_parts(73_179_000, 0)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	fn unbond() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1848`
+		//  Measured:  `2273`
 		//  Estimated: `0`
-		// Minimum execution time: 57_866_000 picoseconds.
-		Weight::from_parts(91_576_000, 0)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		// Minimum execution time: 69_153_000 picoseconds.
+		Weight::from_parts(104_135_000, 0)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1182`
+		//  Measured:  `1198`
 		//  Estimated: `0`
-		// Minimum execution time: 49_253_000 picoseconds.
-		Weight::from_parts(79_108_000, 0)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Minimum execution time: 50_926_000 picoseconds.
+		Weight::from_parts(80_289_000, 0)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn deregister() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `674`
+		//  Measured:  `690`
 		//  Estimated: `0`
-		// Minimum execution time: 14_782_000 picoseconds.
-		Weight::from_parts(27_191_000, 0)
+		// Minimum execution time: 15_312_000 picoseconds.
+		Weight::from_parts(27_110_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -144,8 +144,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_976_000 picoseconds.
-		Weight::from_parts(8_302_000, 0)
+		// Minimum execution time: 4_246_000 picoseconds.
+		Weight::from_parts(8_323_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -153,52 +153,52 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register() -> Weight {
-		Weight::from_parts(127_900_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(10_u64))
-			.saturating_add(ParityDbWeight::get().writes(11_u64))
+		Weight::from_parts(108_491_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
+			.saturating_add(ParityDbWeight::get().writes(13_u64))
 	}
 	fn update_capabilities() -> Weight {
-		Weight::from_parts(118_947_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
+		Weight::from_parts(115_842_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 	fn set_operator() -> Weight {
-		Weight::from_parts(30_165_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
-	}
-	fn bond_extra() -> Weight {
-		Weight::from_parts(124_846_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().writes(9_u64))
-	}
-	fn pause() -> Weight {
-		Weight::from_parts(82_973_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(10_u64))
-	}
-	fn resume() -> Weight {
-		Weight::from_parts(61_472_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(7_u64))
-	}
-	fn unbond() -> Weight {
-		Weight::from_parts(91_576_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
-			.saturating_add(ParityDbWeight::get().writes(10_u64))
-	}
-	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(79_108_000, 0)
+		Weight::from_parts(35_263_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
+	fn bond_extra() -> Weight {
+		Weight::from_parts(142_602_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(11_u64))
+	}
+	fn pause() -> Weight {
+		Weight::from_parts(107_149_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
+			.saturating_add(ParityDbWeight::get().writes(12_u64))
+	}
+	fn resume() -> Weight {
+		Weight::from_parts(73_179_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
+	}
+	fn unbond() -> Weight {
+		Weight::from_parts(104_135_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
+			.saturating_add(ParityDbWeight::get().writes(12_u64))
+	}
+	fn withdraw_unbonded() -> Weight {
+		Weight::from_parts(80_289_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
 	fn deregister() -> Weight {
-		Weight::from_parts(27_191_000, 0)
+		Weight::from_parts(27_110_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(8_302_000, 0)
+		Weight::from_parts(8_323_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

@@ -290,7 +290,7 @@ impl pallet_delegation::Config for Runtime {
 	type MaxUnbondingBuckets = ConstU32<16>;
 	type MaxUnbondingChunks = ConstU32<8>;
 	type DefaultParams = DelegationDefaults;
-	type WeightInfo = pallet_delegation::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_delegation::WeightInfo<Runtime>;
 }
 
 impl pallet_rewards::Config for Runtime {
@@ -303,7 +303,7 @@ impl pallet_rewards::Config for Runtime {
 	type BlocksPerYear = BlocksPerYear;
 	type MaxAudits = ConstU32<16>;
 	type DefaultParams = RewardDefaults;
-	type WeightInfo = pallet_rewards::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_rewards::WeightInfo<Runtime>;
 }
 
 // Transactions the runtime builds in off-chain workers: providers' commits and reveals,

@@ -46,20 +46,20 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_803_000 picoseconds.
-		Weight::from_parts(10_884_428, 0)
-			// Standard Error: 1
-			.saturating_add(Weight::from_parts(363, 0).saturating_mul(b.into()))
+		// Minimum execution time: 1_873_000 picoseconds.
+		Weight::from_parts(25_111_890, 0)
+			// Standard Error: 2
+			.saturating_add(Weight::from_parts(486, 0).saturating_mul(b.into()))
 	}
 	/// The range of component `b` is `[0, 3932160]`.
 	fn remark_with_event(b: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_627_000 picoseconds.
-		Weight::from_parts(83_320_705, 0)
-			// Standard Error: 9
-			.saturating_add(Weight::from_parts(1_946, 0).saturating_mul(b.into()))
+		// Minimum execution time: 4_817_000 picoseconds.
+		Weight::from_parts(6_820_000, 0)
+			// Standard Error: 5
+			.saturating_add(Weight::from_parts(2_322, 0).saturating_mul(b.into()))
 	}
 	/// Storage: UNKNOWN KEY `0x3a686561707061676573` (r:0 w:1)
 	/// Proof: UNKNOWN KEY `0x3a686561707061676573` (r:0 w:1)
@@ -67,8 +67,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_425_000 picoseconds.
-		Weight::from_parts(3_916_000, 0)
+		// Minimum execution time: 3_405_000 picoseconds.
+		Weight::from_parts(6_770_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: UNKNOWN KEY `0x3a636f6465` (r:0 w:1)
@@ -77,8 +77,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 149_435_012_000 picoseconds.
-		Weight::from_parts(176_950_242_000, 0)
+		// Minimum execution time: 144_818_161_000 picoseconds.
+		Weight::from_parts(153_595_816_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -88,10 +88,10 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_843_000 picoseconds.
-		Weight::from_parts(2_013_000, 0)
-			// Standard Error: 5_060
-			.saturating_add(Weight::from_parts(1_263_395, 0).saturating_mul(i.into()))
+		// Minimum execution time: 2_394_000 picoseconds.
+		Weight::from_parts(2_834_000, 0)
+			// Standard Error: 2_801
+			.saturating_add(Weight::from_parts(1_354_785, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(i.into())))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -101,10 +101,10 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_812_000 picoseconds.
-		Weight::from_parts(1_963_000, 0)
-			// Standard Error: 1_643
-			.saturating_add(Weight::from_parts(717_815, 0).saturating_mul(i.into()))
+		// Minimum execution time: 1_943_000 picoseconds.
+		Weight::from_parts(2_885_000, 0)
+			// Standard Error: 2_379
+			.saturating_add(Weight::from_parts(984_430, 0).saturating_mul(i.into()))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(i.into())))
 	}
 	/// Storage: `Skipped::Metadata` (r:0 w:0)
@@ -112,12 +112,12 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 	/// The range of component `p` is `[0, 1000]`.
 	fn kill_prefix(p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `37 + p * (69 ±0)`
-		//  Estimated: `49 + p * (70 ±0)`
-		// Minimum execution time: 3_786_000 picoseconds.
-		Weight::from_parts(4_006_000, 49)
-			// Standard Error: 3_170
-			.saturating_add(Weight::from_parts(1_363_811, 0).saturating_mul(p.into()))
+		//  Measured:  `36 + p * (69 ±0)`
+		//  Estimated: `44 + p * (70 ±0)`
+		// Minimum execution time: 3_725_000 picoseconds.
+		Weight::from_parts(4_326_000, 44)
+			// Standard Error: 11_097
+			.saturating_add(Weight::from_parts(1_575_760, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 70).saturating_mul(p.into()))
@@ -128,8 +128,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 20_380_000 picoseconds.
-		Weight::from_parts(33_119_000, 0)
+		// Minimum execution time: 27_151_000 picoseconds.
+		Weight::from_parts(32_519_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `System::AuthorizedUpgrade` (r:1 w:1)
@@ -140,8 +140,8 @@ impl<T: frame_system::Config> frame_system::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `22`
 		//  Estimated: `1518`
-		// Minimum execution time: 152_660_395_000 picoseconds.
-		Weight::from_parts(185_815_558_000, 1518)
+		// Minimum execution time: 155_644_951_000 picoseconds.
+		Weight::from_parts(195_330_828_000, 1518)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}

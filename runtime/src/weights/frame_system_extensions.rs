@@ -45,38 +45,38 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_733_000 picoseconds.
-		Weight::from_parts(2_764_000, 0)
+		// Minimum execution time: 1_953_000 picoseconds.
+		Weight::from_parts(3_035_000, 0)
 	}
 	fn check_mortality_mortal_transaction() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_525_000 picoseconds.
-		Weight::from_parts(5_799_000, 0)
+		// Minimum execution time: 3_585_000 picoseconds.
+		Weight::from_parts(4_046_000, 0)
 	}
 	fn check_mortality_immortal_transaction() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_535_000 picoseconds.
-		Weight::from_parts(5_679_000, 0)
+		// Minimum execution time: 3_646_000 picoseconds.
+		Weight::from_parts(5_859_000, 0)
 	}
 	fn check_non_zero_sender() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 601_000 picoseconds.
-		Weight::from_parts(751_000, 0)
+		// Minimum execution time: 591_000 picoseconds.
+		Weight::from_parts(721_000, 0)
 	}
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn check_nonce() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `101`
+		//  Measured:  `102`
 		//  Estimated: `3593`
-		// Minimum execution time: 7_421_000 picoseconds.
-		Weight::from_parts(9_204_000, 3593)
+		// Minimum execution time: 7_441_000 picoseconds.
+		Weight::from_parts(9_754_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -85,28 +85,28 @@ impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<
 		//  Measured:  `0`
 		//  Estimated: `0`
 		// Minimum execution time: 450_000 picoseconds.
-		Weight::from_parts(661_000, 0)
+		Weight::from_parts(551_000, 0)
 	}
 	fn check_tx_version() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 451_000 picoseconds.
-		Weight::from_parts(691_000, 0)
+		// Minimum execution time: 460_000 picoseconds.
+		Weight::from_parts(731_000, 0)
 	}
 	fn check_weight() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_264_000 picoseconds.
-		Weight::from_parts(4_547_000, 0)
+		// Minimum execution time: 3_365_000 picoseconds.
+		Weight::from_parts(6_380_000, 0)
 	}
 	fn weight_reclaim() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 1_842_000 picoseconds.
-		Weight::from_parts(2_664_000, 0)
+		// Minimum execution time: 1_883_000 picoseconds.
+		Weight::from_parts(2_624_000, 0)
 	}
 }
 

@@ -47,8 +47,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 51_496_000 picoseconds.
-		Weight::from_parts(78_707_000, 3593)
+		// Minimum execution time: 53_450_000 picoseconds.
+		Weight::from_parts(89_894_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -58,8 +58,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 40_500_000 picoseconds.
-		Weight::from_parts(57_646_000, 3593)
+		// Minimum execution time: 41_722_000 picoseconds.
+		Weight::from_parts(44_666_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -69,8 +69,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `39`
 		//  Estimated: `3593`
-		// Minimum execution time: 18_598_000 picoseconds.
-		Weight::from_parts(25_788_000, 3593)
+		// Minimum execution time: 19_288_000 picoseconds.
+		Weight::from_parts(21_312_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -80,8 +80,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `174`
 		//  Estimated: `3593`
-		// Minimum execution time: 19_389_000 picoseconds.
-		Weight::from_parts(27_581_000, 3593)
+		// Minimum execution time: 20_030_000 picoseconds.
+		Weight::from_parts(21_882_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -91,8 +91,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `103`
 		//  Estimated: `6196`
-		// Minimum execution time: 53_209_000 picoseconds.
-		Weight::from_parts(82_663_000, 6196)
+		// Minimum execution time: 55_162_000 picoseconds.
+		Weight::from_parts(83_303_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -102,8 +102,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `3593`
-		// Minimum execution time: 50_796_000 picoseconds.
-		Weight::from_parts(59_328_000, 3593)
+		// Minimum execution time: 54_320_000 picoseconds.
+		Weight::from_parts(86_699_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -113,8 +113,8 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `174`
 		//  Estimated: `3593`
-		// Minimum execution time: 16_164_000 picoseconds.
-		Weight::from_parts(22_974_000, 3593)
+		// Minimum execution time: 16_725_000 picoseconds.
+		Weight::from_parts(27_871_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -125,10 +125,10 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + u * (85 ±0)`
 		//  Estimated: `990 + u * (2603 ±0)`
-		// Minimum execution time: 16_505_000 picoseconds.
-		Weight::from_parts(183_842_891, 990)
-			// Standard Error: 194_619
-			.saturating_add(Weight::from_parts(16_924_724, 0).saturating_mul(u.into()))
+		// Minimum execution time: 25_738_000 picoseconds.
+		Weight::from_parts(809_653_355, 990)
+			// Standard Error: 480_615
+			.saturating_add(Weight::from_parts(19_090_672, 0).saturating_mul(u.into()))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(u.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(u.into())))
 			.saturating_add(Weight::from_parts(0, 2603).saturating_mul(u.into()))
@@ -137,22 +137,22 @@ impl<T: frame_system::Config> pallet_balances::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_607_000 picoseconds.
-		Weight::from_parts(5_197_000, 0)
+		// Minimum execution time: 4_717_000 picoseconds.
+		Weight::from_parts(5_187_000, 0)
 	}
 	fn burn_allow_death() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 30_656_000 picoseconds.
-		Weight::from_parts(33_019_000, 0)
+		// Minimum execution time: 31_597_000 picoseconds.
+		Weight::from_parts(33_250_000, 0)
 	}
 	fn burn_keep_alive() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 19_759_000 picoseconds.
-		Weight::from_parts(21_031_000, 0)
+		// Minimum execution time: 20_451_000 picoseconds.
+		Weight::from_parts(21_622_000, 0)
 	}
 }
 

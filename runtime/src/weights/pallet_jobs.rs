@@ -48,7 +48,7 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// Storage: `Jobs::Submissions` (r:1 w:1)
 	/// Proof: `Jobs::Submissions` (`max_values`: Some(1), `max_size`: Some(2058), added: 2553, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::JobRecords` (r:0 w:1)
 	/// Proof: `Jobs::JobRecords` (`max_values`: None, `max_size`: Some(2248), added: 4723, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::JobPayloads` (r:0 w:1)
@@ -59,12 +59,12 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4385`
 		//  Estimated: `3646`
-		// Minimum execution time: 166_417_000 picoseconds.
-		Weight::from_parts(223_950_791, 3646)
-			// Standard Error: 127
-			.saturating_add(Weight::from_parts(1_898, 0).saturating_mul(b.into()))
-			// Standard Error: 1_669
-			.saturating_add(Weight::from_parts(5_911, 0).saturating_mul(p.into()))
+		// Minimum execution time: 160_919_000 picoseconds.
+		Weight::from_parts(166_392_987, 3646)
+			// Standard Error: 108
+			.saturating_add(Weight::from_parts(1_994, 0).saturating_mul(b.into()))
+			// Standard Error: 1_424
+			.saturating_add(Weight::from_parts(3_813, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -80,8 +80,8 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3291`
 		//  Estimated: `57198`
-		// Minimum execution time: 74_331_000 picoseconds.
-		Weight::from_parts(89_874_000, 57198)
+		// Minimum execution time: 77_686_000 picoseconds.
+		Weight::from_parts(96_263_000, 57198)
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -97,8 +97,8 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3525`
 		//  Estimated: `29094`
-		// Minimum execution time: 53_880_000 picoseconds.
-		Weight::from_parts(63_965_000, 29094)
+		// Minimum execution time: 55_382_000 picoseconds.
+		Weight::from_parts(64_225_000, 29094)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -110,8 +110,8 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1573`
 		//  Estimated: `5713`
-		// Minimum execution time: 13_380_000 picoseconds.
-		Weight::from_parts(15_413_000, 5713)
+		// Minimum execution time: 13_480_000 picoseconds.
+		Weight::from_parts(15_593_000, 5713)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:1)
@@ -119,49 +119,51 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// Storage: `Jobs::Params` (r:1 w:0)
 	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(92), added: 587, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:8 w:8)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ProviderRecords` (r:7 w:7)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(482), added: 2957, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Deadlines` (r:1 w:1)
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(1038), added: 3513, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Assignments` (r:0 w:7)
 	/// Proof: `Jobs::Assignments` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn cancel() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3884`
+		//  Measured:  `3997`
 		//  Estimated: `21814`
-		// Minimum execution time: 426_333_000 picoseconds.
-		Weight::from_parts(462_167_000, 21814)
-			.saturating_add(T::DbWeight::get().reads(19_u64))
+		// Minimum execution time: 434_646_000 picoseconds.
+		Weight::from_parts(496_308_000, 21814)
+			.saturating_add(T::DbWeight::get().reads(20_u64))
 			.saturating_add(T::DbWeight::get().writes(25_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:1)
 	/// Proof: `Jobs::JobRecords` (`max_values`: None, `max_size`: Some(2248), added: 4723, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::JobPayloads` (r:0 w:1)
 	/// Proof: `Jobs::JobPayloads` (`max_values`: None, `max_size`: Some(131371), added: 133846, mode: `MaxEncodedLen`)
 	fn clear() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1094`
 		//  Estimated: `5713`
-		// Minimum execution time: 55_703_000 picoseconds.
-		Weight::from_parts(68_702_000, 5713)
+		// Minimum execution time: 56_164_000 picoseconds.
+		Weight::from_parts(76_684_000, 5713)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Params` (r:0 w:1)
 	/// Proof: `Jobs::Params` (`max_values`: Some(1), `max_size`: Some(92), added: 587, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `252`
-		//  Estimated: `1549`
-		// Minimum execution time: 5_849_000 picoseconds.
-		Weight::from_parts(6_690_000, 1549)
+		//  Estimated: `1565`
+		// Minimum execution time: 6_049_000 picoseconds.
+		Weight::from_parts(10_986_000, 1565)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -173,8 +175,8 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `43`
 		//  Estimated: `4503`
-		// Minimum execution time: 3_515_000 picoseconds.
-		Weight::from_parts(3_965_000, 4503)
+		// Minimum execution time: 3_545_000 picoseconds.
+		Weight::from_parts(4_687_000, 4503)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:0)
@@ -183,24 +185,38 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `374`
 		//  Estimated: `5713`
-		// Minimum execution time: 4_777_000 picoseconds.
-		Weight::from_parts(6_400_000, 5713)
+		// Minimum execution time: 4_847_000 picoseconds.
+		Weight::from_parts(6_931_000, 5713)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Jobs::JobRecords` (r:1 w:1)
 	/// Proof: `Jobs::JobRecords` (`max_values`: None, `max_size`: Some(2248), added: 4723, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:4 w:4)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:8 w:8)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ProviderRecords` (r:7 w:7)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(482), added: 2957, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Params` (r:1 w:0)
+	/// Proof: `Rewards::Params` (`max_values`: Some(1), `max_size`: Some(42), added: 537, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::CurrentEra` (r:1 w:1)
+	/// Proof: `Rewards::CurrentEra` (`max_values`: Some(1), `max_size`: Some(120), added: 615, mode: `MaxEncodedLen`)
+	/// Storage: `Delegation::Pools` (r:3 w:0)
+	/// Proof: `Delegation::Pools` (`max_values`: None, `max_size`: Some(763), added: 3238, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindStats` (r:1 w:1)
 	/// Proof: `Providers::KindStats` (`max_values`: None, `max_size`: Some(181), added: 2656, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassBonds` (r:1 w:1)
 	/// Proof: `Providers::ClassBonds` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Stakes` (r:3 w:3)
+	/// Proof: `Rewards::Stakes` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::StakeIndex` (r:1 w:0)
+	/// Proof: `Rewards::StakeIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::StakeUnbooked` (r:1 w:0)
+	/// Proof: `Rewards::StakeUnbooked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::TotalCounted` (r:1 w:1)
+	/// Proof: `Rewards::TotalCounted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::RevealedOutputs` (r:4 w:4)
 	/// Proof: `Jobs::RevealedOutputs` (`max_values`: None, `max_size`: Some(1074), added: 3549, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Assignments` (r:0 w:7)
@@ -208,17 +224,17 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// The range of component `r` is `[1, 7]`.
 	fn on_deadline_settle(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2316 + r * (551 ±0)`
-		//  Estimated: `5713 + r * (2941 ±26)`
-		// Minimum execution time: 120_509_000 picoseconds.
-		Weight::from_parts(94_284_570, 5713)
-			// Standard Error: 640_178
-			.saturating_add(Weight::from_parts(77_884_444, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2941).saturating_mul(r.into()))
+		//  Measured:  `2482 + r * (648 ±0)`
+		//  Estimated: `5713 + r * (2957 ±0)`
+		// Minimum execution time: 125_266_000 picoseconds.
+		Weight::from_parts(53_643_217, 5713)
+			// Standard Error: 515_295
+			.saturating_add(Weight::from_parts(88_457_983, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2957).saturating_mul(r.into()))
 	}
 	/// Storage: `Jobs::Submissions` (r:1 w:1)
 	/// Proof: `Jobs::Submissions` (`max_values`: Some(1), `max_size`: Some(2058), added: 2553, mode: `MaxEncodedLen`)
@@ -231,13 +247,13 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// Storage: `Babe::AuthorVrfRandomness` (r:1 w:0)
 	/// Proof: `Babe::AuthorVrfRandomness` (`max_values`: Some(1), `max_size`: Some(33), added: 528, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindCounts` (r:1 w:0)
 	/// Proof: `Providers::KindCounts` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindSlots` (r:16 w:0)
 	/// Proof: `Providers::KindSlots` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ProviderRecords` (r:27 w:7)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(482), added: 2957, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassCounts` (r:3 w:0)
 	/// Proof: `Providers::ClassCounts` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassBonds` (r:1 w:0)
@@ -251,17 +267,17 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// The range of component `r` is `[1, 7]`.
 	fn assign(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `11278`
-		//  Estimated: `58696 + r * (4350 ±621)`
-		// Minimum execution time: 210_172_000 picoseconds.
-		Weight::from_parts(274_425_759, 58696)
-			// Standard Error: 1_148_881
-			.saturating_add(Weight::from_parts(32_572_158, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(53_u64))
+		//  Measured:  `11710`
+		//  Estimated: `57723 + r * (4676 ±824)`
+		// Minimum execution time: 222_701_000 picoseconds.
+		Weight::from_parts(358_229_049, 57723)
+			// Standard Error: 2_052_229
+			.saturating_add(Weight::from_parts(41_965_434, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(52_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 4350).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(0, 4676).saturating_mul(r.into()))
 	}
 }
 

@@ -42,17 +42,17 @@ use core::marker::PhantomData;
 pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 	/// Storage: `Providers::ProviderRecords` (r:1 w:1)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(482), added: 2957, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Operators` (r:1 w:1)
 	/// Proof: `Providers::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ProviderCount` (r:1 w:1)
 	/// Proof: `Providers::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindCounts` (r:1 w:1)
 	/// Proof: `Providers::KindCounts` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassCounts` (r:1 w:1)
@@ -61,21 +61,29 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::KindStats` (`max_values`: None, `max_size`: Some(181), added: 2656, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassBonds` (r:1 w:1)
 	/// Proof: `Providers::ClassBonds` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Stakes` (r:1 w:1)
+	/// Proof: `Rewards::Stakes` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::TotalCounted` (r:1 w:1)
+	/// Proof: `Rewards::TotalCounted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::StakeIndex` (r:1 w:0)
+	/// Proof: `Rewards::StakeIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassSlots` (r:0 w:1)
 	/// Proof: `Providers::ClassSlots` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindSlots` (r:0 w:1)
 	/// Proof: `Providers::KindSlots` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1138`
-		//  Estimated: `3931`
-		// Minimum execution time: 83_704_000 picoseconds.
-		Weight::from_parts(127_900_000, 3931)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+		//  Measured:  `1445`
+		//  Estimated: `3947`
+		// Minimum execution time: 94_400_000 picoseconds.
+		Weight::from_parts(108_491_000, 3947)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
 	/// Storage: `Providers::ProviderRecords` (r:2 w:2)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(482), added: 2957, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindCounts` (r:2 w:2)
 	/// Proof: `Providers::KindCounts` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindSlots` (r:1 w:3)
@@ -90,32 +98,36 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::ClassBonds` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn update_capabilities() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2068`
-		//  Estimated: `6872`
-		// Minimum execution time: 79_398_000 picoseconds.
-		Weight::from_parts(118_947_000, 6872)
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		//  Measured:  `2100`
+		//  Estimated: `6904`
+		// Minimum execution time: 80_750_000 picoseconds.
+		Weight::from_parts(115_842_000, 6904)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
 	/// Storage: `Providers::ProviderRecords` (r:1 w:1)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(482), added: 2957, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Operators` (r:1 w:2)
 	/// Proof: `Providers::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn set_operator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `743`
-		//  Estimated: `3931`
-		// Minimum execution time: 18_047_000 picoseconds.
-		Weight::from_parts(30_165_000, 3931)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		//  Measured:  `759`
+		//  Estimated: `3947`
+		// Minimum execution time: 19_249_000 picoseconds.
+		Weight::from_parts(35_263_000, 3947)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Providers::ProviderRecords` (r:1 w:1)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(482), added: 2957, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindCounts` (r:1 w:1)
 	/// Proof: `Providers::KindCounts` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassCounts` (r:1 w:1)
@@ -124,21 +136,29 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::KindStats` (`max_values`: None, `max_size`: Some(181), added: 2656, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassBonds` (r:1 w:1)
 	/// Proof: `Providers::ClassBonds` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Stakes` (r:1 w:1)
+	/// Proof: `Rewards::Stakes` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::TotalCounted` (r:1 w:1)
+	/// Proof: `Rewards::TotalCounted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::StakeIndex` (r:1 w:0)
+	/// Proof: `Rewards::StakeIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassSlots` (r:0 w:1)
 	/// Proof: `Providers::ClassSlots` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindSlots` (r:0 w:1)
 	/// Proof: `Providers::KindSlots` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1482`
-		//  Estimated: `3931`
-		// Minimum execution time: 81_822_000 picoseconds.
-		Weight::from_parts(124_846_000, 3931)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+		//  Measured:  `1805`
+		//  Estimated: `3947`
+		// Minimum execution time: 92_928_000 picoseconds.
+		Weight::from_parts(142_602_000, 3947)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `Providers::ProviderRecords` (r:2 w:2)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(482), added: 2957, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindCounts` (r:1 w:1)
 	/// Proof: `Providers::KindCounts` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindSlots` (r:1 w:2)
@@ -151,17 +171,27 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::KindStats` (`max_values`: None, `max_size`: Some(181), added: 2656, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassBonds` (r:1 w:1)
 	/// Proof: `Providers::ClassBonds` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Stakes` (r:1 w:1)
+	/// Proof: `Rewards::Stakes` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::StakeIndex` (r:1 w:0)
+	/// Proof: `Rewards::StakeIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::StakeUnbooked` (r:1 w:0)
+	/// Proof: `Rewards::StakeUnbooked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::TotalCounted` (r:1 w:1)
+	/// Proof: `Rewards::TotalCounted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn pause() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1708`
-		//  Estimated: `6872`
-		// Minimum execution time: 56_334_000 picoseconds.
-		Weight::from_parts(82_973_000, 6872)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		//  Measured:  `2133`
+		//  Estimated: `6904`
+		// Minimum execution time: 68_712_000 picoseconds.
+		Weight::from_parts(107_149_000, 6904)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `Providers::ProviderRecords` (r:1 w:1)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(482), added: 2957, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindCounts` (r:1 w:1)
 	/// Proof: `Providers::KindCounts` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassCounts` (r:1 w:1)
@@ -170,23 +200,29 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::KindStats` (`max_values`: None, `max_size`: Some(181), added: 2656, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassBonds` (r:1 w:1)
 	/// Proof: `Providers::ClassBonds` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Stakes` (r:1 w:1)
+	/// Proof: `Rewards::Stakes` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::TotalCounted` (r:1 w:1)
+	/// Proof: `Rewards::TotalCounted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::StakeIndex` (r:1 w:0)
+	/// Proof: `Rewards::StakeIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassSlots` (r:0 w:1)
 	/// Proof: `Providers::ClassSlots` (`max_values`: None, `max_size`: Some(92), added: 2567, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindSlots` (r:0 w:1)
 	/// Proof: `Providers::KindSlots` (`max_values`: None, `max_size`: Some(53), added: 2528, mode: `MaxEncodedLen`)
 	fn resume() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1095`
-		//  Estimated: `3931`
-		// Minimum execution time: 36_624_000 picoseconds.
-		Weight::from_parts(61_472_000, 3931)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+		//  Measured:  `1418`
+		//  Estimated: `3947`
+		// Minimum execution time: 46_940_000 picoseconds.
+		Weight::from_parts(73_179_000, 3947)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Providers::ProviderRecords` (r:2 w:2)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(482), added: 2957, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Params` (r:1 w:0)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindCounts` (r:1 w:1)
 	/// Proof: `Providers::KindCounts` (`max_values`: None, `max_size`: Some(13), added: 2488, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::KindSlots` (r:1 w:2)
@@ -199,53 +235,63 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 	/// Proof: `Providers::KindStats` (`max_values`: None, `max_size`: Some(181), added: 2656, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ClassBonds` (r:1 w:1)
 	/// Proof: `Providers::ClassBonds` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Stakes` (r:1 w:1)
+	/// Proof: `Rewards::Stakes` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::StakeIndex` (r:1 w:0)
+	/// Proof: `Rewards::StakeIndex` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::StakeUnbooked` (r:1 w:0)
+	/// Proof: `Rewards::StakeUnbooked` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::TotalCounted` (r:1 w:1)
+	/// Proof: `Rewards::TotalCounted` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1848`
-		//  Estimated: `6872`
-		// Minimum execution time: 57_866_000 picoseconds.
-		Weight::from_parts(91_576_000, 6872)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+		//  Measured:  `2273`
+		//  Estimated: `6904`
+		// Minimum execution time: 69_153_000 picoseconds.
+		Weight::from_parts(104_135_000, 6904)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `Providers::ProviderRecords` (r:1 w:1)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(482), added: 2957, mode: `MaxEncodedLen`)
+	/// Storage: `Providers::Params` (r:1 w:0)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1182`
-		//  Estimated: `3931`
-		// Minimum execution time: 49_253_000 picoseconds.
-		Weight::from_parts(79_108_000, 3931)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		//  Measured:  `1198`
+		//  Estimated: `3947`
+		// Minimum execution time: 50_926_000 picoseconds.
+		Weight::from_parts(80_289_000, 3947)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Providers::ProviderRecords` (r:1 w:1)
-	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(466), added: 2941, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::ProviderRecords` (`max_values`: None, `max_size`: Some(482), added: 2957, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::ProviderCount` (r:1 w:1)
 	/// Proof: `Providers::ProviderCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Providers::Operators` (r:0 w:1)
 	/// Proof: `Providers::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn deregister() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `674`
-		//  Estimated: `3931`
-		// Minimum execution time: 14_782_000 picoseconds.
-		Weight::from_parts(27_191_000, 3931)
+		//  Measured:  `690`
+		//  Estimated: `3947`
+		// Minimum execution time: 15_312_000 picoseconds.
+		Weight::from_parts(27_110_000, 3947)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Providers::Params` (r:0 w:1)
-	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(64), added: 559, mode: `MaxEncodedLen`)
+	/// Proof: `Providers::Params` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_976_000 picoseconds.
-		Weight::from_parts(8_302_000, 0)
+		// Minimum execution time: 4_246_000 picoseconds.
+		Weight::from_parts(8_323_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }

@@ -45,10 +45,10 @@ impl<T: frame_system::Config> pallet_sudo::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sudo::Key` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn set_key() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `98`
+		//  Measured:  `165`
 		//  Estimated: `1517`
-		// Minimum execution time: 7_481_000 picoseconds.
-		Weight::from_parts(8_202_000, 1517)
+		// Minimum execution time: 7_642_000 picoseconds.
+		Weight::from_parts(12_479_000, 1517)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -56,30 +56,30 @@ impl<T: frame_system::Config> pallet_sudo::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sudo::Key` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn sudo() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `98`
+		//  Measured:  `165`
 		//  Estimated: `1517`
-		// Minimum execution time: 8_312_000 picoseconds.
-		Weight::from_parts(9_074_000, 1517)
+		// Minimum execution time: 8_472_000 picoseconds.
+		Weight::from_parts(14_421_000, 1517)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Sudo::Key` (r:1 w:0)
 	/// Proof: `Sudo::Key` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn sudo_as() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `98`
+		//  Measured:  `165`
 		//  Estimated: `1517`
-		// Minimum execution time: 8_402_000 picoseconds.
-		Weight::from_parts(9_184_000, 1517)
+		// Minimum execution time: 8_483_000 picoseconds.
+		Weight::from_parts(12_669_000, 1517)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Sudo::Key` (r:1 w:1)
 	/// Proof: `Sudo::Key` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn remove_key() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `98`
+		//  Measured:  `165`
 		//  Estimated: `1517`
-		// Minimum execution time: 6_920_000 picoseconds.
-		Weight::from_parts(7_982_000, 1517)
+		// Minimum execution time: 6_930_000 picoseconds.
+		Weight::from_parts(12_578_000, 1517)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -87,10 +87,10 @@ impl<T: frame_system::Config> pallet_sudo::WeightInfo for WeightInfo<T> {
 	/// Proof: `Sudo::Key` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	fn check_only_sudo_account() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `98`
+		//  Measured:  `165`
 		//  Estimated: `1517`
-		// Minimum execution time: 4_416_000 picoseconds.
-		Weight::from_parts(6_359_000, 1517)
+		// Minimum execution time: 4_527_000 picoseconds.
+		Weight::from_parts(6_590_000, 1517)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 }

@@ -49,8 +49,8 @@ impl<T: frame_system::Config> pallet_timestamp::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `170`
 		//  Estimated: `1493`
-		// Minimum execution time: 5_589_000 picoseconds.
-		Weight::from_parts(6_109_000, 1493)
+		// Minimum execution time: 5_678_000 picoseconds.
+		Weight::from_parts(8_093_000, 1493)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -58,8 +58,8 @@ impl<T: frame_system::Config> pallet_timestamp::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 681_000 picoseconds.
-		Weight::from_parts(811_000, 0)
+		// Minimum execution time: 671_000 picoseconds.
+		Weight::from_parts(881_000, 0)
 	}
 }
 

@@ -45,10 +45,10 @@ impl<T: frame_system::Config> pallet_transaction_payment::WeightInfo for WeightI
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn charge_transaction_payment() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `101`
+		//  Measured:  `102`
 		//  Estimated: `3593`
-		// Minimum execution time: 44_145_000 picoseconds.
-		Weight::from_parts(46_900_000, 3593)
+		// Minimum execution time: 44_276_000 picoseconds.
+		Weight::from_parts(67_270_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}

@@ -112,7 +112,7 @@ fn the_largest_providers_earn_no_more_emission_than_their_work() {
 		run_to_era(eras + 1);
 		check_invariants();
 
-		bonds.sort_by(|a, b| b.1.cmp(&a.1));
+		bonds.sort_by_key(|(_, bond)| core::cmp::Reverse(*bond));
 		let top: Vec<AccountId> = bonds.iter().take(10).map(|(who, _)| *who).collect();
 		let total_stake: u128 = bonds.iter().map(|(_, b)| u128::from(*b)).sum();
 		let top_stake: u128 = bonds.iter().take(10).map(|(_, b)| u128::from(*b)).sum();
