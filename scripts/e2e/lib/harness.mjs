@@ -82,7 +82,8 @@ export function scriptEnv(extra = {}) {
 
 /** Runs a project script (or any command) to completion; returns status and output. */
 export function run(command, args, { env = scriptEnv(), timeoutMs = 120_000 } = {}) {
-  const r = spawnSync(command, args, { env, encoding: 'utf8', timeout: timeoutMs });
+  // A chain spec carries the runtime's wasm: well over spawnSync's default 1 MiB of output.
+  const r = spawnSync(command, args, { env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
