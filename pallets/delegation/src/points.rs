@@ -153,8 +153,8 @@ impl<T: Config> Pallet<T> {
 		Ok(points)
 	}
 
-	/// Writes back a pool and a member after a change of stake, and tells the providers
-	/// pallet the pool's active stake. A member with nothing left is removed, and so is a
+	/// Writes back a pool and a member after a change, and tells the providers pallet the
+	/// pool's active stake when it changed. A member with nothing left is removed, and so is a
 	/// pool nothing refers to.
 	pub(crate) fn store(
 		who: &T::AccountId,
@@ -178,12 +178,18 @@ impl<T: Config> Pallet<T> {
 			pool.members_owed = Zero::zero();
 		}
 		let active = pool.active;
+		// The provider's record changes (and its stake income is settled) only when the
+		// active stake did: claims and withdrawals leave it alone.
+		let changed =
+			Pools::<T>::get(provider).map_or(Zero::zero(), |stored| stored.active) != active;
 		if pool.is_spent() {
 			Pools::<T>::remove(provider);
 		} else {
 			Pools::<T>::insert(provider, pool);
 		}
-		T::Providers::set_delegated(provider, active);
+		if changed {
+			T::Providers::set_delegated(provider, active);
+		}
 	}
 
 	/// What `who`'s delegation is worth: active and unbonding stake (the DAO counts it).
