@@ -40,6 +40,23 @@ impl<T: Config> Pallet<T> {
 			total = total.saturating_add(cursor.counted);
 		}
 		ensure!(total == TotalCounted::<T>::get(), TryRuntimeError::Other("TotalCounted is off"));
+		// Recent work: each era's network total is the sum of what providers were paid in it.
+		let network = NetworkWork::<T>::get();
+		let mut by_era: alloc::vec::Vec<(pallet_providers::EraIndex, BalanceOf<T>)> =
+			network.iter().map(|(e, _)| (*e, Zero::zero())).collect();
+		for (_, work) in ProviderWork::<T>::iter() {
+			for (era, paid) in work.iter() {
+				if let Some((_, sum)) = by_era.iter_mut().find(|(e, _)| e == era) {
+					*sum = sum.saturating_add(*paid);
+				} else if network.first().is_some_and(|(oldest, _)| era >= oldest) {
+					return Err(TryRuntimeError::Other("provider work in an era the network lacks"));
+				}
+			}
+		}
+		ensure!(
+			by_era.iter().zip(network.iter()).all(|((_, sum), (_, total))| sum == total),
+			TryRuntimeError::Other("the network's recent work differs from its providers' sum")
+		);
 		ensure!(
 			asset::pot_balance::<T>() >= Self::pot_obligations(),
 			TryRuntimeError::Other("the reward pot does not cover what it owes")

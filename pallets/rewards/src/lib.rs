@@ -88,6 +88,12 @@ pub type BalanceOf<T> =
 pub type RewardParamsOf<T> =
 	RewardParams<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
 
+/// Verified work paid per era, the last `RecentWorkEras` eras of it.
+pub type RecentWorkOf<T> = frame_support::BoundedVec<
+	(pallet_providers::EraIndex, BalanceOf<T>),
+	<T as Config>::RecentWorkEras,
+>;
+
 /// The era type of a runtime.
 pub type EraInfoOf<T> = EraInfo<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
 
@@ -145,6 +151,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxAudits: Get<u32>;
 
+		/// Eras over which a provider's verified work is remembered (the DAO's work house
+		/// weighs providers by it).
+		#[pallet::constant]
+		type RecentWorkEras: Get<u32>;
+
 		/// Parameters in force until genesis or governance sets others.
 		type DefaultParams: Get<RewardParamsOf<Self>>;
 
@@ -181,6 +192,16 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Stakes<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, StakeCursor<BalanceOf<T>>>;
+
+	/// Verified work paid to each provider in the last `RecentWorkEras` eras, by era
+	/// (oldest first). Only providers that earned work credit have an entry.
+	#[pallet::storage]
+	pub type ProviderWork<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, RecentWorkOf<T>, ValueQuery>;
+
+	/// Verified work paid to all providers together in the last `RecentWorkEras` eras.
+	#[pallet::storage]
+	pub type NetworkWork<T: Config> = StorageValue<_, RecentWorkOf<T>, ValueQuery>;
 
 	/// Audit jobs issued and not yet cleared.
 	#[pallet::storage]

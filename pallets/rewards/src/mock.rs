@@ -158,6 +158,7 @@ impl pallet_rewards::Config for Test {
 	type PalletId = RewardsPalletId;
 	type BlocksPerYear = ConstU64<YEAR>;
 	type MaxAudits = ConstU32<4>;
+	type RecentWorkEras = ConstU32<4>;
 	type DefaultParams = RewardDefaults;
 	type WeightInfo = ();
 }

@@ -2,7 +2,8 @@
 //! See the crate docs for why paying oneself for a job never earns what it costs.
 
 use crate::*;
-use pallet_providers::{PoolIncome, VerifiedWork, WorkCredit};
+use pallet_providers::{EraIndex, PoolIncome, VerifiedWork, WorkCredit};
+use frame_support::traits::Get;
 use sp_runtime::traits::{Saturating, Zero};
 
 impl<T: Config> Pallet<T> {
@@ -21,6 +22,44 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
+impl<T: Config> Pallet<T> {
+	/// Adds `paid` to era `era` of a recent-work record, forgetting eras that left the
+	/// window. Credits come in era order, so the newest entry is the only one to add to.
+	fn add_recent(work: &mut RecentWorkOf<T>, era: EraIndex, paid: BalanceOf<T>) {
+		match work.last_mut() {
+			Some((last, value)) if *last == era => *value = value.saturating_add(paid),
+			_ => {
+				let window = T::RecentWorkEras::get();
+				work.retain(|(e, _)| era.saturating_sub(*e) < window);
+				if work.is_full() {
+					work.remove(0);
+				}
+				// Cannot fail: there is room now (a window of zero eras remembers nothing).
+				let _ = work.try_push((era, paid));
+			},
+		}
+	}
+
+	/// What a record holds for the eras still in the window at `era`.
+	fn sum_recent(work: &RecentWorkOf<T>, era: EraIndex) -> BalanceOf<T> {
+		let window = T::RecentWorkEras::get();
+		work.iter()
+			.filter(|(e, _)| era.saturating_sub(*e) < window)
+			.fold(Zero::zero(), |acc: BalanceOf<T>, (_, v)| acc.saturating_add(*v))
+	}
+
+	/// Verified work paid to `provider` over the last `RecentWorkEras` eras, this one
+	/// included: its weight in the DAO's work house.
+	pub fn recent_work(provider: &T::AccountId) -> BalanceOf<T> {
+		Self::sum_recent(&ProviderWork::<T>::get(provider), CurrentEra::<T>::get().index)
+	}
+
+	/// Verified work paid to all providers over the same eras.
+	pub fn network_recent_work() -> BalanceOf<T> {
+		Self::sum_recent(&NetworkWork::<T>::get(), CurrentEra::<T>::get().index)
+	}
+}
+
 impl<T: Config> WorkCredit<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn credit_work(provider: &T::AccountId, work: VerifiedWork<BalanceOf<T>>) {
 		let value = Self::work_value(&work);
@@ -33,6 +72,11 @@ impl<T: Config> WorkCredit<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			paid
 		});
 		T::Pools::credit(provider, paid);
+		if !paid.is_zero() {
+			let era = CurrentEra::<T>::get().index;
+			ProviderWork::<T>::mutate(provider, |work| Self::add_recent(work, era, paid));
+			NetworkWork::<T>::mutate(|work| Self::add_recent(work, era, paid));
+		}
 		Self::deposit_event(Event::WorkCredited {
 			provider: provider.clone(),
 			value,

@@ -302,6 +302,8 @@ impl pallet_rewards::Config for Runtime {
 	type PalletId = RewardsPalletId;
 	type BlocksPerYear = BlocksPerYear;
 	type MaxAudits = ConstU32<16>;
+	/// Four eras (days): the work house weighs the last four days of verified work.
+	type RecentWorkEras = ConstU32<4>;
 	type DefaultParams = RewardDefaults;
 	type WeightInfo = crate::weights::pallet_rewards::WeightInfo<Runtime>;
 }

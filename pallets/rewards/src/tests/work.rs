@@ -71,3 +71,32 @@ fn only_the_pot_is_the_auditor() {
 		assert!(!Rewards::is_auditor(&1));
 	});
 }
+
+#[test]
+fn recent_work_sums_the_last_eras_and_forgets_older_ones() {
+	execute(|| {
+		let audit = || VerifiedWork { replicas: 3, price_per_replica: 1, fee: 1, audit: true };
+		run_to_era(1);
+		Rewards::credit_work(&1, audit());
+		Rewards::credit_work(&2, audit());
+		run_to_era(2);
+		Rewards::credit_work(&1, audit());
+		Rewards::credit_work(&1, audit());
+		assert_eq!(Rewards::recent_work(&1), 300);
+		assert_eq!(Rewards::recent_work(&2), 100);
+		assert_eq!(Rewards::network_recent_work(), 400);
+		// The window is four eras: era 1's work counts up to era 4, not in era 5.
+		run_to_era(4);
+		assert_eq!(Rewards::recent_work(&2), 100);
+		run_to_era(5);
+		assert_eq!(Rewards::recent_work(&1), 200);
+		assert_eq!(Rewards::recent_work(&2), 0);
+		assert_eq!(Rewards::network_recent_work(), 200);
+		run_to_era(6);
+		assert_eq!(Rewards::network_recent_work(), 0);
+		// A new credit drops what left the window from the record.
+		Rewards::credit_work(&1, audit());
+		assert_eq!(crate::ProviderWork::<Test>::get(1).into_inner(), vec![(6, 100)]);
+		assert_eq!(Rewards::recent_work(&1), 100);
+	});
+}
