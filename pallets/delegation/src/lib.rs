@@ -129,6 +129,10 @@ pub mod pallet {
 		/// The provider registry: own bonds, who takes delegations, delegated stake.
 		type Providers: ProviderStake<Self::AccountId, Balance = BalanceOf<Self>>;
 
+		/// Governance votes standing on members' stake (the DAO pallet): a member cannot
+		/// withdraw below what its votes lock.
+		type VoteLocks: pallet_providers::VoteLocks<Self::AccountId, BalanceOf<Self>>;
+
 		/// Which era it is (the rewards pallet).
 		type Eras: EraClock;
 
@@ -354,6 +358,9 @@ pub mod pallet {
 		InvalidParams,
 		/// An arithmetic overflow.
 		Overflow,
+		/// Governance votes stand on this stake: it cannot be withdrawn below what they
+		/// lock until they are removed and their locks have run.
+		LockedByVote,
 	}
 
 	#[pallet::hooks]

@@ -129,6 +129,7 @@ impl pallet_providers::Config for Test {
 	type DefaultParams = ProviderDefaults;
 	type Delegation = Delegation;
 	type StakeObserver = ();
+	type VoteLocks = ();
 	type WeightInfo = ();
 }
 
@@ -136,6 +137,7 @@ impl pallet_delegation::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Providers = Providers;
+	type VoteLocks = ();
 	type Eras = TestEras;
 	type StakeIncome = ();
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;

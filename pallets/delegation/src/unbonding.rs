@@ -11,6 +11,7 @@
 //! the difference. Members who withdraw when their stake matures never meet a merge.
 
 use crate::*;
+use pallet_providers::VoteLocks;
 use frame_support::{ensure, pallet_prelude::DispatchResult};
 use pallet_providers::{CountedStakeObserver, EraIndex};
 use points::value_of;
@@ -144,6 +145,13 @@ impl<T: Config> Pallet<T> {
 			false
 		});
 		ensure!(withdrew, Error::<T>::NothingToWithdraw);
+		let locked = T::VoteLocks::locked_stake(who);
+		if !locked.is_zero() {
+			ensure!(
+				Self::staked_value(who).saturating_sub(amount) >= locked,
+				Error::<T>::LockedByVote
+			);
+		}
 		pool.buckets.retain(|b| !b.points.is_zero());
 		if pool.matured.points.is_zero() {
 			pool.matured = UnbondBucket::default();

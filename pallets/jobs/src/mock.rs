@@ -115,6 +115,7 @@ impl pallet_providers::Config for Test {
 	type DefaultParams = ProviderDefaults;
 	type Delegation = ();
 	type StakeObserver = ();
+	type VoteLocks = ();
 	type WeightInfo = ();
 }
 

@@ -216,6 +216,10 @@ pub mod pallet {
 		/// where there is none).
 		type StakeObserver: CountedStakeObserver<Self::AccountId, BalanceOf<Self>>;
 
+		/// Governance votes that keep a provider's bond at `min_bond` or above while they
+		/// stand (the DAO pallet).
+		type VoteLocks: VoteLocks<Self::AccountId, BalanceOf<Self>>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -424,6 +428,9 @@ pub mod pallet {
 		/// reputation step above `MAX_REPUTATION`, a zero exposure cap or class minimum, a
 		/// counted-stake cap below the minimum bond).
 		InvalidParams,
+		/// A work-house vote of the provider stands: its bond stays at `min_bond` or above
+		/// until the vote is removed.
+		BondLockedByVote,
 	}
 
 	#[pallet::hooks]
@@ -555,6 +562,11 @@ pub mod pallet {
 				ensure!(
 					remaining.is_zero() || remaining >= params.min_bond,
 					Error::<T>::BondBelowMinimum
+				);
+				// A work-house vote stands on the provider being one: it keeps `min_bond`.
+				ensure!(
+					!remaining.is_zero() || !T::VoteLocks::has_provider_vote(&who),
+					Error::<T>::BondLockedByVote
 				);
 				let unlock_at = frame_system::Pallet::<T>::block_number()
 					.saturating_add(params.unbonding_period);

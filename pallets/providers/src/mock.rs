@@ -90,6 +90,7 @@ impl pallet_providers::Config for Test {
 	type DefaultParams = ProviderDefaults;
 	type Delegation = ();
 	type StakeObserver = ();
+	type VoteLocks = ();
 	type WeightInfo = ();
 }
 

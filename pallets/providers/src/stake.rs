@@ -18,6 +18,8 @@
 //!   pool, and tells the delegation pallet which era it is;
 //! - [`WorkCredit`]: the jobs pallet reports verified work at settlement;
 //! - [`AuditJobs`]: the rewards pallet has the jobs pallet issue the chain's audit jobs.
+//! - [`VoteLocks`]: stake that governance votes stand on stays where it is until the
+//!   votes are removed (the DAO pallet says what is locked).
 
 use crate::*;
 use depin_compute_primitives::JobId;
@@ -26,6 +28,25 @@ use sp_runtime::{
 	traits::{Saturating, Zero},
 	Perbill,
 };
+
+/// Stake that standing governance votes lock (the DAO pallet implements it): the
+/// delegation pallet keeps a member's stake from being withdrawn below it, and the
+/// registry keeps a voting provider's bond at the minimum or above.
+pub trait VoteLocks<AccountId, Balance> {
+	/// Delegated stake `who` votes with in the token house.
+	fn locked_stake(who: &AccountId) -> Balance;
+	/// Whether `who` has a work-house vote standing.
+	fn has_provider_vote(who: &AccountId) -> bool;
+}
+
+impl<AccountId, Balance: Zero> VoteLocks<AccountId, Balance> for () {
+	fn locked_stake(_: &AccountId) -> Balance {
+		Zero::zero()
+	}
+	fn has_provider_vote(_: &AccountId) -> bool {
+		false
+	}
+}
 
 /// An era's number: the rewards pallet counts them from genesis.
 pub type EraIndex = u32;

@@ -130,6 +130,7 @@ impl pallet_providers::Config for Test {
 	type DefaultParams = ProviderDefaults;
 	type Delegation = Delegation;
 	type StakeObserver = Rewards;
+	type VoteLocks = ();
 	type WeightInfo = ();
 }
 
@@ -137,6 +138,7 @@ impl pallet_delegation::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Providers = Providers;
+	type VoteLocks = ();
 	type Eras = Rewards;
 	type StakeIncome = Rewards;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;

@@ -211,6 +211,7 @@ impl pallet_providers::Config for Runtime {
 	type Delegation = crate::Delegation;
 	/// Stake income follows each provider's counted stake.
 	type StakeObserver = crate::Rewards;
+	type VoteLocks = ();
 	type WeightInfo = crate::weights::pallet_providers::WeightInfo<Runtime>;
 }
 
@@ -281,6 +282,7 @@ impl pallet_delegation::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Providers = crate::Providers;
+	type VoteLocks = ();
 	type Eras = crate::Rewards;
 	type StakeIncome = crate::Rewards;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
