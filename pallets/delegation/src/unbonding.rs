@@ -11,8 +11,8 @@
 //! the difference. Members who withdraw when their stake matures never meet a merge.
 
 use crate::*;
-use pallet_providers::VoteLocks;
 use frame_support::{ensure, pallet_prelude::DispatchResult};
+use pallet_providers::VoteLocks;
 use pallet_providers::{CountedStakeObserver, EraIndex};
 use points::value_of;
 use sp_runtime::traits::{Saturating, Zero};

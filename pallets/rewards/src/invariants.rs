@@ -49,7 +49,9 @@ impl<T: Config> Pallet<T> {
 				if let Some((_, sum)) = by_era.iter_mut().find(|(e, _)| e == era) {
 					*sum = sum.saturating_add(*paid);
 				} else if network.first().is_some_and(|(oldest, _)| era >= oldest) {
-					return Err(TryRuntimeError::Other("provider work in an era the network lacks"));
+					return Err(TryRuntimeError::Other(
+						"provider work in an era the network lacks",
+					));
 				}
 			}
 		}

@@ -1,0 +1,7 @@
+//! The DAO's tests, by topic.
+
+mod locks;
+mod origins;
+mod tally;
+mod token_house;
+mod work_house;

@@ -1,0 +1,41 @@
+//! The DAO's origins: each track's power, and nothing else.
+
+use crate::{mock::*, origins::*, Origin};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{ConstU64, EnsureOrigin},
+};
+use sp_runtime::DispatchError;
+
+type Spender = EnsureSpender<Balance, ConstU64<10>, ConstU64<1_000>>;
+
+#[test]
+fn each_origin_holds_its_own_power_only() {
+	execute(|| {
+		let origin = |o: Origin| RuntimeOrigin::from(o);
+		assert!(EnsureParameters::try_origin(origin(Origin::Parameters)).is_ok());
+		assert!(EnsureParameters::try_origin(origin(Origin::SmallSpender)).is_err());
+		assert!(EnsureParameters::try_origin(RuntimeOrigin::root()).is_err());
+		assert!(EnsureParameters::try_origin(RuntimeOrigin::signed(1)).is_err());
+		assert!(EnsureValidatorAdmin::try_origin(origin(Origin::ValidatorAdmin)).is_ok());
+		assert!(EnsureCanceller::try_origin(origin(Origin::Canceller)).is_ok());
+		assert!(EnsureCanceller::try_origin(origin(Origin::RuntimeUpgrade)).is_err());
+		// Spenders carry their cap.
+		assert_eq!(Spender::try_origin(origin(Origin::SmallSpender)).ok(), Some(10));
+		assert_eq!(Spender::try_origin(origin(Origin::BigSpender)).ok(), Some(1_000));
+		assert!(Spender::try_origin(origin(Origin::Parameters)).is_err());
+	});
+}
+
+#[test]
+fn the_upgrade_track_authorizes_a_runtime_hash_and_nobody_else_can() {
+	execute(|| {
+		let hash = sp_core::H256::repeat_byte(7);
+		assert_noop!(Dao::authorize_upgrade(RuntimeOrigin::signed(1), hash), DispatchError::BadOrigin);
+		assert_noop!(Dao::authorize_upgrade(RuntimeOrigin::root(), hash), DispatchError::BadOrigin);
+		assert_ok!(Dao::authorize_upgrade(Origin::RuntimeUpgrade.into(), hash));
+		System::assert_last_event(
+			frame_system::Event::UpgradeAuthorized { code_hash: hash, check_version: true }.into(),
+		);
+	});
+}
