@@ -9,7 +9,9 @@ impl<T: Config> Pallet<T> {
 	/// Checks the pallet's invariants (see the crate docs).
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut counted: BTreeMap<PollIndexOf<T>, TallyOf<T>> = BTreeMap::new();
-		let mut count = |poll: PollIndexOf<T>, token: &HouseTally<BalanceOf<T>>, work: &HouseTally<BalanceOf<T>>| {
+		let mut count = |poll: PollIndexOf<T>,
+		                 token: &HouseTally<BalanceOf<T>>,
+		                 work: &HouseTally<BalanceOf<T>>| {
 			let tally = counted
 				.entry(poll)
 				.or_insert_with(|| Tally::from_houses(Default::default(), Default::default()));
@@ -46,7 +48,10 @@ impl<T: Config> Pallet<T> {
 		}
 		for (poll, sum) in counted {
 			if let Some((tally, _)) = T::Polls::as_ongoing(poll) {
-				ensure!(tally.token == sum.token, TryRuntimeError::Other("token-house tally is off"));
+				ensure!(
+					tally.token == sum.token,
+					TryRuntimeError::Other("token-house tally is off")
+				);
 				ensure!(tally.work == sum.work, TryRuntimeError::Other("work-house tally is off"));
 			}
 		}

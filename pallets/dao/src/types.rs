@@ -53,7 +53,10 @@ impl VoteLock {
 	}
 
 	/// Weight of `capital` voted with this lock: `capital × (2 + steps) / 2`, i.e. 1× to 3×.
-	pub fn weigh<B: Saturating + Copy + From<u8> + core::ops::Div<Output = B>>(self, capital: B) -> B {
+	pub fn weigh<B: Saturating + Copy + From<u8> + core::ops::Div<Output = B>>(
+		self,
+		capital: B,
+	) -> B {
 		let halves: u8 = match self {
 			Self::None => 2,
 			Self::OnePeriod => 3,
@@ -68,7 +71,16 @@ impl VoteLock {
 /// A token holder's vote on one poll. Its capital is the account's balance (free or on
 /// hold) and its delegated stake, both locked while the vote stands.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
 )]
 pub enum TokenVote<Balance> {
 	/// All of `capital` for or against, weighed by its lock.
@@ -106,8 +118,9 @@ impl<Balance: Saturating + Copy + Zero + From<u8> + core::ops::Div<Output = Bala
 		match *self {
 			Self::Standard { capital, .. } => capital,
 			Self::Split { aye, nay } => aye.saturating_add(nay),
-			Self::SplitAbstain { aye, nay, abstain } =>
-				aye.saturating_add(nay).saturating_add(abstain),
+			Self::SplitAbstain { aye, nay, abstain } => {
+				aye.saturating_add(nay).saturating_add(abstain)
+			},
 		}
 	}
 
@@ -122,13 +135,16 @@ impl<Balance: Saturating + Copy + Zero + From<u8> + core::ops::Div<Output = Bala
 	/// What the vote adds to a house's tally.
 	pub fn tally(&self) -> HouseTally<Balance> {
 		match *self {
-			Self::Standard { aye: true, lock, capital } =>
-				HouseTally { ayes: lock.weigh(capital), nays: Zero::zero(), support: capital },
-			Self::Standard { aye: false, lock, capital } =>
-				HouseTally { ayes: Zero::zero(), nays: lock.weigh(capital), support: Zero::zero() },
+			Self::Standard { aye: true, lock, capital } => {
+				HouseTally { ayes: lock.weigh(capital), nays: Zero::zero(), support: capital }
+			},
+			Self::Standard { aye: false, lock, capital } => {
+				HouseTally { ayes: Zero::zero(), nays: lock.weigh(capital), support: Zero::zero() }
+			},
 			Self::Split { aye, nay } => HouseTally { ayes: aye, nays: nay, support: aye },
-			Self::SplitAbstain { aye, nay, abstain } =>
-				HouseTally { ayes: aye, nays: nay, support: aye.saturating_add(abstain) },
+			Self::SplitAbstain { aye, nay, abstain } => {
+				HouseTally { ayes: aye, nays: nay, support: aye.saturating_add(abstain) }
+			},
 		}
 	}
 
@@ -141,7 +157,16 @@ impl<Balance: Saturating + Copy + Zero + From<u8> + core::ops::Div<Output = Bala
 
 /// A provider's vote in the work house.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
 )]
 pub enum WorkVote {
 	/// For.
@@ -233,7 +258,16 @@ impl<P, B: Default, N: Default, M: Get<u32>> Default for TokenVoting<P, B, N, M>
 
 /// A provider's standing work-house vote on one poll, with the weight it was cast with.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
 )]
 pub struct WorkVoteRecord<Balance> {
 	/// The vote.
@@ -306,7 +340,16 @@ impl<Votes: Copy + Zero + Into<u128>> HouseTally<Votes> {
 /// How a track combines the houses into the one approval and support that referenda
 /// measures against the track's curves.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
 )]
 pub enum HouseRule {
 	/// Both houses must pass: the lower approval and the lower support count.
@@ -360,7 +403,10 @@ impl<Votes: PartialEq, H> PartialEq for Tally<Votes, H> {
 impl<Votes: Eq, H> Eq for Tally<Votes, H> {}
 impl<Votes: core::fmt::Debug, H> core::fmt::Debug for Tally<Votes, H> {
 	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-		f.debug_struct("Tally").field("token", &self.token).field("work", &self.work).finish()
+		f.debug_struct("Tally")
+			.field("token", &self.token)
+			.field("work", &self.work)
+			.finish()
 	}
 }
 
@@ -373,7 +419,12 @@ impl<Votes, H> Tally<Votes, H> {
 
 impl<Votes: Copy + Zero + Into<u128>, H> Tally<Votes, H> {
 	/// Approval and support of the house that counts under `rule`, given the electorates.
-	pub fn combined(&self, rule: HouseRule, token_electorate: Votes, work_electorate: Votes) -> (Perbill, Perbill) {
+	pub fn combined(
+		&self,
+		rule: HouseRule,
+		token_electorate: Votes,
+		work_electorate: Votes,
+	) -> (Perbill, Perbill) {
 		let token = (self.token.approval(), self.token.support_of(token_electorate));
 		let work = (self.work.approval(), self.work.support_of(work_electorate));
 		match rule {
@@ -390,12 +441,13 @@ impl<Votes: Copy + Zero + Into<u128>, H> Tally<Votes, H> {
 					token
 				}
 			},
-			HouseRule::Either =>
+			HouseRule::Either => {
 				if work.0.min(work.1) > token.0.min(token.1) {
 					work
 				} else {
 					token
-				},
+				}
+			},
 		}
 	}
 }

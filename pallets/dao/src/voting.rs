@@ -78,8 +78,10 @@ impl<T: Config> Pallet<T> {
 	/// lock while that runs.
 	pub(crate) fn required_backing(voting: &TokenVotingOf<T>) -> Backing<BalanceOf<T>> {
 		let now = frame_system::Pallet::<T>::block_number();
-		let standing =
-			voting.votes.iter().fold(Backing::default(), |acc, (_, _, backing)| acc.max(*backing));
+		let standing = voting
+			.votes
+			.iter()
+			.fold(Backing::default(), |acc, (_, _, backing)| acc.max(*backing));
 		if voting.prior.until > now {
 			standing.max(voting.prior.backing)
 		} else {

@@ -18,19 +18,43 @@ pub trait WeightInfo {
 /// Weights of `pallet_dao` in a runtime.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	fn vote() -> Weight { Weight::zero() }
-	fn remove_vote() -> Weight { Weight::zero() }
-	fn vote_as_provider() -> Weight { Weight::zero() }
-	fn remove_provider_vote() -> Weight { Weight::zero() }
-	fn unlock() -> Weight { Weight::zero() }
-	fn authorize_upgrade() -> Weight { Weight::zero() }
+	fn vote() -> Weight {
+		Weight::zero()
+	}
+	fn remove_vote() -> Weight {
+		Weight::zero()
+	}
+	fn vote_as_provider() -> Weight {
+		Weight::zero()
+	}
+	fn remove_provider_vote() -> Weight {
+		Weight::zero()
+	}
+	fn unlock() -> Weight {
+		Weight::zero()
+	}
+	fn authorize_upgrade() -> Weight {
+		Weight::zero()
+	}
 }
 
 impl WeightInfo for () {
-	fn vote() -> Weight { Weight::zero() }
-	fn remove_vote() -> Weight { Weight::zero() }
-	fn vote_as_provider() -> Weight { Weight::zero() }
-	fn remove_provider_vote() -> Weight { Weight::zero() }
-	fn unlock() -> Weight { Weight::zero() }
-	fn authorize_upgrade() -> Weight { Weight::zero() }
+	fn vote() -> Weight {
+		Weight::zero()
+	}
+	fn remove_vote() -> Weight {
+		Weight::zero()
+	}
+	fn vote_as_provider() -> Weight {
+		Weight::zero()
+	}
+	fn remove_provider_vote() -> Weight {
+		Weight::zero()
+	}
+	fn unlock() -> Weight {
+		Weight::zero()
+	}
+	fn authorize_upgrade() -> Weight {
+		Weight::zero()
+	}
 }

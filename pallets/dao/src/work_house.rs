@@ -24,9 +24,9 @@ impl<T: Config> Pallet<T> {
 						tally.work.remove(&old.vote.tally(old.weight));
 						votes[i] = (poll, record);
 					},
-					Err(i) => votes
-						.try_insert(i, (poll, record))
-						.map_err(|_| Error::<T>::TooManyVotes)?,
+					Err(i) => {
+						votes.try_insert(i, (poll, record)).map_err(|_| Error::<T>::TooManyVotes)?
+					},
 				}
 				tally.work.add(&vote.tally(weight));
 				Ok(())
@@ -41,7 +41,9 @@ impl<T: Config> Pallet<T> {
 		poll: PollIndexOf<T>,
 	) -> DispatchResult {
 		let mut votes = WorkVotes::<T>::get(who);
-		let i = votes.binary_search_by_key(&poll, |(p, _)| *p).map_err(|_| Error::<T>::NotVoted)?;
+		let i = votes
+			.binary_search_by_key(&poll, |(p, _)| *p)
+			.map_err(|_| Error::<T>::NotVoted)?;
 		let (_, record) = votes.remove(i);
 		T::Polls::access_poll(poll, |status| {
 			if let PollStatus::Ongoing(tally, _) = status {

@@ -4,7 +4,11 @@ use crate::{mock::*, Error, TokenVote, VoteLock};
 use frame_support::{assert_noop, assert_ok};
 
 fn vote(who: AccountId, poll: u32, aye: bool, capital: Balance, lock: VoteLock) {
-	assert_ok!(Dao::vote(RuntimeOrigin::signed(who), poll, TokenVote::Standard { aye, lock, capital }));
+	assert_ok!(Dao::vote(
+		RuntimeOrigin::signed(who),
+		poll,
+		TokenVote::Standard { aye, lock, capital }
+	));
 }
 
 /// Runs until `poll` is decided and returns the block it ended in.

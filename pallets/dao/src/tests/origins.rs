@@ -31,7 +31,10 @@ fn each_origin_holds_its_own_power_only() {
 fn the_upgrade_track_authorizes_a_runtime_hash_and_nobody_else_can() {
 	execute(|| {
 		let hash = sp_core::H256::repeat_byte(7);
-		assert_noop!(Dao::authorize_upgrade(RuntimeOrigin::signed(1), hash), DispatchError::BadOrigin);
+		assert_noop!(
+			Dao::authorize_upgrade(RuntimeOrigin::signed(1), hash),
+			DispatchError::BadOrigin
+		);
 		assert_noop!(Dao::authorize_upgrade(RuntimeOrigin::root(), hash), DispatchError::BadOrigin);
 		assert_ok!(Dao::authorize_upgrade(Origin::RuntimeUpgrade.into(), hash));
 		System::assert_last_event(

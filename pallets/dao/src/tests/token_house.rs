@@ -25,8 +25,7 @@ fn longer_locks_weigh_more_up_to_three_times() {
 		];
 		for (who, (lock, weight)) in (1..).zip(locks) {
 			assert_ok!(Dao::vote(RuntimeOrigin::signed(who), poll, aye(20, lock)));
-			let expected: Balance =
-				locks.iter().take(who as usize).map(|(_, w)| w).sum();
+			let expected: Balance = locks.iter().take(who as usize).map(|(_, w)| w).sum();
 			assert_eq!(tally(poll).token.ayes, expected, "after a vote weighing {weight}");
 		}
 		// Support counts capital, without multipliers.
@@ -39,7 +38,11 @@ fn longer_locks_weigh_more_up_to_three_times() {
 fn split_and_abstaining_votes_count_their_parts_once() {
 	execute(|| {
 		let poll = propose(crate::Origin::Parameters);
-		assert_ok!(Dao::vote(RuntimeOrigin::signed(1), poll, TokenVote::Split { aye: 30, nay: 10 }));
+		assert_ok!(Dao::vote(
+			RuntimeOrigin::signed(1),
+			poll,
+			TokenVote::Split { aye: 30, nay: 10 }
+		));
 		assert_ok!(Dao::vote(
 			RuntimeOrigin::signed(2),
 			poll,
