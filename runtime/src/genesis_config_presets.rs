@@ -1,23 +1,22 @@
 //! Genesis presets: the starting state of the development chain and of the local testnet.
 //!
-//! - `development`: one validator (Alice), Alice is sudo, the well-known dev accounts are
-//!   endowed. Alice is a registered compute provider whose operator key is `//Alice//operator`
+//! - `development`: one validator (Alice), the well-known dev accounts are endowed. Alice is a registered compute provider whose operator key is `//Alice//operator`
 //!   (the node puts it in the keystore of `--dev`/`--alice`). Used by `depin-node --dev`.
 //! - `local_testnet`: four validators (Alice, Bob, Charlie, Dave) so that GRANDPA keeps
-//!   finalizing with one of them down (it needs more than two thirds), Alice is sudo. Alice,
-//!   Bob and Charlie are providers, with operator keys `//<Name>//operator`.
-//!
+//!   finalizing with one of them down (it needs more than two thirds). Alice, Bob and
+//!   Charlie are providers, with operator keys `//<Name>//operator`.
 //!
 //! Both run minute-long eras (the rewards pallet's `era_length`) with two eras of
-//! unbonding for delegations, and issue no audit jobs until the sudo key sets
-//! `audits_per_era`.
+//! unbonding for delegations, issue no audit jobs until a referendum sets
+//! `audits_per_era`, and run the DAO's tracks at the short pace (a referendum with the
+//! votes it needs passes in about half a minute). Nobody holds a root key.
 //!
 //! `chain-specs/` holds these presets rendered to JSON by `scripts/build-chain-specs`.
 
 use crate::{
 	configs::{DelegationDefaults, RewardDefaults, TreasuryAccount},
-	AccountId, BalancesConfig, DelegationConfig, ProvidersConfig, RewardsConfig,
-	RuntimeGenesisConfig, SudoConfig, EXISTENTIAL_DEPOSIT, MILLI_UNIT, MINUTES, UNIT,
+	AccountId, BalancesConfig, DaoConfig, DelegationConfig, ProvidersConfig, RewardsConfig,
+	RuntimeGenesisConfig, EXISTENTIAL_DEPOSIT, MILLI_UNIT, MINUTES, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -72,7 +71,6 @@ fn dev_capabilities() -> Capabilities {
 fn genesis(
 	initial_authorities: Vec<(BabeId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
-	root: AccountId,
 	providers: Vec<(AccountId, AccountId)>,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
@@ -106,10 +104,11 @@ fn genesis(
 				.map(|(_, grandpa)| (grandpa.clone(), 1))
 				.collect::<Vec<_>>(),
 		},
-		sudo: SudoConfig { key: Some(root) },
+		// Referenda pass in minutes, so that people can try governance.
+		dao: DaoConfig { pace: pallet_dao::TrackPace::Short, ..Default::default() },
 		// Development chains run on minute-long eras, so that an era, an unbonding and a
 		// commission's delay pass while one watches; they issue no audits until governance
-		// (the sudo key) asks for them, so that a developer's own jobs are alone in the queue.
+		// asks for them, so that a developer's own jobs are alone in the queue.
 		rewards: RewardsConfig {
 			params: Some(pallet_rewards::RewardParams {
 				era_length: MINUTES,
@@ -154,7 +153,6 @@ pub fn development_config_genesis() -> Value {
 	genesis(
 		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		dev_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
 		dev_providers(1),
 	)
 }
@@ -169,7 +167,6 @@ pub fn local_config_genesis() -> Value {
 			authority_keys(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
 		dev_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
 		dev_providers(3),
 	)
 }

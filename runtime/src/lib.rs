@@ -16,8 +16,10 @@
 //! - Stake and emission: `pallet-delegation` (token holders stake behind providers and
 //!   share their income and slashes) and `pallet-rewards` (each era's emission, paid to
 //!   verified work, stake and the treasury).
-//! - Governance: the sudo key (`pallet-sudo`) sets the pallets' parameters. There is no
-//!   on-chain governance yet; a DAO is to replace the key.
+//! - Governance: a DAO of two houses, token holders and providers (`pallet-dao`), counts
+//!   the votes of `pallet-referenda`; `pallet-scheduler` and `pallet-preimage` enact what
+//!   passes, `pallet-treasury` spends. Each power is one track's origin
+//!   ([`configs::governance`]); there is no sudo key.
 //!
 //! Pallet configuration lives in [`configs`], runtime APIs in [`apis`], and the genesis
 //! presets (`development`, `local_testnet`) in [`genesis_config_presets`].
@@ -279,10 +281,6 @@ mod runtime {
 	#[runtime::pallet_index(5)]
 	pub type TransactionPayment = pallet_transaction_payment;
 
-	/// The sudo key: the only governance the chain has for now.
-	#[runtime::pallet_index(6)]
-	pub type Sudo = pallet_sudo;
-
 	#[runtime::pallet_index(7)]
 	pub type SkipFeelessPayment = pallet_skip_feeless_payment;
 
@@ -301,6 +299,26 @@ mod runtime {
 	/// Eras, the emission, and its split between verified work, stake and the treasury.
 	#[runtime::pallet_index(11)]
 	pub type Rewards = pallet_rewards;
+
+	/// Calls scheduled by referenda that passed.
+	#[runtime::pallet_index(12)]
+	pub type Scheduler = pallet_scheduler;
+
+	/// Proposals' call data, on deposit.
+	#[runtime::pallet_index(13)]
+	pub type Preimage = pallet_preimage;
+
+	/// Proposals' life: deposits, deciding, confirming, by the DAO's tracks.
+	#[runtime::pallet_index(14)]
+	pub type Referenda = pallet_referenda;
+
+	/// The DAO: the two-house tally, its vote locks, its origins.
+	#[runtime::pallet_index(15)]
+	pub type Dao = pallet_dao;
+
+	/// The treasury: spends approved by the spend tracks.
+	#[runtime::pallet_index(16)]
+	pub type Treasury = pallet_treasury;
 }
 
 /// The pallets whose benchmarks the runtime exposes (`list_benchmarks!`/`add_benchmarks!`).
@@ -313,10 +331,10 @@ mod benches {
 		[pallet_balances, Balances]
 		[pallet_timestamp, Timestamp]
 		[pallet_transaction_payment, TransactionPayment]
-		[pallet_sudo, Sudo]
 		[pallet_providers, Providers]
 		[pallet_jobs, Jobs]
 		[pallet_delegation, Delegation]
 		[pallet_rewards, Rewards]
+		[pallet_dao, Dao]
 	);
 }

@@ -182,6 +182,12 @@ pub mod pallet {
 		/// Who may authorize a runtime upgrade (the upgrade track).
 		type UpgradeOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
+		/// Who may change [`Params`] (the parameters track).
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Parameters in force until genesis or governance sets others.
+		type DefaultParams: Get<DaoParams>;
+
 		/// Most polls an account votes on at once, in each house.
 		#[pallet::constant]
 		type MaxVotes: Get<u32>;
@@ -233,6 +239,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type WorkVotes<T: Config> =
 		StorageMap<_, Blake2_128Concat, T::AccountId, WorkVotesOf<T>, ValueQuery>;
+
+	/// The DAO's parameters in force.
+	#[pallet::storage]
+	pub type Params<T: Config> = StorageValue<_, DaoParams, ValueQuery, T::DefaultParams>;
 
 	/// How long the runtime's tracks run; set at genesis.
 	#[pallet::storage]
@@ -291,6 +301,11 @@ pub mod pallet {
 			provider: T::AccountId,
 			/// The poll.
 			poll: PollIndexOf<T>,
+		},
+		/// Governance set new parameters.
+		ParamsSet {
+			/// The parameters now in force.
+			params: DaoParams,
 		},
 		/// What an account's votes lock changed.
 		LockChanged {
@@ -402,6 +417,17 @@ pub mod pallet {
 		pub fn authorize_upgrade(origin: OriginFor<T>, code_hash: T::Hash) -> DispatchResult {
 			T::UpgradeOrigin::ensure_origin(origin)?;
 			frame_system::Pallet::<T>::do_authorize_upgrade(code_hash, true);
+			Ok(())
+		}
+
+		/// Sets the DAO's parameters (the treasury's share of fees). `GovernanceOrigin`
+		/// only.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::set_params())]
+		pub fn set_params(origin: OriginFor<T>, params: DaoParams) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Params::<T>::put(params);
+			Self::deposit_event(Event::ParamsSet { params });
 			Ok(())
 		}
 	}

@@ -163,6 +163,8 @@ impl pallet_referenda::Config for Test {
 }
 
 parameter_types! {
+	pub const DefaultParams: crate::DaoParams =
+		crate::DaoParams { treasury_fee_share: Perbill::from_percent(20) };
 	/// Delegated stake of each account, as the delegation pallet would report it.
 	pub static Staked: BTreeMap<AccountId, Balance> = BTreeMap::new();
 	/// Recent verified work of each registered provider (registered with zero work too).
@@ -209,6 +211,8 @@ impl pallet_dao::Config for Test {
 	type WorkHouse = MockWorkHouse;
 	type Rules = Rules;
 	type UpgradeOrigin = crate::origins::EnsureRuntimeUpgrade;
+	type GovernanceOrigin = crate::origins::EnsureParameters;
+	type DefaultParams = DefaultParams;
 	type MaxVotes = ConstU32<3>;
 	type VoteLockingPeriod = ConstU64<10>;
 	type WeightInfo = ();

@@ -451,3 +451,23 @@ impl<Votes: Copy + Zero + Into<u128>, H> Tally<Votes, H> {
 		}
 	}
 }
+
+/// The DAO's own parameters.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct DaoParams {
+	/// Share of every transaction fee that goes to the treasury; the rest is burned.
+	pub treasury_fee_share: Perbill,
+}

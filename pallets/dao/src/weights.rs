@@ -13,6 +13,7 @@ pub trait WeightInfo {
 	fn remove_provider_vote() -> Weight;
 	fn unlock() -> Weight;
 	fn authorize_upgrade() -> Weight;
+	fn set_params() -> Weight;
 }
 
 /// Weights of `pallet_dao` in a runtime.
@@ -36,6 +37,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn authorize_upgrade() -> Weight {
 		Weight::zero()
 	}
+	fn set_params() -> Weight {
+		Weight::zero()
+	}
 }
 
 impl WeightInfo for () {
@@ -55,6 +59,9 @@ impl WeightInfo for () {
 		Weight::zero()
 	}
 	fn authorize_upgrade() -> Weight {
+		Weight::zero()
+	}
+	fn set_params() -> Weight {
 		Weight::zero()
 	}
 }

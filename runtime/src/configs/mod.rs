@@ -1,4 +1,7 @@
-//! Configuration of every pallet in the runtime.
+//! Configuration of every pallet in the runtime; governance's in [`governance`].
+
+mod governance;
+pub use governance::*;
 
 use frame_support::PalletId;
 use frame_support::{
@@ -138,7 +141,8 @@ parameter_types! {
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+	/// A governed share of fees goes to the treasury, the rest is burned.
+	type OnChargeTransaction = FungibleAdapter<Balances, DealWithFees>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	/// One planck per picosecond of reference time.
 	type WeightToFee = IdentityFee<Balance>;
@@ -148,19 +152,13 @@ impl pallet_transaction_payment::Config for Runtime {
 	type WeightInfo = crate::weights::pallet_transaction_payment::WeightInfo<Runtime>;
 }
 
-impl pallet_sudo::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type RuntimeCall = RuntimeCall;
-	type WeightInfo = crate::weights::pallet_sudo::WeightInfo<Runtime>;
-}
-
 impl pallet_skip_feeless_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 }
 
 parameter_types! {
-	/// Identity of the treasury account: protocol fees and slashes go there, governance
-	/// spends them.
+	/// Identity of the treasury account (`pallet-treasury`'s): protocol fees, slashes and
+	/// a share of transaction fees go there, governance spends them.
 	pub const TreasuryPalletId: PalletId = PalletId(*b"py/trsry");
 	/// The treasury account.
 	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
@@ -202,7 +200,8 @@ parameter_types! {
 impl pallet_providers::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	/// The DAO's parameters track.
+	type GovernanceOrigin = pallet_dao::origins::EnsureParameters;
 	type Treasury = TreasuryAccount;
 	type MaxProviders = ConstU32<100_000>;
 	type SelectionSample = ConstU32<16>;
@@ -211,7 +210,8 @@ impl pallet_providers::Config for Runtime {
 	type Delegation = crate::Delegation;
 	/// Stake income follows each provider's counted stake.
 	type StakeObserver = crate::Rewards;
-	type VoteLocks = ();
+	/// Governance votes keep the stake they stand on.
+	type VoteLocks = crate::Dao;
 	type WeightInfo = crate::weights::pallet_providers::WeightInfo<Runtime>;
 }
 
@@ -221,7 +221,8 @@ impl pallet_jobs::Config for Runtime {
 	type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Providers = crate::Providers;
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	/// The DAO's parameters track.
+	type GovernanceOrigin = pallet_dao::origins::EnsureParameters;
 	/// Agreeing replicas' verified work earns them emission.
 	type WorkCredit = crate::Rewards;
 	type Treasury = TreasuryAccount;
@@ -282,10 +283,12 @@ impl pallet_delegation::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Providers = crate::Providers;
-	type VoteLocks = ();
+	/// Governance votes keep the stake they stand on.
+	type VoteLocks = crate::Dao;
 	type Eras = crate::Rewards;
 	type StakeIncome = crate::Rewards;
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	/// The DAO's parameters track.
+	type GovernanceOrigin = pallet_dao::origins::EnsureParameters;
 	type Treasury = TreasuryAccount;
 	type RewardPot = RewardPot;
 	type PalletId = DelegationPalletId;
@@ -299,7 +302,8 @@ impl pallet_rewards::Config for Runtime {
 	type Currency = Balances;
 	type Pools = crate::Delegation;
 	type Audits = crate::Jobs;
-	type GovernanceOrigin = EnsureRoot<AccountId>;
+	/// The DAO's parameters track.
+	type GovernanceOrigin = pallet_dao::origins::EnsureParameters;
 	type Treasury = TreasuryAccount;
 	type PalletId = RewardsPalletId;
 	type BlocksPerYear = BlocksPerYear;

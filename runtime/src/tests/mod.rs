@@ -1,9 +1,11 @@
 //! Runtime tests: the genesis presets decode and build, a signed balance transfer goes
 //! through the executive with every transaction extension, and weights and fees are sane.
 //! `attestations`: what provider attestations cost and where they stand in the pool,
-//! through the executive with the runtime's own extension tuple.
+//! through the executive with the runtime's own extension tuple. `governance`: the DAO's
+//! tracks deciding, enacting and locking, with the runtime's own pallets.
 
 mod attestations;
+mod governance;
 
 use crate::{
 	configs::RuntimeBlockWeights, genesis_config_presets, tx_extension, AccountId, Balance,
@@ -69,7 +71,8 @@ fn development_genesis_builds() {
 	ext_for("development").execute_with(|| {
 		assert_eq!(pallet_babe::Authorities::<Runtime>::get().len(), 1);
 		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 1);
-		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
+		// Governance is the DAO's, at the short pace: no key holds root.
+		assert_eq!(pallet_dao::Pace::<Runtime>::get(), pallet_dao::TrackPace::Short);
 		let endowed = Sr25519Keyring::well_known().count() as u128;
 		assert_eq!(endowed, 12);
 		// The dev accounts, Alice's operator account, and the treasury and the reward pot
@@ -84,7 +87,7 @@ fn development_genesis_builds() {
 			pallet_balances::Pallet::<Runtime>::balance(&crate::configs::RewardPot::get()),
 			crate::EXISTENTIAL_DEPOSIT
 		);
-		// Minute-long eras, and no audits until the sudo key asks for them.
+		// Minute-long eras, and no audits until a referendum asks for them.
 		let rewards = pallet_rewards::Params::<Runtime>::get();
 		assert_eq!((rewards.era_length, rewards.audits_per_era), (crate::MINUTES, 0));
 		// Alice's own bond counts for stake income from the start.
@@ -187,6 +190,10 @@ fn signed_transfer_is_applied_with_fees_and_events() {
 		let balance = |who: &AccountId| pallet_balances::Pallet::<Runtime>::balance(who);
 		let alice_before = balance(&alice);
 
+		let treasury = crate::configs::TreasuryAccount::get();
+		let treasury_before = balance(&treasury);
+		let issuance_before = pallet_balances::Pallet::<Runtime>::total_issuance();
+
 		let xt = signed_transfer(Sr25519Keyring::Alice, &dest, value, 0);
 		assert_eq!(Executive::apply_extrinsic(xt), Ok(Ok(())));
 
@@ -208,6 +215,15 @@ fn signed_transfer_is_applied_with_fees_and_events() {
 		assert!(fee > 0);
 		assert_eq!(balance(&dest), value);
 		assert_eq!(balance(&alice), alice_before - value - fee);
+		// The DAO's share of the fee (a fifth by default) reaches the treasury; the rest
+		// is burned.
+		let share = pallet_dao::Params::<Runtime>::get().treasury_fee_share * fee;
+		assert_eq!(share, sp_runtime::Perbill::from_percent(20) * fee);
+		assert_eq!(balance(&treasury), treasury_before + share);
+		assert_eq!(
+			pallet_balances::Pallet::<Runtime>::total_issuance(),
+			issuance_before - (fee - share)
+		);
 		assert_eq!(System::account_nonce(&alice), 1);
 
 		// The same transaction again is stale (nonce used), a bad signature is refused.

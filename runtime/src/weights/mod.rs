@@ -11,10 +11,10 @@
 pub mod frame_system;
 pub mod frame_system_extensions;
 pub mod pallet_balances;
+pub mod pallet_dao;
 pub mod pallet_delegation;
 pub mod pallet_jobs;
 pub mod pallet_providers;
 pub mod pallet_rewards;
-pub mod pallet_sudo;
 pub mod pallet_timestamp;
 pub mod pallet_transaction_payment;

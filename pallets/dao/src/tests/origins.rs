@@ -42,3 +42,17 @@ fn the_upgrade_track_authorizes_a_runtime_hash_and_nobody_else_can() {
 		);
 	});
 }
+
+#[test]
+fn the_parameters_track_sets_the_treasurys_share_of_fees() {
+	execute(|| {
+		let params = crate::DaoParams { treasury_fee_share: sp_runtime::Perbill::from_percent(35) };
+		assert_noop!(Dao::set_params(RuntimeOrigin::signed(1), params), DispatchError::BadOrigin);
+		assert_noop!(
+			Dao::set_params(Origin::SmallSpender.into(), params),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(Dao::set_params(Origin::Parameters.into(), params));
+		assert_eq!(crate::Params::<Test>::get(), params);
+	});
+}

@@ -1,0 +1,408 @@
+//! Governance: the DAO's tracks, referenda, the scheduler and preimages that enact what
+//! passes, the treasury that spends, and the adapters through which the DAO's two houses
+//! read stake and verified work.
+//!
+//! There is no root key. Each power belongs to one track, whose origin is a
+//! [`pallet_dao::Origin`]:
+//!
+//! | track | origin | houses | what it can do |
+//! | --- | --- | --- | --- |
+//! | 0 `parameters` | `Parameters` | both | every pallet's `set_params` |
+//! | 1 `small_spender` | `SmallSpender` | token, work-house veto | treasury spends ≤ [`SmallSpendCap`] |
+//! | 2 `big_spender` | `BigSpender` | both | treasury spends ≤ [`BigSpendCap`] |
+//! | 3 `validator_admin` | `ValidatorAdmin` | both | the validator set |
+//! | 4 `runtime_upgrade` | `RuntimeUpgrade` | both | `dao.authorize_upgrade` |
+//! | 5 `canceller` | `Canceller` | either | cancel or kill referenda, reject spends |
+//!
+//! The periods are real (days) unless the chain's genesis chose the short pace
+//! (`--dev` and the local testnet): then every track prepares for one block, decides for
+//! two minutes, confirms for two blocks and enacts after one.
+
+use super::*;
+use alloc::borrow::Cow;
+use frame_support::traits::{
+	fungible::{self, Balanced, HoldConsideration},
+	tokens::{imbalance::OnUnbalanced, pay::PayFromAccount, UnityAssetBalanceConversion},
+	EqualPrivilegeOnly, Imbalance, LinearStoragePrice, OriginTrait,
+};
+use frame_system::EnsureSigned;
+use pallet_dao::{
+	origins::{EnsureCanceller, EnsureParameters, EnsureRuntimeUpgrade, EnsureSpender},
+	HouseRule, Origin as DaoOrigin, TrackPace,
+};
+use pallet_referenda::{Curve, Track, TrackInfo};
+use sp_runtime::{str_array as s, traits::IdentityLookup, Permill};
+
+use crate::{OriginCaller, Preimage, Referenda, Scheduler, MINUTES};
+
+parameter_types! {
+	/// Calls the scheduler may run in one block: most of a block's weight.
+	pub MaximumSchedulerWeight: Weight =
+		Perbill::from_percent(80) * RuntimeBlockWeights::get().max_block;
+}
+
+impl pallet_scheduler::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeOrigin = RuntimeOrigin;
+	type PalletsOrigin = OriginCaller;
+	type RuntimeCall = RuntimeCall;
+	type MaximumWeight = MaximumSchedulerWeight;
+	/// Only referenda schedules calls: nobody holds root.
+	type ScheduleOrigin = EnsureRoot<AccountId>;
+	type MaxScheduledPerBlock = ConstU32<50>;
+	type WeightInfo = pallet_scheduler::weights::SubstrateWeight<Runtime>;
+	type OriginPrivilegeCmp = EqualPrivilegeOnly;
+	type Preimages = Preimage;
+	type BlockNumberProvider = System;
+}
+
+parameter_types! {
+	/// A preimage's deposit: one DCC plus a milli-DCC per byte, held while it is stored.
+	pub const PreimageBaseDeposit: Balance = UNIT;
+	pub const PreimageByteDeposit: Balance = MILLI_UNIT;
+	pub const PreimageHoldReason: RuntimeHoldReason =
+		RuntimeHoldReason::Preimage(pallet_preimage::HoldReason::Preimage);
+}
+
+impl pallet_preimage::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = pallet_preimage::weights::SubstrateWeight<Runtime>;
+	type Currency = Balances;
+	type ManagerOrigin = EnsureRoot<AccountId>;
+	type Consideration = HoldConsideration<
+		AccountId,
+		Balances,
+		PreimageHoldReason,
+		LinearStoragePrice<PreimageBaseDeposit, PreimageByteDeposit, Balance>,
+	>;
+}
+
+/// The tracks' numbers, in the order of the table above.
+pub mod track {
+	pub const PARAMETERS: u16 = 0;
+	pub const SMALL_SPENDER: u16 = 1;
+	pub const BIG_SPENDER: u16 = 2;
+	pub const VALIDATOR_ADMIN: u16 = 3;
+	pub const RUNTIME_UPGRADE: u16 = 4;
+	pub const CANCELLER: u16 = 5;
+}
+
+/// The periods of a track: prepare, decide, confirm, and the least delay to enactment.
+type Periods = (BlockNumber, BlockNumber, BlockNumber, BlockNumber);
+
+/// The short pace's periods, the same for every track: a referendum with the votes it
+/// needs passes in about half a minute, one without them fails after two minutes.
+const SHORT: Periods = (1, 2 * MINUTES, 2, 1);
+
+/// Approval falls from 100 % to 50 % over the decision period; support from `ceil` to
+/// `floor` of each house's electorate.
+const fn track(
+	id: u16,
+	name: &str,
+	decision_deposit: Balance,
+	periods: Periods,
+	support_ceil: u32,
+	support_floor: u32,
+) -> Track<u16, Balance, BlockNumber> {
+	Track {
+		id,
+		info: TrackInfo {
+			name: s(name),
+			max_deciding: 10,
+			decision_deposit,
+			prepare_period: periods.0,
+			decision_period: periods.1,
+			confirm_period: periods.2,
+			min_enactment_period: periods.3,
+			min_approval: Curve::LinearDecreasing {
+				length: Perbill::one(),
+				floor: Perbill::from_percent(50),
+				ceil: Perbill::one(),
+			},
+			min_support: Curve::LinearDecreasing {
+				length: Perbill::one(),
+				floor: Perbill::from_percent(support_floor),
+				ceil: Perbill::from_percent(support_ceil),
+			},
+		},
+	}
+}
+
+/// A track's real periods, or the short ones.
+const fn pace(short: bool, real: Periods) -> Periods {
+	if short {
+		SHORT
+	} else {
+		real
+	}
+}
+
+/// Every track, with real periods or short ones.
+const fn tracks(short: bool) -> [Track<u16, Balance, BlockNumber>; 6] {
+	[
+		track(
+			track::PARAMETERS,
+			"parameters",
+			1_000 * UNIT,
+			pace(short, (2 * HOURS, 14 * DAYS, DAYS, DAYS)),
+			50,
+			5,
+		),
+		track(
+			track::SMALL_SPENDER,
+			"small_spender",
+			100 * UNIT,
+			pace(short, (2 * HOURS, 7 * DAYS, 12 * HOURS, DAYS)),
+			20,
+			1,
+		),
+		track(
+			track::BIG_SPENDER,
+			"big_spender",
+			1_000 * UNIT,
+			pace(short, (4 * HOURS, 14 * DAYS, 2 * DAYS, DAYS)),
+			50,
+			5,
+		),
+		track(
+			track::VALIDATOR_ADMIN,
+			"validator_admin",
+			1_000 * UNIT,
+			pace(short, (2 * HOURS, 14 * DAYS, DAYS, 10 * MINUTES)),
+			50,
+			5,
+		),
+		track(
+			track::RUNTIME_UPGRADE,
+			"runtime_upgrade",
+			5_000 * UNIT,
+			pace(short, (DAYS, 14 * DAYS, 2 * DAYS, DAYS)),
+			50,
+			10,
+		),
+		track(
+			track::CANCELLER,
+			"canceller",
+			100 * UNIT,
+			pace(short, (10 * MINUTES, 7 * DAYS, HOURS, 1)),
+			20,
+			1,
+		),
+	]
+}
+
+static REAL_TRACKS: [Track<u16, Balance, BlockNumber>; 6] = tracks(false);
+static SHORT_TRACKS: [Track<u16, Balance, BlockNumber>; 6] = tracks(true);
+
+/// The DAO's tracks for referenda.
+pub struct DaoTracks;
+
+impl pallet_referenda::TracksInfo<Balance, BlockNumber> for DaoTracks {
+	type Id = u16;
+	type RuntimeOrigin = <RuntimeOrigin as OriginTrait>::PalletsOrigin;
+
+	fn tracks() -> impl Iterator<Item = Cow<'static, Track<u16, Balance, BlockNumber>>> {
+		let tracks = match pallet_dao::Pace::<Runtime>::get() {
+			TrackPace::Real => &REAL_TRACKS,
+			TrackPace::Short => &SHORT_TRACKS,
+		};
+		tracks.iter().map(Cow::Borrowed)
+	}
+
+	fn track_for(origin: &Self::RuntimeOrigin) -> Result<u16, ()> {
+		match origin {
+			OriginCaller::Dao(o) => Ok(match o {
+				DaoOrigin::Parameters => track::PARAMETERS,
+				DaoOrigin::SmallSpender => track::SMALL_SPENDER,
+				DaoOrigin::BigSpender => track::BIG_SPENDER,
+				DaoOrigin::ValidatorAdmin => track::VALIDATOR_ADMIN,
+				DaoOrigin::RuntimeUpgrade => track::RUNTIME_UPGRADE,
+				DaoOrigin::Canceller => track::CANCELLER,
+			}),
+			_ => Err(()),
+		}
+	}
+}
+
+/// How each track combines the houses (the table above).
+pub struct DaoRules;
+
+impl pallet_dao::HouseRules<u16> for DaoRules {
+	fn rule(class: &u16) -> HouseRule {
+		match *class {
+			// A fifth of the providers' recent work against stops a small spend.
+			track::SMALL_SPENDER => {
+				HouseRule::TokenWithWorkVeto { veto: Perbill::from_percent(20) }
+			},
+			track::CANCELLER => HouseRule::Either,
+			_ => HouseRule::Both,
+		}
+	}
+}
+
+impl pallet_referenda::Config for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type RuntimeEvent = RuntimeEvent;
+	type WeightInfo = pallet_referenda::weights::SubstrateWeight<Runtime>;
+	type Scheduler = Scheduler;
+	type Currency = Balances;
+	type SubmitOrigin = EnsureSigned<AccountId>;
+	type CancelOrigin = EnsureCanceller;
+	type KillOrigin = EnsureCanceller;
+	/// Slashed deposits (killed referenda) go to the treasury.
+	type Slash = crate::Treasury;
+	type Votes = Balance;
+	type Tally = pallet_dao::TallyOf<Runtime>;
+	type SubmissionDeposit = ConstU128<{ 10 * UNIT }>;
+	type MaxQueued = ConstU32<100>;
+	type UndecidingTimeout = ConstU32<{ 14 * DAYS }>;
+	type AlarmInterval = ConstU32<1>;
+	type Tracks = DaoTracks;
+	type Preimages = Preimage;
+	type BlockNumberProvider = System;
+}
+
+/// The token house counts delegated stake as well as balance.
+pub struct DelegatedStake;
+
+impl pallet_dao::StakedValue<AccountId, Balance> for DelegatedStake {
+	fn staked_value(who: &AccountId) -> Balance {
+		crate::Delegation::staked_value(who)
+	}
+}
+
+/// The work house: registered providers, weighed by the verified work the rewards pallet
+/// paid them over its recent eras. While no provider has recent work (a new chain, or one
+/// where nobody computed for `RecentWorkEras` eras), each registered provider weighs one,
+/// so that the house can still vote.
+pub struct ProvidersWorkHouse;
+
+impl pallet_dao::WorkHouse<AccountId, Balance> for ProvidersWorkHouse {
+	fn weight(who: &AccountId) -> Option<Balance> {
+		if !pallet_providers::ProviderRecords::<Runtime>::contains_key(who) {
+			return None;
+		}
+		let network = crate::Rewards::network_recent_work();
+		Some(if network == 0 { 1 } else { crate::Rewards::recent_work(who) })
+	}
+
+	fn electorate() -> Balance {
+		match crate::Rewards::network_recent_work() {
+			0 => pallet_providers::ProviderCount::<Runtime>::get().into(),
+			network => network,
+		}
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn make_provider(who: &AccountId) {
+		use frame_support::traits::fungible::Mutate;
+		let params = pallet_providers::Params::<Runtime>::get();
+		let _ = Balances::set_balance(who, params.min_bond.saturating_mul(10));
+		let caps = pallet_providers::Capabilities {
+			kind: pallet_providers::DeviceKind::Cpu,
+			vendor: Default::default(),
+			device: Default::default(),
+			opencl_version: pallet_providers::OpenClVersion { major: 1, minor: 2 },
+			memory_mib: 1024,
+			compute_units: 1,
+			max_concurrent_jobs: 1,
+			device_class: [0; 32],
+		};
+		let _ = crate::Providers::register(
+			RuntimeOrigin::signed(who.clone()),
+			caps,
+			who.clone(),
+			params.min_bond,
+		);
+	}
+}
+
+parameter_types! {
+	/// What the small-spender track may spend at once.
+	pub const SmallSpendCap: Balance = 1_000 * UNIT;
+	/// What the big-spender track may spend at once.
+	pub const BigSpendCap: Balance = 100_000 * UNIT;
+	/// Default DAO parameters: a fifth of every fee goes to the treasury.
+	pub const DaoDefaults: pallet_dao::DaoParams =
+		pallet_dao::DaoParams { treasury_fee_share: Perbill::from_percent(20) };
+}
+
+impl pallet_dao::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type Polls = Referenda;
+	type Stake = DelegatedStake;
+	type WorkHouse = ProvidersWorkHouse;
+	type Rules = DaoRules;
+	type UpgradeOrigin = EnsureRuntimeUpgrade;
+	type GovernanceOrigin = EnsureParameters;
+	type DefaultParams = DaoDefaults;
+	/// An account votes on at most 32 referenda at once, in each house.
+	type MaxVotes = ConstU32<32>;
+	/// A locking period is a week: the longest lock (3×) lasts eight weeks.
+	type VoteLockingPeriod = ConstU32<{ 7 * DAYS }>;
+	type WeightInfo = crate::weights::pallet_dao::WeightInfo<Runtime>;
+}
+
+parameter_types! {
+	pub const SpendPeriod: BlockNumber = DAYS;
+	pub const PayoutPeriod: BlockNumber = 30 * DAYS;
+	pub const NoBurn: Permill = Permill::zero();
+}
+
+impl pallet_treasury::Config for Runtime {
+	type Currency = Balances;
+	type RejectOrigin = EnsureCanceller;
+	type RuntimeEvent = RuntimeEvent;
+	type SpendPeriod = SpendPeriod;
+	/// The treasury keeps what it does not spend.
+	type Burn = NoBurn;
+	/// The account fees and slashes already reach: [`TreasuryAccount`].
+	type PalletId = TreasuryPalletId;
+	type BurnDestination = ();
+	type WeightInfo = pallet_treasury::weights::SubstrateWeight<Runtime>;
+	type SpendFunds = ();
+	type MaxApprovals = ConstU32<100>;
+	type SpendOrigin = EnsureSpender<Balance, SmallSpendCap, BigSpendCap>;
+	/// Spends are in the native token only.
+	type AssetKind = ();
+	type Beneficiary = AccountId;
+	type BeneficiaryLookup = IdentityLookup<AccountId>;
+	type Paymaster = PayFromAccount<Balances, TreasuryAccount>;
+	type BalanceConverter = UnityAssetBalanceConversion;
+	type PayoutPeriod = PayoutPeriod;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
+	type BlockNumberProvider = System;
+}
+
+/// Sends what it is given to the treasury account.
+pub struct ToTreasury;
+
+impl OnUnbalanced<fungible::Credit<AccountId, Balances>> for ToTreasury {
+	fn on_nonzero_unbalanced(amount: fungible::Credit<AccountId, Balances>) {
+		// The treasury exists from genesis; should it not, the amount is burned.
+		let _ = Balances::resolve(&TreasuryAccount::get(), amount);
+	}
+}
+
+/// Transaction fees (and tips): the DAO's `treasury_fee_share` of them goes to the
+/// treasury, the rest is burned.
+pub struct DealWithFees;
+
+impl OnUnbalanced<fungible::Credit<AccountId, Balances>> for DealWithFees {
+	fn on_unbalanceds(
+		mut fees_then_tips: impl Iterator<Item = fungible::Credit<AccountId, Balances>>,
+	) {
+		if let Some(mut fees) = fees_then_tips.next() {
+			for tip in fees_then_tips {
+				fees.subsume(tip);
+			}
+			let share = pallet_dao::Params::<Runtime>::get().treasury_fee_share;
+			let to_treasury = share * fees.peek();
+			let (treasury, burned) = fees.split(to_treasury);
+			ToTreasury::on_unbalanced(treasury);
+			drop(burned);
+		}
+	}
+}

@@ -1,0 +1,187 @@
+//! Governance with the runtime's own pallets and tracks, on the local testnet's genesis
+//! (three providers, no root key): referenda decided by the two houses, their calls
+//! enacted with the tracks' origins, treasury spends, and the locks votes put on stake.
+
+use super::*;
+use crate::{
+	configs::TreasuryAccount, Balances, Dao, Delegation, OriginCaller, Preimage, Providers,
+	Referenda, RuntimeOrigin, Scheduler, Treasury,
+};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{schedule::DispatchTime, Hooks, StorePreimage},
+};
+use pallet_dao::{Origin as DaoOrigin, TokenVote, VoteLock, WorkVote};
+use pallet_referenda::ReferendumInfo;
+use sp_runtime::{traits::Dispatchable, Perbill};
+
+fn who(k: Sr25519Keyring) -> AccountId {
+	k.to_account_id()
+}
+
+fn signed_by(k: Sr25519Keyring) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who(k))
+}
+
+fn run_blocks(n: u32) {
+	for _ in 0..n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Scheduler::on_initialize(next);
+		crate::Rewards::on_initialize(next);
+	}
+}
+
+/// Submits `call` on the track of `origin` and places its decision deposit (Ferdie).
+fn propose(origin: DaoOrigin, call: RuntimeCall) -> u32 {
+	let index = pallet_referenda::ReferendumCount::<Runtime>::get();
+	let bounded = Preimage::bound(call).expect("small call");
+	assert_ok!(Referenda::submit(
+		signed_by(Sr25519Keyring::Ferdie),
+		Box::new(OriginCaller::Dao(origin)),
+		bounded,
+		DispatchTime::After(1),
+	));
+	assert_ok!(Referenda::place_decision_deposit(signed_by(Sr25519Keyring::Ferdie), index));
+	index
+}
+
+/// Token holders Alice to Eve vote with their whole endowment, without lock.
+fn token_house(poll: u32, aye: bool) {
+	use Sr25519Keyring::*;
+	for k in [Alice, Bob, Charlie, Dave, Eve] {
+		let vote = TokenVote::Standard {
+			aye,
+			lock: VoteLock::None,
+			capital: genesis_config_presets::ENDOWMENT / 2,
+		};
+		assert_ok!(Dao::vote(signed_by(k), poll, vote));
+	}
+}
+
+/// The three providers (Alice, Bob, Charlie) vote in the work house.
+fn work_house(poll: u32, vote: WorkVote) {
+	use Sr25519Keyring::*;
+	for k in [Alice, Bob, Charlie] {
+		assert_ok!(Dao::vote_as_provider(signed_by(k), poll, vote));
+	}
+}
+
+fn decided(poll: u32) -> Option<bool> {
+	match pallet_referenda::ReferendumInfoFor::<Runtime>::get(poll).expect("exists") {
+		ReferendumInfo::Ongoing(_) => None,
+		ReferendumInfo::Approved(..) => Some(true),
+		_ => Some(false),
+	}
+}
+
+/// Runs blocks until `poll` is decided and its call enacted (or past the decision period).
+fn run_until_decided(poll: u32) -> bool {
+	for _ in 0..(3 * crate::MINUTES) {
+		run_blocks(1);
+		if decided(poll).is_some() {
+			break;
+		}
+	}
+	run_blocks(3);
+	decided(poll).expect("decided within the short pace")
+}
+
+fn set_job_fee(percent: u32) -> RuntimeCall {
+	RuntimeCall::Jobs(pallet_jobs::Call::set_params {
+		params: pallet_jobs::JobParams {
+			fee: Perbill::from_percent(percent),
+			..pallet_jobs::Params::<Runtime>::get()
+		},
+	})
+}
+
+#[test]
+fn a_parameter_change_needs_both_houses_and_then_takes_effect() {
+	ext_for("local_testnet").execute_with(|| {
+		run_blocks(1);
+		// The token house alone: rejected when the decision period ends.
+		let alone = propose(DaoOrigin::Parameters, set_job_fee(7));
+		token_house(alone, true);
+		assert!(!run_until_decided(alone));
+		assert_eq!(pallet_jobs::Params::<Runtime>::get().fee, Perbill::from_percent(5));
+		// Both houses: approved, enacted with the parameters origin.
+		let both = propose(DaoOrigin::Parameters, set_job_fee(7));
+		token_house(both, true);
+		work_house(both, WorkVote::Aye);
+		assert!(run_until_decided(both));
+		assert_eq!(pallet_jobs::Params::<Runtime>::get().fee, Perbill::from_percent(7));
+		// Nobody can set parameters directly, root included.
+		assert!(set_job_fee(9).dispatch(RuntimeOrigin::root()).is_err());
+		assert!(set_job_fee(9).dispatch(signed_by(Sr25519Keyring::Alice)).is_err());
+	});
+}
+
+#[test]
+fn a_small_spend_passes_and_a_work_house_veto_stops_one() {
+	ext_for("local_testnet").execute_with(|| {
+		use frame_support::traits::fungible::Mutate;
+		run_blocks(1);
+		let treasury = TreasuryAccount::get();
+		assert_ok!(Balances::mint_into(&treasury, 10_000 * UNIT));
+		let dest = Sr25519Keyring::numeric_id(42);
+		let spend = |amount| {
+			RuntimeCall::Treasury(pallet_treasury::Call::spend {
+				asset_kind: Box::new(()),
+				amount,
+				beneficiary: Box::new(dest.clone()),
+				valid_from: None,
+			})
+		};
+		let passes = propose(DaoOrigin::SmallSpender, spend(500 * UNIT));
+		token_house(passes, true);
+		let vetoed = propose(DaoOrigin::SmallSpender, spend(600 * UNIT));
+		token_house(vetoed, true);
+		work_house(vetoed, WorkVote::Nay);
+		// Over the small-spend cap: approved, but the treasury refuses it when enacted.
+		let too_big = propose(DaoOrigin::SmallSpender, spend(1_001 * UNIT));
+		token_house(too_big, true);
+		assert!(run_until_decided(passes));
+		assert!(!run_until_decided(vetoed));
+		assert!(run_until_decided(too_big));
+		assert_eq!(pallet_treasury::SpendCount::<Runtime>::get(), 1);
+		assert_ok!(Treasury::payout(signed_by(Sr25519Keyring::Eve), 0));
+		assert_eq!(Balances::balance(&dest), 500 * UNIT);
+	});
+}
+
+#[test]
+fn votes_keep_the_stake_they_stand_on() {
+	ext_for("local_testnet").execute_with(|| {
+		use Sr25519Keyring::*;
+		run_blocks(1);
+		let poll = propose(DaoOrigin::Parameters, set_job_fee(6));
+		// Eve delegates 5,000 DCC to Bob and votes with her balance and that stake.
+		let staked = 5_000 * UNIT;
+		assert_ok!(Delegation::delegate(signed_by(Eve), who(Bob), staked));
+		let capital = genesis_config_presets::ENDOWMENT;
+		let vote = TokenVote::Standard { aye: true, lock: VoteLock::None, capital };
+		assert_ok!(Dao::vote(signed_by(Eve), poll, vote));
+		assert_ok!(Dao::vote_as_provider(signed_by(Charlie), poll, WorkVote::Aye));
+		// Her whole stake is locked: she unbonds, the eras pass (and the poll ends), she
+		// cannot withdraw while her vote stands.
+		assert_ok!(Delegation::unbond(signed_by(Eve), staked));
+		run_blocks(4 * crate::MINUTES);
+		assert_noop!(
+			Delegation::withdraw_unbonded(signed_by(Eve)),
+			pallet_delegation::Error::<Runtime>::LockedByVote
+		);
+		// Charlie's work-house vote stands too: his bond cannot be unbonded to nothing.
+		let bond = pallet_providers::ProviderRecords::<Runtime>::get(who(Charlie)).unwrap().bond;
+		assert_noop!(
+			Providers::unbond(signed_by(Charlie), bond),
+			pallet_providers::Error::<Runtime>::BondLockedByVote
+		);
+		// Once their votes are removed, both go.
+		assert_ok!(Dao::remove_vote(signed_by(Eve), poll));
+		assert_ok!(Delegation::withdraw_unbonded(signed_by(Eve)));
+		assert_ok!(Dao::remove_provider_vote(signed_by(Charlie), poll));
+		assert_ok!(Providers::unbond(signed_by(Charlie), bond));
+		Dao::do_try_state().expect("DAO invariants hold");
+	});
+}
