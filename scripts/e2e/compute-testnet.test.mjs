@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 
 import { u8aToHex } from '@polkadot/util';
 
-import { UNIT, accounts, faultyNodeBinary, submitAndWatch, treasuryFromEmission, useComputeTestnet, waitFor } from './lib/harness.mjs';
+import { UNIT, accounts, faultyNodeBinary, submitAndWatch, treasuryIncomeBesidesJobs, useComputeTestnet, waitFor } from './lib/harness.mjs';
 import { fetchOutput, matmulJob, verdictBlock, waitForVerdict } from '../client/jobs.mjs';
 import { matmulGenerated } from './lib/reference.mjs';
 
@@ -78,7 +78,7 @@ describe('compute on the local testnet (three providers)', () => {
     const slashed = charlieBond - (await bond(net.who.charlie.address, hash));
     assert.equal(slashed, (charlieBond * perBillion) / 1_000_000_000n, 'slashed by slash_wrong_result of the bond');
     const s = record.settlement.unwrap();
-    const treasuryGain = (await free(treasury(), hash)) - (await free(treasury(), parent)) - (await treasuryFromEmission(net.api, hash));
+    const treasuryGain = (await free(treasury(), hash)) - (await free(treasury(), parent)) - (await treasuryIncomeBesidesJobs(net.api, hash));
     assert.equal(s.paid.toBigInt(), 2n * price);
     assert.equal(s.paid.toBigInt() + s.fee.toBigInt() + s.refunded.toBigInt(), record.escrow.toBigInt(), 'escrow conserved');
     assert.equal(treasuryGain, s.fee.toBigInt() + slashed, 'the treasury got the fee and the slash');

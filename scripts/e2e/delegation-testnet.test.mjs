@@ -1,7 +1,7 @@
 // Delegation and rewards on the four-validator local testnet (Alice, Bob and Charlie are
 // providers whose nodes compute on this machine's OpenCL device), with real signed
 // extrinsics, as a token holder would from polkadot.js apps:
-// 1. Eve delegates to Bob; governance turns audits on; the chain issues an audit job that
+// 1. Eve delegates to Bob; a referendum of both houses turns audits on; the chain issues an audit job that
 //    the three providers compute; an era passes; Eve's claim equals, to the unit, what the
 //    pool's reward-per-point counter owes her for every booking into Bob's pool, and each
 //    booking split Bob's income by his own bond against the delegated stake;
@@ -15,19 +15,12 @@ import { describe, test } from 'node:test';
 
 import { Keyring } from '@polkadot/keyring';
 
-import { UNIT, accounts, faultyNodeBinary, submitAndWatch, useComputeTestnet, waitFor } from './lib/harness.mjs';
+import { UNIT, accounts, faultyNodeBinary, perbill, referendum, submitAndWatch, useComputeTestnet, waitFor } from './lib/harness.mjs';
 import { matmulJob, verdictBlock, waitForVerdict } from '../client/jobs.mjs';
 
 const offset = 1500;
 const ONE = 10n ** 18n; // FixedU128's unit: the reward counter's precision
 const dcc = (plancks) => `${(Number(plancks) / 1e12).toFixed(6)} DCC`;
-
-/** `value × parts / 1e9`, rounded to the nearest, halves down: how `Perbill × value` rounds. */
-function perbill(parts, value) {
-  const num = value * parts;
-  const q = num / 1_000_000_000n;
-  return (num % 1_000_000_000n) * 2n > 1_000_000_000n ? q + 1n : q;
-}
 
 describe('delegation and rewards on the local testnet', () => {
   const net = useComputeTestnet('delegation-testnet', offset);
@@ -51,16 +44,19 @@ describe('delegation and rewards on the local testnet', () => {
     return r;
   }
 
-  async function sudo(call) {
-    const { alice } = await accounts();
-    const r = await send(net.api.tx.sudo.sudo(call), alice);
-    const sudid = r.events.find((e) => e.name === 'sudo.Sudid');
-    assert.equal(sudid?.named.sudoResult, 'Ok', `sudo call failed: ${JSON.stringify(r.events)}`);
-  }
-
+  /** Turns audits on by referendum: both houses vote for it (the providers and token holders). */
   async function setAudits(count) {
     const params = (await net.api.query.rewards.params()).toJSON();
-    await sudo(net.api.tx.rewards.setParams({ ...params, auditsPerEra: count }));
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+    const { alice, bob, charlie } = await accounts();
+    const holders = ['//Dave', '//Ferdie', '//Alice//stash', '//Bob//stash', '//Charlie//stash', '//Dave//stash']
+      .map((uri) => keyring.addFromUri(uri));
+    const r = await referendum(net.api, net.api.tx.rewards.setParams({ ...params, auditsPerEra: count }), 'Parameters', {
+      tokenVoters: holders,
+      providers: [alice, bob, charlie],
+    });
+    assert.equal(r.state, 'approved', `the referendum passed: ${JSON.stringify(r)}`);
+    assert.deepEqual(r.dispatched.result, { ok: null }, 'its call was dispatched with the parameters origin');
   }
 
   async function waitForEra(target) {

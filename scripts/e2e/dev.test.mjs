@@ -56,9 +56,13 @@ describe('development chain (--dev)', () => {
     assert.ok(opaque.isSome, 'metadata at version 16 is served');
 
     // The pallets users reach from polkadot.js apps are in the metadata with their docs.
-    for (const pallet of ['system', 'balances', 'transactionPayment', 'sudo', 'babe', 'grandpa']) {
+    for (const pallet of ['system', 'balances', 'transactionPayment', 'babe', 'grandpa', 'referenda', 'dao', 'treasury']) {
       assert.ok(chain.api.query[pallet], `pallet ${pallet} in metadata`);
     }
+    // No key rules the chain: there is no sudo pallet, and no call of any pallet is sudo's.
+    assert.equal(chain.api.tx.sudo, undefined, 'sudo is absent from the metadata');
+    const pallets = chain.api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
+    assert.ok(!pallets.includes('Sudo'), `no Sudo pallet among ${pallets}`);
     assert.ok(chain.api.tx.balances.transferKeepAlive.meta.docs.length > 0, 'calls carry docs');
   });
 

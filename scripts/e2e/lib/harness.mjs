@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
+import { u8aToHex, stringToU8a } from '@polkadot/util';
+import { blake2AsU8a, cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const scriptsDir = join(repoRoot, 'scripts');
@@ -222,19 +223,89 @@ export function useComputeTestnet(prefix, offset) {
   return net;
 }
 
+/** `value × parts / 1e9`, rounded to the nearest, halves down: how `Perbill × value` rounds. */
+export function perbill(parts, value) {
+  const num = value * parts;
+  const q = num / 1_000_000_000n;
+  return (num % 1_000_000_000n) * 2n > 1_000_000_000n ? q + 1n : q;
+}
+
 /**
- * What the reward pot sent the treasury in block `hash`: the treasury's share of an era's
- * emission and what the last era did not pay out. Nonzero only in an era's first block;
- * tests that count what the treasury gained in a block add it.
+ * What the treasury received in block `hash` from other than the jobs pallet: the reward
+ * pot's transfers (an era's treasury share and what the last era did not pay out, in an
+ * era's first block) and the DAO's share of every transaction fee paid in the block.
+ * Tests that count what the jobs pallet sent the treasury take it off.
  */
-export async function treasuryFromEmission(api, hash) {
+export async function treasuryIncomeBesidesJobs(api, hash) {
   const pot = api.consts.delegation.rewardPot.toString();
   const treasury = api.consts.jobs.treasury.toString();
-  const events = await (await api.at(hash)).query.system.events();
-  return events
+  const at = await api.at(hash);
+  const events = await at.query.system.events();
+  const share = (await at.query.dao.params()).treasuryFeeShare.toBigInt();
+  const emission = events
     .filter(({ event }) => event.section === 'balances' && event.method === 'Transfer')
     .filter(({ event }) => event.data[0].toString() === pot && event.data[1].toString() === treasury)
     .reduce((sum, { event }) => sum + event.data[2].toBigInt(), 0n);
+  const fees = events
+    .filter(({ event }) => event.section === 'transactionPayment' && event.method === 'TransactionFeePaid')
+    .reduce((sum, { event }) => sum + perbill(share, event.data[1].toBigInt()), 0n);
+  return emission + fees;
+}
+
+/**
+ * Passes `call` by referendum on the track of DAO origin `origin` (`Parameters`,
+ * `SmallSpender`, ...), as people would from polkadot.js apps: Ferdie submits it and
+ * places the decision deposit, the token holders in `tokenVoters` vote aye with all their
+ * free balance but one DCC (left for fees), and the providers in `providers` vote `workVote` in the work house. Resolves
+ * with the referendum's index and its final state (`approved` or `rejected`, ...) once it
+ * is decided, and, if approved, once the scheduler has dispatched its call (with the
+ * dispatch's result).
+ */
+export async function referendum(api, call, origin, { tokenVoters = [], providers = [], workVote = 'Aye', timeoutMs = 240_000 } = {}) {
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const ferdie = keyring.addFromUri('//Ferdie');
+  const index = (await api.query.referenda.referendumCount()).toNumber();
+  const submitted = await submitAndWatch(
+    api,
+    api.tx.referenda.submit({ Dao: origin }, { Inline: call.method.toHex() }, { After: 1 }),
+    ferdie,
+  );
+  if (submitted.error) throw new Error(`referenda.submit failed: ${submitted.error}`);
+  const deposit = await submitAndWatch(api, api.tx.referenda.placeDecisionDeposit(index), ferdie);
+  if (deposit.error) throw new Error(`placeDecisionDeposit failed: ${deposit.error}`);
+  const votes = [
+    ...tokenVoters.map(async (signer) => {
+      const free = (await api.query.system.account(signer.address)).data.free.toBigInt();
+      const vote = { Standard: { aye: true, lock: 'None', capital: free - UNIT } };
+      return submitAndWatch(api, api.tx.dao.vote(index, vote), signer);
+    }),
+    ...providers.map((signer) => submitAndWatch(api, api.tx.dao.voteAsProvider(index, workVote), signer)),
+  ];
+  for (const r of await Promise.all(votes)) {
+    if (r.error) throw new Error(`a vote failed: ${r.error}`);
+  }
+  const state = await waitFor(`referendum ${index} to be decided`, async () => {
+    const info = (await api.query.referenda.referendumInfoFor(index)).unwrap();
+    return info.isOngoing ? false : info.type.toLowerCase();
+  }, { timeoutMs, intervalMs: 1000 });
+  let dispatched;
+  if (state === 'approved') {
+    // Referenda schedules the enactment under blake2_256(("assembly", "enactment", index)).
+    const task = u8aToHex(blake2AsU8a(api.createType('([u8; 8], Text, u32)', [stringToU8a('assembly'), 'enactment', index]).toU8a()));
+    const from = (await api.rpc.chain.getHeader()).number.toNumber() - 3;
+    dispatched = await waitFor(`referendum ${index}'s call to be dispatched`, async () => {
+      const head = (await api.rpc.chain.getHeader()).number.toNumber();
+      for (let n = from; n <= head; n++) {
+        const hash = await api.rpc.chain.getBlockHash(n);
+        const found = (await (await api.at(hash)).query.system.events()).find(({ event }) =>
+          event.section === 'scheduler' && event.method === 'Dispatched' && event.data[1].toHex() === task);
+        if (found) return { result: found.event.data[2].toJSON(), blockHash: hash.toHex() };
+      }
+      return false;
+    }, { timeoutMs: 60_000, intervalMs: 2000 });
+  }
+  return { index, state, dispatched };
 }
 
 /** The polkadot.js API connected to the node at `port`. */

@@ -1,5 +1,6 @@
 //! The DAO's tests, by topic.
 
+mod capture;
 mod locks;
 mod origins;
 mod tally;
