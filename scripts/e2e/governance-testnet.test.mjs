@@ -3,15 +3,16 @@
 // 1. a parameter change (the job fee) with only the token house for it fails; with both
 //    houses it passes and takes effect;
 // 2. a small treasury spend passes and is paid out; a work-house veto stops another;
-// 3. votes unlock: removing a vote releases its freeze at once (the poll ended with no lock
-//    to keep); `sudo` is absent, and a direct `set_params` is refused.
+// 3. votes unlock after their locks: a vote with a one-period lock on the winning side keeps
+//    its capital frozen after the poll, and removing it once the period has run releases
+//    it in the same call; `sudo` is absent, and a direct `set_params` is refused.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { Keyring } from '@polkadot/keyring';
 
-import { UNIT, accounts, referendum, submitAndWatch, useComputeTestnet } from './lib/harness.mjs';
+import { UNIT, accounts, referendum, submitAndWatch, useComputeTestnet, waitFor } from './lib/harness.mjs';
 
 const offset = 1600;
 
@@ -82,18 +83,33 @@ describe('governance on the local testnet', () => {
     assert.equal(await free(vetoed), 0n);
   }));
 
-  test('3. votes unlock when removed; nobody holds root', guard(async () => {
-    // Every holder voted on the referenda above with no lock: removing each vote releases
-    // its freeze in the same call.
+  test('3. votes unlock after their locks; nobody holds root', guard(async () => {
     const dave = holders[0];
-    assert.ok((await frozen(dave.address)) > 0n, 'Dave\'s capital is frozen while his votes stand');
-    const standing = (await net.api.query.dao.tokenVotes(dave.address)).votes.map(([poll]) => poll.toNumber());
-    assert.ok(standing.length >= 4, `Dave has standing votes: ${standing}`);
-    for (const poll of standing) {
+    const earlier = (await net.api.query.dao.tokenVotes(dave.address)).votes.map(([poll]) => poll.toNumber());
+    assert.equal(earlier.length, 4, `Dave voted on the four referenda above: ${earlier}`);
+    // A spend the holders vote for with a one-period lock: a minute at the short pace.
+    const period = net.api.consts.dao.voteLockingPeriod.toNumber();
+    const locked = await referendum(net.api, spend(UNIT, keyring.addFromUri('//Governance//Locked').address), 'SmallSpender', {
+      tokenVoters: holders,
+      lock: 'OnePeriod',
+    });
+    assert.equal(locked.state, 'approved');
+    // Removing his earlier votes (no lock) leaves the locked one's capital frozen.
+    for (const poll of earlier) {
       const r = await submitAndWatch(net.api, net.api.tx.dao.removeVote(poll), dave);
       assert.equal(r.error, undefined, `removeVote(${poll}) failed: ${r.error}`);
     }
-    assert.equal(await frozen(dave.address), 0n, 'nothing is frozen once his votes are removed');
+    const capital = (await frozen(dave.address));
+    assert.ok(capital > 0n, 'the locked vote\'s capital stays frozen');
+    const early = await submitAndWatch(net.api, net.api.tx.balances.transferKeepAlive(holders[1].address, (await free(dave.address)) - UNIT), dave);
+    assert.notEqual(early.error, undefined, 'frozen capital cannot move');
+    // Once the lock has run (a period after the poll ended), removing the vote unlocks it
+    // in the same call.
+    await waitFor('the lock to run out', async () =>
+      (await net.api.rpc.chain.getHeader()).number.toNumber() >= locked.ended + period + 1, { timeoutMs: 180_000, intervalMs: 2000 });
+    const removed = await submitAndWatch(net.api, net.api.tx.dao.removeVote(locked.index), dave);
+    assert.equal(removed.error, undefined, `removeVote failed: ${removed.error}`);
+    assert.equal(await frozen(dave.address), 0n, 'nothing is frozen once the lock has run and the vote is removed');
     assert.equal((await net.api.query.dao.tokenVotes(dave.address)).votes.length, 0);
     const moved = await submitAndWatch(net.api, net.api.tx.balances.transferKeepAlive(holders[1].address, (await free(dave.address)) - UNIT), dave);
     assert.equal(moved.error, undefined, 'his whole balance moves again');

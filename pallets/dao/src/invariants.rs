@@ -55,6 +55,6 @@ impl<T: Config> Pallet<T> {
 				ensure!(tally.work == sum.work, TryRuntimeError::Other("work-house tally is off"));
 			}
 		}
-		Ok(())
+		T::PollTimeouts::check()
 	}
 }

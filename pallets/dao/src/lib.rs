@@ -40,6 +40,7 @@
 //! - Every account's votes are backed: its vote freeze covers what its standing votes and
 //!   unexpired prior lock need; the stake part is what the delegation pallet reads.
 //! - Every account's votes are sorted by poll and within `MaxVotes`.
+//! - No poll is ongoing past its track's timeouts ([`ReferendaTimeouts`]).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -49,6 +50,7 @@ mod asset;
 mod invariants;
 pub mod origins;
 pub mod tally;
+pub mod timeouts;
 pub mod types;
 mod voting;
 pub mod weights;
@@ -63,6 +65,7 @@ mod tests;
 
 use frame_support::traits::{fungible, Polling};
 pub use pallet::*;
+pub use timeouts::{PollTimeouts, ReferendaTimeouts};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -178,6 +181,9 @@ pub mod pallet {
 
 		/// How each track combines the houses.
 		type Rules: HouseRules<ClassOf<Self>>;
+
+		/// Checks, for `try_state`, that no poll is ongoing past its timeouts.
+		type PollTimeouts: PollTimeouts;
 
 		/// Who may authorize a runtime upgrade (the upgrade track).
 		type UpgradeOrigin: EnsureOrigin<Self::RuntimeOrigin>;

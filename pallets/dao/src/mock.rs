@@ -210,6 +210,7 @@ impl pallet_dao::Config for Test {
 	type Stake = MockStake;
 	type WorkHouse = MockWorkHouse;
 	type Rules = Rules;
+	type PollTimeouts = crate::ReferendaTimeouts<Test>;
 	type UpgradeOrigin = crate::origins::EnsureRuntimeUpgrade;
 	type GovernanceOrigin = crate::origins::EnsureParameters;
 	type DefaultParams = DefaultParams;

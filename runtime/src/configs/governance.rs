@@ -23,7 +23,7 @@ use alloc::borrow::Cow;
 use frame_support::traits::{
 	fungible::{self, Balanced, HoldConsideration},
 	tokens::{imbalance::OnUnbalanced, pay::PayFromAccount, UnityAssetBalanceConversion},
-	EqualPrivilegeOnly, Imbalance, LinearStoragePrice, OriginTrait,
+	EqualPrivilegeOnly, Get, Imbalance, LinearStoragePrice, OriginTrait,
 };
 use frame_system::EnsureSigned;
 use pallet_dao::{
@@ -327,6 +327,19 @@ parameter_types! {
 		pallet_dao::DaoParams { treasury_fee_share: Perbill::from_percent(20) };
 }
 
+/// A vote lock's period: a week, so that the longest lock (3×) lasts eight weeks; a minute
+/// at the short pace, so that people trying governance see locks run out.
+pub struct VoteLockingPeriod;
+
+impl Get<BlockNumber> for VoteLockingPeriod {
+	fn get() -> BlockNumber {
+		match pallet_dao::Pace::<Runtime>::get() {
+			TrackPace::Real => 7 * DAYS,
+			TrackPace::Short => MINUTES,
+		}
+	}
+}
+
 impl pallet_dao::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeFreezeReason = RuntimeFreezeReason;
@@ -334,13 +347,13 @@ impl pallet_dao::Config for Runtime {
 	type Stake = DelegatedStake;
 	type WorkHouse = ProvidersWorkHouse;
 	type Rules = DaoRules;
+	type PollTimeouts = pallet_dao::ReferendaTimeouts<Runtime>;
 	type UpgradeOrigin = EnsureRuntimeUpgrade;
 	type GovernanceOrigin = EnsureParameters;
 	type DefaultParams = DaoDefaults;
 	/// An account votes on at most 32 referenda at once, in each house.
 	type MaxVotes = ConstU32<32>;
-	/// A locking period is a week: the longest lock (3×) lasts eight weeks.
-	type VoteLockingPeriod = ConstU32<{ 7 * DAYS }>;
+	type VoteLockingPeriod = VoteLockingPeriod;
 	type WeightInfo = crate::weights::pallet_dao::WeightInfo<Runtime>;
 }
 

@@ -256,12 +256,12 @@ export async function treasuryIncomeBesidesJobs(api, hash) {
  * Passes `call` by referendum on the track of DAO origin `origin` (`Parameters`,
  * `SmallSpender`, ...), as people would from polkadot.js apps: Ferdie submits it and
  * places the decision deposit, the token holders in `tokenVoters` vote aye with all their
- * free balance but one DCC (left for fees), and the providers in `providers` vote `workVote` in the work house. Resolves
- * with the referendum's index and its final state (`approved` or `rejected`, ...) once it
- * is decided, and, if approved, once the scheduler has dispatched its call (with the
+ * free balance but one DCC (left for fees) and `lock` (`None`, `OnePeriod`, ...), and the providers in `providers` vote `workVote` in the work house. Resolves
+ * with the referendum's index, its final state (`approved` or `rejected`, ...) and the block
+ * it ended in once it is decided, and, if approved, once the scheduler has dispatched its call (with the
  * dispatch's result).
  */
-export async function referendum(api, call, origin, { tokenVoters = [], providers = [], workVote = 'Aye', timeoutMs = 240_000 } = {}) {
+export async function referendum(api, call, origin, { tokenVoters = [], lock = 'None', providers = [], workVote = 'Aye', timeoutMs = 240_000 } = {}) {
   await cryptoWaitReady();
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   const ferdie = keyring.addFromUri('//Ferdie');
@@ -277,7 +277,7 @@ export async function referendum(api, call, origin, { tokenVoters = [], provider
   const votes = [
     ...tokenVoters.map(async (signer) => {
       const free = (await api.query.system.account(signer.address)).data.free.toBigInt();
-      const vote = { Standard: { aye: true, lock: 'None', capital: free - UNIT } };
+      const vote = { Standard: { aye: true, lock, capital: free - UNIT } };
       return submitAndWatch(api, api.tx.dao.vote(index, vote), signer);
     }),
     ...providers.map((signer) => submitAndWatch(api, api.tx.dao.voteAsProvider(index, workVote), signer)),
@@ -285,10 +285,12 @@ export async function referendum(api, call, origin, { tokenVoters = [], provider
   for (const r of await Promise.all(votes)) {
     if (r.error) throw new Error(`a vote failed: ${r.error}`);
   }
-  const state = await waitFor(`referendum ${index} to be decided`, async () => {
+  const info = await waitFor(`referendum ${index} to be decided`, async () => {
     const info = (await api.query.referenda.referendumInfoFor(index)).unwrap();
-    return info.isOngoing ? false : info.type.toLowerCase();
+    return !info.isOngoing && info;
   }, { timeoutMs, intervalMs: 1000 });
+  const state = info.type.toLowerCase();
+  const ended = info[`as${info.type}`][0].toNumber();
   let dispatched;
   if (state === 'approved') {
     // Referenda schedules the enactment under blake2_256(("assembly", "enactment", index)).
@@ -305,7 +307,7 @@ export async function referendum(api, call, origin, { tokenVoters = [], provider
       return false;
     }, { timeoutMs: 60_000, intervalMs: 2000 });
   }
-  return { index, state, dispatched };
+  return { index, state, ended, dispatched };
 }
 
 /** The polkadot.js API connected to the node at `port`. */

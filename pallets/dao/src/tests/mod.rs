@@ -1,6 +1,7 @@
 //! The DAO's tests, by topic.
 
 mod capture;
+mod invariants;
 mod locks;
 mod origins;
 mod tally;
