@@ -243,7 +243,7 @@ pub mod pallet {
 			BlockNumber = BlockNumberFor<Self>,
 		>;
 
-		/// Who may change [`Params`] (Root, through the sudo key, in this runtime).
+		/// Who may change [`Params`] (the DAO's parameters track, in this runtime).
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// Hears each agreeing replica's verified work at settlement (the rewards pallet;

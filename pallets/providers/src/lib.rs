@@ -189,7 +189,7 @@ pub mod pallet {
 		/// The runtime's hold reasons, which include this pallet's.
 		type RuntimeHoldReason: From<HoldReason>;
 
-		/// Who may change [`Params`] (Root, through the sudo key, in this runtime).
+		/// Who may change [`Params`] (the DAO's parameters track, in this runtime).
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// Account that receives slashed funds.

@@ -1,6 +1,6 @@
 //! Configuration of every pallet in the runtime; governance's in [`governance`].
 
-mod governance;
+pub mod governance;
 pub use governance::*;
 
 use frame_support::PalletId;
