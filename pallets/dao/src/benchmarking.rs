@@ -2,6 +2,7 @@
 //! standing votes (one fewer for a new vote), polls created through referenda.
 
 use crate::*;
+use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{
 	fungible::{Inspect, Mutate},
