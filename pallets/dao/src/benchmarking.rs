@@ -69,8 +69,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn vote_as_provider() {
-		let who = voter::<T>(0);
-		T::WorkHouse::make_provider(&who);
+		let who = T::WorkHouse::make_provider(0);
 		let polls = polls::<T>(T::MaxVotes::get());
 		for poll in &polls[1..] {
 			Pallet::<T>::do_vote_as_provider(&who, *poll, WorkVote::Aye).expect("votes");
@@ -84,8 +83,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn remove_provider_vote() {
-		let who = voter::<T>(0);
-		T::WorkHouse::make_provider(&who);
+		let who = T::WorkHouse::make_provider(0);
 		let polls = polls::<T>(T::MaxVotes::get());
 		for poll in &polls {
 			Pallet::<T>::do_vote_as_provider(&who, *poll, WorkVote::Aye).expect("votes");

@@ -108,9 +108,9 @@ pub trait WorkHouse<AccountId, Balance> {
 	fn weight(who: &AccountId) -> Option<Balance>;
 	/// The weight of every provider together.
 	fn electorate() -> Balance;
-	/// Makes `who` a provider with work to vote with (benchmarks).
+	/// A registered provider with work to vote with, made from `seed` (benchmarks).
 	#[cfg(feature = "runtime-benchmarks")]
-	fn make_provider(who: &AccountId);
+	fn make_provider(seed: u32) -> AccountId;
 }
 
 /// How each track combines the houses (the runtime's track table).

@@ -187,8 +187,10 @@ impl WorkHouse<AccountId, Balance> for MockWorkHouse {
 		Work::get().values().sum()
 	}
 	#[cfg(feature = "runtime-benchmarks")]
-	fn make_provider(who: &AccountId) {
-		Work::mutate(|w| w.insert(*who, 100));
+	fn make_provider(seed: u32) -> AccountId {
+		let who = 1_000 + AccountId::from(seed);
+		Work::mutate(|w| w.insert(who, 100));
+		who
 	}
 }
 

@@ -7,7 +7,7 @@
 //! execution times and database accesses, but no storage notes and no proof-size
 //! estimates (a solo chain whose blocks carry no proof does not limit proof size).
 //!
-//! DATE: 2026-11-22, STEPS: `20`, REPEAT: `10`
+//! DATE: 2026-11-23, STEPS: `20`, REPEAT: `10`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`
 
@@ -60,70 +60,70 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn delegate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1561`
+		//  Measured:  `1564`
 		//  Estimated: `0`
-		// Minimum execution time: 85_617_000 picoseconds.
-		Weight::from_parts(91_125_000, 0)
+		// Minimum execution time: 89_453_000 picoseconds.
+		Weight::from_parts(127_590_000, 0)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
 	fn unbond() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2336`
+		//  Measured:  `2339`
 		//  Estimated: `0`
-		// Minimum execution time: 46_910_000 picoseconds.
-		Weight::from_parts(55_342_000, 0)
+		// Minimum execution time: 52_077_000 picoseconds.
+		Weight::from_parts(79_898_000, 0)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2164`
+		//  Measured:  `1653`
 		//  Estimated: `0`
-		// Minimum execution time: 76_453_000 picoseconds.
-		Weight::from_parts(81_922_000, 0)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Minimum execution time: 75_752_000 picoseconds.
+		Weight::from_parts(123_103_000, 0)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// The range of component `e` is `[1, 10000]`.
 	/// The range of component `m` is `[1, 100000]`.
 	fn claim(e: u32, m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3195`
+		//  Measured:  `2653`
 		//  Estimated: `0`
-		// Minimum execution time: 121_190_000 picoseconds.
-		Weight::from_parts(160_267_097, 0)
-			// Standard Error: 500
-			.saturating_add(Weight::from_parts(1_409, 0).saturating_mul(e.into()))
-			// Standard Error: 50
-			.saturating_add(Weight::from_parts(507, 0).saturating_mul(m.into()))
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Minimum execution time: 119_718_000 picoseconds.
+		Weight::from_parts(172_563_344, 0)
+			// Standard Error: 768
+			.saturating_add(Weight::from_parts(820, 0).saturating_mul(e.into()))
+			// Standard Error: 76
+			.saturating_add(Weight::from_parts(594, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	fn compound() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1616`
+		//  Measured:  `1619`
 		//  Estimated: `0`
-		// Minimum execution time: 88_141_000 picoseconds.
-		Weight::from_parts(95_022_000, 0)
+		// Minimum execution time: 91_306_000 picoseconds.
+		Weight::from_parts(117_845_000, 0)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	fn claim_commission() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1485`
+		//  Measured:  `945`
 		//  Estimated: `0`
-		// Minimum execution time: 72_177_000 picoseconds.
-		Weight::from_parts(116_212_000, 0)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Minimum execution time: 63_174_000 picoseconds.
+		Weight::from_parts(99_268_000, 0)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn set_commission() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1126`
+		//  Measured:  `1129`
 		//  Estimated: `0`
-		// Minimum execution time: 25_498_000 picoseconds.
-		Weight::from_parts(37_105_000, 0)
+		// Minimum execution time: 25_809_000 picoseconds.
+		Weight::from_parts(40_911_000, 0)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -131,19 +131,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_926_000 picoseconds.
-		Weight::from_parts(4_457_000, 0)
+		// Minimum execution time: 4_016_000 picoseconds.
+		Weight::from_parts(7_762_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// The range of component `m` is `[1, 100000]`.
 	fn slash_pool(m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1061`
+		//  Measured:  `1027`
 		//  Estimated: `0`
-		// Minimum execution time: 59_118_000 picoseconds.
-		Weight::from_parts(114_516_300, 0)
-			// Standard Error: 64
-			.saturating_add(Weight::from_parts(447, 0).saturating_mul(m.into()))
+		// Minimum execution time: 88_972_000 picoseconds.
+		Weight::from_parts(152_164_873, 0)
+			// Standard Error: 68
+			.saturating_add(Weight::from_parts(162, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -152,49 +152,49 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn delegate() -> Weight {
-		Weight::from_parts(91_125_000, 0)
+		Weight::from_parts(127_590_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(55_342_000, 0)
+		Weight::from_parts(79_898_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(81_922_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+		Weight::from_parts(123_103_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn claim(e: u32, m: u32, ) -> Weight {
-		Weight::from_parts(160_267_097, 0)
-			.saturating_add(Weight::from_parts(1_409, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(507, 0).saturating_mul(m.into()))
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
+		Weight::from_parts(172_563_344, 0)
+			.saturating_add(Weight::from_parts(820, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(594, 0).saturating_mul(m.into()))
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn compound() -> Weight {
-		Weight::from_parts(95_022_000, 0)
+		Weight::from_parts(117_845_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn claim_commission() -> Weight {
-		Weight::from_parts(116_212_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(99_268_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn set_commission() -> Weight {
-		Weight::from_parts(37_105_000, 0)
+		Weight::from_parts(40_911_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(4_457_000, 0)
+		Weight::from_parts(7_762_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn slash_pool(m: u32, ) -> Weight {
-		Weight::from_parts(114_516_300, 0)
-			.saturating_add(Weight::from_parts(447, 0).saturating_mul(m.into()))
+		Weight::from_parts(152_164_873, 0)
+			.saturating_add(Weight::from_parts(162, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}

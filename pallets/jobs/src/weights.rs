@@ -7,7 +7,7 @@
 //! execution times and database accesses, but no storage notes and no proof-size
 //! estimates (a solo chain whose blocks carry no proof does not limit proof size).
 //!
-//! DATE: 2026-11-22, STEPS: `20`, REPEAT: `10`
+//! DATE: 2026-11-23, STEPS: `20`, REPEAT: `10`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`
 
@@ -64,49 +64,49 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `p` is `[10, 10000]`.
 	fn submit(b: u32, p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4385`
+		//  Measured:  `4422`
 		//  Estimated: `0`
-		// Minimum execution time: 160_919_000 picoseconds.
-		Weight::from_parts(166_392_987, 0)
-			// Standard Error: 108
-			.saturating_add(Weight::from_parts(1_994, 0).saturating_mul(b.into()))
-			// Standard Error: 1_424
-			.saturating_add(Weight::from_parts(3_813, 0).saturating_mul(p.into()))
+		// Minimum execution time: 168_751_000 picoseconds.
+		Weight::from_parts(206_458_941, 0)
+			// Standard Error: 114
+			.saturating_add(Weight::from_parts(1_893, 0).saturating_mul(b.into()))
+			// Standard Error: 1_501
+			.saturating_add(Weight::from_parts(3_345, 0).saturating_mul(p.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn commit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3291`
+		//  Measured:  `3328`
 		//  Estimated: `0`
-		// Minimum execution time: 77_686_000 picoseconds.
-		Weight::from_parts(96_263_000, 0)
+		// Minimum execution time: 78_466_000 picoseconds.
+		Weight::from_parts(98_266_000, 0)
 			.saturating_add(T::DbWeight::get().reads(19_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn reveal() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3525`
+		//  Measured:  `3562`
 		//  Estimated: `0`
-		// Minimum execution time: 55_382_000 picoseconds.
-		Weight::from_parts(64_225_000, 0)
+		// Minimum execution time: 62_052_000 picoseconds.
+		Weight::from_parts(85_617_000, 0)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn check_attestation() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1573`
+		//  Measured:  `1610`
 		//  Estimated: `0`
-		// Minimum execution time: 13_480_000 picoseconds.
-		Weight::from_parts(15_593_000, 0)
+		// Minimum execution time: 14_392_000 picoseconds.
+		Weight::from_parts(17_366_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	fn cancel() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3997`
+		//  Measured:  `4034`
 		//  Estimated: `0`
-		// Minimum execution time: 434_646_000 picoseconds.
-		Weight::from_parts(496_308_000, 0)
+		// Minimum execution time: 433_695_000 picoseconds.
+		Weight::from_parts(526_933_000, 0)
 			.saturating_add(T::DbWeight::get().reads(20_u64))
 			.saturating_add(T::DbWeight::get().writes(25_u64))
 	}
@@ -114,17 +114,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1094`
 		//  Estimated: `0`
-		// Minimum execution time: 56_164_000 picoseconds.
-		Weight::from_parts(76_684_000, 0)
+		// Minimum execution time: 55_953_000 picoseconds.
+		Weight::from_parts(72_658_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn set_params() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `252`
+		//  Measured:  `289`
 		//  Estimated: `0`
-		// Minimum execution time: 6_049_000 picoseconds.
-		Weight::from_parts(10_986_000, 0)
+		// Minimum execution time: 6_771_000 picoseconds.
+		Weight::from_parts(8_353_000, 0)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -132,27 +132,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `43`
 		//  Estimated: `0`
-		// Minimum execution time: 3_545_000 picoseconds.
-		Weight::from_parts(4_687_000, 0)
+		// Minimum execution time: 3_885_000 picoseconds.
+		Weight::from_parts(6_209_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	fn on_deadline_skip() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `374`
 		//  Estimated: `0`
-		// Minimum execution time: 4_847_000 picoseconds.
-		Weight::from_parts(6_931_000, 0)
+		// Minimum execution time: 5_448_000 picoseconds.
+		Weight::from_parts(10_135_000, 0)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// The range of component `r` is `[1, 7]`.
 	fn on_deadline_settle(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2482 + r * (648 ±0)`
+		//  Measured:  `2487 + r * (648 ±0)`
 		//  Estimated: `0`
-		// Minimum execution time: 125_266_000 picoseconds.
-		Weight::from_parts(53_643_217, 0)
-			// Standard Error: 515_295
-			.saturating_add(Weight::from_parts(88_457_983, 0).saturating_mul(r.into()))
+		// Minimum execution time: 131_977_000 picoseconds.
+		Weight::from_parts(65_588_341, 0)
+			// Standard Error: 935_164
+			.saturating_add(Weight::from_parts(104_849_443, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -161,12 +161,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[1, 7]`.
 	fn assign(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `11710`
+		//  Measured:  `11747`
 		//  Estimated: `0`
-		// Minimum execution time: 222_701_000 picoseconds.
-		Weight::from_parts(358_229_049, 0)
-			// Standard Error: 2_052_229
-			.saturating_add(Weight::from_parts(41_965_434, 0).saturating_mul(r.into()))
+		// Minimum execution time: 226_386_000 picoseconds.
+		Weight::from_parts(314_325_351, 0)
+			// Standard Error: 1_678_997
+			.saturating_add(Weight::from_parts(54_341_681, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(52_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -177,60 +177,60 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn submit(b: u32, p: u32, ) -> Weight {
-		Weight::from_parts(166_392_987, 0)
-			.saturating_add(Weight::from_parts(1_994, 0).saturating_mul(b.into()))
-			.saturating_add(Weight::from_parts(3_813, 0).saturating_mul(p.into()))
+		Weight::from_parts(206_458_941, 0)
+			.saturating_add(Weight::from_parts(1_893, 0).saturating_mul(b.into()))
+			.saturating_add(Weight::from_parts(3_345, 0).saturating_mul(p.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn commit() -> Weight {
-		Weight::from_parts(96_263_000, 0)
+		Weight::from_parts(98_266_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(19_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn reveal() -> Weight {
-		Weight::from_parts(64_225_000, 0)
+		Weight::from_parts(85_617_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn check_attestation() -> Weight {
-		Weight::from_parts(15_593_000, 0)
+		Weight::from_parts(17_366_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 	fn cancel() -> Weight {
-		Weight::from_parts(496_308_000, 0)
+		Weight::from_parts(526_933_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(20_u64))
 			.saturating_add(ParityDbWeight::get().writes(25_u64))
 	}
 	fn clear() -> Weight {
-		Weight::from_parts(76_684_000, 0)
+		Weight::from_parts(72_658_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(10_986_000, 0)
+		Weight::from_parts(8_353_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_base() -> Weight {
-		Weight::from_parts(4_687_000, 0)
+		Weight::from_parts(6_209_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 	fn on_deadline_skip() -> Weight {
-		Weight::from_parts(6_931_000, 0)
+		Weight::from_parts(10_135_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 	}
 	fn on_deadline_settle(r: u32, ) -> Weight {
-		Weight::from_parts(53_643_217, 0)
-			.saturating_add(Weight::from_parts(88_457_983, 0).saturating_mul(r.into()))
+		Weight::from_parts(65_588_341, 0)
+			.saturating_add(Weight::from_parts(104_849_443, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(r.into())))
 	}
 	fn assign(r: u32, ) -> Weight {
-		Weight::from_parts(358_229_049, 0)
-			.saturating_add(Weight::from_parts(41_965_434, 0).saturating_mul(r.into()))
+		Weight::from_parts(314_325_351, 0)
+			.saturating_add(Weight::from_parts(54_341_681, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(52_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))

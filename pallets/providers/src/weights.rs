@@ -7,7 +7,7 @@
 //! execution times and database accesses, but no storage notes and no proof-size
 //! estimates (a solo chain whose blocks carry no proof does not limit proof size).
 //!
-//! DATE: 2026-11-22, STEPS: `20`, REPEAT: `10`
+//! DATE: 2026-11-23, STEPS: `20`, REPEAT: `10`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`
 
@@ -61,82 +61,82 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1445`
+		//  Measured:  `1449`
 		//  Estimated: `0`
-		// Minimum execution time: 94_400_000 picoseconds.
-		Weight::from_parts(108_491_000, 0)
+		// Minimum execution time: 99_548_000 picoseconds.
+		Weight::from_parts(130_123_000, 0)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
 	fn update_capabilities() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2100`
+		//  Measured:  `2137`
 		//  Estimated: `0`
-		// Minimum execution time: 80_750_000 picoseconds.
-		Weight::from_parts(115_842_000, 0)
+		// Minimum execution time: 84_305_000 picoseconds.
+		Weight::from_parts(98_567_000, 0)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(16_u64))
 	}
 	fn set_operator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `759`
+		//  Measured:  `796`
 		//  Estimated: `0`
-		// Minimum execution time: 19_249_000 picoseconds.
-		Weight::from_parts(35_263_000, 0)
+		// Minimum execution time: 19_770_000 picoseconds.
+		Weight::from_parts(24_567_000, 0)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn bond_extra() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1805`
+		//  Measured:  `1809`
 		//  Estimated: `0`
-		// Minimum execution time: 92_928_000 picoseconds.
-		Weight::from_parts(142_602_000, 0)
+		// Minimum execution time: 93_038_000 picoseconds.
+		Weight::from_parts(101_501_000, 0)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	fn pause() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2133`
+		//  Measured:  `2137`
 		//  Estimated: `0`
-		// Minimum execution time: 68_712_000 picoseconds.
-		Weight::from_parts(107_149_000, 0)
+		// Minimum execution time: 67_791_000 picoseconds.
+		Weight::from_parts(73_229_000, 0)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	fn resume() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1418`
+		//  Measured:  `1422`
 		//  Estimated: `0`
-		// Minimum execution time: 46_940_000 picoseconds.
-		Weight::from_parts(73_179_000, 0)
+		// Minimum execution time: 46_880_000 picoseconds.
+		Weight::from_parts(52_227_000, 0)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	fn unbond() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2273`
+		//  Measured:  `2306`
 		//  Estimated: `0`
-		// Minimum execution time: 69_153_000 picoseconds.
-		Weight::from_parts(104_135_000, 0)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
+		// Minimum execution time: 74_631_000 picoseconds.
+		Weight::from_parts(83_384_000, 0)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1198`
+		//  Measured:  `1235`
 		//  Estimated: `0`
-		// Minimum execution time: 50_926_000 picoseconds.
-		Weight::from_parts(80_289_000, 0)
+		// Minimum execution time: 51_026_000 picoseconds.
+		Weight::from_parts(62_903_000, 0)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn deregister() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `690`
+		//  Measured:  `727`
 		//  Estimated: `0`
-		// Minimum execution time: 15_312_000 picoseconds.
-		Weight::from_parts(27_110_000, 0)
+		// Minimum execution time: 16_134_000 picoseconds.
+		Weight::from_parts(28_262_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -144,8 +144,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_246_000 picoseconds.
-		Weight::from_parts(8_323_000, 0)
+		// Minimum execution time: 4_176_000 picoseconds.
+		Weight::from_parts(4_917_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -153,52 +153,52 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register() -> Weight {
-		Weight::from_parts(108_491_000, 0)
+		Weight::from_parts(130_123_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(13_u64))
 	}
 	fn update_capabilities() -> Weight {
-		Weight::from_parts(115_842_000, 0)
+		Weight::from_parts(98_567_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(16_u64))
 	}
 	fn set_operator() -> Weight {
-		Weight::from_parts(35_263_000, 0)
+		Weight::from_parts(24_567_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(142_602_000, 0)
+		Weight::from_parts(101_501_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(11_u64))
 			.saturating_add(ParityDbWeight::get().writes(11_u64))
 	}
 	fn pause() -> Weight {
-		Weight::from_parts(107_149_000, 0)
+		Weight::from_parts(73_229_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn resume() -> Weight {
-		Weight::from_parts(73_179_000, 0)
+		Weight::from_parts(52_227_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(104_135_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
+		Weight::from_parts(83_384_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(14_u64))
 			.saturating_add(ParityDbWeight::get().writes(12_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(80_289_000, 0)
+		Weight::from_parts(62_903_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn deregister() -> Weight {
-		Weight::from_parts(27_110_000, 0)
+		Weight::from_parts(28_262_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(8_323_000, 0)
+		Weight::from_parts(4_917_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

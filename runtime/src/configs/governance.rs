@@ -294,26 +294,9 @@ impl pallet_dao::WorkHouse<AccountId, Balance> for ProvidersWorkHouse {
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
-	fn make_provider(who: &AccountId) {
-		use frame_support::traits::fungible::Mutate;
-		let params = pallet_providers::Params::<Runtime>::get();
-		let _ = Balances::set_balance(who, params.min_bond.saturating_mul(10));
-		let caps = pallet_providers::Capabilities {
-			kind: pallet_providers::DeviceKind::Cpu,
-			vendor: Default::default(),
-			device: Default::default(),
-			opencl_version: pallet_providers::OpenClVersion { major: 1, minor: 2 },
-			memory_mib: 1024,
-			compute_units: 1,
-			max_concurrent_jobs: 1,
-			device_class: [0; 32],
-		};
-		let _ = crate::Providers::register(
-			RuntimeOrigin::signed(who.clone()),
-			caps,
-			who.clone(),
-			params.min_bond,
-		);
+	fn make_provider(seed: u32) -> AccountId {
+		use pallet_providers::ProviderStake;
+		<crate::Providers as ProviderStake<AccountId>>::benchmark_provider(seed, 0)
 	}
 }
 
