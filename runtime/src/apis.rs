@@ -104,7 +104,7 @@ impl_runtime_apis! {
 			let epoch_config = Babe::epoch_config().unwrap_or(crate::BABE_GENESIS_EPOCH_CONFIG);
 			sp_consensus_babe::BabeConfiguration {
 				slot_duration: Babe::slot_duration(),
-				epoch_length: crate::EPOCH_DURATION_IN_SLOTS,
+				epoch_length: <crate::configs::EpochDuration as frame_support::traits::Get<u64>>::get(),
 				c: epoch_config.c,
 				authorities: Babe::authorities().to_vec(),
 				randomness: Babe::randomness(),

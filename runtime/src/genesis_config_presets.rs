@@ -3,20 +3,23 @@
 //! - `development`: one validator (Alice), the well-known dev accounts are endowed. Alice is a registered compute provider whose operator key is `//Alice//operator`
 //!   (the node puts it in the keystore of `--dev`/`--alice`). Used by `depin-node --dev`.
 //! - `local_testnet`: four validators (Alice, Bob, Charlie, Dave) so that GRANDPA keeps
-//!   finalizing with one of them down (it needs more than two thirds). Alice, Bob and
+//!   finalizing with one of them down (it needs more than two thirds); governance may add
+//!   more (Eve, say) but never go below these four. Alice, Bob and
 //!   Charlie are providers, with operator keys `//<Name>//operator`.
 //!
-//! Both run minute-long eras (the rewards pallet's `era_length`) with two eras of
-//! unbonding for delegations, issue no audit jobs until a referendum sets
-//! `audits_per_era`, and run the DAO's tracks at the short pace (a referendum with the
+//! Both run minute-long sessions (BABE epochs) and eras (the rewards pallet's
+//! `era_length`) with two eras of unbonding for delegations, issue no audit jobs until a
+//! referendum sets `audits_per_era`, and run the DAO's tracks at the short pace (a referendum with the
 //! votes it needs passes in about half a minute). Nobody holds a root key.
 //!
 //! `chain-specs/` holds these presets rendered to JSON by `scripts/build-chain-specs`.
 
 use crate::{
 	configs::{DelegationDefaults, RewardDefaults, TreasuryAccount},
+	opaque::SessionKeys,
 	AccountId, BalancesConfig, DaoConfig, DelegationConfig, ProvidersConfig, RewardsConfig,
-	RuntimeGenesisConfig, EXISTENTIAL_DEPOSIT, MILLI_UNIT, MINUTES, UNIT,
+	RuntimeGenesisConfig, SessionConfig, ValidatorsConfig, EXISTENTIAL_DEPOSIT, MILLI_UNIT,
+	MINUTES, UNIT,
 };
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -67,9 +70,14 @@ fn dev_capabilities() -> Capabilities {
 	}
 }
 
-/// A genesis state from its parts. `providers` are registered with their operator keys.
+/// A validator at genesis: its account and its BABE and GRANDPA keys.
+type Authority = (AccountId, BabeId, GrandpaId);
+
+/// A genesis state from its parts. `providers` are registered with their operator keys;
+/// the set may never shrink below `minimum_validators`.
 fn genesis(
-	initial_authorities: Vec<(BabeId, GrandpaId)>,
+	initial_authorities: Vec<Authority>,
+	minimum_validators: u32,
 	endowed_accounts: Vec<AccountId>,
 	providers: Vec<(AccountId, AccountId)>,
 ) -> Value {
@@ -91,18 +99,26 @@ fn genesis(
 				.map(|(provider, operator)| (provider, operator, dev_capabilities(), PROVIDER_BOND))
 				.collect::<Vec<_>>(),
 		},
+		// BABE's and GRANDPA's first authorities come from the session pallet's keys.
 		babe: pallet_babe::GenesisConfig {
-			authorities: initial_authorities
-				.iter()
-				.map(|(babe, _)| (babe.clone(), 1))
-				.collect::<Vec<_>>(),
 			epoch_config: crate::BABE_GENESIS_EPOCH_CONFIG,
+			..Default::default()
 		},
-		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: initial_authorities
+		validators: ValidatorsConfig {
+			validators: initial_authorities
 				.iter()
-				.map(|(_, grandpa)| (grandpa.clone(), 1))
+				.map(|(who, _, _)| who.clone())
 				.collect::<Vec<_>>(),
+			minimum_validators,
+			// Minute-long sessions: a validator change is in force within two minutes.
+			session_length: u64::from(MINUTES),
+		},
+		session: SessionConfig {
+			keys: initial_authorities
+				.into_iter()
+				.map(|(who, babe, grandpa)| (who.clone(), who, SessionKeys { babe, grandpa }))
+				.collect::<Vec<_>>(),
+			..Default::default()
 		},
 		// Referenda pass in minutes, so that people can try governance.
 		dao: DaoConfig { pace: pallet_dao::TrackPace::Short, ..Default::default() },
@@ -129,9 +145,10 @@ fn genesis(
 	})
 }
 
-/// BABE (sr25519) and GRANDPA (ed25519) keys of a well-known development authority.
-fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (BabeId, GrandpaId) {
-	(sr.public().into(), ed.public().into())
+/// The account, BABE (sr25519) and GRANDPA (ed25519) keys of a well-known development
+/// validator: what `--alice` and the like put in a node's keystore.
+fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> Authority {
+	(sr.to_account_id(), sr.public().into(), ed.public().into())
 }
 
 /// The first `n` development providers with their operator accounts.
@@ -152,6 +169,7 @@ fn dev_accounts() -> Vec<AccountId> {
 pub fn development_config_genesis() -> Value {
 	genesis(
 		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
+		1,
 		dev_accounts(),
 		dev_providers(1),
 	)
@@ -166,6 +184,8 @@ pub fn local_config_genesis() -> Value {
 			authority_keys(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
 			authority_keys(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
+		// Four keep finality alive with one of them down.
+		4,
 		dev_accounts(),
 		dev_providers(3),
 	)

@@ -106,7 +106,8 @@ mod block_times {
 	/// Slot duration for BABE, equal to the block time.
 	pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
 
-	/// Slots in a BABE epoch: ten minutes. Fixed at genesis.
+	/// Slots in a BABE epoch (a session) on a chain whose genesis sets no other length: ten
+	/// minutes. Development chains set one minute (`pallet_validators::SessionLength`).
 	pub const EPOCH_DURATION_IN_SLOTS: u64 = 10 * 60_000 / MILLI_SECS_PER_BLOCK;
 
 	/// Chance that a slot has a primary (VRF-elected) author: 1/4, the rest are secondary.
@@ -319,6 +320,15 @@ mod runtime {
 	/// The treasury: spends approved by the spend tracks.
 	#[runtime::pallet_index(16)]
 	pub type Treasury = pallet_treasury;
+
+	/// The validator set, changed by the DAO's validator-admin track. Declared before the
+	/// session pallet, whose genesis asks it for the first validators.
+	#[runtime::pallet_index(17)]
+	pub type Validators = pallet_validators;
+
+	/// Sessions (one a BABE epoch): validators' keys, and the set handed to consensus.
+	#[runtime::pallet_index(18)]
+	pub type Session = pallet_session;
 }
 
 /// The pallets whose benchmarks the runtime exposes (`list_benchmarks!`/`add_benchmarks!`).
@@ -336,5 +346,6 @@ mod benches {
 		[pallet_delegation, Delegation]
 		[pallet_rewards, Rewards]
 		[pallet_dao, Dao]
+		[pallet_validators, Validators]
 	);
 }

@@ -1,6 +1,9 @@
-//! Configuration of every pallet in the runtime; governance's in [`governance`].
+//! Configuration of every pallet in the runtime; consensus and the validator set in
+//! [`consensus`], governance in [`governance`].
 
+pub mod consensus;
 pub mod governance;
+pub use consensus::*;
 pub use governance::*;
 
 use frame_support::PalletId;
@@ -59,6 +62,8 @@ parameter_types! {
 
 #[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
 impl frame_system::Config for Runtime {
+	/// Signed accounts may not purge session keys directly (see [`BaseCallFilter`]).
+	type BaseCallFilter = BaseCallFilter;
 	type Block = Block;
 	type BlockWeights = RuntimeBlockWeights;
 	type BlockLength = RuntimeBlockLength;
@@ -74,38 +79,6 @@ impl frame_system::Config for Runtime {
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
 	type MaxConsumers = ConstU32<16>;
-}
-
-parameter_types! {
-	/// Slots in a BABE epoch.
-	pub const EpochDuration: u64 = crate::EPOCH_DURATION_IN_SLOTS;
-	/// The block time BABE aims for.
-	pub const ExpectedBlockTime: u64 = crate::MILLI_SECS_PER_BLOCK;
-}
-
-impl pallet_babe::Config for Runtime {
-	type EpochDuration = EpochDuration;
-	type ExpectedBlockTime = ExpectedBlockTime;
-	/// The validator set changes only through governance (none yet): each epoch follows the
-	/// last with the same authorities.
-	type EpochChangeTrigger = pallet_babe::SameAuthoritiesForever;
-	type DisabledValidators = ();
-	type WeightInfo = ();
-	type MaxAuthorities = ConstU32<32>;
-	type MaxNominators = ConstU32<0>;
-	/// Equivocation reports need a session pallet to prove key ownership; there is none.
-	type KeyOwnerProof = sp_core::Void;
-	type EquivocationReportSystem = ();
-}
-
-impl pallet_grandpa::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type WeightInfo = ();
-	type MaxAuthorities = ConstU32<32>;
-	type MaxNominators = ConstU32<0>;
-	type MaxSetIdSessionEntries = ConstU64<0>;
-	type KeyOwnerProof = sp_core::Void;
-	type EquivocationReportSystem = ();
 }
 
 impl pallet_timestamp::Config for Runtime {

@@ -6,6 +6,7 @@
 
 mod attestations;
 mod governance;
+mod validators;
 
 use crate::{
 	configs::RuntimeBlockWeights, genesis_config_presets, tx_extension, AccountId, Balance,
@@ -140,18 +141,33 @@ fn dev_operator_keys_are_the_derived_ones() {
 #[test]
 fn local_testnet_genesis_has_four_validators() {
 	ext_for("local_testnet").execute_with(|| {
-		let babe = pallet_babe::Authorities::<Runtime>::get();
-		assert_eq!(babe.len(), 4);
-		let expected: Vec<_> = [
+		// The validator set is the four, sorted by account, each with its session keys;
+		// BABE's authorities are their keys in the same order.
+		let keyrings = [
 			Sr25519Keyring::Alice,
 			Sr25519Keyring::Bob,
 			Sr25519Keyring::Charlie,
 			Sr25519Keyring::Dave,
-		]
-		.into_iter()
-		.map(|k| (sp_consensus_babe::AuthorityId::from(k.public()), 1))
-		.collect();
+		];
+		let mut accounts: Vec<_> = keyrings.iter().map(|k| k.to_account_id()).collect();
+		accounts.sort();
+		assert_eq!(pallet_validators::Validators::<Runtime>::get().into_inner(), accounts);
+		assert_eq!(pallet_session::Validators::<Runtime>::get(), accounts);
+		assert_eq!(pallet_validators::MinimumValidators::<Runtime>::get(), 4);
+		assert_eq!(
+			<crate::configs::EpochDuration as frame_support::traits::Get<u64>>::get(),
+			u64::from(crate::MINUTES)
+		);
+		let babe = pallet_babe::Authorities::<Runtime>::get();
+		let expected: Vec<_> = accounts
+			.iter()
+			.map(|a| {
+				let key = keyrings.iter().find(|k| &k.to_account_id() == a).expect("a keyring");
+				(sp_consensus_babe::AuthorityId::from(key.public()), 1)
+			})
+			.collect();
 		assert_eq!(babe.into_inner(), expected);
+		pallet_validators::Pallet::<Runtime>::do_try_state().expect("the set's invariants hold");
 		let grandpa = pallet_grandpa::Pallet::<Runtime>::grandpa_authorities();
 		assert_eq!(grandpa.len(), 4);
 		assert!(grandpa.iter().all(|(_, weight)| *weight == 1));
