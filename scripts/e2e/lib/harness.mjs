@@ -94,8 +94,10 @@ export function scratchDir(prefix) {
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** The nodes of the local testnet, in port order. */
+/** The validators of the local testnet's genesis, in port order. */
 export const testnetNames = ['alice', 'bob', 'charlie', 'dave'];
+/** Every node `scripts/local-testnet` can run: Eve's (port index 4) joins on request. */
+const allNodeNames = [...testnetNames, 'eve'];
 
 /**
  * A local testnet run by `scripts/local-testnet` in a scratch directory, on ports shifted
@@ -110,7 +112,7 @@ export function localTestnet(prefix, offset) {
   const script = join(scriptsDir, 'local-testnet');
   let failed = false;
   return {
-    rpcPort: (name) => 9944 + offset + testnetNames.indexOf(name),
+    rpcPort: (name) => 9944 + offset + allNodeNames.indexOf(name),
     testnet(args, extra) {
       const r = run(script, args, { env: env(extra), timeoutMs: 180_000 });
       assert.equal(r.status, 0, `local-testnet ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
@@ -126,7 +128,7 @@ export function localTestnet(prefix, offset) {
     },
     teardown() {
       if (failed) {
-        for (const name of testnetNames) {
+        for (const name of allNodeNames) {
           try {
             const log = readFileSync(join(state.path, 'logs', `${name}.log`), 'utf8');
             console.error(`--- ${name}.log (tail) ---\n${log.split('\n').slice(-40).join('\n')}`);
