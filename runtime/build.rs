@@ -1,13 +1,25 @@
+//! Builds the runtime's wasm. With the `next-spec-version` feature the wasm (and the Rust
+//! file that includes it) is named `depin_runtime_next`, so that the upgrade rehearsal's
+//! runtime never overwrites the one the node embeds.
+
+#[cfg(feature = "std")]
+fn builder() -> substrate_wasm_builder::WasmBuilder {
+	let builder = substrate_wasm_builder::WasmBuilder::init_with_defaults();
+	if std::env::var_os("CARGO_FEATURE_NEXT_SPEC_VERSION").is_some() {
+		builder.set_file_name("depin_runtime_next")
+	} else {
+		builder
+	}
+}
+
 #[cfg(all(feature = "std", feature = "metadata-hash"))]
 fn main() {
-	substrate_wasm_builder::WasmBuilder::init_with_defaults()
-		.enable_metadata_hash("DCC", 12)
-		.build();
+	builder().enable_metadata_hash("DCC", 12).build();
 }
 
 #[cfg(all(feature = "std", not(feature = "metadata-hash")))]
 fn main() {
-	substrate_wasm_builder::WasmBuilder::build_using_defaults();
+	builder().build();
 }
 
 /// The wasm builder is deactivated when compiling this crate for wasm itself.

@@ -18,6 +18,10 @@ export DEPIN_NODE="${DEPIN_NODE:-$CARGO_TARGET_DIR/release/depin-node}"
 # the protocol's punishments only.
 export DEPIN_FAULTY_NODE="${DEPIN_FAULTY_NODE:-$CARGO_TARGET_DIR/release/depin-node-faulty}"
 
+# The next runtime, for rehearsing a runtime upgrade: this runtime built with
+# `spec_version` + 1 (feature `next-spec-version`), under a wasm name of its own so that it
+# never displaces the runtime the node embeds.
+export DEPIN_NEXT_RUNTIME="${DEPIN_NEXT_RUNTIME:-$CARGO_TARGET_DIR/release/wbuild/depin-runtime/depin_runtime_next.compact.compressed.wasm}"
 # Builds depin-node in release mode (incremental). Quiet unless something fails.
 build_node() {
 	cargo build --manifest-path "$repo_root/Cargo.toml" --release --locked -p depin-node "$@"
@@ -29,6 +33,10 @@ build_faulty_node() {
 	build_node --features fault-injection --bin depin-node-faulty
 }
 
+# Builds the next runtime (see DEPIN_NEXT_RUNTIME).
+build_next_runtime() {
+	cargo build --manifest-path "$repo_root/Cargo.toml" --release --locked -p depin-runtime --features next-spec-version
+}
 # Runs cargo on the workspace.
 workspace_cargo() {
 	local command=$1

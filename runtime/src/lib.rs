@@ -28,8 +28,10 @@
 // `construct_runtime!`/`#[frame_support::runtime]` need a deep recursion limit.
 #![recursion_limit = "256"]
 
-#[cfg(feature = "std")]
+#[cfg(all(feature = "std", not(feature = "next-spec-version")))]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+#[cfg(all(feature = "std", feature = "next-spec-version"))]
+include!(concat!(env!("OUT_DIR"), "/depin_runtime_next"));
 
 extern crate alloc;
 
@@ -80,20 +82,32 @@ pub mod opaque {
 	}
 }
 
-/// Version of the runtime. `spec_version` must grow with every runtime upgrade that
-/// changes behaviour; `transaction_version` with every change to call indices or
-/// transaction extensions, so that signers notice.
-#[sp_version::runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("depin-compute"),
-	impl_name: alloc::borrow::Cow::Borrowed("depin-compute"),
-	authoring_version: 1,
-	spec_version: 100,
-	impl_version: 1,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
-	system_version: 1,
-};
+/// The runtime's version, with `spec_version` as given. A macro so that the next
+/// release's numbering (feature `next-spec-version`, for upgrade rehearsals) cannot drift
+/// from this one in anything else; the version attribute needs literal numbers.
+macro_rules! runtime_version {
+	($spec_version:tt) => {
+		/// Version of the runtime. `spec_version` must grow with every runtime upgrade that
+		/// changes behaviour; `transaction_version` with every change to call indices or
+		/// transaction extensions, so that signers notice.
+		#[sp_version::runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: alloc::borrow::Cow::Borrowed("depin-compute"),
+			impl_name: alloc::borrow::Cow::Borrowed("depin-compute"),
+			authoring_version: 1,
+			spec_version: $spec_version,
+			impl_version: 1,
+			apis: apis::RUNTIME_API_VERSIONS,
+			transaction_version: 1,
+			system_version: 1,
+		};
+	};
+}
+
+#[cfg(not(feature = "next-spec-version"))]
+runtime_version!(100);
+#[cfg(feature = "next-spec-version")]
+runtime_version!(101);
 
 mod block_times {
 	/// Target block time. BABE's slot duration is this, and the timestamp pallet's

@@ -86,7 +86,7 @@ impl pallet_validators::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type AdminOrigin = EnsureValidatorAdmin;
 	type MaxValidators = ConstU32<MAX_VALIDATORS>;
-	type WeightInfo = pallet_validators::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = crate::weights::pallet_validators::WeightInfo<Runtime>;
 }
 
 /// The calls no signed account may make directly: `session.purgeKeys`, which would leave a

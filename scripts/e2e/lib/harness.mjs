@@ -29,6 +29,14 @@ export const nodeBinary =
 export const faultyNodeBinary =
   process.env.DEPIN_FAULTY_NODE ?? join(dirname(nodeBinary), 'depin-node-faulty');
 
+/**
+ * The next runtime: this runtime built with `spec_version` + 1 (feature
+ * `next-spec-version`), which `scripts/test` builds beside the node's, for the upgrade test.
+ */
+export const nextRuntimeWasm =
+  process.env.DEPIN_NEXT_RUNTIME ??
+  join(dirname(nodeBinary), 'wbuild/depin-runtime/depin_runtime_next.compact.compressed.wasm');
+
 /** One DCC in plancks (12 decimals). */
 export const UNIT = 10n ** 12n;
 
