@@ -269,12 +269,14 @@ __kernel void wild(__global const uchar *input, uint input_len, __global uchar *
 #[test]
 fn a_node_limit_below_the_budget_is_a_local_timeout() {
 	let mut config = config();
-	config.time_limit = Duration::from_secs(3);
+	// Ten seconds: room for a first build and run on a loaded machine (other tests compute
+	// meanwhile), still well below the job's minute.
+	config.time_limit = Duration::from_secs(10);
 	let executor = executor(config, MemStore::default());
 	assert!(
 		executor.execute(&source(1, SQUARE, "square", vec![2], [1, 1, 1], 1)).result == Ok(vec![4])
 	);
-	// The job allows a minute; this node stops after three seconds: its own limit, not a
+	// The job allows a minute; this node stops after ten seconds: its own limit, not a
 	// result, so it attests nothing.
 	let outcome = executor.execute(&source(2, ENDLESS, "spin", vec![1], [64, 1, 1], 1));
 	let code = outcome.result.map_err(|e| e.0).unwrap_err();
