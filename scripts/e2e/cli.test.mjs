@@ -26,8 +26,12 @@ describe('depin-node command line', () => {
       assert.equal(spec.name, name);
       assert.deepEqual(spec.properties, { ss58Format: 42, tokenDecimals: 12, tokenSymbol: 'DCC' });
       const patch = spec.genesis.runtimeGenesis.patch;
-      assert.equal(patch.babe.authorities.length, authorities);
-      assert.equal(patch.grandpa.authorities.length, authorities);
+      // The validators and their session keys; BABE and GRANDPA take theirs from them.
+      assert.equal(patch.validators.validators.length, authorities);
+      assert.equal(patch.session.keys.length, authorities);
+      assert.deepEqual(patch.session.keys.map(([account]) => account).sort(), [...patch.validators.validators].sort());
+      assert.deepEqual(patch.babe.authorities, []);
+      assert.equal(patch.grandpa, undefined);
       // The twelve well-known dev accounts, each provider's operator account, the treasury
       // (the reward pot's existential deposit is minted by the rewards pallet).
       assert.equal(patch.balances.balances.length, 12 + providers + 1, 'the accounts are endowed');
