@@ -37,7 +37,9 @@ fn every_builtin_kernel_equals_its_reference() {
 	let executor = executor(config(), MemStore::default());
 	let mut cases = vec![];
 	// SHA-256 over one, two and several 64-byte chunks per block, including the padding edges.
-	for (i, block_len) in [1u32, 55, 56, 64, 119, 1000].into_iter().enumerate() {
+	// Whole chunks read as words, then a padding chunk (64, 128, 1000, 4096); lengths that are
+	// not whole words read byte by byte (1, 55, 119); 56, whose padding needs a second chunk.
+	for (i, block_len) in [1u32, 55, 56, 64, 119, 128, 1000, 4096].into_iter().enumerate() {
 		let blocks = 37;
 		cases.push(builtin(
 			i as u64,
@@ -46,8 +48,9 @@ fn every_builtin_kernel_equals_its_reference() {
 			32 * blocks,
 		));
 	}
-	// Matrix products: generated and given inputs, sizes on and off the 16-wide tiles.
-	for (i, n) in [1u32, 15, 16, 33, 100].into_iter().enumerate() {
+	// Matrix products: generated and given inputs, sizes on and off the kernel's 4 × 8
+	// blocks.
+	for (i, n) in [1u32, 15, 16, 33, 64, 100].into_iter().enumerate() {
 		cases.push(builtin(
 			10 + i as u64,
 			BuiltinKernel::MatMulI32(MatMulParams { n, seed: i as u64 }),

@@ -1,5 +1,13 @@
 // SHA-256 (FIPS 180-4) of each block_len-byte block of the input; work-item i hashes
 // block i and writes its 32-byte digest at output[32 i].
+//
+// The message is read a 32-bit word at a time (when block_len is a multiple of four, so
+// that every block starts on a word), byte-swapped to SHA-256's big-endian order; only the
+// last one or two 64-byte chunks, which carry the padding, are assembled byte by byte.
+// The message schedule is a rolling window of 16 words and the rounds are unrolled, so
+// that the state stays in registers. Every work-item runs the same control flow (blocks
+// are all block_len long): on a CPU (PoCL) neighbouring work-items become the lanes of
+// one vector, eight hashes at once with AVX2.
 
 __constant uint K256[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -12,58 +20,106 @@ __constant uint K256[64] = {
 	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
-inline uint rotr32(uint x, uint n) { return rotate(x, 32u - n); }
+#define ROTR(x, n) rotate((x), 32u - (n))
+#define BSIG0(x) (ROTR(x, 2) ^ ROTR(x, 13) ^ ROTR(x, 22))
+#define BSIG1(x) (ROTR(x, 6) ^ ROTR(x, 11) ^ ROTR(x, 25))
+#define SSIG0(x) (ROTR(x, 7) ^ ROTR(x, 18) ^ ((x) >> 3))
+#define SSIG1(x) (ROTR(x, 17) ^ ROTR(x, 19) ^ ((x) >> 10))
+// Ch(e, f, g) = (e & f) ^ (~e & g); Maj(a, b, c): b where a and c differ, else a.
+#define CH(e, f, g) bitselect((g), (f), (e))
+#define MAJ(a, b, c) bitselect((a), (b), (a) ^ (c))
+
+// Round i with schedule word w.
+#define ROUND(a, b, c, d, e, f, g, h, i, w)                                               \
+	{                                                                                     \
+		uint t1 = (h) + BSIG1(e) + CH(e, f, g) + K256[i] + (w);                           \
+		(d) += t1;                                                                        \
+		(h) = t1 + BSIG0(a) + MAJ(a, b, c);                                               \
+	}
+// Schedule word i >= 16, computed in place in the 16-word window.
+#define SCHEDULE(w, i)                                                                    \
+	(w[(i) & 15] += SSIG1(w[((i) - 2) & 15]) + w[((i) - 7) & 15] + SSIG0(w[((i) - 15) & 15]))
+
+// One 64-byte chunk into the state.
+inline void compress(uint *state, uint *w) {
+	uint a = state[0], b = state[1], c = state[2], d = state[3];
+	uint e = state[4], f = state[5], g = state[6], h = state[7];
+#pragma unroll
+	for (uint i = 0; i < 16; i += 8) {
+		ROUND(a, b, c, d, e, f, g, h, i + 0, w[i + 0]);
+		ROUND(h, a, b, c, d, e, f, g, i + 1, w[i + 1]);
+		ROUND(g, h, a, b, c, d, e, f, i + 2, w[i + 2]);
+		ROUND(f, g, h, a, b, c, d, e, i + 3, w[i + 3]);
+		ROUND(e, f, g, h, a, b, c, d, i + 4, w[i + 4]);
+		ROUND(d, e, f, g, h, a, b, c, i + 5, w[i + 5]);
+		ROUND(c, d, e, f, g, h, a, b, i + 6, w[i + 6]);
+		ROUND(b, c, d, e, f, g, h, a, i + 7, w[i + 7]);
+	}
+#pragma unroll
+	for (uint i = 16; i < 64; i += 8) {
+		ROUND(a, b, c, d, e, f, g, h, i + 0, SCHEDULE(w, i + 0));
+		ROUND(h, a, b, c, d, e, f, g, i + 1, SCHEDULE(w, i + 1));
+		ROUND(g, h, a, b, c, d, e, f, i + 2, SCHEDULE(w, i + 2));
+		ROUND(f, g, h, a, b, c, d, e, i + 3, SCHEDULE(w, i + 3));
+		ROUND(e, f, g, h, a, b, c, d, i + 4, SCHEDULE(w, i + 4));
+		ROUND(d, e, f, g, h, a, b, c, i + 5, SCHEDULE(w, i + 5));
+		ROUND(c, d, e, f, g, h, a, b, i + 6, SCHEDULE(w, i + 6));
+		ROUND(b, c, d, e, f, g, h, a, i + 7, SCHEDULE(w, i + 7));
+	}
+	state[0] += a; state[1] += b; state[2] += c; state[3] += d;
+	state[4] += e; state[5] += f; state[6] += g; state[7] += h;
+}
+
+// Byte `at` of the padded message: the message, 0x80, zeros, then its length in bits
+// (big-endian) in the last eight bytes of the last chunk.
+inline uint padded_byte(__global const uchar *msg, ulong len, ulong padded_len, ulong at) {
+	if (at < len) {
+		return msg[at];
+	}
+	if (at == len) {
+		return 0x80;
+	}
+	if (at >= padded_len - 8UL) {
+		return (uint)(((len * 8UL) >> ((padded_len - 1UL - at) * 8UL)) & 0xffUL);
+	}
+	return 0;
+}
 
 __kernel void sha256_batch(__global const uchar *input, uint input_len, __global uchar *output,
                            uint output_len, ulong block_len, ulong p1, ulong p2) {
 	ulong block = get_global_id(0);
 	__global const uchar *msg = input + block * block_len;
-	uint h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-	             0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-	ulong chunks = (block_len + 9UL + 63UL) / 64UL;
-	ulong bits = block_len * 8UL;
-	uint w[64];
-	for (ulong c = 0; c < chunks; c++) {
+	uint state[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	                 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+	uint w[16];
+	ulong padded_len = (block_len + 9UL + 63UL) / 64UL * 64UL;
+	// Chunks that hold only message bytes, read as words when they can be.
+	ulong whole = (block_len % 4UL == 0UL) ? block_len / 64UL : 0UL;
+	__global const uint *words = (__global const uint *)msg;
+	for (ulong c = 0; c < whole; c++) {
+#pragma unroll
 		for (uint i = 0; i < 16; i++) {
-			uint word = 0;
-			for (uint b = 0; b < 4; b++) {
-				ulong at = c * 64UL + i * 4UL + b;
-				uint byte;
-				if (at < block_len) {
-					byte = msg[at];
-				} else if (at == block_len) {
-					byte = 0x80;
-				} else if (at >= chunks * 64UL - 8UL) {
-					byte = (uint)((bits >> ((chunks * 64UL - 1UL - at) * 8UL)) & 0xffUL);
-				} else {
-					byte = 0;
-				}
-				word = (word << 8) | byte;
-			}
-			w[i] = word;
+			uint x = words[c * 16UL + i];
+			w[i] = rotate(x & 0x00ff00ffu, 24u) | rotate(x & 0xff00ff00u, 8u);
 		}
-		for (uint i = 16; i < 64; i++) {
-			uint s0 = rotr32(w[i - 15], 7) ^ rotr32(w[i - 15], 18) ^ (w[i - 15] >> 3);
-			uint s1 = rotr32(w[i - 2], 17) ^ rotr32(w[i - 2], 19) ^ (w[i - 2] >> 10);
-			w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+		compress(state, w);
+	}
+	// The rest, with the padding: one or two chunks, or every chunk of an unaligned length.
+	for (ulong at = whole * 64UL; at < padded_len; at += 64UL) {
+		for (uint i = 0; i < 16; i++) {
+			ulong b = at + 4UL * i;
+			w[i] = (padded_byte(msg, block_len, padded_len, b) << 24) |
+			       (padded_byte(msg, block_len, padded_len, b + 1UL) << 16) |
+			       (padded_byte(msg, block_len, padded_len, b + 2UL) << 8) |
+			       padded_byte(msg, block_len, padded_len, b + 3UL);
 		}
-		uint a = h[0], b = h[1], cc = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
-		for (uint i = 0; i < 64; i++) {
-			uint s1 = rotr32(e, 6) ^ rotr32(e, 11) ^ rotr32(e, 25);
-			uint ch = (e & f) ^ (~e & g);
-			uint t1 = hh + s1 + ch + K256[i] + w[i];
-			uint s0 = rotr32(a, 2) ^ rotr32(a, 13) ^ rotr32(a, 22);
-			uint maj = (a & b) ^ (a & cc) ^ (b & cc);
-			uint t2 = s0 + maj;
-			hh = g; g = f; f = e; e = d + t1; d = cc; cc = b; b = a; a = t1 + t2;
-		}
-		h[0] += a; h[1] += b; h[2] += cc; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+		compress(state, w);
 	}
 	__global uchar *digest = output + block * 32UL;
 	for (uint i = 0; i < 8; i++) {
-		digest[4 * i] = (uchar)(h[i] >> 24);
-		digest[4 * i + 1] = (uchar)(h[i] >> 16);
-		digest[4 * i + 2] = (uchar)(h[i] >> 8);
-		digest[4 * i + 3] = (uchar)h[i];
+		digest[4 * i] = (uchar)(state[i] >> 24);
+		digest[4 * i + 1] = (uchar)(state[i] >> 16);
+		digest[4 * i + 2] = (uchar)(state[i] >> 8);
+		digest[4 * i + 3] = (uchar)state[i];
 	}
 }
