@@ -15,7 +15,7 @@ import { describe, test } from 'node:test';
 
 import { Keyring } from '@polkadot/keyring';
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
@@ -130,6 +130,7 @@ describe('governance on the local testnet', () => {
   }));
 
   test('4. a runtime upgrade is authorized by referendum, applied, and the chain goes on', guard(async () => {
+    assert.ok(existsSync(nextRuntimeWasm), `no next runtime at ${nextRuntimeWasm}: scripts/test builds it (build_next_runtime in scripts/env.sh)`);
     const code = readFileSync(nextRuntimeWasm);
     const hash = blake2AsHex(code, 256);
     const before = (await net.api.rpc.state.getRuntimeVersion()).specVersion.toNumber();
