@@ -79,6 +79,7 @@ mod benchmarks {
 	fn purge_keys() -> Result<(), BenchmarkError> {
 		set_of::<T>(T::MaxValidators::get());
 		// Keys set as `session.setKeys` leaves them: stored, deposit held, consumer counted.
+		// Each call mints one deposit: two leave the account alive once one is held.
 		let who: T::AccountId = whitelisted_caller();
 		pallet_session::Pallet::<T>::ensure_can_pay_key_deposit(&who)?;
 		pallet_session::Pallet::<T>::ensure_can_pay_key_deposit(&who)?;

@@ -128,12 +128,16 @@ pub fn keys_for(who: AccountId) -> MockSessionKeys {
 	MockSessionKeys { dummy: UintAuthorityId(who * 10) }
 }
 
-/// `who` registers its keys through `session.setKeys`, with a valid ownership proof.
-pub fn set_keys(who: AccountId) -> sp_runtime::DispatchResult {
+/// `who` registers `keys` through `session.setKeys`, with a valid ownership proof.
+pub fn register_keys(who: AccountId, keys: MockSessionKeys) -> sp_runtime::DispatchResult {
 	use codec::Encode;
-	let keys = keys_for(who);
 	let proof = (keys.dummy.sign(&who.encode()).expect("test keys sign"),).encode();
 	Session::set_keys(RuntimeOrigin::signed(who), keys, proof)
+}
+
+/// `who` registers its usual keys ([`keys_for`]).
+pub fn set_keys(who: AccountId) -> sp_runtime::DispatchResult {
+	register_keys(who, keys_for(who))
 }
 
 /// A chain whose validators are 1..=4 (minimum 3) with keys from genesis.

@@ -49,14 +49,9 @@ fn sessions_without_changes_plan_nothing() {
 		assert_eq!(authorities(), vec![1, 2, 3, 4]);
 		// A rotated key is still picked up: the session pallet queues each member's
 		// current keys at every boundary.
-		assert_ok!(Session::set_keys(
-			RuntimeOrigin::signed(1),
-			MockSessionKeys { dummy: sp_runtime::testing::UintAuthorityId(11) },
-			{
-				use codec::Encode;
-				use sp_runtime::RuntimeAppPublic;
-				(sp_runtime::testing::UintAuthorityId(11).sign(&1u64.encode()).unwrap(),).encode()
-			},
+		assert_ok!(register_keys(
+			1,
+			MockSessionKeys { dummy: sp_runtime::testing::UintAuthorityId(11) }
 		));
 		run_to_session(5);
 		assert_eq!(Authorities::get(), vec![11, 20, 30, 40]);
