@@ -12,7 +12,6 @@ use crate::*;
 use frame_support::pallet_prelude::*;
 use pallet_providers::ProviderRegistry;
 use sp_core::H256;
-use sp_runtime::traits::{One, Saturating};
 
 /// An attestation of a replica: its commit or its reveal.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -119,6 +118,10 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
+	/// Records a reveal. The last one due decides the job at once (see `verdict.rs`):
+	/// nothing is left to wait for, and a verdict one block earlier is a block less the
+	/// submitter waits and the providers' pay stays on hold. Returns the number of replicas
+	/// of the job it decided, if it did.
 	pub(crate) fn do_reveal(
 		operator: T::AccountId,
 		job: JobId,
@@ -126,7 +129,7 @@ impl<T: Config> Pallet<T> {
 		salt: [u8; 32],
 		meta: ResultMeta,
 		inline_output: Option<BoundedVec<u8, T::MaxInlineOutput>>,
-	) -> DispatchResult {
+	) -> Result<Option<u32>, DispatchError> {
 		let (mut record, i) =
 			Self::check_reveal(&operator, job, &result_hash, &salt, &meta, &inline_output)?;
 		if let (None, Some(output)) = (meta.error_code, inline_output) {
@@ -136,18 +139,22 @@ impl<T: Config> Pallet<T> {
 		}
 		record.assigned[i].state = ReplicaState::Revealed { result_hash, meta };
 		let provider = record.assigned[i].provider.clone();
-		// Nobody left to reveal: settle in the next block (if the schedule is full, at
-		// the reveal deadline instead).
-		if !record
+		Self::deposit_event(Event::Revealed { job, provider, result_hash });
+		if record
 			.assigned
 			.iter()
 			.any(|r| matches!(r.state, ReplicaState::Committed { .. }))
 		{
-			let next = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
-			let _ = Self::schedule(job, &mut record, next, |until| JobStatus::Revealing { until });
+			JobRecords::<T>::insert(job, &record);
+			return Ok(None);
 		}
-		JobRecords::<T>::insert(job, &record);
-		Self::deposit_event(Event::Revealed { job, provider, result_hash });
-		Ok(())
+		// Nobody left to reveal: the reveal deadline's entry in the schedule is no longer
+		// needed, and the verdict is reached now.
+		if let Some(until) = record.status.phase_end() {
+			Self::unschedule(job, until);
+		}
+		let replicas = record.assigned.len() as u32;
+		Self::decide(job, record);
+		Ok(Some(replicas))
 	}
 }

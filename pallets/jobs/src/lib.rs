@@ -23,7 +23,8 @@
 //! 4. **Reveal** ([`Pallet::reveal`]): the result hash, the salt, run metadata, and for
 //!    outputs of at most `MaxInlineOutput` bytes the output itself. A kernel that failed
 //!    to build or run reveals an error code, hashed with [`error_result_hash`].
-//! 5. **Verification**, in `on_initialize` after the last reveal or when the window closes:
+//! 5. **Verification**, in the last reveal's own call, or in `on_initialize` when the
+//!    window closes with reveals missing:
 //!    a result wins when at least `⌊replicas/2⌋ + 1` reveals agree on it and they are a
 //!    strict majority of the reveals. Winners are paid the price (together at most
 //!    `replicas × price`), the fee goes to the treasury, the rest returns to the submitter.
@@ -626,9 +627,12 @@ pub mod pallet {
 
 		/// Reveals the committed result: its hash, the salt, run metadata, and the output
 		/// itself when it is at most `MaxInlineOutput` bytes. Signed by the provider's
-		/// operator key. Free when valid.
+		/// operator key. Free when valid. The last reveal due decides the job in the same
+		/// call; it is charged for that, the others are refunded the settlement's weight.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::reveal())]
+		#[pallet::weight(T::WeightInfo::reveal().saturating_add(
+			T::WeightInfo::on_deadline_settle(T::MaxReplicas::get())
+		))]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, job: &JobId, hash: &H256, salt: &[u8; 32], meta: &ResultMeta, output: &Option<BoundedVec<u8, T::MaxInlineOutput>>| -> bool {
 			ensure_signed(origin.clone()).is_ok_and(|operator| {
 				Pallet::<T>::check_reveal(&operator, *job, hash, salt, meta, output).is_ok()
@@ -641,9 +645,14 @@ pub mod pallet {
 			salt: [u8; 32],
 			meta: ResultMeta,
 			inline_output: Option<BoundedVec<u8, T::MaxInlineOutput>>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let operator = ensure_signed(origin)?;
-			Self::do_reveal(operator, job, result_hash, salt, meta, inline_output)
+			let decided = Self::do_reveal(operator, job, result_hash, salt, meta, inline_output)?;
+			let mut weight = T::WeightInfo::reveal();
+			if let Some(replicas) = decided {
+				weight.saturating_accrue(T::WeightInfo::on_deadline_settle(replicas));
+			}
+			Ok(Some(weight).into())
 		}
 
 		/// Cancels a job before any provider committed. Before assignment the whole escrow

@@ -82,7 +82,9 @@ fn clear_returns_the_deposit_of_a_finished_job_and_removes_it() {
 		let out = output(32, 0);
 		commit(p, job, hash_of(&out));
 		reveal(p, job, &out);
-		assert!(RevealedOutputs::<Test>::contains_key(job, hash_of(&out)));
+		// The only reveal decided the job: the output moved into its record.
+		assert_eq!(JobRecords::<Test>::get(job).unwrap().output.unwrap().to_vec(), out);
+		assert_eq!(RevealedOutputs::<Test>::iter_prefix(job).count(), 0);
 		next_block();
 		assert_noop!(Jobs::clear(RuntimeOrigin::signed(21), job), Error::<Test>::NotSubmitter);
 		let deposit = JobRecords::<Test>::get(job).unwrap().deposit;

@@ -48,6 +48,64 @@ fn one_replica_job_is_paid_and_its_output_kept() {
 	});
 }
 
+/// The verdict comes with the last reveal due, in its block: commit, reveal and verdict
+/// take one block each after the assignment. The reveals before it are refunded the
+/// settlement's weight; the last one is charged for it.
+#[test]
+fn the_last_reveal_decides_the_job_in_its_own_block() {
+	ExtBuilder::default().build_and_execute(|| {
+		let out = output(32, 0);
+		let job = submit(20, spec(3, 32));
+		next_block();
+		let providers = assigned(job);
+		for p in &providers {
+			commit(*p, job, hash_of(&out));
+		}
+		let JobStatus::Revealing { until } = JobRecords::<Test>::get(job).unwrap().status else {
+			panic!("every replica committed: the reveal window is open");
+		};
+		assert_eq!(Deadlines::<Test>::get(until).to_vec(), vec![job]);
+		let reveal_of = |p: AccountId| {
+			Jobs::reveal(
+				RuntimeOrigin::signed(operator(p)),
+				job,
+				hash_of(&out),
+				salt(p),
+				meta(out.len() as u32),
+				Some(out.clone().try_into().unwrap()),
+			)
+		};
+		let reveal_weight = <() as WeightInfo>::reveal();
+		for p in &providers[..2] {
+			let info = reveal_of(*p).unwrap();
+			assert_eq!(info.actual_weight, Some(reveal_weight));
+		}
+		// A quorum agrees already, but the third reveal is still due: no verdict yet.
+		assert!(matches!(
+			JobRecords::<Test>::get(job).unwrap().status,
+			JobStatus::Revealing { .. }
+		));
+		let info = reveal_of(providers[2]).unwrap();
+		assert_eq!(
+			info.actual_weight,
+			Some(reveal_weight.saturating_add(<() as WeightInfo>::on_deadline_settle(3)))
+		);
+		let record = JobRecords::<Test>::get(job).unwrap();
+		assert_eq!(record.status, JobStatus::Completed);
+		assert_eq!(record.settlement, Some(Settlement { paid: 3 * PRICE, fee: 30, refunded: 0 }));
+		// The reveal deadline's entry went with the phase.
+		assert!(Deadlines::<Test>::get(until).is_empty());
+		assert!(job_events().contains(&Event::Completed {
+			job,
+			result_hash: hash_of(&out),
+			winners: providers.clone(),
+			paid: 3 * PRICE,
+			fee: 30,
+			refunded: 0,
+		}));
+	});
+}
+
 #[test]
 fn two_replicas_that_agree_are_both_paid() {
 	ExtBuilder::default().build_and_execute(|| {

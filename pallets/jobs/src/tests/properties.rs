@@ -265,6 +265,8 @@ fn apply(action: &Action, answers: &mut Answers) -> Result<(), TestCaseError> {
 					meta,
 					inline,
 				)
+				.map(|_| ())
+				.map_err(|e| e.error)
 			})?;
 		},
 		Action::Cancel { job } => {
