@@ -154,7 +154,10 @@ impl Drop for Worker {
 struct Shared {
 	config: ExecutorConfig,
 	queue: Mutex<Queue>,
+	/// Wakes the supervisor: a task was queued, or the executor stops.
 	wake: Condvar,
+	/// Wakes those waiting for a task to finish.
+	finished: Condvar,
 	worker: Mutex<Option<Worker>>,
 	device: Mutex<Option<DeviceInfo>>,
 	results: Results,
@@ -175,6 +178,7 @@ impl Drop for StopOnDrop {
 			q.stopping = true;
 		}
 		self.0.wake.notify_all();
+		self.0.finished.notify_all();
 		if let Ok(mut w) = self.0.worker.lock() {
 			w.take();
 		}
@@ -200,6 +204,7 @@ impl Executor {
 			config,
 			queue: Mutex::new(Queue::default()),
 			wake: Condvar::new(),
+			finished: Condvar::new(),
 			worker: Mutex::new(None),
 			device: Mutex::new(None),
 			results: Results::new(store, keep),
@@ -477,6 +482,8 @@ impl Shared {
 				}
 			}
 		}
+		drop(q);
+		self.finished.notify_all();
 	}
 }
 
@@ -522,6 +529,30 @@ impl ComputeBackend for Executor {
 			.status(job)
 			.map(|(_, status)| status)
 			.unwrap_or(TaskStatus::Unknown)
+	}
+
+	fn wait(&self, job: JobId, timeout_ms: u32) -> TaskStatus {
+		let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
+		let mut q = lock(&self.shared.queue);
+		loop {
+			match q.entries.get(&job).map(|e| e.status) {
+				Some(TaskStatus::Queued | TaskStatus::Running) if !q.stopping => {},
+				Some(status) => return status,
+				None => break,
+			}
+			let left = deadline.saturating_duration_since(Instant::now());
+			if left.is_zero() {
+				break;
+			}
+			q = self
+				.shared
+				.finished
+				.wait_timeout(q, left)
+				.map(|(q, _)| q)
+				.unwrap_or_else(|p| p.into_inner().0);
+		}
+		drop(q);
+		self.poll(job)
 	}
 
 	fn read_output(&self, job: JobId, offset: u32, out: &mut [u8]) -> Option<u32> {

@@ -307,16 +307,9 @@ fn oversized_output_and_memory_are_refused() {
 	assert_eq!(outcome.result.map_err(|e| e.0), Err(ErrorCode::MemoryLimit));
 }
 
+/// The task's end, as the off-chain worker waits for it: woken by the executor.
 fn wait_for(job: u64) -> TaskStatus {
-	let deadline = Instant::now() + Duration::from_secs(300);
-	loop {
-		let status = host::poll(job);
-		if !matches!(status, TaskStatus::Queued | TaskStatus::Running) || Instant::now() > deadline
-		{
-			return status;
-		}
-		std::thread::sleep(Duration::from_millis(20));
-	}
+	host::wait(job, 300_000)
 }
 
 #[test]
@@ -331,6 +324,7 @@ fn host_functions_dispatch_poll_and_read_outputs() {
 	sp_io::TestExternalities::default().execute_with(|| {
 		assert_eq!(host::dispatch(task.clone()), DispatchAck::Unavailable);
 		assert_eq!(host::poll(7), TaskStatus::Unavailable);
+		assert_eq!(host::wait(7, 1_000), TaskStatus::Unavailable);
 		assert_eq!(host::output(7, u32::MAX), None);
 		assert_eq!(host::device(), None);
 	});
@@ -398,6 +392,9 @@ fn the_queue_is_bounded() {
 		assert_eq!(host::dispatch(big(1)), DispatchAck::Accepted);
 		assert_eq!(host::dispatch(big(2)), DispatchAck::Accepted);
 		assert_eq!(host::dispatch(big(3)), DispatchAck::QueueFull);
+		// A wait that runs out answers where the task is.
+		assert!(matches!(host::wait(2, 0), TaskStatus::Queued | TaskStatus::Running));
+		assert_eq!(host::wait(3, 10), TaskStatus::Unknown, "refused tasks are not waited for");
 		assert!(matches!(wait_for(1), TaskStatus::Done { .. }));
 		assert!(matches!(wait_for(2), TaskStatus::Done { .. }));
 		assert_eq!(

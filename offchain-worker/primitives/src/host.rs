@@ -26,6 +26,9 @@ pub trait ComputeBackend: Send + Sync {
 	fn dispatch(&self, task: ComputeTask) -> DispatchAck;
 	/// Where a job's task is.
 	fn poll(&self, job: JobId) -> TaskStatus;
+	/// Where a job's task is once it has finished, or after `timeout_ms` if it is still
+	/// queued or running then. Woken by the task's end, not by polling.
+	fn wait(&self, job: JobId, timeout_ms: u32) -> TaskStatus;
 	/// Copies a finished job's output from `offset` into `out`; returns the output's full
 	/// length, or `None` when there is no output for the job.
 	fn read_output(&self, job: JobId, offset: u32, out: &mut [u8]) -> Option<u32>;
@@ -73,6 +76,21 @@ pub trait Compute {
 		write_encoded(&answer.encode(), status)
 	}
 
+	/// Like `poll`, after waiting at most `timeout_ms` for the task to finish.
+	fn wait(
+		&mut self,
+		job: u64,
+		timeout_ms: u32,
+		status: PassFatPointerAndWrite<&mut [u8]>,
+	) -> u32 {
+		use codec::Encode;
+		let answer = match self.extension::<ComputeExt>() {
+			Some(ext) => ext.0.wait(job, timeout_ms),
+			None => TaskStatus::Unavailable,
+		};
+		write_encoded(&answer.encode(), status)
+	}
+
 	/// Copies `job`'s output from `offset` into `out`; returns the output's full length, or
 	/// [`NO_OUTPUT`].
 	fn read_output(
@@ -113,6 +131,19 @@ pub fn dispatch(task: ComputeTask) -> DispatchAck {
 pub fn poll(job: JobId) -> TaskStatus {
 	let mut buf = vec![0u8; TaskStatus::max_encoded_len()];
 	let len = compute::poll(job, &mut buf[..]) as usize;
+	decode_status(&buf, len)
+}
+
+/// Where `job`'s task is once it finished, or after `timeout_ms` if it has not: a short
+/// kernel's result is attested in the same worker run that dispatched it.
+pub fn wait(job: JobId, timeout_ms: u32) -> TaskStatus {
+	let mut buf = vec![0u8; TaskStatus::max_encoded_len()];
+	let len = compute::wait(job, timeout_ms, &mut buf[..]) as usize;
+	decode_status(&buf, len)
+}
+
+/// A status the host wrote; anything unreadable reads as `Unavailable`.
+fn decode_status(buf: &[u8], len: usize) -> TaskStatus {
 	buf.get(..len)
 		.and_then(|encoded| TaskStatus::decode(&mut &encoded[..]).ok())
 		.unwrap_or(TaskStatus::Unavailable)

@@ -9,7 +9,11 @@
 //!    many blocks never stalls the worker. Dispatching a task the executor already has is
 //!    a no-op, so this is repeated safely on every block.
 //! 2. **Commit**: once the executor reports the result, draw a salt, record the result and
-//!    salt in the node's persistent off-chain storage, then submit the signed `commit`.
+//!    salt in the node's persistent off-chain storage, then submit the signed `commit`. A
+//!    run waits up to [`WAIT_FOR_RESULTS_MILLIS`] in all for the results of what it
+//!    dispatched (woken by the executor when a task ends), so that a short kernel is
+//!    committed in the block after its assignment; a longer one is committed by the first
+//!    run that finds it done.
 //!    A kernel that failed with an error every honest provider gets (a build error, invalid
 //!    parameters) is attested as that error; a failure local to this node (timeout, memory
 //!    limit, no device) is not attested at all.
@@ -42,7 +46,7 @@ use sp_runtime::{
 	offchain::{
 		storage::StorageValueRef,
 		storage_lock::{StorageLock, Time},
-		Duration,
+		Duration, Timestamp,
 	},
 	traits::{IdentifyAccount, One, Saturating},
 	RuntimeAppPublic,
@@ -63,6 +67,11 @@ pub const MAX_JOBS_PER_RUN: usize = 64;
 
 /// How long one worker run may hold the lock.
 const LOCK_MILLIS: u64 = 30_000;
+
+/// How long one worker run waits, in all, for the results of the tasks it dispatched: a
+/// third of a six-second block, so that a commit sent at its end still reaches the next
+/// block's author.
+pub const WAIT_FOR_RESULTS_MILLIS: u64 = 2_000;
 
 /// The operator keys' crypto: sr25519 under the compute key type (`cmpt`).
 pub mod crypto {
@@ -169,6 +178,8 @@ impl<T: Config> Pallet<T> {
 			log::debug!(target: LOG_TARGET, "another worker run holds the lock");
 			return;
 		};
+		let wait_until =
+			sp_io::offchain::timestamp().add(Duration::from_millis(WAIT_FOR_RESULTS_MILLIS));
 		for key in
 			<T::OperatorCrypto as AppCrypto<T::Public, T::Signature>>::RuntimeAppPublic::all()
 		{
@@ -178,7 +189,7 @@ impl<T: Config> Pallet<T> {
 			let operator = public.clone().into_account();
 			let Some(provider) = T::Providers::provider_of(&operator) else { continue };
 			for (job, ()) in Assignments::<T>::iter_prefix(&provider).take(MAX_JOBS_PER_RUN) {
-				Self::attend(job, &operator, &public, &device, now);
+				Self::attend(job, &operator, &public, &device, now, wait_until);
 			}
 		}
 	}
@@ -203,6 +214,7 @@ impl<T: Config> Pallet<T> {
 		public: &T::Public,
 		device: &DeviceInfo,
 		now: BlockNumberFor<T>,
+		wait_until: Timestamp,
 	) {
 		let Some(record) = JobRecords::<T>::get(job) else { return };
 		let Some(i) = Self::replica_of(&record, operator) else { return };
@@ -241,7 +253,10 @@ impl<T: Config> Pallet<T> {
 				if compute::dispatch(task) == DispatchAck::Unavailable {
 					return;
 				}
-				let (result_hash, meta) = match compute::poll(job) {
+				// What is left of this run's wait (`diff` saturates at zero).
+				let left = wait_until.diff(&sp_io::offchain::timestamp()).millis();
+				let status = compute::wait(job, u32::try_from(left).unwrap_or(u32::MAX));
+				let (result_hash, meta) = match status {
 					TaskStatus::Done { result_hash, output_len, exec_ms } => (
 						H256(result_hash),
 						ResultMeta {

@@ -83,6 +83,11 @@ impl ComputeBackend for FakeCompute {
 			.map_or(TaskStatus::Unknown, |(_, status, _)| *status)
 	}
 
+	/// Tasks are done at dispatch: nothing to wait for.
+	fn wait(&self, job: JobId, _timeout_ms: u32) -> TaskStatus {
+		self.poll(job)
+	}
+
 	fn read_output(&self, job: JobId, offset: u32, out: &mut [u8]) -> Option<u32> {
 		let tasks = self.tasks.lock();
 		let (_, TaskStatus::Done { .. }, output) = tasks.get(&job)? else { return None };
