@@ -3,7 +3,7 @@
 
 use depin_compute_executor::{
 	store::{MemoryStore, OffchainStore, OutputStore},
-	Executor,
+	Executor, Metrics,
 };
 use depin_compute_primitives::host::{ComputeBackend, ComputeExt};
 use depin_runtime::{apis::RuntimeApi, opaque::Block};
@@ -18,10 +18,12 @@ use sp_keystore::Keystore;
 use std::{sync::Arc, time::Duration};
 
 /// Starts the OpenCL executor; it keeps results in the node's off-chain database (where the
-/// `compute_jobResult` RPC reads them), or in memory when the node has none.
+/// `compute_jobResult` RPC reads them), or in memory when the node has none, and reports
+/// to the node's Prometheus endpoint when it has one.
 fn start_executor<S: sp_core::offchain::OffchainStorage + 'static>(
 	compute: &crate::cli::ComputeParams,
 	offchain_db: Option<S>,
+	registry: Option<&substrate_prometheus_endpoint::Registry>,
 ) -> Result<Arc<dyn ComputeBackend>, ServiceError> {
 	let config = compute.executor_config().map_err(|e| {
 		ServiceError::Other(format!("cannot locate the node binary for the compute worker: {e}"))
@@ -30,7 +32,11 @@ fn start_executor<S: sp_core::offchain::OffchainStorage + 'static>(
 		Some(db) => Box::new(OffchainStore::new(db)),
 		None => Box::new(MemoryStore::default()),
 	};
-	Ok(Arc::new(Executor::start(config, store)))
+	let metrics = registry
+		.map(Metrics::register)
+		.transpose()
+		.map_err(|e| ServiceError::Other(format!("cannot register the compute metrics: {e}")))?;
+	Ok(Arc::new(Executor::start(config, store, metrics)))
 }
 
 /// Host functions the runtime may call. Every node registers the same set, so that any
@@ -269,7 +275,7 @@ pub fn new_full<
 	}
 
 	let executor = (config.offchain_worker.enabled && !compute.no_compute)
-		.then(|| start_executor(&compute, backend.offchain_storage()))
+		.then(|| start_executor(&compute, backend.offchain_storage(), config.prometheus_registry()))
 		.transpose()?;
 
 	if config.offchain_worker.enabled {

@@ -126,6 +126,19 @@ export async function verdictBlock(api, job) {
 }
 
 /**
+ * How long a job took from the block that included its submission to its verdict: in
+ * blocks, and in seconds by the two blocks' timestamps.
+ */
+export async function verdictLatency(api, submittedIn, verdict) {
+  const at = async (hash) => ({
+    number: (await api.rpc.chain.getHeader(hash)).number.toNumber(),
+    ms: (await (await api.at(hash)).query.timestamp.now()).toNumber(),
+  });
+  const [from, to] = [await at(submittedIn), await at(verdict.hash)];
+  return { blocks: to.number - from.number, seconds: (to.ms - from.ms) / 1000 };
+}
+
+/**
  * The output of a completed job: from the chain when it was short enough to be stored
  * there, else from `compute_jobResult` of the nodes at `rpcUrls` (provider nodes). Every
  * candidate is checked against the result hash on chain.

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { u8aToHex } from '@polkadot/util';
 
 import { UNIT, accounts, heads, submitAndWatch, useDevChain, waitFor } from './lib/harness.mjs';
-import { fetchOutput, matmulJob, sha256Job, sourceJob, verdictBlock, waitForVerdict } from '../client/jobs.mjs';
+import { fetchOutput, matmulJob, sha256Job, sourceJob, verdictBlock, verdictLatency, waitForVerdict } from '../client/jobs.mjs';
 import { matmulGenerated, sha256Batch } from './lib/reference.mjs';
 
 const ports = { rpcPort: 19950, p2pPort: 31340, prometheusPort: 19620 };
@@ -18,7 +18,6 @@ describe('compute on the dev chain', () => {
   const chain = useDevChain(ports);
 
   const free = async (who, at) => (await (at ? await chain.api.at(at) : chain.api).query.system.account(who)).data.free.toBigInt();
-  const blockNumber = async (hash) => (await chain.api.rpc.chain.getHeader(hash)).number.toNumber();
 
   /** Submits `spec` as `signer`; resolves with the job id and the inclusion block. */
   async function submit(spec, signer) {
@@ -34,9 +33,8 @@ describe('compute on the dev chain', () => {
     const input = new Uint8Array(6400).map((_, i) => (i * 7 + 3) & 0xff);
     const spec = sha256Job(input, 100, { price, deadline: 20 });
     const aliceBefore = await free(alice.address);
-    const started = Date.now();
     const { job, block } = await submit(spec, bob);
-    const submittedAt = await blockNumber(block);
+    const included = Date.now();
 
     const record = await waitForVerdict(chain.api, job, { timeoutMs: 180_000 });
     assert.equal(record.status.type, 'Completed');
@@ -49,10 +47,19 @@ describe('compute on the dev chain', () => {
 
     // Latency: from the submission's block to the verdict, then to its finality.
     const verdict = await verdictBlock(chain.api, job);
-    await waitFor('the verdict to be finalized', async () => (await heads(ports.rpcPort)).finalized >= verdict.number, { timeoutMs: 60_000 });
+    const latency = await verdictLatency(chain.api, block, verdict);
+    await waitFor('the verdict to be finalized', async () => (await heads(ports.rpcPort)).finalized >= verdict.number, { timeoutMs: 60_000, intervalMs: 100 });
     console.log(
-      `latency r=1 on --dev: verified ${verdict.number - submittedAt} blocks after submission, finalized after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `latency r=1 on --dev: verdict ${latency.blocks} blocks (${latency.seconds} s) after the submission's block; finalized ${((Date.now() - included) / 1000).toFixed(1)} s after the submission's inclusion`,
     );
+
+    // The node's Prometheus endpoint shows the task and the device it ran on.
+    const metrics = await (await fetch(`http://127.0.0.1:${ports.prometheusPort}/metrics`)).text();
+    const value = (name) => Number(metrics.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
+    assert.ok(value('depin_compute_tasks_done_total') >= 1, metrics);
+    assert.ok(value('depin_compute_kernel_seconds_count') >= 1);
+    assert.equal(value('depin_compute_tasks_running'), 0);
+    assert.match(metrics, /^depin_compute_device_info\{.*kind="Cpu".*\} 1$/m);
 
     // Alice's provider account was paid the price (she signs nothing herself: her operator key does).
     assert.equal(await free(alice.address, verdict.hash), aliceBefore + price);

@@ -39,7 +39,7 @@ fn executor() -> Executor {
 		.unwrap_or_default();
 	config.time_limit = Duration::from_secs(600);
 	config.keep_results = 4;
-	Executor::start(config, Box::new(MemoryStore::default()))
+	Executor::start(config, Box::new(MemoryStore::default()), None)
 }
 
 fn task(job: u64, kernel: BuiltinKernel, input: Vec<u8>, output_len: u32) -> ComputeTask {

@@ -19,6 +19,7 @@
 
 pub mod device;
 pub mod kernels;
+pub mod metrics;
 pub mod protocol;
 pub mod sandbox;
 pub mod store;
@@ -29,7 +30,8 @@ use depin_compute_primitives::{
 	TaskStatus,
 };
 use device::DeviceChoice;
-use protocol::{read_message, write_message, Request, Response, Run};
+pub use metrics::Metrics;
+use protocol::{read_message, write_message, Request, Response, Run, Timings};
 use std::{
 	collections::{HashMap, VecDeque},
 	ffi::OsString,
@@ -161,6 +163,7 @@ struct Shared {
 	worker: Mutex<Option<Worker>>,
 	device: Mutex<Option<DeviceInfo>>,
 	results: Results,
+	metrics: Option<Metrics>,
 }
 
 /// The executor. Cheap to clone; the supervisor stops when the last clone is dropped.
@@ -197,8 +200,13 @@ fn millis(since: Instant) -> u32 {
 impl Executor {
 	/// Starts the executor: opens the device in a worker process (waiting at most the time
 	/// limit for it) and the supervisor thread. A node without a usable device still gets
-	/// an executor; its tasks fail with [`ErrorCode::DeviceUnavailable`].
-	pub fn start(config: ExecutorConfig, store: Box<dyn OutputStore>) -> Self {
+	/// an executor; its tasks fail with [`ErrorCode::DeviceUnavailable`]. With `metrics`,
+	/// the node's Prometheus endpoint follows its tasks ([`metrics`]).
+	pub fn start(
+		config: ExecutorConfig,
+		store: Box<dyn OutputStore>,
+		metrics: Option<Metrics>,
+	) -> Self {
 		let keep = config.keep_results;
 		let shared = Arc::new(Shared {
 			config,
@@ -208,6 +216,7 @@ impl Executor {
 			worker: Mutex::new(None),
 			device: Mutex::new(None),
 			results: Results::new(store, keep),
+			metrics,
 		});
 		match shared.request(Request::Describe, shared.config.time_limit) {
 			Ok(Response::Device(Ok(info))) => {
@@ -219,6 +228,9 @@ impl Executor {
 					info.compute_units,
 					info.memory_mib,
 				);
+				if let Some(metrics) = &shared.metrics {
+					metrics.device_opened(&info);
+				}
 				*lock(&shared.device) = Some(info);
 			},
 			Ok(Response::Device(Err(why))) => {
@@ -242,7 +254,7 @@ impl Executor {
 	/// Runs a task now, bypassing the queue and the store: what the host functions do,
 	/// without them. Used by tests and benchmarks.
 	pub fn execute(&self, task: &ComputeTask) -> Outcome {
-		self.shared.execute(task)
+		self.shared.execute(task, &mut Vec::new())
 	}
 
 	/// The compiler's or driver's message of a job that failed, while the node keeps it.
@@ -362,10 +374,19 @@ impl Shared {
 		Ok(run)
 	}
 
-	/// Runs a planned task once in the worker, for at most `limit`.
-	fn run(&self, run: Run, limit: Duration) -> Result<Vec<u8>, (ErrorCode, String)> {
+	/// Runs a planned task once in the worker, for at most `limit`; the worker's timings
+	/// go in `timings`.
+	fn run(
+		&self,
+		run: Run,
+		limit: Duration,
+		timings: &mut Vec<Timings>,
+	) -> Result<Vec<u8>, (ErrorCode, String)> {
 		match self.request(Request::Run(run), limit) {
-			Ok(Response::Ran(result)) => result,
+			Ok(Response::Ran(result, t)) => {
+				timings.push(t);
+				result
+			},
 			Ok(other) => Err((ErrorCode::WorkerCrashed, format!("unexpected answer {other:?}"))),
 			Err(code) => Err((code, String::new())),
 		}
@@ -376,16 +397,17 @@ impl Shared {
 	/// ([`ErrorCode::BudgetExceeded`]); running out of this node's shorter limit is not
 	/// ([`ErrorCode::Timeout`]: the provider set its limit below what the chain allows).
 	/// A worker that dies is started again and the task run once more: a crash that
-	/// repeats is the kernel's doing ([`ErrorCode::KernelCrashed`]).
-	fn execute(&self, task: &ComputeTask) -> Outcome {
+	/// repeats is the kernel's doing ([`ErrorCode::KernelCrashed`]). The worker's timings
+	/// of each run go in `timings`.
+	fn execute(&self, task: &ComputeTask, timings: &mut Vec<Timings>) -> Outcome {
 		let started = Instant::now();
 		let budget = Duration::from_millis(u64::from(task.budget_ms));
 		let limit = budget.min(self.config.time_limit);
 		let result = self.plan(task).and_then(|run| {
-			match self.run(run.clone(), limit) {
+			match self.run(run.clone(), limit, timings) {
 				Err((ErrorCode::WorkerCrashed, _)) => {
 					log::info!(target: LOG_TARGET, "🧮 Job {} crashed the compute worker; running it once more", task.job);
-					self.run(run, limit).map_err(|(code, log)| match code {
+					self.run(run, limit, timings).map_err(|(code, log)| match code {
 						ErrorCode::WorkerCrashed => (
 							ErrorCode::KernelCrashed,
 							"the kernel crashed the compute worker twice".into(),
@@ -430,6 +452,9 @@ impl Shared {
 							e.task.take().map(|task| (task, e.fingerprint))
 						});
 						if let Some((task, fingerprint)) = taken {
+							if let Some(metrics) = &self.metrics {
+								metrics.started();
+							}
 							break (job, task, fingerprint);
 						}
 						continue;
@@ -437,7 +462,11 @@ impl Shared {
 					q = self.wake.wait(q).unwrap_or_else(|p| p.into_inner());
 				}
 			};
-			let outcome = self.execute(&task);
+			let mut timings = Vec::new();
+			let outcome = self.execute(&task, &mut timings);
+			if let Some(metrics) = &self.metrics {
+				metrics.finished(outcome.result.as_ref().err().map(|(code, _)| *code), &timings);
+			}
 			self.finish(job, fingerprint, outcome);
 		}
 	}
@@ -513,6 +542,9 @@ impl ComputeBackend for Executor {
 		if !requeued {
 			q.waiting.push_back(job);
 			q.busy += 1;
+			if let Some(metrics) = &shared.metrics {
+				metrics.queued();
+			}
 		}
 		drop(q);
 		shared.wake.notify_one();

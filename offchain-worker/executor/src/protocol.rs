@@ -42,8 +42,18 @@ pub struct Run {
 pub enum Response {
 	/// The device, or why none could be opened.
 	Device(Result<DeviceInfo, String>),
-	/// The output, or an error code with the compiler's or driver's message.
-	Ran(Result<Vec<u8>, (ErrorCode, String)>),
+	/// The output, or an error code with the compiler's or driver's message; and how long
+	/// the launch's steps took.
+	Ran(Result<Vec<u8>, (ErrorCode, String)>, Timings),
+}
+
+/// How long the worker spent on a launch, in microseconds (for the node's metrics).
+#[derive(Clone, Copy, Default, Encode, Decode, Debug, PartialEq, Eq)]
+pub struct Timings {
+	/// Building the program; `None` when it came from the cache or was never reached.
+	pub build_us: Option<u64>,
+	/// Running the kernel and reading its output back; `None` when it never ran.
+	pub kernel_us: Option<u64>,
 }
 
 /// Writes one framed message.

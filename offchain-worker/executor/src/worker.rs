@@ -8,7 +8,7 @@
 
 use super::{
 	device::{self, DeviceChoice, Found},
-	protocol::{read_message, write_message, Request, Response, Run},
+	protocol::{read_message, write_message, Request, Response, Run, Timings},
 	sandbox,
 };
 use depin_compute_primitives::ErrorCode;
@@ -17,6 +17,7 @@ use std::{
 	collections::HashMap,
 	ffi::CString,
 	io::{self, BufReader, BufWriter},
+	time::Instant,
 };
 
 /// Programs kept built; the oldest half is dropped when the cache is full.
@@ -56,13 +57,34 @@ impl Opened {
 		})
 	}
 
-	fn program(&mut self, source: &[u8]) -> Result<Program, (ErrorCode, String)> {
+	/// The program of `source`, from the cache or built now (then its build time goes in
+	/// `timings`).
+	fn program(
+		&mut self,
+		source: &[u8],
+		timings: &mut Timings,
+	) -> Result<Program, (ErrorCode, String)> {
 		let key = sp_crypto_hashing::blake2_256(source);
 		self.builds += 1;
 		if let Some((used, program)) = self.programs.get_mut(&key) {
 			*used = self.builds;
 			return Ok(program.clone());
 		}
+		let started = Instant::now();
+		let built = self.build(source);
+		timings.build_us = Some(micros(started));
+		let program = built?;
+		if self.programs.len() >= PROGRAM_CACHE {
+			let mut ages: Vec<u64> = self.programs.values().map(|(used, _)| *used).collect();
+			ages.sort_unstable();
+			let cutoff = ages[ages.len() / 2];
+			self.programs.retain(|_, (used, _)| *used > cutoff);
+		}
+		self.programs.insert(key, (self.builds, program.clone()));
+		Ok(program)
+	}
+
+	fn build(&self, source: &[u8]) -> Result<Program, (ErrorCode, String)> {
 		let failed = |log: String| (ErrorCode::BuildFailed, log);
 		let source =
 			CString::new(source).map_err(|_| failed("the source contains a NUL byte".into()))?;
@@ -81,24 +103,17 @@ impl Opened {
 			.unwrap_or_else(|_| e.to_string());
 			return Err(failed(log));
 		}
-		if self.programs.len() >= PROGRAM_CACHE {
-			let mut ages: Vec<u64> = self.programs.values().map(|(used, _)| *used).collect();
-			ages.sort_unstable();
-			let cutoff = ages[ages.len() / 2];
-			self.programs.retain(|_, (used, _)| *used > cutoff);
-		}
-		self.programs.insert(key, (self.builds, program.clone()));
 		Ok(program)
 	}
 
-	fn run(&mut self, run: Run) -> Result<Vec<u8>, (ErrorCode, String)> {
+	fn run(&mut self, run: Run, timings: &mut Timings) -> Result<Vec<u8>, (ErrorCode, String)> {
 		if run.input.len() as u64 > self.max_alloc || run.output_len as u64 > self.max_alloc {
 			return Err((
 				ErrorCode::MemoryLimit,
 				format!("a buffer exceeds the device's {} byte allocation limit", self.max_alloc),
 			));
 		}
-		let program = self.program(&run.source)?;
+		let program = self.program(&run.source, timings)?;
 		let entry = String::from_utf8(run.entry)
 			.map_err(|_| (ErrorCode::EntryNotFound, "the entry is not UTF-8".into()))?;
 		let kernel = core::create_kernel(&program, &entry)
@@ -150,9 +165,10 @@ impl Opened {
 		let local = run.local.map(|l| l.map(|l| l.max(1) as usize));
 		let dims = if local.is_some() { dims.max(2) } else { dims };
 		let mut output = vec![0u8; output_len];
+		let started = Instant::now();
 		// SAFETY: the kernel's arguments are all set above; the read blocks until the
 		// kernel has finished and writes exactly `output_len` bytes into `output`.
-		unsafe {
+		let ran = unsafe {
 			core::enqueue_kernel(
 				&self.queue,
 				&kernel,
@@ -173,11 +189,16 @@ impl Opened {
 				None::<Event>,
 				None::<&mut Event>,
 			)
-			.map_err(launch_failed)?;
-		}
+		};
+		timings.kernel_us = Some(micros(started));
+		ran.map_err(launch_failed)?;
 		output.truncate(run.output_len as usize);
 		Ok(output)
 	}
+}
+
+fn micros(since: Instant) -> u64 {
+	u64::try_from(since.elapsed().as_micros()).unwrap_or(u64::MAX)
 }
 
 /// Serves requests on stdin until it closes. Returns the process exit code.
@@ -214,9 +235,13 @@ pub fn worker_main(choice: DeviceChoice) -> i32 {
 		let response = match (&mut opened, request) {
 			(Ok(o), Request::Describe) => Response::Device(device::describe(&o.found)),
 			(Err(why), Request::Describe) => Response::Device(Err(why.clone())),
-			(Ok(o), Request::Run(run)) => Response::Ran(o.run(run)),
+			(Ok(o), Request::Run(run)) => {
+				let mut timings = Timings::default();
+				let result = o.run(run, &mut timings);
+				Response::Ran(result, timings)
+			},
 			(Err(why), Request::Run(_)) => {
-				Response::Ran(Err((ErrorCode::DeviceUnavailable, why.clone())))
+				Response::Ran(Err((ErrorCode::DeviceUnavailable, why.clone())), Timings::default())
 			},
 		};
 		if let Err(e) = write_message(&mut output, &response) {

@@ -5,8 +5,9 @@ mod common;
 
 use common::*;
 use depin_compute_executor::kernels;
+use depin_compute_executor::{Executor, Metrics};
 use depin_compute_primitives::{
-	host::{self, ComputeExt},
+	host::{self, ComputeBackend, ComputeExt},
 	kernels::{Conv2dParams, MatMulParams, MonteCarloParams, Sha256BatchParams},
 	BuiltinKernel, ComputeTask, DispatchAck, ErrorCode, Kernel, TaskStatus,
 };
@@ -14,6 +15,7 @@ use std::{
 	sync::Arc,
 	time::{Duration, Instant},
 };
+use substrate_prometheus_endpoint::{prometheus::proto::MetricType, Registry};
 
 fn reference(task: &ComputeTask) -> Vec<u8> {
 	let Kernel::BuiltIn(kernel) = &task.kernel else { panic!("not a built-in kernel") };
@@ -423,4 +425,62 @@ fn the_fault_switch_corrupts_outputs() {
 	assert_ne!(output, honest);
 	assert_eq!(output[1..], honest[1..]);
 	assert_eq!(output[0], honest[0] ^ 0xff);
+}
+
+/// The value of the metric `name` whose labels include `labels`, as the node's Prometheus
+/// endpoint would export it: a counter's or gauge's value, a histogram's sample count.
+fn metric(registry: &Registry, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+	let family = registry.gather().into_iter().find(|f| f.get_name() == name)?;
+	let m = family.get_metric().iter().find(|m| {
+		labels
+			.iter()
+			.all(|(k, v)| m.get_label().iter().any(|l| l.get_name() == *k && l.get_value() == *v))
+	})?;
+	Some(match family.get_field_type() {
+		MetricType::COUNTER => m.get_counter().get_value(),
+		MetricType::GAUGE => m.get_gauge().get_value(),
+		MetricType::HISTOGRAM => m.get_histogram().get_sample_count() as f64,
+		other => panic!("{name} is a {other:?}"),
+	})
+}
+
+#[test]
+fn metrics_follow_the_tasks() {
+	let registry = Registry::new();
+	let metrics = Metrics::register(&registry).expect("registers once");
+	let executor = Executor::start(config(), Box::new(MemStore::default()), Some(metrics));
+	let device = executor.device().expect("a device");
+	let kind = format!("{:?}", device.kind);
+	let name = String::from_utf8_lossy(&device.name).into_owned();
+	assert_eq!(
+		metric(&registry, "depin_compute_device_info", &[("kind", &kind), ("name", &name)]),
+		Some(1.0)
+	);
+	let mut ext = sp_io::TestExternalities::default();
+	ext.register_extension(ComputeExt::new(Arc::new(executor)));
+	ext.execute_with(|| {
+		let good = |job| {
+			builtin(job, BuiltinKernel::MatMulI32(MatMulParams { n: 16, seed: job }), vec![], 1024)
+		};
+		assert_eq!(host::dispatch(good(1)), DispatchAck::Accepted);
+		assert_eq!(host::dispatch(good(2)), DispatchAck::Accepted);
+		assert_eq!(
+			host::dispatch(source(3, "nonsense", "x", vec![], [1, 1, 1], 1)),
+			DispatchAck::Accepted
+		);
+		assert!(matches!(wait_for(1), TaskStatus::Done { .. }));
+		assert!(matches!(wait_for(2), TaskStatus::Done { .. }));
+		assert!(matches!(wait_for(3), TaskStatus::Failed { code: ErrorCode::BuildFailed, .. }));
+	});
+	assert_eq!(metric(&registry, "depin_compute_tasks_queued", &[]), Some(0.0));
+	assert_eq!(metric(&registry, "depin_compute_tasks_running", &[]), Some(0.0));
+	assert_eq!(metric(&registry, "depin_compute_tasks_done_total", &[]), Some(2.0));
+	assert_eq!(
+		metric(&registry, "depin_compute_tasks_failed_total", &[("reason", "BuildFailed")]),
+		Some(1.0)
+	);
+	// Two builds (the matrix product's program, then the failed one): the second product
+	// took its program from the cache. Two kernel runs.
+	assert_eq!(metric(&registry, "depin_compute_build_seconds", &[]), Some(2.0));
+	assert_eq!(metric(&registry, "depin_compute_kernel_seconds", &[]), Some(2.0));
 }

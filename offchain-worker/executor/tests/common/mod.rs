@@ -28,7 +28,7 @@ pub fn config() -> ExecutorConfig {
 }
 
 pub fn executor(config: ExecutorConfig, store: MemStore) -> Executor {
-	Executor::start(config, Box::new(store))
+	Executor::start(config, Box::new(store), None)
 }
 
 pub fn builtin(job: u64, kernel: BuiltinKernel, input: Vec<u8>, output_len: u32) -> ComputeTask {
