@@ -55,7 +55,8 @@ describe('compute on the dev chain', () => {
 
     // The node's Prometheus endpoint shows the task and the device it ran on.
     const metrics = await (await fetch(`http://127.0.0.1:${ports.prometheusPort}/metrics`)).text();
-    const value = (name) => Number(metrics.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
+    // Each line is `name{labels} value`; the node adds a `chain` label to every metric.
+    const value = (name) => Number(metrics.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm'))?.[1]);
     assert.ok(value('depin_compute_tasks_done_total') >= 1, metrics);
     assert.ok(value('depin_compute_kernel_seconds_count') >= 1);
     assert.equal(value('depin_compute_tasks_running'), 0);
