@@ -307,6 +307,10 @@ impl Shared {
 	fn request(&self, request: Request, limit: Duration) -> Result<Response, ErrorCode> {
 		let mut slot = lock(&self.worker);
 		if slot.is_none() {
+			// A stopping executor starts no worker: its scratch directory is being removed.
+			if lock(&self.queue).stopping {
+				return Err(ErrorCode::DeviceUnavailable);
+			}
 			*slot = Some(self.spawn_worker()?);
 		}
 		let worker = slot.as_mut().ok_or(ErrorCode::DeviceUnavailable)?;
@@ -438,7 +442,40 @@ impl Shared {
 		Outcome { result, exec_ms: millis(started) }
 	}
 
+	/// Runs one tiny task of each built-in kernel (`kernels::warm_up`), so that a
+	/// provider's first job of each kind does not pay the program's build (about a second
+	/// on PoCL, more when several nodes share the CPU) and still commits in the block after
+	/// its assignment. Tasks dispatched meanwhile wait in the queue.
+	fn warm_up(&self) {
+		if lock(&self.device).is_none() {
+			return;
+		}
+		let started = Instant::now();
+		for (kernel, input, output_len) in kernels::warm_up() {
+			if lock(&self.queue).stopping {
+				return;
+			}
+			let task = ComputeTask {
+				job: 0,
+				kernel: Kernel::BuiltIn(kernel),
+				input,
+				work_size: [1, 1, 1],
+				output_len,
+				budget_ms: u32::MAX,
+			};
+			let mut timings = Vec::new();
+			if let Err((code, log)) = self.execute(&task, &mut timings).result {
+				log::warn!(target: LOG_TARGET, "Built-in kernel {kernel:?} failed to warm up with {code:?}: {log}");
+			}
+			if let Some(metrics) = &self.metrics {
+				metrics.observe(&timings);
+			}
+		}
+		log::info!(target: LOG_TARGET, "🧮 Built-in kernels ready in {} ms", millis(started));
+	}
+
 	fn supervise(&self) {
+		self.warm_up();
 		loop {
 			let (job, task, fingerprint) = {
 				let mut q = lock(&self.queue);

@@ -119,6 +119,11 @@ impl Metrics {
 			None => self.done.inc(),
 			Some(code) => self.failed.with_label_values(&[&format!("{code:?}")]).inc(),
 		}
+		self.observe(timings);
+	}
+
+	/// Build and kernel times of runs (a task's, or the start's warm-up).
+	pub(crate) fn observe(&self, timings: &[Timings]) {
 		for t in timings {
 			if let Some(build) = t.build_us {
 				self.build_seconds.observe(seconds(build));

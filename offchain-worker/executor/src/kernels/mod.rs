@@ -63,6 +63,23 @@ pub fn matmul_inputs(n: u32, seed: u64) -> Vec<u8> {
 	out
 }
 
+/// One tiny task of each built-in kernel: `(kernel, input, output length)`. The executor
+/// runs them when it starts, so that the programs are built (and the driver has compiled
+/// their launches) before the first job arrives.
+pub fn warm_up() -> [(BuiltinKernel, Vec<u8>, u32); 4] {
+	use depin_compute_primitives::kernels::{MatMulParams, MonteCarloParams, Sha256BatchParams};
+	[
+		(BuiltinKernel::Sha256Batch(Sha256BatchParams { block_len: 64 }), vec![0; 64], 32),
+		(BuiltinKernel::MatMulI32(MatMulParams { n: 8, seed: 0 }), vec![], 4 * 8 * 8),
+		(BuiltinKernel::MonteCarloPi(MonteCarloParams { samples_per_item: 1, seed: 0 }), vec![], 4),
+		(
+			BuiltinKernel::Conv2dI32(Conv2dParams { width: 4, height: 4, k: 3 }),
+			vec![0; 4 * (16 + 9)],
+			4 * 16,
+		),
+	]
+}
+
 /// Checks a built-in kernel's parameters against the input and output and says how to run it.
 pub fn plan(kernel: &BuiltinKernel, input: &[u8], output_len: u32) -> Result<Launch, ErrorCode> {
 	let output_len = output_len as usize;
@@ -75,7 +92,8 @@ pub fn plan(kernel: &BuiltinKernel, input: &[u8], output_len: u32) -> Result<Lau
 			Ok(Launch {
 				source: source(include_str!("cl/sha256_batch.cl")),
 				entry: "sha256_batch",
-				global: [blocks, 1, 1],
+				// Eight blocks per work-item (`LANES` in the kernel).
+				global: [blocks.div_ceil(8), 1, 1],
 				local: None,
 				args: [p.block_len as u64, 0, 0],
 				generated_input: None,

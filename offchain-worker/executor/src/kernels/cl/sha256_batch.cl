@@ -1,13 +1,21 @@
-// SHA-256 (FIPS 180-4) of each block_len-byte block of the input; work-item i hashes
-// block i and writes its 32-byte digest at output[32 i].
+// SHA-256 (FIPS 180-4) of each block_len-byte block of the input; block i's 32-byte digest
+// goes to output[32 i].
+//
+// Work-item g hashes the LANES blocks LANES g .. LANES g + LANES - 1 at once, one in each
+// lane of a uint8: all blocks have the same length, so every lane runs the same rounds, and
+// a CPU device computes eight hashes with each vector instruction. (A loop over chunks
+// inside the kernel keeps PoCL from vectorizing across work-items itself.) Lanes past the
+// last block repeat it and write nothing. On a GPU each work-item carries eight
+// independent hashes.
 //
 // The message is read a 32-bit word at a time (when block_len is a multiple of four, so
 // that every block starts on a word), byte-swapped to SHA-256's big-endian order; only the
 // last one or two 64-byte chunks, which carry the padding, are assembled byte by byte.
 // The message schedule is a rolling window of 16 words and the rounds are unrolled, so
-// that the state stays in registers. Every work-item runs the same control flow (blocks
-// are all block_len long): on a CPU (PoCL) neighbouring work-items become the lanes of
-// one vector, eight hashes at once with AVX2.
+// that the state stays in registers.
+
+#define LANES 8
+typedef uint8 lanes;
 
 __constant uint K256[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -20,7 +28,7 @@ __constant uint K256[64] = {
 	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
-#define ROTR(x, n) rotate((x), 32u - (n))
+#define ROTR(x, n) rotate((x), (lanes)(32u - (n)))
 #define BSIG0(x) (ROTR(x, 2) ^ ROTR(x, 13) ^ ROTR(x, 22))
 #define BSIG1(x) (ROTR(x, 6) ^ ROTR(x, 11) ^ ROTR(x, 25))
 #define SSIG0(x) (ROTR(x, 7) ^ ROTR(x, 18) ^ ((x) >> 3))
@@ -32,7 +40,7 @@ __constant uint K256[64] = {
 // Round i with schedule word w.
 #define ROUND(a, b, c, d, e, f, g, h, i, w)                                               \
 	{                                                                                     \
-		uint t1 = (h) + BSIG1(e) + CH(e, f, g) + K256[i] + (w);                           \
+		lanes t1 = (h) + BSIG1(e) + CH(e, f, g) + K256[i] + (w);                           \
 		(d) += t1;                                                                        \
 		(h) = t1 + BSIG0(a) + MAJ(a, b, c);                                               \
 	}
@@ -41,9 +49,9 @@ __constant uint K256[64] = {
 	(w[(i) & 15] += SSIG1(w[((i) - 2) & 15]) + w[((i) - 7) & 15] + SSIG0(w[((i) - 15) & 15]))
 
 // One 64-byte chunk into the state.
-inline void compress(uint *state, uint *w) {
-	uint a = state[0], b = state[1], c = state[2], d = state[3];
-	uint e = state[4], f = state[5], g = state[6], h = state[7];
+inline void compress(lanes *state, lanes *w) {
+	lanes a = state[0], b = state[1], c = state[2], d = state[3];
+	lanes e = state[4], f = state[5], g = state[6], h = state[7];
 #pragma unroll
 	for (uint i = 0; i < 16; i += 8) {
 		ROUND(a, b, c, d, e, f, g, h, i + 0, w[i + 0]);
@@ -87,20 +95,28 @@ inline uint padded_byte(__global const uchar *msg, ulong len, ulong padded_len, 
 
 __kernel void sha256_batch(__global const uchar *input, uint input_len, __global uchar *output,
                            uint output_len, ulong block_len, ulong p1, ulong p2) {
-	ulong block = get_global_id(0);
-	__global const uchar *msg = input + block * block_len;
-	uint state[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-	                 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-	uint w[16];
+	ulong blocks = (ulong)input_len / block_len;
+	ulong first = get_global_id(0) * LANES;
+	// Each lane's block, and its message.
+	__global const uchar *msg[LANES];
+	for (uint j = 0; j < LANES; j++) {
+		msg[j] = input + min(first + j, blocks - 1UL) * block_len;
+	}
+	lanes state[8] = {(lanes)0x6a09e667, (lanes)0xbb67ae85, (lanes)0x3c6ef372, (lanes)0xa54ff53a,
+	                  (lanes)0x510e527f, (lanes)0x9b05688c, (lanes)0x1f83d9ab, (lanes)0x5be0cd19};
+	lanes w[16];
+	uint lane[LANES];
 	ulong padded_len = (block_len + 9UL + 63UL) / 64UL * 64UL;
 	// Chunks that hold only message bytes, read as words when they can be.
 	ulong whole = (block_len % 4UL == 0UL) ? block_len / 64UL : 0UL;
-	__global const uint *words = (__global const uint *)msg;
 	for (ulong c = 0; c < whole; c++) {
 #pragma unroll
 		for (uint i = 0; i < 16; i++) {
-			uint x = words[c * 16UL + i];
-			w[i] = rotate(x & 0x00ff00ffu, 24u) | rotate(x & 0xff00ff00u, 8u);
+			for (uint j = 0; j < LANES; j++) {
+				lane[j] = ((__global const uint *)msg[j])[c * 16UL + i];
+			}
+			lanes x = vload8(0, lane);
+			w[i] = rotate(x & (lanes)0x00ff00ffu, (lanes)24u) | rotate(x & (lanes)0xff00ff00u, (lanes)8u);
 		}
 		compress(state, w);
 	}
@@ -108,18 +124,24 @@ __kernel void sha256_batch(__global const uchar *input, uint input_len, __global
 	for (ulong at = whole * 64UL; at < padded_len; at += 64UL) {
 		for (uint i = 0; i < 16; i++) {
 			ulong b = at + 4UL * i;
-			w[i] = (padded_byte(msg, block_len, padded_len, b) << 24) |
-			       (padded_byte(msg, block_len, padded_len, b + 1UL) << 16) |
-			       (padded_byte(msg, block_len, padded_len, b + 2UL) << 8) |
-			       padded_byte(msg, block_len, padded_len, b + 3UL);
+			for (uint j = 0; j < LANES; j++) {
+				lane[j] = (padded_byte(msg[j], block_len, padded_len, b) << 24) |
+				          (padded_byte(msg[j], block_len, padded_len, b + 1UL) << 16) |
+				          (padded_byte(msg[j], block_len, padded_len, b + 2UL) << 8) |
+				          padded_byte(msg[j], block_len, padded_len, b + 3UL);
+			}
+			w[i] = vload8(0, lane);
 		}
 		compress(state, w);
 	}
-	__global uchar *digest = output + block * 32UL;
 	for (uint i = 0; i < 8; i++) {
-		digest[4 * i] = (uchar)(state[i] >> 24);
-		digest[4 * i + 1] = (uchar)(state[i] >> 16);
-		digest[4 * i + 2] = (uchar)(state[i] >> 8);
-		digest[4 * i + 3] = (uchar)state[i];
+		vstore8(state[i], 0, lane);
+		for (uint j = 0; j < LANES && first + j < blocks; j++) {
+			__global uchar *digest = output + (first + j) * 32UL + 4UL * i;
+			digest[0] = (uchar)(lane[j] >> 24);
+			digest[1] = (uchar)(lane[j] >> 16);
+			digest[2] = (uchar)(lane[j] >> 8);
+			digest[3] = (uchar)lane[j];
+		}
 	}
 }
