@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 
 import { u8aToHex } from '@polkadot/util';
 
-import { UNIT, accounts, faultyNodeBinary, submitAndWatch, treasuryIncomeBesidesJobs, useComputeTestnet, waitFor } from './lib/harness.mjs';
+import { UNIT, accounts, faultyNodeBinary, heads, submitAndWatch, treasuryIncomeBesidesJobs, useComputeTestnet, waitFor } from './lib/harness.mjs';
 import { fetchOutput, matmulJob, verdictBlock, verdictLatency, waitForVerdict } from '../client/jobs.mjs';
 import { matmulGenerated } from './lib/reference.mjs';
 
@@ -25,31 +25,29 @@ describe('compute on the local testnet (three providers)', () => {
   const bond = async (address, hash) => (await (await at(hash)).query.providers.providerRecords(address)).unwrap().bond.toBigInt();
   const treasury = () => net.api.consts.jobs.treasury.toString();
 
-  /** Submits `spec` as `submitter`; returns the job id. */
+  /** Submits `spec` as `submitter`; returns the job id and the block that included it. */
   async function submitJob(submitter, spec) {
     const r = await submitAndWatch(net.api, net.api.tx.jobs.submit(spec), submitter);
     assert.equal(r.error, undefined, `submit failed: ${r.error}`);
-    return Number(r.events.find((e) => e.name === 'jobs.Submitted').named.job);
+    return { job: Number(r.events.find((e) => e.name === 'jobs.Submitted').named.job), block: r.blockHash };
   }
 
   test('r = 3: all three providers compute and agree', guard(async () => {
     const { bob: submitter } = await accounts();
     const n = 10;
     const price = UNIT;
-    const r = await submitAndWatch(net.api, net.api.tx.jobs.submit(matmulJob(n, 5n, { replicas: 3, price, deadline: 10 })), submitter);
-    assert.equal(r.error, undefined, `submit failed: ${r.error}`);
+    const { job, block } = await submitJob(submitter, matmulJob(n, 5n, { replicas: 3, price, deadline: 10 }));
     const included = Date.now();
-    const job = Number(r.events.find((e) => e.name === 'jobs.Submitted').named.job);
     const record = await waitForVerdict(net.api, job, { timeoutMs: 240_000 });
     assert.equal(record.status.type, 'Completed');
     const assigned = record.assigned.map((r) => r.provider.toString()).sort();
     assert.deepEqual(assigned, [...net.who.providers].sort());
     for (const replica of record.assigned) assert.ok(replica.state.isRevealed, 'every provider revealed');
-    const { hash, parentHash: parent, event } = await verdictBlock(net.api, job);
+    const verdict = await verdictBlock(net.api, job);
+    const { hash, parentHash: parent, event } = verdict;
     assert.deepEqual(event.data.winners.map((w) => w.toString()).sort(), [...net.who.providers].sort());
-    const latency = await verdictLatency(net.api, r.blockHash, { hash });
-    const verdictNumber = (await net.api.rpc.chain.getHeader(hash)).number.toNumber();
-    await waitFor('the verdict to be finalized', async () => (await net.api.rpc.chain.getHeader(await net.api.rpc.chain.getFinalizedHead())).number.toNumber() >= verdictNumber, { timeoutMs: 120_000, intervalMs: 100 });
+    const latency = await verdictLatency(net.api, block, verdict);
+    await waitFor('the verdict to be finalized', async () => (await heads(net.rpcPort('dave'))).finalized >= verdict.number, { timeoutMs: 120_000, intervalMs: 100 });
     console.log(
       `latency r=3 on the local testnet: verdict ${latency.blocks} blocks (${latency.seconds} s) after the submission's block; finalized ${((Date.now() - included) / 1000).toFixed(1)} s after the submission's inclusion`,
     );
@@ -71,7 +69,7 @@ describe('compute on the local testnet (three providers)', () => {
     const { bob: submitter } = await accounts();
     const price = UNIT;
     const charlieBond = await bond(net.who.charlie.address);
-    const job = await submitJob(submitter, matmulJob(9, 11n, { replicas: 3, price, deadline: 10 }));
+    const { job } = await submitJob(submitter, matmulJob(9, 11n, { replicas: 3, price, deadline: 10 }));
     const record = await waitForVerdict(net.api, job, { timeoutMs: 240_000 });
     assert.equal(record.status.type, 'Completed');
     const { hash, parentHash: parent, event } = await verdictBlock(net.api, job);
@@ -102,7 +100,7 @@ describe('compute on the local testnet (three providers)', () => {
     const { bob: submitter } = await accounts();
     const price = UNIT;
     const bobBond = await bond(net.who.bob.address);
-    const job = await submitJob(submitter, matmulJob(8, 21n, { replicas: 3, price, deadline: 6 }));
+    const { job } = await submitJob(submitter, matmulJob(8, 21n, { replicas: 3, price, deadline: 6 }));
     await waitFor('the job to be assigned', async () => (await net.api.query.jobs.jobRecords(job)).unwrap().status.isCommitting, { intervalMs: 200 });
     testnet(['kill', 'bob']);
     const record = await waitForVerdict(net.api, job, { timeoutMs: 300_000 });
