@@ -88,9 +88,13 @@ async function main() {
       const job = await new Promise((resolve, reject) => {
         api.tx.jobs
           .submit(spec)
-          .signAndSend(signer, ({ status, events, dispatchError }) => {
+          .signAndSend(signer, ({ status, events, dispatchError, internalError }) => {
             if (status.isInvalid || status.isDropped) reject(new Error(`transaction ${status.type}`));
             if (!status.isInBlock) return;
+            if (internalError) {
+              reject(new Error(`included in ${status.asInBlock.toHex()}, but its events do not decode: ${internalError.message}`));
+              return;
+            }
             if (dispatchError) {
               const e = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
               reject(new Error(e ? `${e.section}.${e.name}: ${e.docs.join(' ')}` : dispatchError.toString()));

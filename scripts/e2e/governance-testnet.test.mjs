@@ -18,7 +18,7 @@ import { Keyring } from '@polkadot/keyring';
 import { existsSync, readFileSync } from 'node:fs';
 
 import { blake2AsHex } from '@polkadot/util-crypto';
-import { u8aToHex } from '@polkadot/util';
+import { stringToU8a, u8aToHex } from '@polkadot/util';
 
 import {
   UNIT, accounts, nextRuntimeWasm, referendum, rpc, submitAndWatch, testnetNames, useComputeTestnet, waitFor,
@@ -149,6 +149,8 @@ describe('governance on the local testnet', () => {
     const applied = await submitAndWatch(net.api, net.api.tx.system.applyAuthorizedUpgrade(u8aToHex(code)), ferdie);
     assert.equal(applied.error, undefined, `applyAuthorizedUpgrade failed: ${applied.error}`);
     assert.ok(applied.events.some((e) => e.name === 'system.CodeUpdated'), 'the code was replaced');
+    const stored = await net.api.rpc.state.getStorage(u8aToHex(stringToU8a(':code')), applied.blockHash);
+    assert.equal(blake2AsHex(stored.unwrap(), 256), hash, 'the block\'s state holds the new code');
     const upgradedAt = (await net.api.rpc.chain.getHeader(applied.blockHash)).number.toNumber();
 
     // Every node runs the new version, and blocks after the upgrade are produced and

@@ -338,15 +338,55 @@ export async function accounts() {
   };
 }
 
+/** A decoded event as the tests read it: `section.method`, its data, its named fields. */
+function describeEvent(event) {
+  return {
+    name: `${event.section}.${event.method}`,
+    data: event.data.toJSON(),
+    named: Object.fromEntries(
+      event.data.names ? event.data.names.map((n, i) => [n, event.data[i].toString()]) : [],
+    ),
+  };
+}
+
+/** `section.Name` of a failed extrinsic's dispatch error, or its text outside a pallet. */
+function describeDispatchError(api, dispatchError) {
+  if (!dispatchError.isModule) return dispatchError.toString();
+  const meta = api.registry.findMetaError(dispatchError.asModule);
+  return `${meta.section}.${meta.name}`;
+}
+
+/**
+ * The events of extrinsic `txHash` in block `blockHash`, decoded with the metadata of the
+ * runtime that executed the block: the one in its parent's state. polkadot.js decodes a
+ * block's events with the runtime in the block's own state, and for the block that
+ * replaces the code that can fail (the submission's result then carries `internalError`
+ * and no events).
+ */
+async function extrinsicEvents(api, blockHash, txHash) {
+  const [block, raw] = await Promise.all([
+    api.rpc.chain.getBlock(blockHash),
+    api.rpc.state.getStorage(api.query.system.events.key(), blockHash),
+  ]);
+  const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === txHash);
+  if (index < 0) throw new Error(`extrinsic ${txHash} is not in block ${blockHash}`);
+  const executedBy = await api.at(block.block.header.parentHash);
+  return executedBy.registry.createType('Vec<FrameSystemEventRecord>', raw.unwrap())
+    .filter(({ phase }) => phase.isApplyExtrinsic && phase.asApplyExtrinsic.toNumber() === index)
+    .map(({ event }) => event);
+}
+
 /**
  * Signs and submits `tx` with `signer`, and resolves once it is in a block with the
- * block hash and the extrinsic's decoded events. Rejects if the pool drops it.
+ * block hash, the dispatch error (`section.Name`) if the call failed, and the extrinsic's
+ * decoded events. Rejects if the pool drops it or its events cannot be read: an extrinsic
+ * always has events, so none read is never taken for success.
  */
 export function submitAndWatch(api, tx, signer, { finalized = false } = {}) {
   return new Promise((resolvePromise, reject) => {
     let unsubscribe;
     tx.signAndSend(signer, (result) => {
-      const { status, events, dispatchError } = result;
+      const { status, events, internalError, txHash } = result;
       if (status.isInvalid || status.isDropped || status.isUsurped) {
         unsubscribe?.();
         reject(new Error(`transaction ${status.type}`));
@@ -355,26 +395,17 @@ export function submitAndWatch(api, tx, signer, { finalized = false } = {}) {
       if ((finalized && status.isFinalized) || (!finalized && status.isInBlock)) {
         unsubscribe?.();
         const blockHash = (finalized ? status.asFinalized : status.asInBlock).toHex();
-        let error;
-        if (dispatchError) {
-          if (dispatchError.isModule) {
-            const meta = api.registry.findMetaError(dispatchError.asModule);
-            error = `${meta.section}.${meta.name}`;
-          } else {
-            error = dispatchError.toString();
-          }
-        }
-        resolvePromise({
-          blockHash,
-          error,
-          events: events.map(({ event }) => ({
-            name: `${event.section}.${event.method}`,
-            data: event.data.toJSON(),
-            named: Object.fromEntries(
-              event.data.names ? event.data.names.map((n, i) => [n, event.data[i].toString()]) : [],
-            ),
-          })),
-        });
+        const decoded = internalError || events.length === 0
+          ? extrinsicEvents(api, blockHash, txHash.toHex())
+          : Promise.resolve(events.map(({ event }) => event));
+        decoded.then((records) => {
+          const failed = records.find((event) => api.events.system.ExtrinsicFailed.is(event));
+          resolvePromise({
+            blockHash,
+            error: failed ? describeDispatchError(api, failed.data[0]) : undefined,
+            events: records.map(describeEvent),
+          });
+        }, reject);
       }
     })
       .then((u) => {
