@@ -8,6 +8,7 @@
 pub mod chain_spec;
 pub mod cli;
 pub mod command;
+pub mod offchain_pool;
 pub mod rpc;
 pub mod service;
 

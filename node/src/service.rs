@@ -13,7 +13,6 @@ use sc_consensus_babe::{BabeParams, ImportQueueParams, SlotProportion};
 use sc_consensus_grandpa::SharedVoterState;
 use sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpSyncConfig};
 use sc_telemetry::{Telemetry, TelemetryWorker};
-use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_keystore::Keystore;
 use std::{sync::Arc, time::Duration};
 
@@ -166,7 +165,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		client.clone(),
 		inherents(slot_duration),
 		select_chain.clone(),
-		OffchainTransactionPoolFactory::new(transaction_pool.clone()),
+		crate::offchain_pool::factory(transaction_pool.clone()),
 	)?;
 
 	let (import_queue, babe_worker) = sc_consensus_babe::import_queue(ImportQueueParams {
@@ -286,9 +285,7 @@ pub fn new_full<
 				is_validator: config.role.is_authority(),
 				keystore: Some(keystore_container.keystore()),
 				offchain_db: backend.offchain_storage(),
-				transaction_pool: Some(OffchainTransactionPoolFactory::new(
-					transaction_pool.clone(),
-				)),
+				transaction_pool: Some(crate::offchain_pool::factory(transaction_pool.clone())),
 				network_provider: Arc::new(network.clone()),
 				enable_http_requests: false,
 				// The executor behind the compute host functions, for off-chain workers only.
@@ -407,7 +404,7 @@ pub fn new_full<
 			prometheus_registry,
 			shared_voter_state: SharedVoterState::empty(),
 			telemetry: telemetry.as_ref().map(|x| x.handle()),
-			offchain_tx_pool_factory: OffchainTransactionPoolFactory::new(transaction_pool),
+			offchain_tx_pool_factory: crate::offchain_pool::factory(transaction_pool),
 		};
 
 		// Finality is essential too.
