@@ -103,26 +103,34 @@ export async function waitForVerdict(api, job, { timeoutMs = 300_000, onStatus }
 }
 
 /**
- * The block whose events settle `job` (`Completed`, `Failed` or `Unresolved`), searched
- * back from the best block: its number, hash, parent hash and the event.
+ * The block whose events settle `job` (`Completed`, `Failed` or `Unresolved`): its number,
+ * hash, parent hash and the event. Searched on the finalized chain, waiting up to
+ * `timeoutMs` for the verdict to be finalized: a block of the best chain may still lose to
+ * a fork (two authors in one slot), and its state is discarded once the other is final.
  */
-export async function verdictBlock(api, job) {
-  const best = (await api.rpc.chain.getHeader()).number.toNumber();
-  for (let n = best; n > 0; n--) {
-    const hash = await api.rpc.chain.getBlockHash(n);
-    const events = await (await api.at(hash)).query.system.events();
-    const found = events.find(
-      ({ event }) =>
-        event.section === 'jobs' &&
-        ['Completed', 'Failed', 'Unresolved'].includes(event.method) &&
-        event.data[0].toNumber() === job,
-    );
-    if (found) {
-      const { parentHash } = await api.rpc.chain.getHeader(hash);
-      return { number: n, hash, parentHash, event: found.event };
+export async function verdictBlock(api, job, { timeoutMs = 120_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let searched = 0; // finalized blocks up to this number hold no verdict for `job`
+  for (;;) {
+    const finalized = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+    for (let n = finalized; n > searched; n--) {
+      const hash = await api.rpc.chain.getBlockHash(n);
+      const events = await (await api.at(hash)).query.system.events();
+      const found = events.find(
+        ({ event }) =>
+          event.section === 'jobs' &&
+          ['Completed', 'Failed', 'Unresolved'].includes(event.method) &&
+          event.data[0].toNumber() === job,
+      );
+      if (found) {
+        const { parentHash } = await api.rpc.chain.getHeader(hash);
+        return { number: n, hash, parentHash, event: found.event };
+      }
     }
+    searched = finalized;
+    if (Date.now() > deadline) throw new Error(`no finalized verdict event for job ${job} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 1000));
   }
-  throw new Error(`no verdict event for job ${job}`);
 }
 
 /**
