@@ -22,6 +22,10 @@ export DEPIN_FAULTY_NODE="${DEPIN_FAULTY_NODE:-$CARGO_TARGET_DIR/release/depin-n
 # `spec_version` + 1 (feature `next-spec-version`), under a wasm name of its own so that it
 # never displaces the runtime the node embeds.
 export DEPIN_NEXT_RUNTIME="${DEPIN_NEXT_RUNTIME:-$CARGO_TARGET_DIR/release/wbuild/depin-runtime/depin_runtime_next.compact.compressed.wasm}"
+# The fast runtime, for the end-to-end tests whose subject is not the clock: this runtime
+# on two-second slots (feature `fast-runtime`), every period's block count unchanged. The
+# node runs it as `--chain dev:$DEPIN_FAST_RUNTIME` (or `local:...`).
+export DEPIN_FAST_RUNTIME="${DEPIN_FAST_RUNTIME:-$CARGO_TARGET_DIR/release/wbuild/depin-runtime/depin_runtime_fast.compact.compressed.wasm}"
 # Builds depin-node in release mode (incremental). Quiet unless something fails.
 build_node() {
 	cargo build --manifest-path "$repo_root/Cargo.toml" --release --locked -p depin-node "$@"
@@ -36,6 +40,10 @@ build_faulty_node() {
 # Builds the next runtime (see DEPIN_NEXT_RUNTIME).
 build_next_runtime() {
 	cargo build --manifest-path "$repo_root/Cargo.toml" --release --locked -p depin-runtime --features next-spec-version
+}
+# Builds the fast runtime (see DEPIN_FAST_RUNTIME).
+build_fast_runtime() {
+	cargo build --manifest-path "$repo_root/Cargo.toml" --release --locked -p depin-runtime --features fast-runtime
 }
 # Runs cargo on the workspace.
 workspace_cargo() {

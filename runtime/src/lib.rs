@@ -28,10 +28,12 @@
 // `construct_runtime!`/`#[frame_support::runtime]` need a deep recursion limit.
 #![recursion_limit = "256"]
 
-#[cfg(all(feature = "std", not(feature = "next-spec-version")))]
+#[cfg(all(feature = "std", not(feature = "next-spec-version"), not(feature = "fast-runtime")))]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 #[cfg(all(feature = "std", feature = "next-spec-version"))]
 include!(concat!(env!("OUT_DIR"), "/depin_runtime_next"));
+#[cfg(all(feature = "std", feature = "fast-runtime", not(feature = "next-spec-version")))]
+include!(concat!(env!("OUT_DIR"), "/depin_runtime_fast"));
 
 extern crate alloc;
 
@@ -109,20 +111,48 @@ runtime_version!(100);
 #[cfg(feature = "next-spec-version")]
 runtime_version!(101);
 
+/// `$prod` in the runtime the chain runs, `$fast` in the `fast-runtime` build: the same
+/// runtime on shorter slots, for the end-to-end tests whose subject is not the clock (as
+/// polkadot's runtimes do for their test networks). Never in a chain people use.
+macro_rules! prod_or_fast {
+	($prod:expr, $fast:expr) => {
+		if cfg!(feature = "fast-runtime") {
+			$fast
+		} else {
+			$prod
+		}
+	};
+}
+
 mod block_times {
-	/// Target block time. BABE's slot duration is this, and the timestamp pallet's
-	/// minimum period is half of it.
+	/// Target block time of the production chain.
+	const PROD_MILLI_SECS_PER_BLOCK: u64 = 6000;
+
+	/// Target block time: six seconds; two in the `fast-runtime` build. BABE's slot duration
+	/// is this, and the timestamp pallet's minimum period is half of it.
 	///
 	/// Changing it after genesis breaks block production: slot numbers are derived
 	/// from it.
-	pub const MILLI_SECS_PER_BLOCK: u64 = 6000;
+	pub const MILLI_SECS_PER_BLOCK: u64 = prod_or_fast!(PROD_MILLI_SECS_PER_BLOCK, 2000);
 
 	/// Slot duration for BABE, equal to the block time.
 	pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
 
+	/// Blocks in a minute of the production chain. Every period the runtime states in
+	/// blocks (sessions, eras, deadlines, referenda, unbonding) counts these, so the
+	/// `fast-runtime` build keeps each period's block count and only its slots are
+	/// shorter: what a test asserts in blocks holds in both builds, three times sooner in
+	/// the fast one. Compute budgets, which are wall-clock time, are converted with
+	/// [`MILLI_SECS_PER_BLOCK`] instead.
+	pub const MINUTES: crate::BlockNumber = (60_000 / PROD_MILLI_SECS_PER_BLOCK) as crate::BlockNumber;
+	/// Blocks in an hour of the production chain.
+	pub const HOURS: crate::BlockNumber = MINUTES * 60;
+	/// Blocks in a day of the production chain.
+	pub const DAYS: crate::BlockNumber = HOURS * 24;
+
 	/// Slots in a BABE epoch (a session) on a chain whose genesis sets no other length: ten
 	/// minutes. Development chains set one minute (`pallet_validators::SessionLength`).
-	pub const EPOCH_DURATION_IN_SLOTS: u64 = 10 * 60_000 / MILLI_SECS_PER_BLOCK;
+	pub const EPOCH_DURATION_IN_SLOTS: u64 = 10 * MINUTES as u64;
 
 	/// Chance that a slot has a primary (VRF-elected) author: 1/4, the rest are secondary.
 	pub const PRIMARY_PROBABILITY: (u64, u64) = (1, 4);
@@ -136,11 +166,6 @@ mod block_times {
 		};
 }
 pub use block_times::*;
-
-/// Block counts for common durations, for parameters expressed in blocks.
-pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
-pub const HOURS: BlockNumber = MINUTES * 60;
-pub const DAYS: BlockNumber = HOURS * 24;
 
 /// Native token: DCC, with 12 decimals.
 pub const TOKEN_SYMBOL: &str = "DCC";

@@ -8,6 +8,8 @@
 // 3. a submitter that cancels once the providers are assigned (after reading what it could)
 //    pays each of them for its time and the protocol fee; and no node serves an output
 //    before the chain has agreed on it.
+// On the fast runtime (two-second slots, every period's block count unchanged): the
+// subject here is not the clock.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -20,7 +22,7 @@ import { endlessKernel, matmulJob, sourceJob, verdictBlock, waitForVerdict } fro
 const offset = 1400;
 
 describe('attacks on the local testnet', () => {
-  const net = useComputeTestnet('attacks-testnet', offset);
+  const net = useComputeTestnet('attacks-testnet', offset, { runtime: 'fast' });
   const { rpcPort, guard } = net;
 
   const at = async (hash) => (hash ? net.api.at(hash) : net.api);

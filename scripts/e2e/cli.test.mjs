@@ -3,11 +3,11 @@
 // clear message and a non-zero exit rather than a panic.
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
-import { nodeBinary, run, scratchDir, scriptsDir } from './lib/harness.mjs';
+import { fastRuntimeWasm, nodeBinary, run, scratchDir, scriptsDir } from './lib/harness.mjs';
 
 const noPanic = (r) => {
   const out = r.stdout + r.stderr;
@@ -39,6 +39,24 @@ describe('depin-node command line', () => {
     }
   });
 
+  test('a built-in chain on another runtime build: its code, and that runtime\'s own preset', () => {
+    const real = JSON.parse(run(nodeBinary, ['export-chain-spec', '--chain', 'dev']).stdout);
+    const r = run(nodeBinary, ['export-chain-spec', '--chain', `dev:${fastRuntimeWasm}`]);
+    assert.equal(r.status, 0, r.stderr);
+    const fast = JSON.parse(r.stdout);
+    assert.equal(fast.genesis.runtimeGenesis.code, `0x${readFileSync(fastRuntimeWasm).toString('hex')}`, 'the fast runtime\'s code');
+    assert.notEqual(fast.genesis.runtimeGenesis.code, real.genesis.runtimeGenesis.code);
+    // The fast runtime only shortens the slot: the genesis, periods in blocks included, is
+    // the real runtime's.
+    assert.deepEqual(fast.genesis.runtimeGenesis.patch, real.genesis.runtimeGenesis.patch);
+    assert.equal(fast.name, real.name);
+
+    const missing = run(nodeBinary, ['export-chain-spec', '--chain', 'dev:/no/such/runtime.wasm'], { timeoutMs: 30_000 });
+    assert.notEqual(missing.status, 0);
+    assert.match(missing.stderr, /cannot read the runtime `\/no\/such\/runtime.wasm` for chain `dev`/);
+    noPanic(missing);
+  });
+
   test('the committed chain specs match what the runtime produces', () => {
     const r = run(join(scriptsDir, 'build-chain-specs'), ['--check']);
     assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
@@ -50,7 +68,7 @@ describe('depin-node command line', () => {
       const r = run(nodeBinary, ['--chain', 'no-such-chain', '--base-path', dir.path], { timeoutMs: 30_000 });
       assert.notEqual(r.status, 0);
       assert.equal(r.signal, null, 'exits by itself');
-      assert.match(r.stderr, /unknown chain `no-such-chain`: not a built-in chain \(dev, local\)/);
+      assert.match(r.stderr, /unknown chain `no-such-chain`: not a built-in chain \(dev, local, or <chain>:<runtime.wasm>\)/);
       noPanic(r);
     } finally {
       dir.cleanup();

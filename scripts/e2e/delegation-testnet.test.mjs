@@ -9,6 +9,8 @@
 //    same share, and Eve's stake falls with it;
 // 3. Bob's commission increase, announced at the start, applies only from its era on;
 // 4. Eve unbonds, cannot withdraw before the period, and withdraws exactly her stake after.
+// On the fast runtime (two-second slots, every period's block count unchanged): the
+// subject here is not the clock.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -23,7 +25,7 @@ const ONE = 10n ** 18n; // FixedU128's unit: the reward counter's precision
 const dcc = (plancks) => `${(Number(plancks) / 1e12).toFixed(6)} DCC`;
 
 describe('delegation and rewards on the local testnet', () => {
-  const net = useComputeTestnet('delegation-testnet', offset);
+  const net = useComputeTestnet('delegation-testnet', offset, { runtime: 'fast' });
   const { testnet, guard } = net;
   const eve = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Eve');
   const stake = 100n * UNIT;

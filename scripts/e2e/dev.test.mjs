@@ -1,6 +1,8 @@
 // The development chain as a user meets it: `scripts/run-dev` starts it, blocks are
 // produced and finalized, polkadot.js reads its token and metadata, and a signed balance
 // transfer is included with its events.
+// On the fast runtime (two-second slots, every period's block count unchanged): the
+// subject here is not the clock.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -11,7 +13,7 @@ import { UNIT, accounts, heads, rpc, submitAndWatch, useDevChain, waitFor } from
 const ports = { rpcPort: 19944, p2pPort: 31333, prometheusPort: 19615 };
 
 describe('development chain (--dev)', () => {
-  const chain = useDevChain(ports);
+  const chain = useDevChain(ports, { runtime: 'fast' });
 
   test('produces and finalizes blocks', async () => {
     const h = await waitFor('block 3 finalized', async () => {
@@ -19,6 +21,15 @@ describe('development chain (--dev)', () => {
       return h.finalized >= 3 && h;
     }, { timeoutMs: 60_000 });
     assert.ok(h.best >= h.finalized, `best ${h.best} behind finalized ${h.finalized}`);
+    // The fast runtime's slots: two seconds each, by the blocks' slots and timestamps.
+    assert.equal(chain.api.consts.babe.expectedBlockTime.toNumber(), 2000);
+    const at = async (n) => {
+      const state = await chain.api.at(await chain.api.rpc.chain.getBlockHash(n));
+      return { slot: (await state.query.babe.currentSlot()).toNumber(), ms: (await state.query.timestamp.now()).toNumber() };
+    };
+    const [first, last] = [await at(1), await at(h.finalized)];
+    const perSlot = (last.ms - first.ms) / (last.slot - first.slot);
+    assert.ok(Math.abs(perSlot - 2000) < 500, `${perSlot} ms per slot from block 1 to ${h.finalized}`);
     const health = await rpc(ports.rpcPort, 'system_health');
     assert.equal(health.isSyncing, false);
   });

@@ -300,6 +300,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type AttestationPriority: Get<sp_runtime::transaction_validity::TransactionPriority>;
 
+		/// How long one off-chain worker run waits, in all, for the results of the tasks it
+		/// dispatched, in milliseconds: a third of the block time in a runtime, so that a
+		/// commit sent at its end still reaches the next block's author.
+		#[pallet::constant]
+		type ResultWaitMillis: Get<u64>;
+
 		/// The crypto of operator keys, with which provider nodes' off-chain workers sign
 		/// commits and reveals ([`offchain::crypto::OperatorCrypto`] in a runtime).
 		type OperatorCrypto: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;

@@ -155,6 +155,7 @@ impl pallet_jobs::Config for Test {
 	type MaxAssignmentsPerBlock = ConstU32<4>;
 	type MaxDeadlinesPerBlock = ConstU32<8>;
 	type AttestationPriority = ConstU64<{ u64::MAX / 2 }>;
+	type ResultWaitMillis = ConstU64<2_000>;
 	type OperatorCrypto = TestOperatorCrypto;
 	type WeightInfo = ();
 }

@@ -10,7 +10,7 @@
 //!    a no-op, so this is repeated safely on every block.
 //! 2. **Commit**: once the executor reports the result, draw a salt, record the result and
 //!    salt in the node's persistent off-chain storage, then submit the signed `commit`. A
-//!    run waits up to [`WAIT_FOR_RESULTS_MILLIS`] in all for the results of what it
+//!    run waits up to [`Config::ResultWaitMillis`] in all for the results of what it
 //!    dispatched (woken by the executor when a task ends), so that a short kernel is
 //!    committed in the block after its assignment; a longer one is committed by the first
 //!    run that finds it done.
@@ -67,11 +67,6 @@ pub const MAX_JOBS_PER_RUN: usize = 64;
 
 /// How long one worker run may hold the lock.
 const LOCK_MILLIS: u64 = 30_000;
-
-/// How long one worker run waits, in all, for the results of the tasks it dispatched: a
-/// third of a six-second block, so that a commit sent at its end still reaches the next
-/// block's author.
-pub const WAIT_FOR_RESULTS_MILLIS: u64 = 2_000;
 
 /// The operator keys' crypto: sr25519 under the compute key type (`cmpt`).
 pub mod crypto {
@@ -179,7 +174,7 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 		let wait_until =
-			sp_io::offchain::timestamp().add(Duration::from_millis(WAIT_FOR_RESULTS_MILLIS));
+			sp_io::offchain::timestamp().add(Duration::from_millis(T::ResultWaitMillis::get()));
 		for key in
 			<T::OperatorCrypto as AppCrypto<T::Public, T::Signature>>::RuntimeAppPublic::all()
 		{

@@ -13,7 +13,7 @@ use frame_support::{
 	parameter_types,
 	traits::{ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
-		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_MILLIS},
 		IdentityFee, Weight,
 	},
 };
@@ -44,9 +44,10 @@ parameter_types! {
 	pub const BlockHashCount: BlockNumber = 2400;
 	pub const Version: RuntimeVersion = VERSION;
 
-	/// Two seconds of compute per six-second block leaves time for propagation and import.
+	/// A third of the block time in compute (two seconds of a six-second block) leaves
+	/// time for propagation and import.
 	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
-		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
+		Weight::from_parts(crate::MILLI_SECS_PER_BLOCK / 3 * WEIGHT_REF_TIME_PER_MILLIS, u64::MAX),
 		NORMAL_DISPATCH_RATIO,
 	);
 	/// Blocks are at most 5 MiB; normal extrinsics may fill the same share of it as of
@@ -213,6 +214,8 @@ impl pallet_jobs::Config for Runtime {
 	/// transactions a block holds (a few thousand transfers): a transfer would have to tip
 	/// thousands of DCC to pass a valid attestation.
 	type AttestationPriority = ConstU64<{ TransactionPriority::MAX / 2 }>;
+	/// A third of the block time.
+	type ResultWaitMillis = ConstU64<{ crate::MILLI_SECS_PER_BLOCK / 3 }>;
 	type OperatorCrypto = pallet_jobs::offchain::crypto::OperatorCrypto;
 	type WeightInfo = crate::weights::pallet_jobs::WeightInfo<Runtime>;
 }

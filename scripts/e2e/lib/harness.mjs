@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before } from 'node:test';
@@ -36,6 +36,31 @@ export const faultyNodeBinary =
 export const nextRuntimeWasm =
   process.env.DEPIN_NEXT_RUNTIME ??
   join(dirname(nodeBinary), 'wbuild/depin-runtime/depin_runtime_next.compact.compressed.wasm');
+
+/**
+ * The fast runtime: this runtime on two-second slots with every period's block count
+ * unchanged (feature `fast-runtime`), which `scripts/test` builds beside the node's. The
+ * tests whose subject is not the clock run on it, three times sooner; those that measure
+ * time (verdict latency, finality after a crash, the runtime upgrade) stay on the real one.
+ */
+export const fastRuntimeWasm =
+  process.env.DEPIN_FAST_RUNTIME ??
+  join(dirname(nodeBinary), 'wbuild/depin-runtime/depin_runtime_fast.compact.compressed.wasm');
+
+/**
+ * The `--chain` of built-in chain `name` (`dev`, `local`) on `runtime`: `'real'` (the
+ * runtime the node embeds) or `'fast'` (see `fastRuntimeWasm`).
+ */
+export function chainId(name, runtime) {
+  if (runtime === 'real') return name;
+  if (runtime === 'fast') {
+    if (!existsSync(fastRuntimeWasm)) {
+      throw new Error(`no fast runtime at ${fastRuntimeWasm}: build it with scripts/test (or build_fast_runtime in scripts/env.sh)`);
+    }
+    return `${name}:${fastRuntimeWasm}`;
+  }
+  throw new Error(`unknown runtime '${runtime}' (real or fast)`);
+}
 
 /** One DCC in plancks (12 decimals). */
 export const UNIT = 10n ** 12n;
@@ -109,14 +134,16 @@ const allNodeNames = [...testnetNames, 'eve'];
 
 /**
  * A local testnet run by `scripts/local-testnet` in a scratch directory, on ports shifted
- * by `offset`. `testnet(args, extraEnv)` runs the script and asserts it succeeded;
+ * by `offset`, on `runtime` (`'real'` or `'fast'`, see `chainId`). `testnet(args,
+ * extraEnv)` runs the script and asserts it succeeded;
  * `guard(fn)` wraps a test so that a failure is remembered; `teardown()` prints every
  * node's log tail after a failure, stops the nodes and removes the directory.
  */
-export function localTestnet(prefix, offset) {
+export function localTestnet(prefix, offset, { runtime = 'real' } = {}) {
   const state = scratchDir(prefix);
+  const chain = chainId('local', runtime);
   const env = (extra = {}) =>
-    scriptEnv({ DEPIN_TESTNET_DIR: state.path, DEPIN_PORT_OFFSET: String(offset), ...extra });
+    scriptEnv({ DEPIN_TESTNET_DIR: state.path, DEPIN_PORT_OFFSET: String(offset), DEPIN_CHAIN: chain, ...extra });
   const script = join(scriptsDir, 'local-testnet');
   let failed = false;
   return {
@@ -150,12 +177,14 @@ export function localTestnet(prefix, offset) {
 }
 
 /**
- * Starts the development chain through `scripts/run-dev` on the given ports and waits
- * until it answers JSON-RPC. The returned `stop()` ends it with SIGTERM (then SIGKILL).
+ * Starts the development chain through `scripts/run-dev` on the given ports, on `runtime`
+ * (`'real'` or `'fast'`, see `chainId`), and waits until it answers JSON-RPC. The returned
+ * `stop()` ends it with SIGTERM (then SIGKILL).
  */
-export async function startDevChain({ rpcPort, p2pPort, prometheusPort }) {
+export async function startDevChain({ rpcPort, p2pPort, prometheusPort }, { runtime = 'real' } = {}) {
   const output = [];
-  const proc = spawn(join(scriptsDir, 'run-dev'), [], {
+  const args = runtime === 'real' ? [] : ['--chain', chainId('dev', runtime)];
+  const proc = spawn(join(scriptsDir, 'run-dev'), args, {
     env: scriptEnv({
       DEPIN_RPC_PORT: String(rpcPort),
       DEPIN_P2P_PORT: String(p2pPort),
@@ -191,14 +220,14 @@ export async function startDevChain({ rpcPort, p2pPort, prometheusPort }) {
 }
 
 /**
- * The dev chain of a test file: started through `scripts/run-dev` on `ports` before the
- * file's tests, stopped after them. `chain.api` is the polkadot.js API connected to it,
- * `chain.node` the running node (see `startDevChain`).
+ * The dev chain of a test file: started through `scripts/run-dev` on `ports` (on `runtime`,
+ * see `chainId`) before the file's tests, stopped after them. `chain.api` is the
+ * polkadot.js API connected to it, `chain.node` the running node (see `startDevChain`).
  */
-export function useDevChain(ports) {
+export function useDevChain(ports, { runtime = 'real' } = {}) {
   const chain = { ports, node: undefined, api: undefined };
   before(async () => {
-    chain.node = await startDevChain(ports);
+    chain.node = await startDevChain(ports, { runtime });
     chain.api = await connect(ports.rpcPort);
   });
   after(async () => {
@@ -209,13 +238,13 @@ export function useDevChain(ports) {
 }
 
 /**
- * The local testnet of `localTestnet(prefix, offset)`, started before the suite's tests
- * with every node seeing the three others, and stopped after them. `net.api` talks to
+ * The local testnet of `localTestnet(prefix, offset, { runtime })`, started before the
+ * suite's tests with every node seeing the three others, and stopped after them. `net.api` talks to
  * Dave's node (he validates and computes nothing); `net.who` holds Alice, Bob and Charlie
  * (the providers, their addresses in `net.who.providers`).
  */
-export function useComputeTestnet(prefix, offset) {
-  const net = { ...localTestnet(prefix, offset), api: undefined, who: undefined };
+export function useComputeTestnet(prefix, offset, { runtime = 'real' } = {}) {
+  const net = { ...localTestnet(prefix, offset, { runtime }), api: undefined, who: undefined };
   before(async () => {
     net.testnet(['start']);
     net.api = await connect(net.rpcPort('dave'));
