@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared environment of the project's scripts; sourced, never run.
 #
 # One cargo target dir outside the checkout (~/.cache/depin-target unless CARGO_TARGET_DIR

@@ -3,14 +3,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-import { ApiPromise, WsProvider } from '@polkadot/api';
-import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
 
+import { UNIT, connect, signerFrom, submitAndWatch } from './chain.mjs';
 import { fetchOutput, jobRecord, matmulJob, monteCarloJob, sha256Job, sourceJob, waitForVerdict } from './jobs.mjs';
-
-const UNIT = 10n ** 12n;
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
@@ -79,32 +75,13 @@ const httpOf = (ws) => ws.replace(/^ws/, 'http');
 async function main() {
   const [command, arg] = positionals;
   if (!command) fail('usage: scripts/job submit|status|result ... (see scripts/job)');
-  await cryptoWaitReady();
-  const api = await ApiPromise.create({ provider: new WsProvider(opts.url), noInitWarn: true, throwOnConnect: true });
+  const api = await connect(opts.url);
   try {
     if (command === 'submit') {
       const spec = buildSpec(arg);
-      const signer = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(opts.suri);
-      const job = await new Promise((resolve, reject) => {
-        api.tx.jobs
-          .submit(spec)
-          .signAndSend(signer, ({ status, events, dispatchError, internalError }) => {
-            if (status.isInvalid || status.isDropped) reject(new Error(`transaction ${status.type}`));
-            if (!status.isInBlock) return;
-            if (internalError) {
-              reject(new Error(`included in ${status.asInBlock.toHex()}, but its events do not decode: ${internalError.message}`));
-              return;
-            }
-            if (dispatchError) {
-              const e = dispatchError.isModule ? api.registry.findMetaError(dispatchError.asModule) : null;
-              reject(new Error(e ? `${e.section}.${e.name}: ${e.docs.join(' ')}` : dispatchError.toString()));
-              return;
-            }
-            const submitted = events.find(({ event }) => event.section === 'jobs' && event.method === 'Submitted');
-            resolve(submitted.event.data[0].toString());
-          })
-          .catch(reject);
-      });
+      const r = await submitAndWatch(api, api.tx.jobs.submit(spec), await signerFrom(opts.suri));
+      if (r.error) fail(`${r.error}: ${r.errorDocs}`.replace(/: $/, ''));
+      const job = r.events.find((e) => e.name === 'jobs.Submitted').named.job;
       console.log(`job ${job} submitted`);
       if (opts.wait) await report(api, job, true);
     } else if (command === 'status') {
@@ -129,7 +106,9 @@ async function main() {
 async function report(api, job, wait) {
   const started = Date.now();
   const record = wait
-    ? await waitForVerdict(api, job, { onStatus: (s) => console.log(`job ${job}: ${s} (${((Date.now() - started) / 1000).toFixed(1)} s)`) })
+    ? await waitForVerdict(api, job, {
+        onStatus: (s) => console.log(`job ${job}: ${s} (${((Date.now() - started) / 1000).toFixed(1)} s)`),
+      })
     : await jobRecord(api, job);
   if (!record) fail(`job ${job} does not exist (or was cleared)`);
   console.log(JSON.stringify(record.toHuman(), null, 2));

@@ -54,7 +54,13 @@ export function matmulJob(n, seed, opts) {
 
 /** Monte-Carlo π: `items` work-items of `samples` points each; output: u32 hit counts. */
 export function monteCarloJob(items, samples, seed, opts) {
-  return spec(builtIn('MonteCarloPi', { samplesPerItem: samples, seed }), new Uint8Array(), [items, 1, 1], 4 * items, opts);
+  return spec(
+    builtIn('MonteCarloPi', { samplesPerItem: samples, seed }),
+    new Uint8Array(),
+    [items, 1, 1],
+    4 * items,
+    opts,
+  );
 }
 
 /**

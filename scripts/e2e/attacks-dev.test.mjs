@@ -42,7 +42,11 @@ describe('attacks on the dev chain', () => {
     const operator = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice//operator');
     const nextJob = (await chain.api.query.jobs.submissions()).nextId.toNumber();
     // A commit to a job that does not exist fails at dispatch: not free.
-    const r = await submitAndWatch(chain.api, chain.api.tx.jobs.commit(nextJob + 1000, '0x' + '11'.repeat(32)), operator);
+    const r = await submitAndWatch(
+      chain.api,
+      chain.api.tx.jobs.commit(nextJob + 1000, '0x' + '11'.repeat(32)),
+      operator,
+    );
     assert.equal(r.error, 'jobs.JobNotFound');
     const paid = r.events.find((e) => e.name === 'transactionPayment.TransactionFeePaid');
     assert.ok(paid, 'the fee was charged');
@@ -58,7 +62,11 @@ describe('attacks on the dev chain', () => {
     const { bob } = await accounts();
     // 40 blocks of 100 bytes: a 1.25 KiB output, off chain, served by the node.
     const input = new Uint8Array(4000).map((_, i) => (i * 13 + 5) & 0xff);
-    const r = await submitAndWatch(chain.api, chain.api.tx.jobs.submit(sha256Job(input, 100, { price: UNIT, deadline: 20 })), bob);
+    const r = await submitAndWatch(
+      chain.api,
+      chain.api.tx.jobs.submit(sha256Job(input, 100, { price: UNIT, deadline: 20 })),
+      bob,
+    );
     assert.equal(r.error, undefined);
     const job = Number(r.events.find((e) => e.name === 'jobs.Submitted').named.job);
 
@@ -91,8 +99,13 @@ describe('attacks on the dev chain', () => {
 
   test('an endless kernel costs its submitter, not the provider', async () => {
     const { alice, bob } = await accounts();
-    const provider = async (at) => (await (await chain.api.at(at)).query.providers.providerRecords(alice.address)).unwrap();
-    const spec = sourceJob(endlessKernel, 'spin', new Uint8Array([1]), [64, 1, 1], 1, { price: UNIT, deadline: 10, budgetMs: 3_000 });
+    const provider = async (at) =>
+      (await (await chain.api.at(at)).query.providers.providerRecords(alice.address)).unwrap();
+    const spec = sourceJob(endlessKernel, 'spin', new Uint8Array([1]), [64, 1, 1], 1, {
+      price: UNIT,
+      deadline: 10,
+      budgetMs: 3_000,
+    });
     const r = await submitAndWatch(chain.api, chain.api.tx.jobs.submit(spec), bob);
     assert.equal(r.error, undefined, `submit failed: ${r.error}`);
     const job = Number(r.events.find((e) => e.name === 'jobs.Submitted').named.job);

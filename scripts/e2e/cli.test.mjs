@@ -39,19 +39,25 @@ describe('depin-node command line', () => {
     }
   });
 
-  test('a built-in chain on another runtime build: its code, and that runtime\'s own preset', () => {
+  test("a built-in chain on another runtime build: its code, and that runtime's own preset", () => {
     const real = JSON.parse(run(nodeBinary, ['export-chain-spec', '--chain', 'dev']).stdout);
     const r = run(nodeBinary, ['export-chain-spec', '--chain', `dev:${fastRuntimeWasm}`]);
     assert.equal(r.status, 0, r.stderr);
     const fast = JSON.parse(r.stdout);
-    assert.equal(fast.genesis.runtimeGenesis.code, `0x${readFileSync(fastRuntimeWasm).toString('hex')}`, 'the fast runtime\'s code');
+    assert.equal(
+      fast.genesis.runtimeGenesis.code,
+      `0x${readFileSync(fastRuntimeWasm).toString('hex')}`,
+      "the fast runtime's code",
+    );
     assert.notEqual(fast.genesis.runtimeGenesis.code, real.genesis.runtimeGenesis.code);
     // The fast runtime only shortens the slot: the genesis, periods in blocks included, is
     // the real runtime's.
     assert.deepEqual(fast.genesis.runtimeGenesis.patch, real.genesis.runtimeGenesis.patch);
     assert.equal(fast.name, real.name);
 
-    const missing = run(nodeBinary, ['export-chain-spec', '--chain', 'dev:/no/such/runtime.wasm'], { timeoutMs: 30_000 });
+    const missing = run(nodeBinary, ['export-chain-spec', '--chain', 'dev:/no/such/runtime.wasm'], {
+      timeoutMs: 30_000,
+    });
     assert.notEqual(missing.status, 0);
     assert.match(missing.stderr, /cannot read the runtime `\/no\/such\/runtime.wasm` for chain `dev`/);
     noPanic(missing);
@@ -68,7 +74,10 @@ describe('depin-node command line', () => {
       const r = run(nodeBinary, ['--chain', 'no-such-chain', '--base-path', dir.path], { timeoutMs: 30_000 });
       assert.notEqual(r.status, 0);
       assert.equal(r.signal, null, 'exits by itself');
-      assert.match(r.stderr, /unknown chain `no-such-chain`: not a built-in chain \(dev, local, or <chain>:<runtime.wasm>\)/);
+      assert.match(
+        r.stderr,
+        /unknown chain `no-such-chain`: not a built-in chain \(dev, local, or <chain>:<runtime.wasm>\)/,
+      );
       noPanic(r);
     } finally {
       dir.cleanup();
@@ -88,7 +97,10 @@ describe('depin-node command line', () => {
         const r = run(nodeBinary, ['--chain', path, '--base-path', join(dir.path, 'db')], { timeoutMs: 30_000 });
         assert.notEqual(r.status, 0, `${file} is refused`);
         assert.equal(r.signal, null, 'exits by itself');
-        assert.match(r.stderr, new RegExp(`invalid chain-spec file \`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\``));
+        assert.match(
+          r.stderr,
+          new RegExp(`invalid chain-spec file \`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\``),
+        );
         noPanic(r);
       }
     } finally {

@@ -9,7 +9,15 @@ import { describe, test } from 'node:test';
 import { u8aToHex } from '@polkadot/util';
 
 import { UNIT, accounts, heads, submitAndWatch, useDevChain, waitFor } from './lib/harness.mjs';
-import { fetchOutput, matmulJob, sha256Job, sourceJob, verdictBlock, verdictLatency, waitForVerdict } from '../client/jobs.mjs';
+import {
+  fetchOutput,
+  matmulJob,
+  sha256Job,
+  sourceJob,
+  verdictBlock,
+  verdictLatency,
+  waitForVerdict,
+} from '../client/jobs.mjs';
 import { matmulGenerated, sha256Batch } from './lib/reference.mjs';
 
 const ports = { rpcPort: 19950, p2pPort: 31340, prometheusPort: 19620 };
@@ -17,7 +25,8 @@ const ports = { rpcPort: 19950, p2pPort: 31340, prometheusPort: 19620 };
 describe('compute on the dev chain', () => {
   const chain = useDevChain(ports);
 
-  const free = async (who, at) => (await (at ? await chain.api.at(at) : chain.api).query.system.account(who)).data.free.toBigInt();
+  const free = async (who, at) =>
+    (await (at ? await chain.api.at(at) : chain.api).query.system.account(who)).data.free.toBigInt();
 
   /** Submits `spec` as `signer`; resolves with the job id and the inclusion block. */
   async function submit(spec, signer) {
@@ -48,7 +57,10 @@ describe('compute on the dev chain', () => {
     // Latency: from the submission's block to the verdict, then to its finality.
     const verdict = await verdictBlock(chain.api, job);
     const latency = await verdictLatency(chain.api, block, verdict);
-    await waitFor('the verdict to be finalized', async () => (await heads(ports.rpcPort)).finalized >= verdict.number, { timeoutMs: 60_000, intervalMs: 100 });
+    await waitFor('the verdict to be finalized', async () => (await heads(ports.rpcPort)).finalized >= verdict.number, {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
     console.log(
       `latency r=1 on --dev: verdict ${latency.blocks} blocks (${latency.seconds} s) after the submission's block; finalized ${((Date.now() - included) / 1000).toFixed(1)} s after the submission's inclusion`,
     );
@@ -85,7 +97,9 @@ describe('compute on the dev chain', () => {
   test('a kernel that does not build is agreed on as an error and the submitter refunded', async () => {
     const { bob } = await accounts();
     const price = UNIT;
-    const spec = sourceJob('__kernel void k(__global uchar *o) { not C }', 'k', new Uint8Array(), [1, 1, 1], 4, { price });
+    const spec = sourceJob('__kernel void k(__global uchar *o) { not C }', 'k', new Uint8Array(), [1, 1, 1], 4, {
+      price,
+    });
     const { job } = await submit(spec, bob);
     const record = await waitForVerdict(chain.api, job, { timeoutMs: 180_000 });
     assert.equal(record.status.type, 'Failed');

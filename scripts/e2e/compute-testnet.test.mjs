@@ -9,7 +9,16 @@ import { describe, test } from 'node:test';
 
 import { u8aToHex } from '@polkadot/util';
 
-import { UNIT, accounts, faultyNodeBinary, heads, submitAndWatch, treasuryIncomeBesidesJobs, useComputeTestnet, waitFor } from './lib/harness.mjs';
+import {
+  UNIT,
+  accounts,
+  faultyNodeBinary,
+  heads,
+  submitAndWatch,
+  treasuryIncomeBesidesJobs,
+  useComputeTestnet,
+  waitFor,
+} from './lib/harness.mjs';
 import { fetchOutput, matmulJob, verdictBlock, verdictLatency, waitForVerdict } from '../client/jobs.mjs';
 import { matmulGenerated } from './lib/reference.mjs';
 
@@ -22,7 +31,8 @@ describe('compute on the local testnet (three providers)', () => {
 
   const at = async (hash) => (hash ? net.api.at(hash) : net.api);
   const free = async (address, hash) => (await (await at(hash)).query.system.account(address)).data.free.toBigInt();
-  const bond = async (address, hash) => (await (await at(hash)).query.providers.providerRecords(address)).unwrap().bond.toBigInt();
+  const bond = async (address, hash) =>
+    (await (await at(hash)).query.providers.providerRecords(address)).unwrap().bond.toBigInt();
   const treasury = () => net.api.consts.jobs.treasury.toString();
 
   /** Submits `spec` as `submitter`; returns the job id and the block that included it. */
@@ -32,91 +42,123 @@ describe('compute on the local testnet (three providers)', () => {
     return { job: Number(r.events.find((e) => e.name === 'jobs.Submitted').named.job), block: r.blockHash };
   }
 
-  test('r = 3: all three providers compute and agree', guard(async () => {
-    const { bob: submitter } = await accounts();
-    const n = 10;
-    const price = UNIT;
-    const { job, block } = await submitJob(submitter, matmulJob(n, 5n, { replicas: 3, price, deadline: 10 }));
-    const included = Date.now();
-    const record = await waitForVerdict(net.api, job, { timeoutMs: 240_000 });
-    assert.equal(record.status.type, 'Completed');
-    const assigned = record.assigned.map((r) => r.provider.toString()).sort();
-    assert.deepEqual(assigned, [...net.who.providers].sort());
-    for (const replica of record.assigned) assert.ok(replica.state.isRevealed, 'every provider revealed');
-    const verdict = await verdictBlock(net.api, job);
-    const { hash, parentHash: parent, event } = verdict;
-    assert.deepEqual(event.data.winners.map((w) => w.toString()).sort(), [...net.who.providers].sort());
-    const latency = await verdictLatency(net.api, block, verdict);
-    await waitFor('the verdict to be finalized', async () => (await heads(net.rpcPort('dave'))).finalized >= verdict.number, { timeoutMs: 120_000, intervalMs: 100 });
-    console.log(
-      `latency r=3 on the local testnet: verdict ${latency.blocks} blocks (${latency.seconds} s) after the submission's block; finalized ${((Date.now() - included) / 1000).toFixed(1)} s after the submission's inclusion`,
-    );
-    // Each winner was paid the price in the settling block. (Bob also submitted and paid
-    // fees earlier, so compare across the settling block only.)
-    for (const address of net.who.providers) {
-      assert.equal(await free(address, hash) - (await free(address, parent)), price, `${address} paid`);
-    }
-    const { output } = await fetchOutput(net.api, job, []);
-    assert.equal(u8aToHex(output), u8aToHex(matmulGenerated(n, 5n)));
-  }));
+  test(
+    'r = 3: all three providers compute and agree',
+    guard(async () => {
+      const { bob: submitter } = await accounts();
+      const n = 10;
+      const price = UNIT;
+      const { job, block } = await submitJob(submitter, matmulJob(n, 5n, { replicas: 3, price, deadline: 10 }));
+      const included = Date.now();
+      const record = await waitForVerdict(net.api, job, { timeoutMs: 240_000 });
+      assert.equal(record.status.type, 'Completed');
+      const assigned = record.assigned.map((r) => r.provider.toString()).sort();
+      assert.deepEqual(assigned, [...net.who.providers].sort());
+      for (const replica of record.assigned) assert.ok(replica.state.isRevealed, 'every provider revealed');
+      const verdict = await verdictBlock(net.api, job);
+      const { hash, parentHash: parent, event } = verdict;
+      assert.deepEqual(event.data.winners.map((w) => w.toString()).sort(), [...net.who.providers].sort());
+      const latency = await verdictLatency(net.api, block, verdict);
+      await waitFor(
+        'the verdict to be finalized',
+        async () => (await heads(net.rpcPort('dave'))).finalized >= verdict.number,
+        { timeoutMs: 120_000, intervalMs: 100 },
+      );
+      console.log(
+        `latency r=3 on the local testnet: verdict ${latency.blocks} blocks (${latency.seconds} s) after the submission's block; finalized ${((Date.now() - included) / 1000).toFixed(1)} s after the submission's inclusion`,
+      );
+      // Each winner was paid the price in the settling block. (Bob also submitted and paid
+      // fees earlier, so compare across the settling block only.)
+      for (const address of net.who.providers) {
+        assert.equal((await free(address, hash)) - (await free(address, parent)), price, `${address} paid`);
+      }
+      const { output } = await fetchOutput(net.api, job, []);
+      assert.equal(u8aToHex(output), u8aToHex(matmulGenerated(n, 5n)));
+    }),
+  );
 
-  test('a provider with corrupted outputs loses, is slashed, and the funds add up', guard(async () => {
-    testnet(['kill', 'charlie']);
-    testnet(['restart', 'charlie'], {
-      DEPIN_NODE_CHARLIE: faultyNodeBinary,
-      DEPIN_ARGS_CHARLIE: '--compute-fault corrupt-output',
-    });
-    const { bob: submitter } = await accounts();
-    const price = UNIT;
-    const charlieBond = await bond(net.who.charlie.address);
-    const { job } = await submitJob(submitter, matmulJob(9, 11n, { replicas: 3, price, deadline: 10 }));
-    const record = await waitForVerdict(net.api, job, { timeoutMs: 240_000 });
-    assert.equal(record.status.type, 'Completed');
-    const { hash, parentHash: parent, event } = await verdictBlock(net.api, job);
-    const winners = event.data.winners.map((w) => w.toString()).sort();
-    assert.deepEqual(winners, [net.who.alice.address, net.who.bob.address].sort(), 'Alice and Bob agree; Charlie does not');
-    const charlie = record.assigned.find((r) => r.provider.toString() === net.who.charlie.address);
-    assert.ok(charlie.state.isRevealed, 'Charlie revealed his (wrong) result');
-    assert.notEqual(charlie.state.asRevealed.resultHash.toHex(), record.resultHash.unwrap().toHex());
+  test(
+    'a provider with corrupted outputs loses, is slashed, and the funds add up',
+    guard(async () => {
+      testnet(['kill', 'charlie']);
+      testnet(['restart', 'charlie'], {
+        DEPIN_NODE_CHARLIE: faultyNodeBinary,
+        DEPIN_ARGS_CHARLIE: '--compute-fault corrupt-output',
+      });
+      const { bob: submitter } = await accounts();
+      const price = UNIT;
+      const charlieBond = await bond(net.who.charlie.address);
+      const { job } = await submitJob(submitter, matmulJob(9, 11n, { replicas: 3, price, deadline: 10 }));
+      const record = await waitForVerdict(net.api, job, { timeoutMs: 240_000 });
+      assert.equal(record.status.type, 'Completed');
+      const { hash, parentHash: parent, event } = await verdictBlock(net.api, job);
+      const winners = event.data.winners.map((w) => w.toString()).sort();
+      assert.deepEqual(
+        winners,
+        [net.who.alice.address, net.who.bob.address].sort(),
+        'Alice and Bob agree; Charlie does not',
+      );
+      const charlie = record.assigned.find((r) => r.provider.toString() === net.who.charlie.address);
+      assert.ok(charlie.state.isRevealed, 'Charlie revealed his (wrong) result');
+      assert.notEqual(charlie.state.asRevealed.resultHash.toHex(), record.resultHash.unwrap().toHex());
 
-    const perBillion = (await net.api.query.providers.params()).slashWrongResult.toBigInt();
-    const slashed = charlieBond - (await bond(net.who.charlie.address, hash));
-    assert.equal(slashed, (charlieBond * perBillion) / 1_000_000_000n, 'slashed by slash_wrong_result of the bond');
-    const s = record.settlement.unwrap();
-    const treasuryGain = (await free(treasury(), hash)) - (await free(treasury(), parent)) - (await treasuryIncomeBesidesJobs(net.api, hash));
-    assert.equal(s.paid.toBigInt(), 2n * price);
-    assert.equal(s.paid.toBigInt() + s.fee.toBigInt() + s.refunded.toBigInt(), record.escrow.toBigInt(), 'escrow conserved');
-    assert.equal(treasuryGain, s.fee.toBigInt() + slashed, 'the treasury got the fee and the slash');
-    console.log(
-      `faulty provider: escrow ${dcc(record.escrow)}: paid ${dcc(s.paid)} (Alice and Bob ${dcc(price)} each), ` +
-        `fee ${dcc(s.fee)}, refunded ${dcc(s.refunded)}; Charlie's bond ${dcc(charlieBond)} -> ${dcc(charlieBond - slashed)} ` +
-        `(slashed ${dcc(slashed)}); treasury +${dcc(treasuryGain)}`,
-    );
-    testnet(['kill', 'charlie']);
-    testnet(['restart', 'charlie']);
-  }));
+      const perBillion = (await net.api.query.providers.params()).slashWrongResult.toBigInt();
+      const slashed = charlieBond - (await bond(net.who.charlie.address, hash));
+      assert.equal(slashed, (charlieBond * perBillion) / 1_000_000_000n, 'slashed by slash_wrong_result of the bond');
+      const s = record.settlement.unwrap();
+      const treasuryGain =
+        (await free(treasury(), hash)) -
+        (await free(treasury(), parent)) -
+        (await treasuryIncomeBesidesJobs(net.api, hash));
+      assert.equal(s.paid.toBigInt(), 2n * price);
+      assert.equal(
+        s.paid.toBigInt() + s.fee.toBigInt() + s.refunded.toBigInt(),
+        record.escrow.toBigInt(),
+        'escrow conserved',
+      );
+      assert.equal(treasuryGain, s.fee.toBigInt() + slashed, 'the treasury got the fee and the slash');
+      console.log(
+        `faulty provider: escrow ${dcc(record.escrow)}: paid ${dcc(s.paid)} (Alice and Bob ${dcc(price)} each), ` +
+          `fee ${dcc(s.fee)}, refunded ${dcc(s.refunded)}; Charlie's bond ${dcc(charlieBond)} -> ${dcc(charlieBond - slashed)} ` +
+          `(slashed ${dcc(slashed)}); treasury +${dcc(treasuryGain)}`,
+      );
+      testnet(['kill', 'charlie']);
+      testnet(['restart', 'charlie']);
+    }),
+  );
 
-  test('a provider killed mid-job: the two alive agree, and nothing is lost', guard(async () => {
-    const { bob: submitter } = await accounts();
-    const price = UNIT;
-    const bobBond = await bond(net.who.bob.address);
-    const { job } = await submitJob(submitter, matmulJob(8, 21n, { replicas: 3, price, deadline: 6 }));
-    await waitFor('the job to be assigned', async () => (await net.api.query.jobs.jobRecords(job)).unwrap().status.isCommitting, { intervalMs: 200 });
-    testnet(['kill', 'bob']);
-    const record = await waitForVerdict(net.api, job, { timeoutMs: 300_000 });
-    const s = record.settlement.unwrap();
-    assert.equal(s.paid.toBigInt() + s.fee.toBigInt() + s.refunded.toBigInt(), record.escrow.toBigInt(), 'escrow conserved');
-    const { hash, event } = await verdictBlock(net.api, job);
-    const bobSlashed = bobBond - (await bond(net.who.bob.address, hash));
-    // Alice and Charlie are alive and honest: two of three is a quorum.
-    assert.equal(record.status.type, 'Completed');
-    const winners = event.data.winners.map((w) => w.toString()).sort();
-    assert.deepEqual(winners, [net.who.alice.address, net.who.charlie.address].sort(), 'the two alive are paid');
-    assert.ok(bobSlashed > 0n, 'the killed provider is slashed (a no-show, or a withheld reveal)');
-    console.log(
-      `provider killed mid-job: ${record.status.type}; paid ${dcc(s.paid)}, fee ${dcc(s.fee)}, refunded ${dcc(s.refunded)}; ` +
-        `Bob slashed ${dcc(bobSlashed)} as a no-show`,
-    );
-    testnet(['restart', 'bob']);
-  }));
+  test(
+    'a provider killed mid-job: the two alive agree, and nothing is lost',
+    guard(async () => {
+      const { bob: submitter } = await accounts();
+      const price = UNIT;
+      const bobBond = await bond(net.who.bob.address);
+      const { job } = await submitJob(submitter, matmulJob(8, 21n, { replicas: 3, price, deadline: 6 }));
+      await waitFor(
+        'the job to be assigned',
+        async () => (await net.api.query.jobs.jobRecords(job)).unwrap().status.isCommitting,
+        { intervalMs: 200 },
+      );
+      testnet(['kill', 'bob']);
+      const record = await waitForVerdict(net.api, job, { timeoutMs: 300_000 });
+      const s = record.settlement.unwrap();
+      assert.equal(
+        s.paid.toBigInt() + s.fee.toBigInt() + s.refunded.toBigInt(),
+        record.escrow.toBigInt(),
+        'escrow conserved',
+      );
+      const { hash, event } = await verdictBlock(net.api, job);
+      const bobSlashed = bobBond - (await bond(net.who.bob.address, hash));
+      // Alice and Charlie are alive and honest: two of three is a quorum.
+      assert.equal(record.status.type, 'Completed');
+      const winners = event.data.winners.map((w) => w.toString()).sort();
+      assert.deepEqual(winners, [net.who.alice.address, net.who.charlie.address].sort(), 'the two alive are paid');
+      assert.ok(bobSlashed > 0n, 'the killed provider is slashed (a no-show, or a withheld reveal)');
+      console.log(
+        `provider killed mid-job: ${record.status.type}; paid ${dcc(s.paid)}, fee ${dcc(s.fee)}, refunded ${dcc(s.refunded)}; ` +
+          `Bob slashed ${dcc(bobSlashed)} as a no-show`,
+      );
+      testnet(['restart', 'bob']);
+    }),
+  );
 });

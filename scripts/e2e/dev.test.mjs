@@ -16,16 +16,23 @@ describe('development chain (--dev)', () => {
   const chain = useDevChain(ports, { runtime: 'fast' });
 
   test('produces and finalizes blocks', async () => {
-    const h = await waitFor('block 3 finalized', async () => {
-      const h = await heads(ports.rpcPort);
-      return h.finalized >= 3 && h;
-    }, { timeoutMs: 60_000 });
+    const h = await waitFor(
+      'block 3 finalized',
+      async () => {
+        const h = await heads(ports.rpcPort);
+        return h.finalized >= 3 && h;
+      },
+      { timeoutMs: 60_000 },
+    );
     assert.ok(h.best >= h.finalized, `best ${h.best} behind finalized ${h.finalized}`);
     // The fast runtime's slots: two seconds each, by the blocks' slots and timestamps.
     assert.equal(chain.api.consts.babe.expectedBlockTime.toNumber(), 2000);
     const at = async (n) => {
       const state = await chain.api.at(await chain.api.rpc.chain.getBlockHash(n));
-      return { slot: (await state.query.babe.currentSlot()).toNumber(), ms: (await state.query.timestamp.now()).toNumber() };
+      return {
+        slot: (await state.query.babe.currentSlot()).toNumber(),
+        ms: (await state.query.timestamp.now()).toNumber(),
+      };
     };
     const [first, last] = [await at(1), await at(h.finalized)];
     const perSlot = (last.ms - first.ms) / (last.slot - first.slot);
@@ -67,7 +74,16 @@ describe('development chain (--dev)', () => {
     assert.ok(opaque.isSome, 'metadata at version 16 is served');
 
     // The pallets users reach from polkadot.js apps are in the metadata with their docs.
-    for (const pallet of ['system', 'balances', 'transactionPayment', 'babe', 'grandpa', 'referenda', 'dao', 'treasury']) {
+    for (const pallet of [
+      'system',
+      'balances',
+      'transactionPayment',
+      'babe',
+      'grandpa',
+      'referenda',
+      'dao',
+      'treasury',
+    ]) {
       assert.ok(chain.api.query[pallet], `pallet ${pallet} in metadata`);
     }
     // No key rules the chain: there is no sudo pallet, and no call of any pallet is sudo's.

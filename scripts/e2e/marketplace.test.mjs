@@ -9,12 +9,15 @@
 // subject here is not the clock.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import { bnToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 
-import { UNIT, accounts, submitAndWatch, useDevChain, waitFor } from './lib/harness.mjs';
+import { UNIT, accounts, run, scratchDir, scriptsDir, submitAndWatch, useDevChain, waitFor } from './lib/harness.mjs';
+import { matmulGenerated } from './lib/reference.mjs';
 
 const ports = { rpcPort: 19946, p2pPort: 31335, prometheusPort: 19617 };
 
@@ -51,7 +54,11 @@ describe('compute marketplace on the dev chain', () => {
       maxConcurrentJobs: 4,
       deviceClass,
     };
-    const reg = await submitAndWatch(chain.api, chain.api.tx.providers.register(capabilities, operator.address, bond), bob);
+    const reg = await submitAndWatch(
+      chain.api,
+      chain.api.tx.providers.register(capabilities, operator.address, bond),
+      bob,
+    );
     assert.equal(reg.error, undefined, `register failed: ${reg.error}`);
     assert.ok(reg.events.some((e) => e.name === 'providers.Registered'));
 
@@ -97,7 +104,10 @@ describe('compute marketplace on the dev chain', () => {
       operator,
     );
     assert.equal(c.error, undefined, `commit failed: ${c.error}`);
-    assert.ok(c.events.some((e) => e.name === 'skipFeelessPayment.FeeSkipped'), 'the commit is feeless');
+    assert.ok(
+      c.events.some((e) => e.name === 'skipFeelessPayment.FeeSkipped'),
+      'the commit is feeless',
+    );
     assert.equal(await free(operator.address), operatorBefore, 'the operator paid nothing');
 
     // Everyone committed: it reveals, with the output inline (32 bytes fit on-chain).
@@ -112,7 +122,10 @@ describe('compute marketplace on the dev chain', () => {
 
     // The last reveal due decides the job in its own call: Bob is paid the price in the
     // reveal's block, the treasury the fee.
-    assert.ok(r.events.some((e) => e.name === 'jobs.Completed'), 'the reveal completes the job');
+    assert.ok(
+      r.events.some((e) => e.name === 'jobs.Completed'),
+      'the reveal completes the job',
+    );
     const { parentHash } = await chain.api.rpc.chain.getHeader(r.blockHash);
     const bobBefore = (await (await chain.api.at(parentHash)).query.system.account(bob.address)).data.free.toBigInt();
     const done = await waitFor('the job to complete', async () => {
@@ -125,7 +138,10 @@ describe('compute marketplace on the dev chain', () => {
     assert.equal(settlement.paid.toBigInt(), UNIT);
     assert.equal(settlement.fee.toBigInt(), UNIT / 20n);
     assert.equal(settlement.refunded.toBigInt(), 0n);
-    assert.equal((await (await chain.api.at(r.blockHash)).query.system.account(bob.address)).data.free.toBigInt(), bobBefore + UNIT);
+    assert.equal(
+      (await (await chain.api.at(r.blockHash)).query.system.account(bob.address)).data.free.toBigInt(),
+      bobBefore + UNIT,
+    );
 
     // Clearing returns the storage deposit: in all, the submitter paid price, fee and the
     // transaction fees of its two calls.
@@ -137,5 +153,43 @@ describe('compute marketplace on the dev chain', () => {
       .filter((e) => e.name === 'transactionPayment.TransactionFeePaid')
       .reduce((acc, e) => acc + BigInt(e.named.actualFee), 0n);
     assert.equal(await free(submitter.address), submitterBefore - UNIT - UNIT / 20n - txFees);
+  });
+
+  test('scripts/job, run as a person runs it: submit, follow to the verdict, fetch the checked output', () => {
+    const job = join(scriptsDir, 'job');
+    const url = `ws://127.0.0.1:${ports.rpcPort}`;
+    const submitted = run(
+      job,
+      ['submit', 'matmul', '--n', '8', '--seed', '5', '--wait', '--url', url, '--suri', '//Dave'],
+      { timeoutMs: 180_000 },
+    );
+    assert.equal(submitted.status, 0, `${submitted.stdout}\n${submitted.stderr}`);
+    const id = /job (\d+) submitted/.exec(submitted.stdout)?.[1];
+    assert.ok(id, `the job's id is printed: ${submitted.stdout}`);
+    assert.match(submitted.stdout, new RegExp(`job ${id}: Completed`), 'it follows the job to its verdict');
+
+    const dir = scratchDir('job-cli');
+    try {
+      const out = join(dir.path, 'c.bin');
+      const fetched = run(job, ['result', id, '--out', out, '--url', url]);
+      assert.equal(fetched.status, 0, fetched.stderr);
+      assert.match(fetched.stdout, /256 bytes from chain written to .* \(hash checked\)/);
+      assert.deepEqual(
+        new Uint8Array(readFileSync(out)),
+        matmulGenerated(8, 5n),
+        'the product, as an independent reference computes it',
+      );
+    } finally {
+      dir.cleanup();
+    }
+
+    // The chain refuses a job nobody can run, and the CLI says why, with the error's docs.
+    const refused = run(job, ['submit', 'matmul', '--n', '8', '--replicas', '9', '--url', url, '--suri', '//Dave']);
+    assert.equal(refused.status, 1);
+    assert.match(
+      refused.stderr,
+      /^job: jobs\.InvalidReplicas: Replicas must be between 1 and `MaxReplicas`\./m,
+      refused.stderr,
+    );
   });
 });

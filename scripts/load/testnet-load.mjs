@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 
 import { Keyring } from '@polkadot/keyring';
 
-import { UNIT, accounts, connect, localTestnet, rpc, testnetNames, waitFor } from '../e2e/lib/harness.mjs';
+import { UNIT, connect, localTestnet, rpc, testnetNames, waitFor } from '../e2e/lib/harness.mjs';
 import { matmulJob } from '../client/jobs.mjs';
 
 const { values: opts } = parseArgs({
@@ -40,7 +40,17 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exi
 async function blockReport(api, hash, maxRefTime) {
   const [block, events] = await Promise.all([api.rpc.chain.getBlock(hash), (await api.at(hash)).query.system.events()]);
   const extrinsics = block.block.extrinsics;
-  const row = { number: block.block.header.number.toNumber(), transfers: 0, submitted: 0, assigned: 0, settled: 0, failed: 0, jobsRef: 0n, allRef: 0n, extrinsics: extrinsics.length };
+  const row = {
+    number: block.block.header.number.toNumber(),
+    transfers: 0,
+    submitted: 0,
+    assigned: 0,
+    settled: 0,
+    failed: 0,
+    jobsRef: 0n,
+    allRef: 0n,
+    extrinsics: extrinsics.length,
+  };
   for (const { phase, event } of events) {
     const name = `${event.section}.${event.method}`;
     if (name === 'balances.Transfer') row.transfers += 1;
@@ -77,7 +87,9 @@ async function follow(api, what, from, done, maxRefTime) {
     for (; next <= best; next++) {
       const row = await blockReport(api, await api.rpc.chain.getBlockHash(next), maxRefTime);
       rows.push(row);
-      console.log(`${what} #${row.number}: ${row.extrinsics} extrinsics, ${row.transfers} transfers, jobs ${row.submitted} submitted / ${row.assigned} assigned / ${row.settled} settled, ${row.failed} failed extrinsics, weight ${row.usedPct} % (jobs' calls ${row.jobsPct} %, hooks and inherents ${row.hooksPct} %)`);
+      console.log(
+        `${what} #${row.number}: ${row.extrinsics} extrinsics, ${row.transfers} transfers, jobs ${row.submitted} submitted / ${row.assigned} assigned / ${row.settled} settled, ${row.failed} failed extrinsics, weight ${row.usedPct} % (jobs' calls ${row.jobsPct} %, hooks and inherents ${row.hooksPct} %)`,
+      );
     }
     if (done(rows)) return rows;
     await new Promise((r) => setTimeout(r, 500));
@@ -106,10 +118,14 @@ async function main() {
   console.log(`starting the local testnet (ports offset ${opts.offset})`);
   net.testnet(['start']);
   const api = await connect(net.rpcPort('dave'));
-  await waitFor('every node to see three peers', async () => {
-    const health = await Promise.all(testnetNames.map((n) => rpc(net.rpcPort(n), 'system_health')));
-    return health.every((h) => h.peers === 3);
-  }, { timeoutMs: 90_000 });
+  await waitFor(
+    'every node to see three peers',
+    async () => {
+      const health = await Promise.all(testnetNames.map((n) => rpc(net.rpcPort(n), 'system_health')));
+      return health.every((h) => h.peers === 3);
+    },
+    { timeoutMs: 90_000 },
+  );
   const maxRefTime = api.consts.system.blockWeights.maxBlock.refTime.toBigInt();
 
   // Accounts, funded by Dave (no provider: his balance pays nothing else).
@@ -118,41 +134,64 @@ async function main() {
   const loaders = Array.from({ length: count.accounts }, (_, i) => keyring.addFromUri(`//Load//${i}`));
   let daveNonce = (await api.rpc.system.accountNextIndex(dave.address)).toNumber();
   const funding = [];
-  for (const who of loaders) funding.push(await api.tx.balances.transferKeepAlive(who.address, 1000n * UNIT).signAsync(dave, { nonce: daveNonce++ }));
+  for (const who of loaders)
+    funding.push(
+      await api.tx.balances.transferKeepAlive(who.address, 1000n * UNIT).signAsync(dave, { nonce: daveNonce++ }),
+    );
   await sendAll(api, funding);
-  await waitFor('the accounts to be funded', async () => (await api.query.system.account(loaders.at(-1).address)).data.free.toBigInt() > 0n, { timeoutMs: 120_000 });
+  await waitFor(
+    'the accounts to be funded',
+    async () => (await api.query.system.account(loaders.at(-1).address)).data.free.toBigInt() > 0n,
+    { timeoutMs: 120_000 },
+  );
 
   // Phase 1: transfers, each account to the next.
   const transfers = [];
   for (const [i, who] of loaders.entries()) {
     const to = loaders[(i + 1) % loaders.length].address;
     let nonce = (await api.rpc.system.accountNextIndex(who.address)).toNumber();
-    for (let k = 0; k < count.transfers; k++) transfers.push(await api.tx.balances.transferKeepAlive(to, UNIT / 1000n).signAsync(who, { nonce: nonce++ }));
+    for (let k = 0; k < count.transfers; k++)
+      transfers.push(await api.tx.balances.transferKeepAlive(to, UNIT / 1000n).signAsync(who, { nonce: nonce++ }));
   }
   const bestNow = async () => (await api.rpc.chain.getHeader()).number.toNumber();
   let from = (await bestNow()) + 1;
   const sentTransfers = await sendAll(api, transfers);
   console.log(`sent ${sentTransfers} transfers from ${count.accounts} accounts`);
-  let seen = 0;
-  const transferRows = await follow(api, 'transfers', from, (rows) => (seen = rows.reduce((s, r) => s + r.transfers, 0)) >= sentTransfers, maxRefTime);
+  const transferRows = await follow(
+    api,
+    'transfers',
+    from,
+    (rows) => rows.reduce((s, r) => s + r.transfers, 0) >= sentTransfers,
+    maxRefTime,
+  );
 
   // Phase 2: jobs, each account submitting its share at once.
   const jobs = [];
   for (const [i, who] of loaders.entries()) {
     let nonce = (await api.rpc.system.accountNextIndex(who.address)).toNumber();
     for (let k = 0; k < count.jobs; k++) {
-      const spec = matmulJob(count.n, BigInt(i * 1000 + k + 1), { replicas: count.replicas, price: UNIT / 100n, deadline: 10 });
+      const spec = matmulJob(count.n, BigInt(i * 1000 + k + 1), {
+        replicas: count.replicas,
+        price: UNIT / 100n,
+        deadline: 10,
+      });
       jobs.push(await api.tx.jobs.submit(spec).signAsync(who, { nonce: nonce++ }));
     }
   }
   from = (await bestNow()) + 1;
   const sentJobs = await sendAll(api, jobs);
   console.log(`sent ${sentJobs} jobs (r = ${count.replicas}, ${count.n}² matmul) from ${count.accounts} accounts`);
-  const jobRows = await follow(api, 'jobs', from, (rows) => {
-    const submitted = rows.reduce((s, r) => s + r.submitted, 0);
-    const settled = rows.reduce((s, r) => s + r.settled, 0);
-    return submitted >= sentJobs && settled >= submitted;
-  }, maxRefTime);
+  const jobRows = await follow(
+    api,
+    'jobs',
+    from,
+    (rows) => {
+      const submitted = rows.reduce((s, r) => s + r.submitted, 0);
+      const settled = rows.reduce((s, r) => s + r.settled, 0);
+      return submitted >= sentJobs && settled >= submitted;
+    },
+    maxRefTime,
+  );
 
   // A session change (every `SessionLength` blocks) is charged the whole block by
   // pallet-session: such blocks carry no transactions, and are counted apart.
@@ -169,8 +208,12 @@ async function main() {
   if (first >= 0 && last >= first) {
     const span = jobRows.slice(first, last + 1);
     const settled = span.reduce((s, r) => s + r.settled, 0);
-    console.log(`jobs: ${settled} settled over ${span.length} blocks from the first submission: ${(settled / span.length).toFixed(2)} per block`);
-    console.log(`job blocks: weight at most ${most(span, 'usedPct')} % of a block; jobs' calls at most ${most(span, 'jobsPct')} %, hooks and inherents at most ${most(span, 'hooksPct')} %; ${span.filter(sessionChange).length} session-change blocks without transactions`);
+    console.log(
+      `jobs: ${settled} settled over ${span.length} blocks from the first submission: ${(settled / span.length).toFixed(2)} per block`,
+    );
+    console.log(
+      `job blocks: weight at most ${most(span, 'usedPct')} % of a block; jobs' calls at most ${most(span, 'jobsPct')} %, hooks and inherents at most ${most(span, 'hooksPct')} %; ${span.filter(sessionChange).length} session-change blocks without transactions`,
+    );
   }
   await api.disconnect();
 }

@@ -1,5 +1,6 @@
 // Test harness: real depin-node processes started through the project's own scripts,
-// plain JSON-RPC over HTTP, and the polkadot.js API over WebSocket.
+// plain JSON-RPC over HTTP, and the polkadot.js API over WebSocket through the chain
+// client the job CLI uses (`scripts/client/chain.mjs`).
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -9,10 +10,16 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex, stringToU8a } from '@polkadot/util';
-import { blake2AsU8a, cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
+import { blake2AsU8a, cryptoWaitReady } from '@polkadot/util-crypto';
+
+import { UNIT, accounts, connect as connectUrl, submitAndWatch } from '../../client/chain.mjs';
+
+export { UNIT, accounts, submitAndWatch };
+
+/** The polkadot.js API connected to the node whose JSON-RPC listens on loopback `port`. */
+export const connect = (port) => connectUrl(`ws://127.0.0.1:${port}`);
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const scriptsDir = join(repoRoot, 'scripts');
@@ -26,8 +33,7 @@ export const nodeBinary =
  * The same node built with the `fault-injection` feature (`--compute-fault`), which
  * `scripts/test` builds beside it. Never the node users run.
  */
-export const faultyNodeBinary =
-  process.env.DEPIN_FAULTY_NODE ?? join(dirname(nodeBinary), 'depin-node-faulty');
+export const faultyNodeBinary = process.env.DEPIN_FAULTY_NODE ?? join(dirname(nodeBinary), 'depin-node-faulty');
 
 /**
  * The next runtime: this runtime built with `spec_version` + 1 (feature
@@ -55,15 +61,14 @@ export function chainId(name, runtime) {
   if (runtime === 'real') return name;
   if (runtime === 'fast') {
     if (!existsSync(fastRuntimeWasm)) {
-      throw new Error(`no fast runtime at ${fastRuntimeWasm}: build it with scripts/test (or build_fast_runtime in scripts/env.sh)`);
+      throw new Error(
+        `no fast runtime at ${fastRuntimeWasm}: build it with scripts/test (or build_fast_runtime in scripts/env.sh)`,
+      );
     }
     return `${name}:${fastRuntimeWasm}`;
   }
   throw new Error(`unknown runtime '${runtime}' (real or fast)`);
 }
-
-/** One DCC in plancks (12 decimals). */
-export const UNIT = 10n ** 12n;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -214,7 +219,7 @@ export async function startDevChain({ rpcPort, p2pPort, prometheusPort }, { runt
     });
   } catch (e) {
     await stop();
-    throw new Error(`${e.message}\n--- node output ---\n${output.join('').slice(-4000)}`);
+    throw new Error(`${e.message}\n--- node output ---\n${output.join('').slice(-4000)}`, { cause: e });
   }
   return { proc, rpcPort, stop, log: () => output.join('') };
 }
@@ -250,10 +255,14 @@ export function useComputeTestnet(prefix, offset, { runtime = 'real' } = {}) {
     net.api = await connect(net.rpcPort('dave'));
     const { alice, bob, charlie } = await accounts();
     net.who = { alice, bob, charlie, providers: [alice.address, bob.address, charlie.address] };
-    await waitFor('every node to see three peers', async () => {
-      const health = await Promise.all(testnetNames.map((n) => rpc(net.rpcPort(n), 'system_health')));
-      return health.every((h) => h.peers === 3);
-    }, { timeoutMs: 90_000 });
+    await waitFor(
+      'every node to see three peers',
+      async () => {
+        const health = await Promise.all(testnetNames.map((n) => rpc(net.rpcPort(n), 'system_health')));
+        return health.every((h) => h.peers === 3);
+      },
+      { timeoutMs: 90_000 },
+    );
   });
   after(async () => {
     await net.api?.disconnect();
@@ -300,7 +309,12 @@ export async function treasuryIncomeBesidesJobs(api, hash) {
  * it ended in once it is decided, and, if approved, once the scheduler has dispatched its call (with the
  * dispatch's result).
  */
-export async function referendum(api, call, origin, { tokenVoters = [], lock = 'None', providers = [], workVote = 'Aye', timeoutMs = 240_000 } = {}) {
+export async function referendum(
+  api,
+  call,
+  origin,
+  { tokenVoters = [], lock = 'None', providers = [], workVote = 'Aye', timeoutMs = 240_000 } = {},
+) {
   await cryptoWaitReady();
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   const ferdie = keyring.addFromUri('//Ferdie');
@@ -324,122 +338,39 @@ export async function referendum(api, call, origin, { tokenVoters = [], lock = '
   for (const r of await Promise.all(votes)) {
     if (r.error) throw new Error(`a vote failed: ${r.error}`);
   }
-  const info = await waitFor(`referendum ${index} to be decided`, async () => {
-    const info = (await api.query.referenda.referendumInfoFor(index)).unwrap();
-    return !info.isOngoing && info;
-  }, { timeoutMs, intervalMs: 1000 });
+  const info = await waitFor(
+    `referendum ${index} to be decided`,
+    async () => {
+      const info = (await api.query.referenda.referendumInfoFor(index)).unwrap();
+      return !info.isOngoing && info;
+    },
+    { timeoutMs, intervalMs: 1000 },
+  );
   const state = info.type.toLowerCase();
   const ended = info[`as${info.type}`][0].toNumber();
   let dispatched;
   if (state === 'approved') {
     // Referenda schedules the enactment under blake2_256(("assembly", "enactment", index)).
-    const task = u8aToHex(blake2AsU8a(api.createType('([u8; 8], Text, u32)', [stringToU8a('assembly'), 'enactment', index]).toU8a()));
+    const task = u8aToHex(
+      blake2AsU8a(api.createType('([u8; 8], Text, u32)', [stringToU8a('assembly'), 'enactment', index]).toU8a()),
+    );
     const from = (await api.rpc.chain.getHeader()).number.toNumber() - 3;
-    dispatched = await waitFor(`referendum ${index}'s call to be dispatched`, async () => {
-      const head = (await api.rpc.chain.getHeader()).number.toNumber();
-      for (let n = from; n <= head; n++) {
-        const hash = await api.rpc.chain.getBlockHash(n);
-        const found = (await (await api.at(hash)).query.system.events()).find(({ event }) =>
-          event.section === 'scheduler' && event.method === 'Dispatched' && event.data[1].toHex() === task);
-        if (found) return { result: found.event.data[2].toJSON(), blockHash: hash.toHex() };
-      }
-      return false;
-    }, { timeoutMs: 60_000, intervalMs: 2000 });
+    dispatched = await waitFor(
+      `referendum ${index}'s call to be dispatched`,
+      async () => {
+        const head = (await api.rpc.chain.getHeader()).number.toNumber();
+        for (let n = from; n <= head; n++) {
+          const hash = await api.rpc.chain.getBlockHash(n);
+          const found = (await (await api.at(hash)).query.system.events()).find(
+            ({ event }) =>
+              event.section === 'scheduler' && event.method === 'Dispatched' && event.data[1].toHex() === task,
+          );
+          if (found) return { result: found.event.data[2].toJSON(), blockHash: hash.toHex() };
+        }
+        return false;
+      },
+      { timeoutMs: 60_000, intervalMs: 2000 },
+    );
   }
   return { index, state, ended, dispatched };
-}
-
-/** The polkadot.js API connected to the node at `port`. */
-export async function connect(port) {
-  await cryptoWaitReady();
-  return ApiPromise.create({ provider: new WsProvider(`ws://127.0.0.1:${port}`), noInitWarn: true, throwOnConnect: true });
-}
-
-/** Well-known development accounts (Alice, Bob, ...) and fresh random ones. */
-export async function accounts() {
-  await cryptoWaitReady();
-  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  return {
-    alice: keyring.addFromUri('//Alice'),
-    bob: keyring.addFromUri('//Bob'),
-    charlie: keyring.addFromUri('//Charlie'),
-    fresh: () => keyring.addFromUri(mnemonicGenerate()),
-  };
-}
-
-/** A decoded event as the tests read it: `section.method`, its data, its named fields. */
-function describeEvent(event) {
-  return {
-    name: `${event.section}.${event.method}`,
-    data: event.data.toJSON(),
-    named: Object.fromEntries(
-      event.data.names ? event.data.names.map((n, i) => [n, event.data[i].toString()]) : [],
-    ),
-  };
-}
-
-/** `section.Name` of a failed extrinsic's dispatch error, or its text outside a pallet. */
-function describeDispatchError(api, dispatchError) {
-  if (!dispatchError.isModule) return dispatchError.toString();
-  const meta = api.registry.findMetaError(dispatchError.asModule);
-  return `${meta.section}.${meta.name}`;
-}
-
-/**
- * The events of extrinsic `txHash` in block `blockHash`, decoded with the metadata of the
- * runtime that executed the block: the one in its parent's state. polkadot.js decodes a
- * block's events with the runtime in the block's own state, and for the block that
- * replaces the code that can fail (the submission's result then carries `internalError`
- * and no events).
- */
-async function extrinsicEvents(api, blockHash, txHash) {
-  const [block, raw] = await Promise.all([
-    api.rpc.chain.getBlock(blockHash),
-    api.rpc.state.getStorage(api.query.system.events.key(), blockHash),
-  ]);
-  const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === txHash);
-  if (index < 0) throw new Error(`extrinsic ${txHash} is not in block ${blockHash}`);
-  const executedBy = await api.at(block.block.header.parentHash);
-  return executedBy.registry.createType('Vec<FrameSystemEventRecord>', raw.unwrap())
-    .filter(({ phase }) => phase.isApplyExtrinsic && phase.asApplyExtrinsic.toNumber() === index)
-    .map(({ event }) => event);
-}
-
-/**
- * Signs and submits `tx` with `signer`, and resolves once it is in a block with the
- * block hash, the dispatch error (`section.Name`) if the call failed, and the extrinsic's
- * decoded events. Rejects if the pool drops it or its events cannot be read: an extrinsic
- * always has events, so none read is never taken for success.
- */
-export function submitAndWatch(api, tx, signer, { finalized = false } = {}) {
-  return new Promise((resolvePromise, reject) => {
-    let unsubscribe;
-    tx.signAndSend(signer, (result) => {
-      const { status, events, internalError, txHash } = result;
-      if (status.isInvalid || status.isDropped || status.isUsurped) {
-        unsubscribe?.();
-        reject(new Error(`transaction ${status.type}`));
-        return;
-      }
-      if ((finalized && status.isFinalized) || (!finalized && status.isInBlock)) {
-        unsubscribe?.();
-        const blockHash = (finalized ? status.asFinalized : status.asInBlock).toHex();
-        const decoded = internalError || events.length === 0
-          ? extrinsicEvents(api, blockHash, txHash.toHex())
-          : Promise.resolve(events.map(({ event }) => event));
-        decoded.then((records) => {
-          const failed = records.find((event) => api.events.system.ExtrinsicFailed.is(event));
-          resolvePromise({
-            blockHash,
-            error: failed ? describeDispatchError(api, failed.data[0]) : undefined,
-            events: records.map(describeEvent),
-          });
-        }, reject);
-      }
-    })
-      .then((u) => {
-        unsubscribe = u;
-      })
-      .catch(reject);
-  });
 }

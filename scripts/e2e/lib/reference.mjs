@@ -17,7 +17,12 @@ export function mix64(seed, counter) {
 export function sha256Batch(input, blockLen) {
   const out = new Uint8Array((input.length / blockLen) * 32);
   for (let i = 0; i * blockLen < input.length; i++) {
-    out.set(createHash('sha256').update(input.subarray(i * blockLen, (i + 1) * blockLen)).digest(), i * 32);
+    out.set(
+      createHash('sha256')
+        .update(input.subarray(i * blockLen, (i + 1) * blockLen))
+        .digest(),
+      i * 32,
+    );
   }
   return out;
 }
