@@ -1,5 +1,5 @@
 //! FRAME benchmarks of the providers pallet, each in its worst case: longest names,
-//! buckets with other providers so that leaving moves the last one, full unlocking lists.
+//! buckets with other providers so that leaving moves the last one, full unbonding lists.
 
 use super::*;
 use crate::Pallet as Providers;
@@ -157,30 +157,30 @@ mod benchmarks {
 	fn unbond() {
 		// Every chunk but one in use; unbonding everything delists it.
 		let caller = provider_first_in_full_buckets::<T>();
-		let extra = min_bond::<T>().saturating_mul(MAX_UNLOCKING_CHUNKS.into());
+		let extra = min_bond::<T>().saturating_mul(MAX_UNBONDING_CHUNKS.into());
 		Providers::<T>::bond_extra(RawOrigin::Signed(caller.clone()).into(), extra).expect("bonds");
-		for n in 1..MAX_UNLOCKING_CHUNKS {
+		for n in 1..MAX_UNBONDING_CHUNKS {
 			frame_system::Pallet::<T>::set_block_number(n.into());
 			Providers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
 				.expect("unbonds");
 		}
-		frame_system::Pallet::<T>::set_block_number(MAX_UNLOCKING_CHUNKS.into());
+		frame_system::Pallet::<T>::set_block_number(MAX_UNBONDING_CHUNKS.into());
 		let active = pallet::ProviderRecords::<T>::get(&caller).unwrap().bond;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), active);
 
 		let info = pallet::ProviderRecords::<T>::get(&caller).unwrap();
-		assert_eq!(info.unlocking.len() as u32, MAX_UNLOCKING_CHUNKS);
+		assert_eq!(info.unbonding.len() as u32, MAX_UNBONDING_CHUNKS);
 		assert!(info.listing.is_none());
 	}
 
 	#[benchmark]
 	fn withdraw_unbonded() {
 		let caller = provider_first_in_full_buckets::<T>();
-		let extra = min_bond::<T>().saturating_mul(MAX_UNLOCKING_CHUNKS.into());
+		let extra = min_bond::<T>().saturating_mul(MAX_UNBONDING_CHUNKS.into());
 		Providers::<T>::bond_extra(RawOrigin::Signed(caller.clone()).into(), extra).expect("bonds");
-		for n in 1..=MAX_UNLOCKING_CHUNKS {
+		for n in 1..=MAX_UNBONDING_CHUNKS {
 			frame_system::Pallet::<T>::set_block_number(n.into());
 			Providers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
 				.expect("unbonds");
@@ -190,7 +190,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
 
-		assert!(pallet::ProviderRecords::<T>::get(&caller).unwrap().unlocking.is_empty());
+		assert!(pallet::ProviderRecords::<T>::get(&caller).unwrap().unbonding.is_empty());
 	}
 
 	#[benchmark]

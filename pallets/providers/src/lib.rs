@@ -13,7 +13,7 @@
 //! - **Staying in business.** [`Pallet::update_capabilities`], [`Pallet::set_operator`]
 //!   (rotate the hot key), [`Pallet::bond_extra`], [`Pallet::pause`] and
 //!   [`Pallet::resume`] (stop and restart receiving new jobs).
-//! - **Leaving.** [`Pallet::unbond`] moves part or all of the bond into unlocking chunks:
+//! - **Leaving.** [`Pallet::unbond`] moves part or all of the bond into unbonding chunks:
 //!   still held and slashable for `unbonding_period` blocks, while jobs in flight finish.
 //!   [`Pallet::withdraw_unbonded`] releases matured chunks. [`Pallet::deregister`] removes
 //!   a provider with nothing held and no job in flight.
@@ -32,10 +32,18 @@
 //! - **Governance.** Every tunable number is in [`Params`], set by `GovernanceOrigin`
 //!   through [`Pallet::set_params`]; until it does, genesis or `DefaultParams` sets them.
 //!
+//! ## Where each rule lives
+//!
+//! `membership.rs` (joining, declarations, pausing, leaving, and the one path a record
+//! changes by), `bonding.rs` (bond, unbond, withdraw), `slashing.rs`, `params.rs`,
+//! `index.rs` (the candidate index and selection), `registry.rs` (what the jobs pallet
+//! asks), `stake.rs` (counted stake and the traits the delegation and rewards pallets
+//! follow it through), `asset.rs` (every currency operation), `invariants.rs`.
+//!
 //! ## Invariants (`try_state`)
 //!
 //! - The bond held on each provider's account equals its record: active bond plus
-//!   unlocking chunks.
+//!   unbonding chunks.
 //! - Operators and providers map one to one.
 //! - A provider is listed in the candidate index exactly when it offers itself for new
 //!   jobs (not paused, some active bond),
@@ -50,8 +58,11 @@
 extern crate alloc;
 
 mod asset;
+mod bonding;
 pub mod index;
 mod invariants;
+mod membership;
+mod params;
 mod registry;
 mod slashing;
 pub mod stake;
@@ -227,7 +238,7 @@ pub mod pallet {
 	/// Reasons this pallet holds funds.
 	#[pallet::composite_enum]
 	pub enum HoldReason {
-		/// A provider's bond, active or unlocking.
+		/// A provider's bond, active or unbonding.
 		#[codec(index = 0)]
 		ProviderBond,
 	}
@@ -353,7 +364,7 @@ pub mod pallet {
 			provider: T::AccountId,
 		},
 		/// Part of a bond started unbonding.
-		Unbonding {
+		Unbonded {
 			/// The provider.
 			provider: T::AccountId,
 			/// Moved from the active bond to unbonding (still held and slashable).
@@ -417,7 +428,7 @@ pub mod pallet {
 		/// The amount is more than the active bond.
 		UnbondTooLarge,
 		/// Too many unbonding requests in flight; withdraw matured ones first.
-		TooManyUnlockingChunks,
+		TooManyUnbondingChunks,
 		/// No unbonded funds have matured yet.
 		NothingToWithdraw,
 		/// The provider still holds funds: unbond and withdraw everything first.
@@ -430,7 +441,7 @@ pub mod pallet {
 		InvalidParams,
 		/// A work-house vote of the provider stands: its bond stays at `min_bond` or above
 		/// until the vote is removed.
-		BondLockedByVote,
+		LockedByVote,
 	}
 
 	#[pallet::hooks]
@@ -476,14 +487,7 @@ pub mod pallet {
 			capabilities: Capabilities,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(Self::capabilities_are_valid(&capabilities), Error::<T>::InvalidCapabilities);
-			Self::update(&who, |info| {
-				// Leave the old buckets before the kind or class changes.
-				index::delist::<T>(info);
-				let kind = capabilities.kind;
-				info.capabilities = capabilities;
-				Ok(Some(Event::CapabilitiesUpdated { provider: who.clone(), kind }))
-			})
+			Self::do_update_capabilities(&who, capabilities)
 		}
 
 		/// Rotates the operator key. The new key must not serve another provider.
@@ -491,16 +495,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::set_operator())]
 		pub fn set_operator(origin: OriginFor<T>, operator: T::AccountId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::update(&who, |info| {
-				if info.operator == operator {
-					return Ok(None);
-				}
-				ensure!(!Operators::<T>::contains_key(&operator), Error::<T>::OperatorInUse);
-				let old = core::mem::replace(&mut info.operator, operator.clone());
-				Operators::<T>::remove(&old);
-				Operators::<T>::insert(&operator, &who);
-				Ok(Some(Event::OperatorChanged { provider: who.clone(), old, new: operator }))
-			})
+			Self::do_set_operator(&who, operator)
 		}
 
 		/// Puts `amount` more on hold as active bond. A provider below `min_bond` (after a
@@ -512,13 +507,7 @@ pub mod pallet {
 			#[pallet::compact] amount: BalanceOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-			Self::update(&who, |info| {
-				let bond = info.bond.checked_add(&amount).ok_or(Error::<T>::InsufficientBalance)?;
-				asset::hold_bond::<T>(&who, amount).map_err(|_| Error::<T>::InsufficientBalance)?;
-				info.bond = bond;
-				Ok(Some(Event::Bonded { provider: who.clone(), amount }))
-			})
+			Self::do_bond_extra(&who, amount)
 		}
 
 		/// Stops receiving new jobs. Jobs in flight continue.
@@ -526,11 +515,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::pause())]
 		pub fn pause(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::update(&who, |info| {
-				ensure!(!info.paused, Error::<T>::AlreadyPaused);
-				info.paused = true;
-				Ok(Some(Event::Paused { provider: who.clone() }))
-			})
+			Self::do_set_paused(&who, true)
 		}
 
 		/// Receives new jobs again (while the active bond is at least `min_bond`).
@@ -538,11 +523,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::resume())]
 		pub fn resume(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::update(&who, |info| {
-				ensure!(info.paused, Error::<T>::NotPaused);
-				info.paused = false;
-				Ok(Some(Event::Resumed { provider: who.clone() }))
-			})
+			Self::do_set_paused(&who, false)
 		}
 
 		/// Starts unbonding `amount` of the active bond. It stays on hold, and slashable,
@@ -555,55 +536,15 @@ pub mod pallet {
 			#[pallet::compact] amount: BalanceOf<T>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-			Self::update(&who, |info| {
-				let remaining = info.bond.checked_sub(&amount).ok_or(Error::<T>::UnbondTooLarge)?;
-				let params = Params::<T>::get();
-				ensure!(
-					remaining.is_zero() || remaining >= params.min_bond,
-					Error::<T>::BondBelowMinimum
-				);
-				// A work-house vote stands on the provider being one: it keeps `min_bond`.
-				ensure!(
-					!remaining.is_zero() || !T::VoteLocks::has_provider_vote(&who),
-					Error::<T>::BondLockedByVote
-				);
-				let unlock_at = frame_system::Pallet::<T>::block_number()
-					.saturating_add(params.unbonding_period);
-				// Requests that mature in the same block share a chunk.
-				match info.unlocking.last_mut() {
-					Some(last) if last.unlock_at == unlock_at => {
-						last.value = last.value.saturating_add(amount)
-					},
-					_ => info
-						.unlocking
-						.try_push(UnlockChunk { value: amount, unlock_at })
-						.map_err(|_| Error::<T>::TooManyUnlockingChunks)?,
-				}
-				info.bond = remaining;
-				Ok(Some(Event::Unbonding { provider: who.clone(), amount, unlock_at }))
-			})
+			Self::do_unbond(&who, amount)
 		}
 
-		/// Returns every matured unlocking chunk to the free balance.
+		/// Returns every matured unbonding chunk to the free balance.
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
 		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::update(&who, |info| {
-				let now = frame_system::Pallet::<T>::block_number();
-				let mut amount = BalanceOf::<T>::zero();
-				info.unlocking.retain(|chunk| {
-					let matured = chunk.unlock_at <= now;
-					if matured {
-						amount = amount.saturating_add(chunk.value);
-					}
-					!matured
-				});
-				ensure!(!amount.is_zero(), Error::<T>::NothingToWithdraw);
-				asset::release_bond::<T>(&who, amount)?;
-				Ok(Some(Event::Withdrawn { provider: who.clone(), amount }))
-			})
+			Self::do_withdraw_unbonded(&who)
 		}
 
 		/// Leaves the registry. Nothing may be held (unbond and withdraw first) and no job
@@ -612,16 +553,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::deregister())]
 		pub fn deregister(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut info = ProviderRecords::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
-			ensure!(info.active_jobs == 0, Error::<T>::HasActiveJobs);
-			ensure!(info.total_held().is_zero(), Error::<T>::StillBonded);
-			index::restate::<T>(index::standing::<T>(&info), None);
-			index::delist::<T>(&mut info);
-			Operators::<T>::remove(&info.operator);
-			ProviderRecords::<T>::remove(&who);
-			ProviderCount::<T>::mutate(|c| *c = c.saturating_sub(1));
-			Self::deposit_event(Event::Deregistered { provider: who });
-			Ok(())
+			Self::do_deregister(who)
 		}
 
 		/// Sets the protocol parameters. `GovernanceOrigin` only.
@@ -629,92 +561,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::set_params())]
 		pub fn set_params(origin: OriginFor<T>, params: ProviderParamsOf<T>) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
-			ensure!(Self::params_are_valid(&params), Error::<T>::InvalidParams);
-			Params::<T>::put(&params);
-			Self::deposit_event(Event::ParamsSet { params });
-			Ok(())
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// The one way a registered provider's record changes: read it, let `change` edit
-		/// it (or refuse with an error), bring its listing in the candidate index in line
-		/// with it (whatever changed, so that no path can leave the index stale), store it,
-		/// and emit the event `change` returns.
-		pub(crate) fn update(
-			who: &T::AccountId,
-			change: impl FnOnce(&mut ProviderInfoOf<T>) -> Result<Option<Event<T>>, DispatchError>,
-		) -> DispatchResult {
-			let mut info = ProviderRecords::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
-			let params = Params::<T>::get();
-			let before = index::standing::<T>(&info);
-			let counted_before = Self::counted(&info, &params);
-			let event = change(&mut info)?;
-			index::refresh::<T>(who, &mut info);
-			index::restate::<T>(before, index::standing::<T>(&info));
-			ProviderRecords::<T>::insert(who, &info);
-			if let Some(event) = event {
-				Self::deposit_event(event);
-			}
-			// Last: the observer may book income into the provider's pool, which reads the
-			// record just written.
-			stake::observe::<T>(who, counted_before, Self::counted(&info, &params))
-		}
-
-		/// Registration, shared by the call and genesis.
-		pub(crate) fn do_register(
-			who: &T::AccountId,
-			operator: T::AccountId,
-			capabilities: Capabilities,
-			bond: BalanceOf<T>,
-		) -> DispatchResult {
-			ensure!(!ProviderRecords::<T>::contains_key(who), Error::<T>::AlreadyRegistered);
-			ensure!(!Operators::<T>::contains_key(&operator), Error::<T>::OperatorInUse);
-			ensure!(Self::capabilities_are_valid(&capabilities), Error::<T>::InvalidCapabilities);
-			ensure!(bond >= Params::<T>::get().min_bond, Error::<T>::BondBelowMinimum);
-			let count = ProviderCount::<T>::get();
-			ensure!(count < T::MaxProviders::get(), Error::<T>::TooManyProviders);
-			asset::hold_bond::<T>(who, bond).map_err(|_| Error::<T>::InsufficientBalance)?;
-
-			let kind = capabilities.kind;
-			let mut info = ProviderInfo {
-				operator: operator.clone(),
-				capabilities,
-				bond,
-				unlocking: Default::default(),
-				reputation: INITIAL_REPUTATION,
-				paused: false,
-				active_jobs: 0,
-				exposure: Zero::zero(),
-				delegated: Zero::zero(),
-				listing: None,
-			};
-			index::refresh::<T>(who, &mut info);
-			index::restate::<T>(None, index::standing::<T>(&info));
-			ProviderRecords::<T>::insert(who, &info);
-			Operators::<T>::insert(&operator, who);
-			ProviderCount::<T>::put(count.saturating_add(1));
-			Self::deposit_event(Event::Registered { provider: who.clone(), operator, kind, bond });
-			stake::observe::<T>(who, Zero::zero(), Self::counted(&info, &Params::<T>::get()))
-		}
-
-		pub(crate) fn capabilities_are_valid(c: &Capabilities) -> bool {
-			!c.vendor.is_empty()
-				&& !c.device.is_empty()
-				&& c.compute_units > 0
-				&& c.memory_mib > 0
-				&& c.max_concurrent_jobs > 0
-		}
-
-		pub(crate) fn params_are_valid(p: &ProviderParamsOf<T>) -> bool {
-			!p.min_bond.is_zero()
-				&& !p.unbonding_period.is_zero()
-				&& p.reputation_gain <= MAX_REPUTATION
-				&& p.reputation_loss_wrong <= MAX_REPUTATION
-				&& p.reputation_loss_no_show <= MAX_REPUTATION
-				&& p.max_exposure_percent > 0
-				&& p.min_class_providers > 0
-				&& p.max_counted_stake >= p.min_bond
+			Self::do_set_params(params)
 		}
 	}
 }

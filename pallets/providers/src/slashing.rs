@@ -1,4 +1,4 @@
-//! Slashing: a share of what a provider holds, active bond first, then the unlocking
+//! Slashing: a share of what a provider holds, active bond first, then the unbonding
 //! chunks from the newest, goes to the treasury with an event. The jobs pallet decides
 //! when (a wrong result, a no-show) through [`ProviderRegistry::punish`].
 
@@ -9,7 +9,7 @@ use sp_runtime::{
 };
 
 impl<T: Config> Pallet<T> {
-	/// Slashes `fraction` of what `who` holds, active bond first, then the unlocking
+	/// Slashes `fraction` of what `who` holds, active bond first, then the unbonding
 	/// chunks from the newest, and `fraction` of what its delegators hold behind it. Funds
 	/// go to the treasury. Returns what was taken from the provider's own bond.
 	pub(crate) fn slash(
@@ -38,7 +38,7 @@ impl<T: Config> Pallet<T> {
 		let from_bond = moved.min(info.bond);
 		info.bond = info.bond.saturating_sub(from_bond);
 		let mut left = moved.saturating_sub(from_bond);
-		for chunk in info.unlocking.iter_mut().rev() {
+		for chunk in info.unbonding.iter_mut().rev() {
 			if left.is_zero() {
 				break;
 			}
@@ -46,7 +46,7 @@ impl<T: Config> Pallet<T> {
 			chunk.value = chunk.value.saturating_sub(take);
 			left = left.saturating_sub(take);
 		}
-		info.unlocking.retain(|c| !c.value.is_zero());
+		info.unbonding.retain(|c| !c.value.is_zero());
 		Self::deposit_event(Event::Slashed {
 			provider: who.clone(),
 			amount: moved,

@@ -12,7 +12,7 @@ use sp_runtime::{traits::Zero, Perbill, Saturating};
 pub const MAX_NAME_LEN: u32 = 64;
 
 /// Most unbonding requests a provider may have in flight at once.
-pub const MAX_UNLOCKING_CHUNKS: u32 = 8;
+pub const MAX_UNBONDING_CHUNKS: u32 = 8;
 
 /// Highest reputation score. New providers start at half of it.
 pub const MAX_REPUTATION: u32 = 1_000;
@@ -72,7 +72,7 @@ pub struct Capabilities {
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
 )]
-pub struct UnlockChunk<Balance, BlockNumber> {
+pub struct UnbondingChunk<Balance, BlockNumber> {
 	/// Amount being unbonded.
 	pub value: Balance,
 	/// First block at which it may be withdrawn.
@@ -109,7 +109,7 @@ pub struct ProviderInfo<AccountId, Balance, BlockNumber> {
 	/// Active bond: counts for selection weight and is slashed first.
 	pub bond: Balance,
 	/// Bond being unbonded: still held and slashable until withdrawn.
-	pub unlocking: BoundedVec<UnlockChunk<Balance, BlockNumber>, ConstU32<MAX_UNLOCKING_CHUNKS>>,
+	pub unbonding: BoundedVec<UnbondingChunk<Balance, BlockNumber>, ConstU32<MAX_UNBONDING_CHUNKS>>,
 	/// Reputation, `0..=MAX_REPUTATION`.
 	pub reputation: u32,
 	/// Paused by the provider: no new jobs.
@@ -129,9 +129,9 @@ pub struct ProviderInfo<AccountId, Balance, BlockNumber> {
 impl<AccountId, Balance: Saturating + Zero + Copy, BlockNumber>
 	ProviderInfo<AccountId, Balance, BlockNumber>
 {
-	/// Everything held for this provider: active bond plus unlocking chunks.
+	/// Everything held for this provider: active bond plus unbonding chunks.
 	pub fn total_held(&self) -> Balance {
-		self.unlocking.iter().fold(self.bond, |acc, c| acc.saturating_add(c.value))
+		self.unbonding.iter().fold(self.bond, |acc, c| acc.saturating_add(c.value))
 	}
 }
 

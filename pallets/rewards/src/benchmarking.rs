@@ -60,4 +60,6 @@ mod benchmarks {
 		assert_eq!(Params::<T>::get(), params);
 		Ok(())
 	}
+
+	impl_benchmark_test_suite!(Rewards, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -1,6 +1,8 @@
 //! Test runtime: System, Balances, and the providers, delegation and rewards pallets wired
 //! as in the chain's runtime. Verified work is reported as the jobs pallet reports it, through
-//! [`pallet_providers::WorkCredit`]; audits are tested with the jobs pallet, in the runtime.
+//! [`pallet_providers::WorkCredit`]. Audits are issued into [`IssuedAudits`] (ids, and
+//! whether each has finished) without escrow, so that the era's bookkeeping of them and the
+//! benchmarks run here; audit jobs themselves are tested with the jobs pallet, in the runtime.
 
 use crate::{self as pallet_rewards, RewardParams};
 use frame_support::{
@@ -10,9 +12,9 @@ use frame_support::{
 };
 use pallet_delegation::DelegationParams;
 use pallet_providers::{
-	Capabilities, DeviceKind, OpenClVersion, ProviderParams, VerifiedWork, WorkCredit,
+	AuditJobs, Capabilities, DeviceKind, OpenClVersion, ProviderParams, VerifiedWork, WorkCredit,
 };
-use sp_runtime::{BuildStorage, Perbill};
+use sp_runtime::{BuildStorage, DispatchError, Perbill};
 
 /// Wide enough that pool accounts derived from providers' accounts stay distinct.
 pub type AccountId = u128;
@@ -79,6 +81,39 @@ pub const START_BALANCE: Balance = 1_000_000;
 pub const ERA: u64 = 10;
 /// Blocks per year: 100 eras.
 pub const YEAR: u64 = 100 * ERA;
+
+parameter_types! {
+	/// The audits issued so far: job id and whether it has finished.
+	pub static IssuedAudits: Vec<(u64, bool)> = Vec::new();
+}
+
+/// Audits as the jobs pallet issues them, without their escrow: each gets the next job id
+/// and is cleared once finished.
+pub struct MockAudits;
+
+impl AuditJobs<AccountId> for MockAudits {
+	fn issue(_auditor: &AccountId, _replicas: u8, _index: u32) -> Result<u64, DispatchError> {
+		let job = IssuedAudits::get().len() as u64;
+		IssuedAudits::mutate(|issued| issued.push((job, false)));
+		Ok(job)
+	}
+
+	fn clear_if_finished(_auditor: &AccountId, job: u64) -> bool {
+		IssuedAudits::get().iter().any(|&(id, finished)| id == job && finished)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_prepare(_replicas: u8) {}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_finish(_auditor: &AccountId, job: u64) {
+		IssuedAudits::mutate(|issued| {
+			if let Some(entry) = issued.iter_mut().find(|(id, _)| *id == job) {
+				entry.1 = true;
+			}
+		});
+	}
+}
 
 parameter_types! {
 	pub const Treasury: AccountId = TREASURY;
@@ -154,7 +189,7 @@ impl pallet_delegation::Config for Test {
 impl pallet_rewards::Config for Test {
 	type Currency = Balances;
 	type Pools = Delegation;
-	type Audits = ();
+	type Audits = MockAudits;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type Treasury = Treasury;
 	type PalletId = RewardsPalletId;

@@ -175,7 +175,7 @@ fn votes_keep_the_stake_they_stand_on() {
 		let bond = pallet_providers::ProviderRecords::<Runtime>::get(who(Charlie)).unwrap().bond;
 		assert_noop!(
 			Providers::unbond(signed_by(Charlie), bond),
-			pallet_providers::Error::<Runtime>::BondLockedByVote
+			pallet_providers::Error::<Runtime>::LockedByVote
 		);
 		// Once their votes are removed, both go.
 		assert_ok!(Dao::remove_vote(signed_by(Eve), poll));

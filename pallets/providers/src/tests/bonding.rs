@@ -32,13 +32,13 @@ fn unbond_keeps_funds_held_until_the_period_ends() {
 		let info = ProviderRecords::<Test>::get(1).unwrap();
 		assert_eq!(info.bond, 350);
 		assert_eq!(
-			info.unlocking.to_vec(),
-			vec![UnlockChunk { value: 150, unlock_at: 1 + UNBONDING }]
+			info.unbonding.to_vec(),
+			vec![UnbondingChunk { value: 150, unlock_at: 1 + UNBONDING }]
 		);
 		assert_eq!(held(1), 500, "unbonding funds stay held");
 		// A second request in the same block joins the same chunk.
 		assert_ok!(Providers::unbond(RuntimeOrigin::signed(1), 50));
-		assert_eq!(ProviderRecords::<Test>::get(1).unwrap().unlocking.len(), 1);
+		assert_eq!(ProviderRecords::<Test>::get(1).unwrap().unbonding.len(), 1);
 
 		assert_noop!(
 			Providers::withdraw_unbonded(RuntimeOrigin::signed(1)),
@@ -87,16 +87,16 @@ fn unbonding_everything_stops_new_jobs() {
 }
 
 #[test]
-fn unlocking_chunks_are_bounded() {
+fn unbonding_chunks_are_bounded() {
 	ExtBuilder::default().with_provider(1, cpu(), 5_000).build_and_execute(|| {
-		for n in 0..MAX_UNLOCKING_CHUNKS as u64 {
+		for n in 0..MAX_UNBONDING_CHUNKS as u64 {
 			run_to_block(1 + n);
 			assert_ok!(Providers::unbond(RuntimeOrigin::signed(1), 10));
 		}
-		run_to_block(1 + MAX_UNLOCKING_CHUNKS as u64);
+		run_to_block(1 + MAX_UNBONDING_CHUNKS as u64);
 		assert_noop!(
 			Providers::unbond(RuntimeOrigin::signed(1), 10),
-			Error::<Test>::TooManyUnlockingChunks
+			Error::<Test>::TooManyUnbondingChunks
 		);
 		// Withdrawing matured chunks makes room.
 		run_to_block(1 + UNBONDING);

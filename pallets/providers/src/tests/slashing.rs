@@ -52,16 +52,16 @@ fn a_wrong_result_slashes_to_the_treasury() {
 }
 
 #[test]
-fn slashes_reach_unlocking_funds_after_the_active_bond() {
+fn slashes_reach_unbonding_funds_after_the_active_bond() {
 	ExtBuilder::default().with_provider(1, cpu(), 1_000).build_and_execute(|| {
 		assert_ok!(Providers::unbond(RuntimeOrigin::signed(1), 1_000));
-		// Everything is unlocking: the slash still reaches it.
+		// Everything is unbonding: the slash still reaches it.
 		let slashed =
 			<Registry as ProviderRegistry<AccountId>>::punish(&1, SlashReason::WrongResult);
 		assert_eq!(slashed, 100);
 		let info = ProviderRecords::<Test>::get(1).unwrap();
 		assert_eq!(info.bond, 0);
-		assert_eq!(info.unlocking[0].value, 900);
+		assert_eq!(info.unbonding[0].value, 900);
 		assert_eq!(held(1), 900);
 	});
 }
