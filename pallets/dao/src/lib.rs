@@ -9,7 +9,7 @@
 //!
 //! - **Token house.** Any account votes with capital ([`TokenVote`]): its balance (free
 //!   or on hold, frozen while the vote stands) and its delegated stake (kept in its pool
-//!   by the delegation pallet, [`pallet_providers::VoteLocks`]). A vote may take a lock
+//!   by the delegation pallet, [`depin_interfaces::VoteLocks`]). A vote may take a lock
 //!   after its poll ([`VoteLock`]): the longer, the more it weighs, up to 3×. Split and
 //!   abstaining votes count 1×. Support is capital for or abstaining over the total
 //!   issuance.
@@ -453,7 +453,7 @@ impl<T: Config> Houses<BalanceOf<T>, ClassOf<T>> for Pallet<T> {
 	}
 }
 
-impl<T: Config> pallet_providers::VoteLocks<T::AccountId, BalanceOf<T>> for Pallet<T> {
+impl<T: Config> depin_interfaces::VoteLocks<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn locked_stake(who: &T::AccountId) -> BalanceOf<T> {
 		Self::required_backing(&TokenVotes::<T>::get(who)).staked
 	}

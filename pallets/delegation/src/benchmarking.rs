@@ -8,7 +8,7 @@ use crate::Pallet as Delegation;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get};
 use frame_system::RawOrigin;
-use pallet_providers::{PoolIncome, ProviderStake};
+use depin_interfaces::{PoolIncome, ProviderStake};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	Perbill,
@@ -85,8 +85,8 @@ fn crowd<T: Config>(provider: &T::AccountId, members: u32) {
 }
 
 /// Moves the era clock to `era` (the rewards pallet owns it in a runtime).
-fn set_era<T: Config>(era: pallet_providers::EraIndex) {
-	<T::Eras as pallet_providers::EraClock>::set_era(era);
+fn set_era<T: Config>(era: depin_interfaces::EraIndex) {
+	<T::Eras as depin_interfaces::EraClock>::set_era(era);
 }
 
 #[benchmarks]
@@ -234,7 +234,7 @@ mod benchmarks {
 
 		#[block]
 		{
-			let _ = <Delegation<T> as pallet_providers::PoolSlash<_, _>>::slash_pool(
+			let _ = <Delegation<T> as depin_interfaces::PoolSlash<_, _>>::slash_pool(
 				&provider,
 				Perbill::from_percent(10),
 			);

@@ -6,7 +6,7 @@
 
 use crate::*;
 use frame_support::{ensure, pallet_prelude::DispatchResult};
-use pallet_providers::{CountedStakeObserver, ProviderStake};
+use depin_interfaces::{CountedStakeObserver, ProviderStake};
 use sp_runtime::Perbill;
 
 impl<T: Config> Pallet<T> {

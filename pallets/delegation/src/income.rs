@@ -1,5 +1,5 @@
 //! Income: the rewards pallet books income into a provider's pool
-//! ([`pallet_providers::PoolIncome`]), members and the provider claim it from the reward
+//! ([`depin_interfaces::PoolIncome`]), members and the provider claim it from the reward
 //! pot.
 //!
 //! Booking splits an amount three ways: the commission in force, then the rest by the
@@ -11,7 +11,7 @@
 
 use crate::*;
 use frame_support::{ensure, pallet_prelude::DispatchResult, traits::fungible::Inspect};
-use pallet_providers::{CountedStakeObserver, PoolIncome, ProviderStake};
+use depin_interfaces::{CountedStakeObserver, PoolIncome, ProviderStake};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	FixedPointNumber, Rounding,

@@ -11,7 +11,7 @@
 //!   stake, as in `pallet-nomination-pools`. A holder is a member of one pool at a time.
 //! - **Slashing in O(1).** When the providers pallet slashes a provider, the same share of
 //!   its pool's active stake and of every unbonding bucket that is still slashable goes to
-//!   the treasury ([`pallet_providers::PoolSlash`]): the pool's value falls, its points do
+//!   the treasury ([`depin_interfaces::PoolSlash`]): the pool's value falls, its points do
 //!   not, so every member loses pro rata whatever their number. Nothing is left as a debt
 //!   for later.
 //! - **Unbonding.** [`Pallet::unbond`] moves points into the bucket of the current era,
@@ -19,7 +19,7 @@
 //!   pays matured buckets out. A pool keeps at most `MaxUnbondingBuckets` buckets; when it
 //!   needs another, the matured ones merge into one (they are no longer slashable).
 //! - **Income through a counter.** The rewards pallet books income into a pool
-//!   ([`pallet_providers::PoolIncome`]): the commission and the own bond's share (by active
+//!   ([`depin_interfaces::PoolIncome`]): the commission and the own bond's share (by active
 //!   bond against delegated stake) go to the provider; the delegators' share raises the
 //!   pool's reward-per-point counter. A member's pending income is
 //!   `points × (counter − its last counter)`, settled before its points change: every claim
@@ -104,7 +104,7 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use pallet_providers::{CountedStakeObserver, EraClock, EraIndex, ProviderStake};
+	use depin_interfaces::{CountedStakeObserver, EraClock, EraIndex, ProviderStake};
 	use sp_runtime::{traits::Zero, Perbill};
 
 	/// The in-code storage version.
@@ -131,7 +131,7 @@ pub mod pallet {
 
 		/// Governance votes standing on members' stake (the DAO pallet): a member cannot
 		/// withdraw below what its votes lock.
-		type VoteLocks: pallet_providers::VoteLocks<Self::AccountId, BalanceOf<Self>>;
+		type VoteLocks: depin_interfaces::VoteLocks<Self::AccountId, BalanceOf<Self>>;
 
 		/// Which era it is (the rewards pallet).
 		type Eras: EraClock;

@@ -1,6 +1,6 @@
 //! Test runtime: System, Balances (real holds), the providers pallet and the delegation
 //! pallet. The era is a test-controlled value; income is booked as the rewards pallet
-//! books it, through [`pallet_providers::PoolIncome`], from a funded pot.
+//! books it, through [`depin_interfaces::PoolIncome`], from a funded pot.
 
 use crate::{self as pallet_delegation, DelegationParams};
 use depin_compute_primitives::DeviceKind;
@@ -9,7 +9,8 @@ use frame_support::{
 	traits::{ConstU32, ConstU64},
 	PalletId,
 };
-use pallet_providers::{Capabilities, EraIndex, OpenClVersion, ProviderParams};
+use pallet_providers::{Capabilities, OpenClVersion, ProviderParams};
+use depin_interfaces::EraIndex;
 use sp_runtime::{BuildStorage, Perbill};
 
 /// Wide enough that pool accounts derived from providers' accounts stay distinct.
@@ -108,7 +109,7 @@ parameter_types! {
 
 /// The era is what the test sets.
 pub struct TestEras;
-impl pallet_providers::EraClock for TestEras {
+impl depin_interfaces::EraClock for TestEras {
 	fn current_era() -> EraIndex {
 		Era::get()
 	}
@@ -210,7 +211,7 @@ pub fn events() -> Vec<crate::Event<Test>> {
 
 /// Books `amount` of income into `provider`'s pool, as the rewards pallet does.
 pub fn book(provider: AccountId, amount: Balance) {
-	<Delegation as pallet_providers::PoolIncome<AccountId, Balance>>::credit(&provider, amount);
+	<Delegation as depin_interfaces::PoolIncome<AccountId, Balance>>::credit(&provider, amount);
 }
 
 /// Slashes `provider` as the jobs pallet does for a wrong result (10 %).

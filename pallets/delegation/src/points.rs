@@ -4,7 +4,7 @@
 
 use crate::*;
 use frame_support::{ensure, pallet_prelude::DispatchResult, traits::fungible::Inspect};
-use pallet_providers::{CountedStakeObserver, ProviderStake};
+use depin_interfaces::{CountedStakeObserver, ProviderStake};
 use sp_runtime::{
 	traits::{CheckedAdd, Saturating, Zero},
 	DispatchError, Rounding,

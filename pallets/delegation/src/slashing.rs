@@ -4,7 +4,7 @@
 //! buckets, whatever the number of members.
 
 use crate::*;
-use pallet_providers::PoolSlash;
+use depin_interfaces::PoolSlash;
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	Perbill,

@@ -3,7 +3,7 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, PartialEqNoBound};
-use pallet_providers::EraIndex;
+use depin_interfaces::EraIndex;
 use scale_info::TypeInfo;
 use sp_runtime::{
 	traits::{Saturating, Zero},

@@ -12,8 +12,8 @@
 
 use crate::*;
 use frame_support::{ensure, pallet_prelude::DispatchResult};
-use pallet_providers::VoteLocks;
-use pallet_providers::{CountedStakeObserver, EraIndex};
+use depin_interfaces::VoteLocks;
+use depin_interfaces::{CountedStakeObserver, EraIndex};
 use points::value_of;
 use sp_runtime::traits::{Saturating, Zero};
 

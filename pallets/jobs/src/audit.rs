@@ -1,5 +1,5 @@
 //! Audit jobs: the chain's own jobs, which the rewards pallet issues at each era's start
-//! and pays from its pot ([`pallet_providers::AuditJobs`]). An audit is a job like any
+//! and pays from its pot ([`depin_interfaces::AuditJobs`]). An audit is a job like any
 //! other (drawn providers, commit-reveal, the same verdict and slashing), so that only a
 //! provider that runs a working OpenCL device and agrees with the others earns its credit:
 //! - the kernel is the built-in integer matrix product on matrices generated from a
@@ -14,7 +14,8 @@
 use crate::*;
 use codec::Encode;
 use frame_support::traits::Randomness;
-use pallet_providers::{AuditJobs, DeviceKind, ProviderRegistry, Requirements};
+use pallet_providers::{DeviceKind, ProviderRegistry, Requirements};
+use depin_interfaces::AuditJobs;
 use sp_runtime::{
 	traits::{SaturatedConversion, Saturating, UniqueSaturatedInto},
 	DispatchError,

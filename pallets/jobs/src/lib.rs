@@ -249,7 +249,7 @@ pub mod pallet {
 
 		/// Hears each agreeing replica's verified work at settlement (the rewards pallet;
 		/// `()` where there is none), and names the account audit jobs come from.
-		type WorkCredit: pallet_providers::WorkCredit<Self::AccountId, BalanceOf<Self>>;
+		type WorkCredit: depin_interfaces::WorkCredit<Self::AccountId, BalanceOf<Self>>;
 
 		/// Account that receives protocol fees.
 		#[pallet::constant]

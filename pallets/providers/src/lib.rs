@@ -178,8 +178,9 @@ pub mod pallet {
 		pallet_prelude::*,
 		traits::fungible::{Inspect, InspectHold, Mutate, MutateHold},
 	};
+	use depin_interfaces::{CountedStakeObserver, PoolSlash, VoteLocks};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::{CheckedAdd, CheckedSub, Saturating, Zero};
+	use sp_runtime::traits::{Saturating, Zero};
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);

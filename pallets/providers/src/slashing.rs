@@ -3,6 +3,7 @@
 //! when (a wrong result, a no-show) through [`ProviderRegistry::punish`].
 
 use crate::*;
+use depin_interfaces::PoolSlash;
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	Perbill,

@@ -9,7 +9,7 @@ use frame_support::traits::{
 	EnsureOrigin, Get,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use pallet_providers::AuditJobs;
+use depin_interfaces::AuditJobs;
 use sp_runtime::traits::Saturating;
 
 #[benchmarks]

@@ -5,7 +5,7 @@
 use crate::*;
 use frame_support::traits::{fungible::Inspect, Get};
 use frame_system::pallet_prelude::BlockNumberFor;
-use pallet_providers::{AuditJobs, PoolIncome};
+use depin_interfaces::{AuditJobs, PoolIncome};
 use sp_runtime::{
 	traits::{Saturating, UniqueSaturatedInto, Zero},
 	FixedPointNumber, FixedU128, Perbill,

@@ -42,7 +42,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(total == TotalCounted::<T>::get(), TryRuntimeError::Other("TotalCounted is off"));
 		// Recent work: each era's network total is the sum of what providers were paid in it.
 		let network = NetworkWork::<T>::get();
-		let mut by_era: alloc::vec::Vec<(pallet_providers::EraIndex, BalanceOf<T>)> =
+		let mut by_era: alloc::vec::Vec<(depin_interfaces::EraIndex, BalanceOf<T>)> =
 			network.iter().map(|(e, _)| (*e, Zero::zero())).collect();
 		for (_, work) in ProviderWork::<T>::iter() {
 			for (era, paid) in work.iter() {

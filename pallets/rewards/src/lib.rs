@@ -11,7 +11,7 @@
 //!   global index, the rest to the treasury. Work budget left over when the era ends goes
 //!   to the treasury too ([`EraInfo::unspent`]).
 //! - **Verified work** is credited at settlement, one bounded call per agreeing replica
-//!   ([`pallet_providers::WorkCredit`]), and booked into the provider's pool (the
+//!   ([`depin_interfaces::WorkCredit`]), and booked into the provider's pool (the
 //!   delegation pallet splits it into commission, the own bond's share and the
 //!   delegators' counter). Work counts only where nobody can fake or farm it:
 //!   - **audit jobs**, which the chain issues at each era's start (`audits_per_era`,
@@ -25,10 +25,10 @@
 //!   Credits are paid from the era's budget while it lasts.
 //! - **Stake income**: `StakeIndex` rises at each era start by the stake share over
 //!   [`TotalCounted`], the counted stake of every provider (own bond plus delegated,
-//!   capped, zero when not listed: [`pallet_providers::stake`]). A provider's income,
+//!   capped, zero when not listed: `pallet_providers::stake`). A provider's income,
 //!   `counted × (index − its last index)`, is booked lazily, in O(1), whenever its counted
 //!   stake or its pool's points are about to change
-//!   ([`pallet_providers::CountedStakeObserver`]).
+//!   ([`depin_interfaces::CountedStakeObserver`]).
 //!
 //! ## Self-dealing never pays
 //!
@@ -90,7 +90,7 @@ pub type RewardParamsOf<T> =
 
 /// Verified work paid per era, the last `RecentWorkEras` eras of it.
 pub type RecentWorkOf<T> = frame_support::BoundedVec<
-	(pallet_providers::EraIndex, BalanceOf<T>),
+	(depin_interfaces::EraIndex, BalanceOf<T>),
 	<T as Config>::RecentWorkEras,
 >;
 
@@ -107,7 +107,7 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use pallet_providers::{AuditJobs, PoolIncome};
+	use depin_interfaces::{AuditJobs, PoolIncome};
 	use sp_runtime::{
 		traits::{AccountIdConversion, Saturating, Zero},
 		FixedU128, Perbill,
@@ -236,7 +236,7 @@ pub mod pallet {
 		/// An era began and its emission was minted.
 		EraStarted {
 			/// The era.
-			era: pallet_providers::EraIndex,
+			era: depin_interfaces::EraIndex,
 			/// Minted into the reward pot.
 			minted: BalanceOf<T>,
 			/// Of which the work budget.
@@ -249,7 +249,7 @@ pub mod pallet {
 		/// An era ended.
 		EraClosed {
 			/// The era.
-			era: pallet_providers::EraIndex,
+			era: depin_interfaces::EraIndex,
 			/// Paid for verified work in it.
 			work_paid: BalanceOf<T>,
 			/// Not paid out, sent to the treasury.
@@ -367,19 +367,19 @@ pub mod pallet {
 		}
 
 		/// The current era's number.
-		pub fn current_era() -> pallet_providers::EraIndex {
+		pub fn current_era() -> depin_interfaces::EraIndex {
 			CurrentEra::<T>::get().index
 		}
 	}
 }
 
-impl<T: Config> pallet_providers::EraClock for Pallet<T> {
-	fn current_era() -> pallet_providers::EraIndex {
+impl<T: Config> depin_interfaces::EraClock for Pallet<T> {
+	fn current_era() -> depin_interfaces::EraIndex {
 		Pallet::<T>::current_era()
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
-	fn set_era(era: pallet_providers::EraIndex) {
+	fn set_era(era: depin_interfaces::EraIndex) {
 		CurrentEra::<T>::mutate(|current| current.index = era);
 	}
 }

@@ -1,6 +1,6 @@
 //! Test runtime: System, Balances, and the providers, delegation and rewards pallets wired
 //! as in the chain's runtime. Verified work is reported as the jobs pallet reports it, through
-//! [`pallet_providers::WorkCredit`]. Audits are issued into [`IssuedAudits`] (ids, and
+//! [`depin_interfaces::WorkCredit`]. Audits are issued into [`IssuedAudits`] (ids, and
 //! whether each has finished) without escrow, so that the era's bookkeeping of them and the
 //! benchmarks run here; audit jobs themselves are tested with the jobs pallet, in the runtime.
 
@@ -11,9 +11,8 @@ use frame_support::{
 	PalletId,
 };
 use pallet_delegation::DelegationParams;
-use pallet_providers::{
-	AuditJobs, Capabilities, DeviceKind, OpenClVersion, ProviderParams, VerifiedWork, WorkCredit,
-};
+use pallet_providers::{Capabilities, DeviceKind, OpenClVersion, ProviderParams};
+use depin_interfaces::{AuditJobs, VerifiedWork, WorkCredit};
 use sp_runtime::{BuildStorage, DispatchError, Perbill};
 
 /// Wide enough that pool accounts derived from providers' accounts stay distinct.

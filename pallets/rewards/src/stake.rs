@@ -2,10 +2,10 @@
 //! the counted stake of every provider; a provider's income is
 //! `counted × (index − its last index)`, booked into its pool lazily, in O(1), before its
 //! counted stake or its pool's points change. The providers pallet reports every change
-//! of counted stake ([`pallet_providers::CountedStakeObserver`]).
+//! of counted stake ([`depin_interfaces::CountedStakeObserver`]).
 
 use crate::*;
-use pallet_providers::{CountedStakeObserver, PoolIncome};
+use depin_interfaces::{CountedStakeObserver, PoolIncome};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	FixedPointNumber,

@@ -2,7 +2,7 @@
 //! accounts, and a provider's place in the stake-income index.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use pallet_providers::EraIndex;
+use depin_interfaces::EraIndex;
 use scale_info::TypeInfo;
 use sp_runtime::{FixedU128, Perbill};
 

@@ -3,7 +3,7 @@
 
 use crate::*;
 use frame_support::traits::Get;
-use pallet_providers::{EraIndex, PoolIncome, VerifiedWork, WorkCredit};
+use depin_interfaces::{EraIndex, PoolIncome, VerifiedWork, WorkCredit};
 use sp_runtime::traits::{Saturating, Zero};
 
 impl<T: Config> Pallet<T> {

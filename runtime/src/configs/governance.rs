@@ -295,7 +295,7 @@ impl pallet_dao::WorkHouse<AccountId, Balance> for ProvidersWorkHouse {
 
 	#[cfg(feature = "runtime-benchmarks")]
 	fn make_provider(seed: u32) -> AccountId {
-		use pallet_providers::ProviderStake;
+		use depin_interfaces::ProviderStake;
 		<crate::Providers as ProviderStake<AccountId>>::benchmark_provider(seed, 0)
 	}
 }

@@ -76,7 +76,7 @@ fn capital_is_balance_then_delegated_stake_and_no_more() {
 		);
 		assert_ok!(Dao::vote(RuntimeOrigin::signed(1), poll, aye(140, VoteLock::None)));
 		assert_eq!(frozen(1), 100);
-		assert_eq!(<Dao as pallet_providers::VoteLocks<_, _>>::locked_stake(&1), 40);
+		assert_eq!(<Dao as depin_interfaces::VoteLocks<_, _>>::locked_stake(&1), 40);
 		assert!(events().contains(&Event::LockChanged { who: 1, frozen: 100, staked: 40 }));
 		assert_noop!(
 			Dao::vote(RuntimeOrigin::signed(2), poll, aye(0, VoteLock::None)),

@@ -2,7 +2,7 @@
 
 use crate::{mock::*, Error, Event, HouseTally, WorkVote};
 use frame_support::{assert_noop, assert_ok};
-use pallet_providers::VoteLocks;
+use depin_interfaces::VoteLocks;
 
 #[test]
 fn providers_vote_with_their_recent_work() {

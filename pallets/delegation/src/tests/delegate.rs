@@ -86,7 +86,7 @@ fn a_paused_provider_takes_no_new_delegations() {
 #[test]
 fn counted_stake_is_own_bond_plus_delegated_up_to_the_cap() {
 	execute(|| {
-		use pallet_providers::ProviderStake;
+		use depin_interfaces::ProviderStake;
 		assert_eq!(Providers::counted_stake(&1), MIN_BOND);
 		assert_ok!(Delegation::delegate(RuntimeOrigin::signed(10), 1, 5 * MIN_BOND));
 		assert_eq!(Providers::counted_stake(&1), 6 * MIN_BOND);

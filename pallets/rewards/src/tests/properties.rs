@@ -5,7 +5,8 @@
 
 use crate::{mock::*, Event};
 use frame_support::traits::fungible::Inspect;
-use pallet_providers::{ProviderRegistry, SlashReason, VerifiedWork, WorkCredit};
+use pallet_providers::{ProviderRegistry, SlashReason};
+use depin_interfaces::{VerifiedWork, WorkCredit};
 use proptest::prelude::*;
 use sp_runtime::Perbill;
 

@@ -15,7 +15,8 @@
 
 use crate::{mock::*, Params};
 use frame_support::traits::fungible::Mutate;
-use pallet_providers::{DeviceKind, ProviderRegistry, Requirements, VerifiedWork, WorkCredit};
+use pallet_providers::{DeviceKind, ProviderRegistry, Requirements};
+use depin_interfaces::{VerifiedWork, WorkCredit};
 
 /// A deterministic generator (xorshift64*), so that every run draws the same chain.
 struct Rng(u64);

@@ -1,7 +1,7 @@
 //! Verified work: audits and user jobs with enough replicas, paid from the era's budget.
 
 use crate::{mock::*, CurrentEra, Event};
-use pallet_providers::{VerifiedWork, WorkCredit};
+use depin_interfaces::{VerifiedWork, WorkCredit};
 
 #[test]
 fn user_jobs_with_enough_replicas_are_credited_a_share_of_their_fee() {
