@@ -161,7 +161,8 @@ describe('attacks on the local testnet', () => {
       const spec = sourceJob(endlessKernel, 'spin', new Uint8Array([1]), [64, 1, 1], 1, {
         replicas: 2,
         price: UNIT,
-        deadline: 10,
+        // Long enough for the budget at a compute second per block (the fast runtime's).
+        deadline: 20,
         budgetMs: 20_000,
       });
       const { job } = await submitJob(submitter, spec);

@@ -4,6 +4,7 @@
 //! stands.
 
 use crate::*;
+use depin_interfaces::VoteLocks;
 use frame_support::{ensure, pallet_prelude::DispatchResult};
 use sp_runtime::traits::{CheckedAdd, CheckedSub, Saturating, Zero};
 

@@ -79,7 +79,6 @@ mod tests;
 use alloc::vec::Vec;
 use frame_support::traits::fungible;
 pub use pallet::*;
-pub use stake::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -180,7 +179,6 @@ pub mod pallet {
 	};
 	use depin_interfaces::{CountedStakeObserver, PoolSlash, VoteLocks};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::{Saturating, Zero};
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);

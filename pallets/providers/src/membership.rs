@@ -4,7 +4,7 @@
 //! counted stake in line with the record whatever changed.
 
 use crate::*;
-use frame_support::{ensure, pallet_prelude::DispatchResult};
+use frame_support::{ensure, pallet_prelude::DispatchResult, traits::Get};
 use sp_runtime::{traits::Zero, DispatchError};
 
 impl<T: Config> Pallet<T> {
