@@ -15,7 +15,15 @@ import { describe, test } from 'node:test';
 
 import { Keyring } from '@polkadot/keyring';
 
-import { UNIT, accounts, referendum, submitAndWatch, useComputeTestnet, waitFor } from './lib/harness.mjs';
+import {
+  UNIT,
+  accounts,
+  referendum,
+  submitAndWatch,
+  tokenHolders,
+  useComputeTestnet,
+  waitFor,
+} from './lib/harness.mjs';
 
 const offset = 1600;
 
@@ -23,14 +31,8 @@ describe('governance on the local testnet', () => {
   const net = useComputeTestnet('governance-testnet', offset, { runtime: 'fast' });
   const { guard } = net;
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  // Token holders who vote: none of them is a provider or a validator.
-  const holders = ['//Dave', '//Eve', '//Alice//stash', '//Bob//stash', '//Charlie//stash', '//Dave//stash'].map(
-    (uri) => keyring.addFromUri(uri),
-  );
-  const providers = async () => {
-    const { alice, bob, charlie } = await accounts();
-    return [alice, bob, charlie];
-  };
+  const holders = tokenHolders();
+  const providers = () => [net.who.alice, net.who.bob, net.who.charlie];
   const free = async (address) => (await net.api.query.system.account(address)).data.free.toBigInt();
   const frozen = async (address) => (await net.api.query.system.account(address)).data.frozen.toBigInt();
   const jobFee = async () => (await net.api.query.jobs.params()).fee.toNumber();
@@ -54,7 +56,7 @@ describe('governance on the local testnet', () => {
       // Both houses: approved and enacted with the parameters origin.
       const both = await referendum(net.api, await setJobFee(70_000_000), 'Parameters', {
         tokenVoters: holders,
-        providers: await providers(),
+        providers: providers(),
       });
       assert.equal(both.state, 'approved');
       assert.deepEqual(both.dispatched.result, { ok: null });
@@ -90,7 +92,7 @@ describe('governance on the local testnet', () => {
 
       const stopped = await referendum(net.api, spend(800n * UNIT, vetoed), 'SmallSpender', {
         tokenVoters: holders,
-        providers: await providers(),
+        providers: providers(),
         workVote: 'Nay',
       });
       assert.equal(stopped.state, 'rejected', 'the work house vetoed the spend');

@@ -13,12 +13,12 @@ import { stringToU8a, u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 
 import {
-  accounts,
   nextRuntimeWasm,
   referendum,
   rpc,
   submitAndWatch,
   testnetNames,
+  tokenHolders,
   useComputeTestnet,
   waitFor,
 } from './lib/harness.mjs';
@@ -29,14 +29,8 @@ describe('runtime upgrade on the local testnet', () => {
   const net = useComputeTestnet('upgrade-testnet', offset);
   const { guard } = net;
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  // Token holders who vote: none of them is a provider or a validator.
-  const holders = ['//Dave', '//Eve', '//Alice//stash', '//Bob//stash', '//Charlie//stash', '//Dave//stash'].map(
-    (uri) => keyring.addFromUri(uri),
-  );
-  const providers = async () => {
-    const { alice, bob, charlie } = await accounts();
-    return [alice, bob, charlie];
-  };
+  const holders = tokenHolders();
+  const providers = () => [net.who.alice, net.who.bob, net.who.charlie];
 
   test(
     'a runtime upgrade is authorized by referendum, applied, and the chain goes on',
@@ -50,7 +44,7 @@ describe('runtime upgrade on the local testnet', () => {
       const before = (await net.api.rpc.state.getRuntimeVersion()).specVersion.toNumber();
       const authorized = await referendum(net.api, net.api.tx.dao.authorizeUpgrade(hash), 'RuntimeUpgrade', {
         tokenVoters: holders,
-        providers: await providers(),
+        providers: providers(),
       });
       assert.equal(authorized.state, 'approved');
       assert.deepEqual(authorized.dispatched.result, { ok: null });

@@ -14,7 +14,7 @@ import { describe, test } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 
-import { referendum, rpc, submitAndWatch, useComputeTestnet, waitFor } from './lib/harness.mjs';
+import { referendum, rpc, submitAndWatch, tokenHolders, useComputeTestnet, waitFor } from './lib/harness.mjs';
 
 const offset = 1700;
 
@@ -23,10 +23,8 @@ describe('the validator set on the local testnet', () => {
   const { guard } = net;
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   const eve = keyring.addFromUri('//Eve');
-  const holders = ['//Dave', '//Eve', '//Alice//stash', '//Bob//stash', '//Charlie//stash', '//Dave//stash'].map(
-    (uri) => keyring.addFromUri(uri),
-  );
-  const providers = () => ['//Alice', '//Bob', '//Charlie'].map((uri) => keyring.addFromUri(uri));
+  const holders = tokenHolders();
+  const providers = () => [net.who.alice, net.who.bob, net.who.charlie];
 
   const finalizedNumber = async () =>
     (await net.api.rpc.chain.getHeader(await net.api.rpc.chain.getFinalizedHead())).number.toNumber();

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 
 import { Keyring } from '@polkadot/keyring';
 
-import { UNIT, connect, localTestnet, rpc, testnetNames, waitFor } from '../e2e/lib/harness.mjs';
+import { UNIT, connect, localTestnet, waitFor } from '../e2e/lib/harness.mjs';
 import { matmulJob } from '../client/jobs.mjs';
 
 const { values: opts } = parseArgs({
@@ -118,14 +118,7 @@ async function main() {
   console.log(`starting the local testnet (ports offset ${opts.offset})`);
   net.testnet(['start']);
   const api = await connect(net.rpcPort('dave'));
-  await waitFor(
-    'every node to see three peers',
-    async () => {
-      const health = await Promise.all(testnetNames.map((n) => rpc(net.rpcPort(n), 'system_health')));
-      return health.every((h) => h.peers === 3);
-    },
-    { timeoutMs: 90_000 },
-  );
+  await net.allConnected();
   const maxRefTime = api.consts.system.blockWeights.maxBlock.refTime.toBigInt();
 
   // Accounts, funded by Dave (no provider: his balance pays nothing else).

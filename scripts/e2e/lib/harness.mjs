@@ -153,6 +153,17 @@ export function localTestnet(prefix, offset, { runtime = 'real' } = {}) {
   let failed = false;
   return {
     rpcPort: (name) => 9944 + offset + allNodeNames.indexOf(name),
+    /** Waits until each of the four genesis nodes sees the three others. */
+    allConnected: () =>
+      waitFor(
+        'every node to see three peers',
+        async () => {
+          const ports = testnetNames.map((n) => 9944 + offset + allNodeNames.indexOf(n));
+          const health = await Promise.all(ports.map((port) => rpc(port, 'system_health')));
+          return health.every((h) => h.peers === 3);
+        },
+        { timeoutMs: 90_000 },
+      ),
     testnet(args, extra) {
       const r = run(script, args, { env: env(extra), timeoutMs: 180_000 });
       assert.equal(r.status, 0, `local-testnet ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
@@ -255,20 +266,24 @@ export function useComputeTestnet(prefix, offset, { runtime = 'real' } = {}) {
     net.api = await connect(net.rpcPort('dave'));
     const { alice, bob, charlie } = await accounts();
     net.who = { alice, bob, charlie, providers: [alice.address, bob.address, charlie.address] };
-    await waitFor(
-      'every node to see three peers',
-      async () => {
-        const health = await Promise.all(testnetNames.map((n) => rpc(net.rpcPort(n), 'system_health')));
-        return health.every((h) => h.peers === 3);
-      },
-      { timeoutMs: 90_000 },
-    );
+    await net.allConnected();
   });
   after(async () => {
     await net.api?.disconnect();
     net.teardown();
   });
   return net;
+}
+
+/**
+ * The token holders who vote in the tests' referenda: endowed development accounts, none of
+ * them a provider (Dave validates on the testnet).
+ */
+export function tokenHolders() {
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  return ['//Dave', '//Eve', '//Alice//stash', '//Bob//stash', '//Charlie//stash', '//Dave//stash'].map((uri) =>
+    keyring.addFromUri(uri),
+  );
 }
 
 /** `value × parts / 1e9`, rounded to the nearest, halves down: how `Perbill × value` rounds. */
