@@ -19,15 +19,19 @@ export DEPIN_NODE="${DEPIN_NODE:-$CARGO_TARGET_DIR/release/depin-node}"
 # the protocol's punishments only.
 export DEPIN_FAULTY_NODE="${DEPIN_FAULTY_NODE:-$CARGO_TARGET_DIR/release/depin-node-faulty}"
 
-# The next runtime, for rehearsing a runtime upgrade: this runtime built with
-# `spec_version` + 1 (feature `next-spec-version`), under a wasm name of its own so that it
-# never displaces the runtime the node embeds.
-export DEPIN_NEXT_RUNTIME="${DEPIN_NEXT_RUNTIME:-$CARGO_TARGET_DIR/release/wbuild/depin-runtime/depin_runtime_next.compact.compressed.wasm}"
-# The fast runtime, for the end-to-end tests whose subject is not the clock: this runtime
-# on two-second slots (feature `fast-runtime`), every period's block count unchanged. The
-# node runs it as `--chain dev:$DEPIN_FAST_RUNTIME` (or `local:...`).
-export DEPIN_FAST_RUNTIME="${DEPIN_FAST_RUNTIME:-$CARGO_TARGET_DIR/release/wbuild/depin-runtime/depin_runtime_fast.compact.compressed.wasm}"
-# Builds depin-node in release mode (incremental). Quiet unless something fails.
+# The two other builds of the runtime that the end-to-end tests run, which the runtime's
+# build script builds beside the node's wasm (`runtime/build.rs`), each under a wasm name of
+# its own so that neither displaces the runtime the node embeds:
+# - the next runtime, for rehearsing a runtime upgrade: `spec_version` + 1 (feature
+#   `next-spec-version`);
+# - the fast runtime, for the tests whose subject is not the clock: two-second slots, every
+#   period's block count unchanged (feature `fast-runtime`). The node runs it as
+#   `--chain dev:$DEPIN_FAST_RUNTIME` (or `local:...`).
+wbuild="$CARGO_TARGET_DIR/release/wbuild/depin-runtime"
+export DEPIN_NEXT_RUNTIME="${DEPIN_NEXT_RUNTIME:-$wbuild/depin_runtime_next.compact.compressed.wasm}"
+export DEPIN_FAST_RUNTIME="${DEPIN_FAST_RUNTIME:-$wbuild/depin_runtime_fast.compact.compressed.wasm}"
+# Builds depin-node in release mode (incremental), with the runtime's wasm and the test
+# runtimes beside it. Quiet unless something fails.
 build_node() {
 	cargo build --manifest-path "$repo_root/Cargo.toml" --release --locked -p depin-node "$@"
 }
@@ -38,14 +42,6 @@ build_faulty_node() {
 	build_node --features fault-injection --bin depin-node-faulty
 }
 
-# Builds the next runtime (see DEPIN_NEXT_RUNTIME).
-build_next_runtime() {
-	cargo build --manifest-path "$repo_root/Cargo.toml" --release --locked -p depin-runtime --features next-spec-version
-}
-# Builds the fast runtime (see DEPIN_FAST_RUNTIME).
-build_fast_runtime() {
-	cargo build --manifest-path "$repo_root/Cargo.toml" --release --locked -p depin-runtime --features fast-runtime
-}
 # Runs cargo on the workspace.
 workspace_cargo() {
 	local command=$1

@@ -28,12 +28,10 @@
 // `construct_runtime!`/`#[frame_support::runtime]` need a deep recursion limit.
 #![recursion_limit = "256"]
 
-#[cfg(all(feature = "std", not(feature = "next-spec-version"), not(feature = "fast-runtime")))]
+// The wasm the node embeds. The build script writes the fast and the next runtime's wasm
+// beside it (`depin_runtime_fast`, `depin_runtime_next`), for the tests only.
+#[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
-#[cfg(all(feature = "std", feature = "next-spec-version"))]
-include!(concat!(env!("OUT_DIR"), "/depin_runtime_next"));
-#[cfg(all(feature = "std", feature = "fast-runtime", not(feature = "next-spec-version")))]
-include!(concat!(env!("OUT_DIR"), "/depin_runtime_fast"));
 
 extern crate alloc;
 

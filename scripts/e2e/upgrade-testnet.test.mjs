@@ -37,7 +37,7 @@ describe('runtime upgrade on the local testnet', () => {
     guard(async () => {
       assert.ok(
         existsSync(nextRuntimeWasm),
-        `no next runtime at ${nextRuntimeWasm}: scripts/test builds it (build_next_runtime in scripts/env.sh)`,
+        `no next runtime at ${nextRuntimeWasm}: the runtime's build script builds it with the node (scripts/test)`,
       );
       const code = readFileSync(nextRuntimeWasm);
       const hash = blake2AsHex(code, 256);

@@ -37,7 +37,8 @@ export const faultyNodeBinary = process.env.DEPIN_FAULTY_NODE ?? join(dirname(no
 
 /**
  * The next runtime: this runtime built with `spec_version` + 1 (feature
- * `next-spec-version`), which `scripts/test` builds beside the node's, for the upgrade test.
+ * `next-spec-version`), which the runtime's build script builds beside the node's, for the
+ * upgrade test.
  */
 export const nextRuntimeWasm =
   process.env.DEPIN_NEXT_RUNTIME ??
@@ -45,7 +46,8 @@ export const nextRuntimeWasm =
 
 /**
  * The fast runtime: this runtime on two-second slots with every period's block count
- * unchanged (feature `fast-runtime`), which `scripts/test` builds beside the node's. The
+ * unchanged (feature `fast-runtime`), which the runtime's build script builds beside the
+ * node's. The
  * tests whose subject is not the clock run on it, three times sooner; those that measure
  * time (verdict latency, finality after a crash, the runtime upgrade) stay on the real one.
  */
@@ -62,7 +64,7 @@ export function chainId(name, runtime) {
   if (runtime === 'fast') {
     if (!existsSync(fastRuntimeWasm)) {
       throw new Error(
-        `no fast runtime at ${fastRuntimeWasm}: build it with scripts/test (or build_fast_runtime in scripts/env.sh)`,
+        `no fast runtime at ${fastRuntimeWasm}: the runtime's build script builds it with the node (scripts/test)`,
       );
     }
     return `${name}:${fastRuntimeWasm}`;
