@@ -73,8 +73,9 @@ pub fn load(id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 		let code = if runtime.is_empty() {
 			wasm_binary()?.to_vec()
 		} else {
-			std::fs::read(runtime)
-				.map_err(|e| format!("cannot read the runtime `{runtime}` for chain `{name}`: {e}"))?
+			std::fs::read(runtime).map_err(|e| {
+				format!("cannot read the runtime `{runtime}` for chain `{name}`: {e}")
+			})?
 		};
 		if let Some(spec) = built_in(name, &code) {
 			return Ok(Box::new(spec));
@@ -88,6 +89,7 @@ pub fn load(id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 		));
 	}
 	Ok(Box::new(
-		ChainSpec::from_json_file(file).map_err(|e| format!("invalid chain-spec file `{id}`: {e}"))?,
+		ChainSpec::from_json_file(file)
+			.map_err(|e| format!("invalid chain-spec file `{id}`: {e}"))?,
 	))
 }

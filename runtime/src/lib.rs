@@ -142,7 +142,8 @@ mod block_times {
 	/// shorter: what a test asserts in blocks holds in both builds, three times sooner in
 	/// the fast one. Compute budgets, which are wall-clock time, are converted with
 	/// [`MILLI_SECS_PER_BLOCK`] instead.
-	pub const MINUTES: crate::BlockNumber = (60_000 / PROD_MILLI_SECS_PER_BLOCK) as crate::BlockNumber;
+	pub const MINUTES: crate::BlockNumber =
+		(60_000 / PROD_MILLI_SECS_PER_BLOCK) as crate::BlockNumber;
 	/// Blocks in an hour of the production chain.
 	pub const HOURS: crate::BlockNumber = MINUTES * 60;
 	/// Blocks in a day of the production chain.

@@ -5,10 +5,10 @@
 
 use super::*;
 use crate::Pallet as Delegation;
+use depin_interfaces::{PoolIncome, ProviderStake};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get};
 use frame_system::RawOrigin;
-use depin_interfaces::{PoolIncome, ProviderStake};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	Perbill,

@@ -5,8 +5,8 @@
 //! reset that clock (lowering and raising again cannot sidestep it).
 
 use crate::*;
-use frame_support::{ensure, pallet_prelude::DispatchResult};
 use depin_interfaces::{CountedStakeObserver, ProviderStake};
+use frame_support::{ensure, pallet_prelude::DispatchResult};
 use sp_runtime::Perbill;
 
 impl<T: Config> Pallet<T> {

@@ -10,8 +10,8 @@
 //! change. Every operation is O(1) whatever the number of eras or members.
 
 use crate::*;
-use frame_support::{ensure, pallet_prelude::DispatchResult, traits::fungible::Inspect};
 use depin_interfaces::{CountedStakeObserver, PoolIncome, ProviderStake};
+use frame_support::{ensure, pallet_prelude::DispatchResult, traits::fungible::Inspect};
 use sp_runtime::{
 	traits::{Saturating, Zero},
 	FixedPointNumber, Rounding,

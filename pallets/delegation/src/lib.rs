@@ -98,13 +98,13 @@ pub type MemberOf<T> =
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use depin_interfaces::{CountedStakeObserver, EraClock, EraIndex, ProviderStake};
 	use frame_support::{
 		pallet_prelude::*,
 		traits::fungible::{Inspect, InspectHold, Mutate, MutateHold},
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use depin_interfaces::{CountedStakeObserver, EraClock, EraIndex, ProviderStake};
 	use sp_runtime::{traits::Zero, Perbill};
 
 	/// The in-code storage version.

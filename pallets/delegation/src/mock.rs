@@ -4,13 +4,13 @@
 
 use crate::{self as pallet_delegation, DelegationParams};
 use depin_compute_primitives::DeviceKind;
+use depin_interfaces::EraIndex;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU64},
 	PalletId,
 };
 use pallet_providers::{Capabilities, OpenClVersion, ProviderParams};
-use depin_interfaces::EraIndex;
 use sp_runtime::{BuildStorage, Perbill};
 
 /// Wide enough that pool accounts derived from providers' accounts stay distinct.

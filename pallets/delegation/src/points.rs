@@ -3,8 +3,8 @@
 //! every member's share falls with it.
 
 use crate::*;
-use frame_support::{ensure, pallet_prelude::DispatchResult, traits::fungible::Inspect};
 use depin_interfaces::{CountedStakeObserver, ProviderStake};
+use frame_support::{ensure, pallet_prelude::DispatchResult, traits::fungible::Inspect};
 use sp_runtime::{
 	traits::{CheckedAdd, Saturating, Zero},
 	DispatchError, Rounding,

@@ -2,8 +2,8 @@
 //! unbonding buckets, the commission and the governance-tunable parameters.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, PartialEqNoBound};
 use depin_interfaces::EraIndex;
+use frame_support::{traits::Get, BoundedVec, CloneNoBound, DebugNoBound, PartialEqNoBound};
 use scale_info::TypeInfo;
 use sp_runtime::{
 	traits::{Saturating, Zero},

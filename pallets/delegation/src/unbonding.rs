@@ -11,9 +11,9 @@
 //! the difference. Members who withdraw when their stake matures never meet a merge.
 
 use crate::*;
-use frame_support::{ensure, pallet_prelude::DispatchResult};
 use depin_interfaces::VoteLocks;
 use depin_interfaces::{CountedStakeObserver, EraIndex};
+use frame_support::{ensure, pallet_prelude::DispatchResult};
 use points::value_of;
 use sp_runtime::traits::{Saturating, Zero};
 

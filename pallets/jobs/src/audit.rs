@@ -13,9 +13,9 @@
 
 use crate::*;
 use codec::Encode;
+use depin_interfaces::AuditJobs;
 use frame_support::traits::Randomness;
 use pallet_providers::{DeviceKind, ProviderRegistry, Requirements};
-use depin_interfaces::AuditJobs;
 use sp_runtime::{
 	traits::{SaturatedConversion, Saturating, UniqueSaturatedInto},
 	DispatchError,

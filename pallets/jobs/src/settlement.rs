@@ -31,9 +31,9 @@
 
 use crate::*;
 use depin_compute_primitives::ErrorCode;
+use depin_interfaces::{VerifiedWork, WorkCredit};
 use frame_support::pallet_prelude::*;
 use pallet_providers::{ProviderRegistry, SlashReason};
-use depin_interfaces::{VerifiedWork, WorkCredit};
 use sp_core::H256;
 use sp_runtime::traits::{CheckedDiv, Saturating};
 

@@ -36,8 +36,8 @@ impl<T: Config> Pallet<T> {
 				!remaining.is_zero() || !T::VoteLocks::has_provider_vote(who),
 				Error::<T>::LockedByVote
 			);
-			let unlock_at = frame_system::Pallet::<T>::block_number()
-				.saturating_add(params.unbonding_period);
+			let unlock_at =
+				frame_system::Pallet::<T>::block_number().saturating_add(params.unbonding_period);
 			// Requests that mature in the same block share a chunk.
 			match info.unbonding.last_mut() {
 				Some(last) if last.unlock_at == unlock_at => {

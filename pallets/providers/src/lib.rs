@@ -173,11 +173,11 @@ pub trait ProviderRegistry<AccountId> {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use depin_interfaces::{CountedStakeObserver, PoolSlash, VoteLocks};
 	use frame_support::{
 		pallet_prelude::*,
 		traits::fungible::{Inspect, InspectHold, Mutate, MutateHold},
 	};
-	use depin_interfaces::{CountedStakeObserver, PoolSlash, VoteLocks};
 	use frame_system::pallet_prelude::*;
 
 	/// The in-code storage version.

@@ -3,13 +3,13 @@
 
 use super::*;
 use crate::Pallet as Rewards;
+use depin_interfaces::AuditJobs;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{
 	fungible::{Inspect, Mutate},
 	EnsureOrigin, Get,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
-use depin_interfaces::AuditJobs;
 use sp_runtime::traits::Saturating;
 
 #[benchmarks]

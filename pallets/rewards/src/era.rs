@@ -3,9 +3,9 @@
 //! the era's audit jobs (at most `MaxAudits`).
 
 use crate::*;
+use depin_interfaces::{AuditJobs, PoolIncome};
 use frame_support::traits::{fungible::Inspect, Get};
 use frame_system::pallet_prelude::BlockNumberFor;
-use depin_interfaces::{AuditJobs, PoolIncome};
 use sp_runtime::{
 	traits::{Saturating, UniqueSaturatedInto, Zero},
 	FixedPointNumber, FixedU128, Perbill,

@@ -101,13 +101,13 @@ pub type EraInfoOf<T> = EraInfo<BalanceOf<T>, frame_system::pallet_prelude::Bloc
 pub mod pallet {
 	use super::*;
 	use depin_compute_primitives::JobId;
+	use depin_interfaces::{AuditJobs, PoolIncome};
 	use frame_support::{
 		pallet_prelude::*,
 		traits::fungible::{Inspect, Mutate},
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use depin_interfaces::{AuditJobs, PoolIncome};
 	use sp_runtime::{
 		traits::{AccountIdConversion, Saturating, Zero},
 		FixedU128, Perbill,

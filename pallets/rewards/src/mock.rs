@@ -5,6 +5,7 @@
 //! benchmarks run here; audit jobs themselves are tested with the jobs pallet, in the runtime.
 
 use crate::{self as pallet_rewards, RewardParams};
+use depin_interfaces::{AuditJobs, VerifiedWork, WorkCredit};
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU64, Hooks},
@@ -12,7 +13,6 @@ use frame_support::{
 };
 use pallet_delegation::DelegationParams;
 use pallet_providers::{Capabilities, DeviceKind, OpenClVersion, ProviderParams};
-use depin_interfaces::{AuditJobs, VerifiedWork, WorkCredit};
 use sp_runtime::{BuildStorage, DispatchError, Perbill};
 
 /// Wide enough that pool accounts derived from providers' accounts stay distinct.

@@ -2,8 +2,8 @@
 //! See the crate docs for why paying oneself for a job never earns what it costs.
 
 use crate::*;
-use frame_support::traits::Get;
 use depin_interfaces::{EraIndex, PoolIncome, VerifiedWork, WorkCredit};
+use frame_support::traits::Get;
 use sp_runtime::traits::{Saturating, Zero};
 
 impl<T: Config> Pallet<T> {

@@ -1,8 +1,8 @@
 //! The work house: providers vote with their recent verified work.
 
 use crate::{mock::*, Error, Event, HouseTally, WorkVote};
-use frame_support::{assert_noop, assert_ok};
 use depin_interfaces::VoteLocks;
+use frame_support::{assert_noop, assert_ok};
 
 #[test]
 fn providers_vote_with_their_recent_work() {

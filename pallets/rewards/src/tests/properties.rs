@@ -4,9 +4,9 @@
 //! and issuance grew by exactly what the eras minted.
 
 use crate::{mock::*, Event};
+use depin_interfaces::{VerifiedWork, WorkCredit};
 use frame_support::traits::fungible::Inspect;
 use pallet_providers::{ProviderRegistry, SlashReason};
-use depin_interfaces::{VerifiedWork, WorkCredit};
 use proptest::prelude::*;
 use sp_runtime::Perbill;
 

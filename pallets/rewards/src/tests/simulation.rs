@@ -14,9 +14,9 @@
 //! share of verified work by more than two points.
 
 use crate::{mock::*, Params};
+use depin_interfaces::{VerifiedWork, WorkCredit};
 use frame_support::traits::fungible::Mutate;
 use pallet_providers::{DeviceKind, ProviderRegistry, Requirements};
-use depin_interfaces::{VerifiedWork, WorkCredit};
 
 /// A deterministic generator (xorshift64*), so that every run draws the same chain.
 struct Rng(u64);
