@@ -19,6 +19,7 @@ import { Keyring } from '@polkadot/keyring';
 import {
   UNIT,
   accounts,
+  assertFeeCharged,
   rpc,
   submitAndWatch,
   treasuryIncomeBesidesJobs,
@@ -110,12 +111,7 @@ describe('attacks on the local testnet', () => {
         operator,
       );
       assert.equal(r.error, 'jobs.JobNotFound');
-      const paid = r.events.find((e) => e.name === 'transactionPayment.TransactionFeePaid');
-      assert.ok(paid, 'the fee was charged');
-      const fee = BigInt(paid.named.actualFee);
-      assert.ok(fee > 0n);
-      const { parentHash } = await net.api.rpc.chain.getHeader(r.blockHash);
-      assert.equal(await free(operator.address, r.blockHash), (await free(operator.address, parentHash)) - fee);
+      const fee = await assertFeeCharged(net.api, r, operator);
       console.log(`failing reveal on the testnet: fee ${fee} planck paid by Bob's operator key`);
     }),
   );

@@ -288,6 +288,22 @@ export function tokenHolders() {
   );
 }
 
+/**
+ * Asserts that the extrinsic whose result `r` (from `submitAndWatch`) is given charged
+ * `signer` a fee, and that its free balance fell by exactly that fee in the block: a call
+ * that must not be free. Returns the fee.
+ */
+export async function assertFeeCharged(api, r, signer) {
+  const paid = r.events.find((e) => e.name === 'transactionPayment.TransactionFeePaid');
+  assert.ok(paid, 'the fee was charged');
+  const fee = BigInt(paid.named.actualFee);
+  assert.ok(fee > 0n);
+  const { parentHash } = await api.rpc.chain.getHeader(r.blockHash);
+  const free = async (hash) => (await (await api.at(hash)).query.system.account(signer.address)).data.free.toBigInt();
+  assert.equal(await free(r.blockHash), (await free(parentHash)) - fee, 'the signer paid exactly the fee');
+  return fee;
+}
+
 /** `value × parts / 1e9`, rounded to the nearest, halves down: how `Perbill × value` rounds. */
 export function perbill(parts, value) {
   const num = value * parts;
