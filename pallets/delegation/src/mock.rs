@@ -127,6 +127,7 @@ impl pallet_providers::Config for Test {
 	type Treasury = Treasury;
 	type MaxProviders = ConstU32<100>;
 	type SelectionSample = ConstU32<8>;
+	type MaxUnbondingChunks = ConstU32<8>;
 	type DefaultParams = ProviderDefaults;
 	type Delegation = Delegation;
 	type StakeObserver = ();

@@ -112,6 +112,7 @@ impl pallet_providers::Config for Test {
 	// The `submit` benchmark registers up to 10,000 providers.
 	type MaxProviders = ConstU32<10_000>;
 	type SelectionSample = ConstU32<8>;
+	type MaxUnbondingChunks = ConstU32<8>;
 	type DefaultParams = ProviderDefaults;
 	type Delegation = ();
 	type StakeObserver = ();

@@ -6,7 +6,7 @@ use crate::Pallet as Providers;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{
 	fungible::{Inspect, Mutate},
-	EnsureOrigin,
+	EnsureOrigin, Get,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::{
@@ -157,30 +157,30 @@ mod benchmarks {
 	fn unbond() {
 		// Every chunk but one in use; unbonding everything delists it.
 		let caller = provider_first_in_full_buckets::<T>();
-		let extra = min_bond::<T>().saturating_mul(MAX_UNBONDING_CHUNKS.into());
+		let extra = min_bond::<T>().saturating_mul(T::MaxUnbondingChunks::get().into());
 		Providers::<T>::bond_extra(RawOrigin::Signed(caller.clone()).into(), extra).expect("bonds");
-		for n in 1..MAX_UNBONDING_CHUNKS {
+		for n in 1..T::MaxUnbondingChunks::get() {
 			frame_system::Pallet::<T>::set_block_number(n.into());
 			Providers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
 				.expect("unbonds");
 		}
-		frame_system::Pallet::<T>::set_block_number(MAX_UNBONDING_CHUNKS.into());
+		frame_system::Pallet::<T>::set_block_number(T::MaxUnbondingChunks::get().into());
 		let active = pallet::ProviderRecords::<T>::get(&caller).unwrap().bond;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), active);
 
 		let info = pallet::ProviderRecords::<T>::get(&caller).unwrap();
-		assert_eq!(info.unbonding.len() as u32, MAX_UNBONDING_CHUNKS);
+		assert_eq!(info.unbonding.len() as u32, T::MaxUnbondingChunks::get());
 		assert!(info.listing.is_none());
 	}
 
 	#[benchmark]
 	fn withdraw_unbonded() {
 		let caller = provider_first_in_full_buckets::<T>();
-		let extra = min_bond::<T>().saturating_mul(MAX_UNBONDING_CHUNKS.into());
+		let extra = min_bond::<T>().saturating_mul(T::MaxUnbondingChunks::get().into());
 		Providers::<T>::bond_extra(RawOrigin::Signed(caller.clone()).into(), extra).expect("bonds");
-		for n in 1..=MAX_UNBONDING_CHUNKS {
+		for n in 1..=T::MaxUnbondingChunks::get() {
 			frame_system::Pallet::<T>::set_block_number(n.into());
 			Providers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
 				.expect("unbonds");

@@ -31,20 +31,16 @@
 //! reputation decide: "power of S choices", exact for buckets of at most `S` providers.
 
 use crate::{
-	types::{
-		memory_tier, reputation_tier, DeviceClass, DeviceKind, Listing, ProviderInfo, Requirements,
-	},
+	types::{memory_tier, reputation_tier, DeviceClass, DeviceKind, Listing, Requirements},
 	BalanceOf, ClassBonds, ClassCounts, ClassSlots, Config, KindCounts, KindSlots, KindStats,
 	Params, ProviderParamsOf, ProviderRecords,
 };
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::traits::Get;
-use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{Saturating, UniqueSaturatedInto, Zero};
 
-type Info<T> =
-	ProviderInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+type Info<T> = crate::ProviderInfoOf<T>;
 
 /// Whether a provider offers itself for new jobs: not paused, with some active bond.
 pub fn should_be_listed<T: Config>(info: &Info<T>) -> bool {

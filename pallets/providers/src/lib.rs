@@ -91,6 +91,7 @@ pub type ProviderInfoOf<T> = ProviderInfo<
 	<T as frame_system::Config>::AccountId,
 	BalanceOf<T>,
 	frame_system::pallet_prelude::BlockNumberFor<T>,
+	<T as Config>::MaxUnbondingChunks,
 >;
 
 /// The parameters type of a runtime.
@@ -213,6 +214,11 @@ pub mod pallet {
 		/// Slots of a bucket inspected per selection: the bound on selection work.
 		#[pallet::constant]
 		type SelectionSample: Get<u32>;
+
+		/// Most unbonding requests a provider may have in flight at once: one more fails
+		/// with [`Error::TooManyUnbondingChunks`] until a chunk is withdrawn.
+		#[pallet::constant]
+		type MaxUnbondingChunks: Get<u32>;
 
 		/// Parameters in force until genesis or governance sets others. Not a constant:
 		/// governance changes them through [`Pallet::set_params`].
@@ -448,6 +454,7 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::MaxProviders::get() > 0, "MaxProviders must be positive");
 			assert!(T::SelectionSample::get() > 0, "SelectionSample must be positive");
+			assert!(T::MaxUnbondingChunks::get() > 0, "MaxUnbondingChunks must be positive");
 			assert!(
 				Pallet::<T>::params_are_valid(&T::DefaultParams::get()),
 				"default provider params must be valid"

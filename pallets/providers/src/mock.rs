@@ -87,6 +87,7 @@ impl pallet_providers::Config for Test {
 	type Treasury = Treasury;
 	type MaxProviders = MaxProviders;
 	type SelectionSample = ConstU32<8>;
+	type MaxUnbondingChunks = ConstU32<8>;
 	type DefaultParams = ProviderDefaults;
 	type Delegation = ();
 	type StakeObserver = ();

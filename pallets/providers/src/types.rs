@@ -3,16 +3,16 @@
 //! require of a provider.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{traits::ConstU32, BoundedVec};
+use frame_support::{
+	traits::{ConstU32, Get},
+	BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+};
 use scale_info::TypeInfo;
 use sp_runtime::{traits::Zero, Perbill, Saturating};
 
 /// Longest vendor or device name a provider may declare, in bytes (OpenCL names are far
 /// shorter in practice).
 pub const MAX_NAME_LEN: u32 = 64;
-
-/// Most unbonding requests a provider may have in flight at once.
-pub const MAX_UNBONDING_CHUNKS: u32 = 8;
 
 /// Highest reputation score. New providers start at half of it.
 pub const MAX_REPUTATION: u32 = 1_000;
@@ -100,16 +100,26 @@ pub struct Listing {
 }
 
 /// The chain's record of a provider.
-#[derive(Clone, Encode, Decode, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq)]
-pub struct ProviderInfo<AccountId, Balance, BlockNumber> {
+#[derive(
+	CloneNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound, PartialEqNoBound, EqNoBound,
+)]
+#[scale_info(skip_type_params(MaxChunks))]
+#[codec(mel_bound(AccountId: MaxEncodedLen, Balance: MaxEncodedLen, BlockNumber: MaxEncodedLen))]
+pub struct ProviderInfo<AccountId, Balance, BlockNumber, MaxChunks: Get<u32>>
+where
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+{
 	/// The hot key that signs this provider's commitments and reveals.
 	pub operator: AccountId,
 	/// The declared device.
 	pub capabilities: Capabilities,
 	/// Active bond: counts for selection weight and is slashed first.
 	pub bond: Balance,
-	/// Bond being unbonded: still held and slashable until withdrawn.
-	pub unbonding: BoundedVec<UnbondingChunk<Balance, BlockNumber>, ConstU32<MAX_UNBONDING_CHUNKS>>,
+	/// Bond being unbonded: still held and slashable until withdrawn, at most
+	/// [`crate::Config::MaxUnbondingChunks`] requests at once.
+	pub unbonding: BoundedVec<UnbondingChunk<Balance, BlockNumber>, MaxChunks>,
 	/// Reputation, `0..=MAX_REPUTATION`.
 	pub reputation: u32,
 	/// Paused by the provider: no new jobs.
@@ -126,8 +136,13 @@ pub struct ProviderInfo<AccountId, Balance, BlockNumber> {
 	pub listing: Option<Listing>,
 }
 
-impl<AccountId, Balance: Saturating + Zero + Copy, BlockNumber>
-	ProviderInfo<AccountId, Balance, BlockNumber>
+impl<AccountId, Balance, BlockNumber, MaxChunks>
+	ProviderInfo<AccountId, Balance, BlockNumber, MaxChunks>
+where
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	Balance: Saturating + Zero + Copy + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxChunks: Get<u32>,
 {
 	/// Everything held for this provider: active bond plus unbonding chunks.
 	pub fn total_held(&self) -> Balance {

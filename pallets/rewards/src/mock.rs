@@ -161,6 +161,7 @@ impl pallet_providers::Config for Test {
 	// The simulation registers a thousand providers; the runtime's sample size.
 	type MaxProviders = ConstU32<2_000>;
 	type SelectionSample = ConstU32<16>;
+	type MaxUnbondingChunks = ConstU32<8>;
 	type DefaultParams = ProviderDefaults;
 	type Delegation = Delegation;
 	type StakeObserver = Rewards;

@@ -179,6 +179,7 @@ impl pallet_providers::Config for Runtime {
 	type Treasury = TreasuryAccount;
 	type MaxProviders = ConstU32<100_000>;
 	type SelectionSample = ConstU32<16>;
+	type MaxUnbondingChunks = ConstU32<8>;
 	type DefaultParams = ProviderDefaults;
 	/// Slashes reach the stake delegated to a provider.
 	type Delegation = crate::Delegation;

@@ -1,7 +1,10 @@
 //! Adding to the bond, unbonding, withdrawing.
 
 use crate::{mock::*, *};
-use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::InspectHold, Get},
+};
 
 fn held(who: AccountId) -> Balance {
 	Balances::balance_on_hold(&HoldReason::ProviderBond.into(), &who)
@@ -89,11 +92,11 @@ fn unbonding_everything_stops_new_jobs() {
 #[test]
 fn unbonding_chunks_are_bounded() {
 	ExtBuilder::default().with_provider(1, cpu(), 5_000).build_and_execute(|| {
-		for n in 0..MAX_UNBONDING_CHUNKS as u64 {
+		for n in 0..u64::from(<<Test as Config>::MaxUnbondingChunks as Get<u32>>::get()) {
 			run_to_block(1 + n);
 			assert_ok!(Providers::unbond(RuntimeOrigin::signed(1), 10));
 		}
-		run_to_block(1 + MAX_UNBONDING_CHUNKS as u64);
+		run_to_block(1 + u64::from(<<Test as Config>::MaxUnbondingChunks as Get<u32>>::get()));
 		assert_noop!(
 			Providers::unbond(RuntimeOrigin::signed(1), 10),
 			Error::<Test>::TooManyUnbondingChunks
