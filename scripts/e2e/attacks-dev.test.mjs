@@ -6,7 +6,10 @@
 //   after;
 // - a kernel that never ends costs its submitter, not the provider: Alice's node stops it
 //   at the job's compute budget and attests that, and she is paid for her time, her bond
-//   and reputation untouched.
+//   and reputation untouched;
+// - a vote cannot take its voter's job escrow: a submitter voting with (almost) its whole
+//   balance neither counts the escrow as vote capital nor escrows the vote's capital for a
+//   second job, and its job is paid in full.
 // On the fast runtime (two-second slots, every period's block count unchanged): the
 // subject here is not the clock.
 
@@ -16,7 +19,7 @@ import { describe, test } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 
-import { UNIT, accounts, assertFeeCharged, submitAndWatch, useDevChain } from './lib/harness.mjs';
+import { UNIT, accounts, assertFeeCharged, submitAndWatch, useDevChain, voteHeld } from './lib/harness.mjs';
 import { endlessKernel, sha256Job, sourceJob, verdictBlock, waitForVerdict } from '../client/jobs.mjs';
 import { sha256Batch } from './lib/reference.mjs';
 
@@ -122,5 +125,71 @@ describe('attacks on the dev chain', () => {
     const events = await (await chain.api.at(hash)).query.system.events();
     assert.ok(!events.some(({ event }) => event.section === 'providers' && event.method === 'Slashed'));
     console.log(`endless kernel: stopped at its 3 s budget, Alice paid ${errorFee} planck, bond intact`);
+  });
+
+  test("a vote cannot take its voter's job escrow: the job is paid in full", async () => {
+    const { alice, bob, fresh } = await accounts();
+    const api = chain.api;
+    const voter = fresh();
+    const funded = await submitAndWatch(api, api.tx.balances.transferKeepAlive(voter.address, 20n * UNIT), bob);
+    assert.equal(funded.error, undefined, `funding failed: ${funded.error}`);
+    // A poll to vote on: Bob proposes a remark on the small-spend track and places the
+    // decision deposit.
+    const poll = (await api.query.referenda.referendumCount()).toNumber();
+    const proposal = api.tx.system.remarkWithEvent('escrow attack').method.toHex();
+    const proposed = await submitAndWatch(
+      api,
+      api.tx.referenda.submit({ Dao: 'SmallSpender' }, { Inline: proposal }, { After: 1 }),
+      bob,
+    );
+    assert.equal(proposed.error, undefined, `referenda.submit failed: ${proposed.error}`);
+    const deposit = await submitAndWatch(api, api.tx.referenda.placeDecisionDeposit(poll), bob);
+    assert.equal(deposit.error, undefined, `placeDecisionDeposit failed: ${deposit.error}`);
+
+    // The voter submits a job: its escrow and storage deposit go on hold.
+    const input = new Uint8Array(1000).map((_, i) => (i * 7 + 3) & 0xff);
+    const submitted = await submitAndWatch(
+      api,
+      api.tx.jobs.submit(sha256Job(input, 100, { price: UNIT, deadline: 20 })),
+      voter,
+    );
+    assert.equal(submitted.error, undefined, `submit failed: ${submitted.error}`);
+    const job = Number(submitted.events.find((e) => e.name === 'jobs.Submitted').named.job);
+    const account = async () => (await api.query.system.account(voter.address)).data;
+    const before = await account();
+    assert.ok(before.reserved.toBigInt() > UNIT, 'the escrow is on hold');
+
+    // The escrow as vote capital: refused, and the failed call pays its fee.
+    const vote = (capital) => api.tx.dao.vote(poll, { Standard: { aye: true, lock: 'None', capital } });
+    const greedy = await submitAndWatch(api, vote(before.free.toBigInt() + before.reserved.toBigInt() - UNIT), voter);
+    assert.equal(greedy.error, 'dao.InsufficientCapital');
+    await assertFeeCharged(api, greedy, voter);
+
+    // All it can vote with (one DCC stays free for fees) goes on hold for the vote.
+    const capital = (await account()).free.toBigInt() - UNIT;
+    const voted = await submitAndWatch(api, vote(capital), voter);
+    assert.equal(voted.error, undefined, `vote failed: ${voted.error}`);
+    assert.equal(await voteHeld(api, voter.address), capital);
+
+    // The vote's capital cannot be a second job's escrow.
+    const second = await submitAndWatch(
+      api,
+      api.tx.jobs.submit(sha256Job(input, 100, { price: 2n * UNIT, deadline: 20 })),
+      voter,
+    );
+    assert.notEqual(second.error, undefined, "a second job took the vote's capital");
+    assert.ok(!second.events.some((e) => e.name === 'jobs.Submitted'));
+
+    // The first job is paid in full: Alice the price, the treasury the fee, exactly.
+    const record = await waitForVerdict(api, job, { timeoutMs: 180_000 });
+    assert.equal(record.status.type, 'Completed');
+    const settlement = record.settlement.unwrap();
+    assert.equal(settlement.paid.toBigInt(), UNIT);
+    assert.equal(settlement.fee.toBigInt(), record.fee.toBigInt());
+    assert.equal(settlement.refunded.toBigInt(), 0n);
+    const { hash, parentHash } = await verdictBlock(api, job);
+    assert.equal(await free(alice.address, hash), (await free(alice.address, parentHash)) + UNIT);
+    assert.equal(await voteHeld(api, voter.address), capital, 'the vote keeps its capital');
+    console.log(`escrow attack: the vote took ${capital} planck of free balance, the job paid ${UNIT} + fee`);
   });
 });

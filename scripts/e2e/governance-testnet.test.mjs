@@ -4,7 +4,7 @@
 //    houses it passes and takes effect;
 // 2. a small treasury spend passes and is paid out; a work-house veto stops another;
 // 3. votes unlock after their locks: a vote with a one-period lock on the winning side keeps
-//    its capital frozen after the poll, and removing it once the period has run releases
+//    its capital held after the poll, and removing it once the period has run releases
 //    it in the same call; `sudo` is absent, and a direct `set_params` is refused.
 // These run on the fast runtime (two-second slots, the same periods in blocks): their
 // subject is who may pass what, not the clock. The runtime upgrade track is tested on the
@@ -22,6 +22,7 @@ import {
   submitAndWatch,
   tokenHolders,
   useComputeTestnet,
+  voteHeld,
   waitFor,
 } from './lib/harness.mjs';
 
@@ -34,7 +35,6 @@ describe('governance on the local testnet', () => {
   const holders = tokenHolders();
   const providers = () => [net.who.alice, net.who.bob, net.who.charlie];
   const free = async (address) => (await net.api.query.system.account(address)).data.free.toBigInt();
-  const frozen = async (address) => (await net.api.query.system.account(address)).data.frozen.toBigInt();
   const jobFee = async () => (await net.api.query.jobs.params()).fee.toNumber();
   const setJobFee = async (perBillion) => {
     const params = (await net.api.query.jobs.params()).toJSON();
@@ -119,19 +119,19 @@ describe('governance on the local testnet', () => {
         },
       );
       assert.equal(locked.state, 'approved');
-      // Removing his earlier votes (no lock) leaves the locked one's capital frozen.
+      // Removing his earlier votes (no lock) leaves the locked one's capital held.
       for (const poll of earlier) {
         const r = await submitAndWatch(net.api, net.api.tx.dao.removeVote(poll), dave);
         assert.equal(r.error, undefined, `removeVote(${poll}) failed: ${r.error}`);
       }
-      const capital = await frozen(dave.address);
-      assert.ok(capital > 0n, "the locked vote's capital stays frozen");
+      const capital = await voteHeld(net.api, dave.address);
+      assert.ok(capital > 0n, "the locked vote's capital stays held");
       const early = await submitAndWatch(
         net.api,
-        net.api.tx.balances.transferKeepAlive(holders[1].address, (await free(dave.address)) - UNIT),
+        net.api.tx.balances.transferKeepAlive(holders[1].address, capital),
         dave,
       );
-      assert.notEqual(early.error, undefined, 'frozen capital cannot move');
+      assert.notEqual(early.error, undefined, 'held capital cannot move');
       // Once the lock has run (a period after the poll ended), removing the vote unlocks it
       // in the same call.
       await waitFor(
@@ -141,7 +141,11 @@ describe('governance on the local testnet', () => {
       );
       const removed = await submitAndWatch(net.api, net.api.tx.dao.removeVote(locked.index), dave);
       assert.equal(removed.error, undefined, `removeVote failed: ${removed.error}`);
-      assert.equal(await frozen(dave.address), 0n, 'nothing is frozen once the lock has run and the vote is removed');
+      assert.equal(
+        await voteHeld(net.api, dave.address),
+        0n,
+        'nothing is held once the lock has run and the vote is removed',
+      );
       assert.equal((await net.api.query.dao.tokenVotes(dave.address)).votes.length, 0);
       const moved = await submitAndWatch(
         net.api,

@@ -26,12 +26,12 @@ impl<T: Config> Pallet<T> {
 			);
 			let need = Self::required_backing(&voting);
 			ensure!(
-				asset::frozen::<T>(&who) >= need.frozen,
-				TryRuntimeError::Other("a vote's capital is not frozen")
+				asset::held::<T>(&who) >= need.held,
+				TryRuntimeError::Other("a vote's capital is not held")
 			);
 			for (poll, vote, backing) in voting.votes.iter() {
 				ensure!(
-					backing.frozen.saturating_add(backing.staked) == vote.capital(),
+					backing.held.saturating_add(backing.staked) == vote.capital(),
 					TryRuntimeError::Other("a vote's backing differs from its capital")
 				);
 				count(*poll, &vote.tally(), &HouseTally::default());

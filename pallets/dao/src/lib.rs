@@ -7,8 +7,9 @@
 //!
 //! ## Overview
 //!
-//! - **Token house.** Any account votes with capital ([`TokenVote`]): its balance (free
-//!   or on hold, frozen while the vote stands) and its delegated stake (kept in its pool
+//! - **Token house.** Any account votes with capital ([`TokenVote`]): its free balance
+//!   (put on hold while the vote stands, [`HoldReason::Vote`]; never funds another claim
+//!   holds, such as a job's escrow or a bond) and its delegated stake (kept in its pool
 //!   by the delegation pallet, [`depin_interfaces::VoteLocks`]). A vote may take a lock
 //!   after its poll ([`VoteLock`]): the longer, the more it weighs, up to 3×. Split and
 //!   abstaining votes count 1×. Support is capital for or abstaining over the total
@@ -34,10 +35,19 @@
 //! lock's periods from the poll's end ([`PriorLock`]); removing it then unlocks in the
 //! same call once that time has run, or [`Pallet::unlock`] does it later.
 //!
+//! ## Why a hold and not a freeze
+//!
+//! A freeze in `pallet-balances` constrains an account's total balance, funds on hold
+//! included, so frozen vote capital could also be a job's escrow or a provider's bond: the
+//! chain's payments out of those holds would then fail on the freeze, or the vote would
+//! count funds already paid away. A hold is exclusive, so each unit backs one claim. The
+//! cost to voters: capital on hold cannot pay transaction fees, so a voter keeps some free
+//! balance for them (the existential deposit always stays free).
+//!
 //! ## Invariants (`try_state`)
 //!
 //! - Each ongoing poll's tally, per house, is the sum of the votes recorded on it.
-//! - Every account's votes are backed: its vote freeze covers what its standing votes and
+//! - Every account's votes are backed: its vote hold covers what its standing votes and
 //!   unexpired prior lock need; the stake part is what the delegation pallet reads.
 //! - Every account's votes are sorted by poll and within `MaxVotes`.
 //! - No poll is ongoing past its track's timeouts ([`ReferendaTimeouts`]).
@@ -148,7 +158,7 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::fungible::{Inspect, InspectFreeze, MutateFreeze},
+		traits::fungible::{Inspect, InspectHold, MutateHold},
 	};
 	use frame_system::pallet_prelude::*;
 
@@ -162,13 +172,13 @@ pub mod pallet {
 	/// Configuration of the DAO pallet.
 	#[pallet::config]
 	pub trait Config: frame_system::Config {
-		/// The currency votes are cast and frozen in.
+		/// The currency votes are cast and held in.
 		type Currency: Inspect<Self::AccountId>
-			+ InspectFreeze<Self::AccountId, Id = Self::RuntimeFreezeReason>
-			+ MutateFreeze<Self::AccountId>;
+			+ InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ MutateHold<Self::AccountId>;
 
-		/// The runtime's freeze reasons, of which [`FreezeReason::Vote`] is one.
-		type RuntimeFreezeReason: From<FreezeReason>;
+		/// The runtime's hold reasons, of which [`HoldReason::Vote`] is one.
+		type RuntimeHoldReason: From<HoldReason>;
 
 		/// The polls (referenda) this pallet counts votes for.
 		type Polls: Polling<TallyOf<Self>, Votes = BalanceOf<Self>, Moment = BlockNumberFor<Self>>;
@@ -206,9 +216,9 @@ pub mod pallet {
 		type WeightInfo: WeightInfo;
 	}
 
-	/// Why this pallet freezes funds.
+	/// Why this pallet holds funds.
 	#[pallet::composite_enum]
-	pub enum FreezeReason {
+	pub enum HoldReason {
 		/// Capital of token-house votes.
 		#[codec(index = 0)]
 		Vote,
@@ -317,8 +327,8 @@ pub mod pallet {
 		LockChanged {
 			/// The account.
 			who: T::AccountId,
-			/// Frozen on its account.
-			frozen: BalanceOf<T>,
+			/// Held on its account.
+			held: BalanceOf<T>,
 			/// Of its delegated stake.
 			staked: BalanceOf<T>,
 		},
@@ -330,7 +340,10 @@ pub mod pallet {
 		NotOngoing,
 		/// A vote must put up some capital.
 		ZeroCapital,
-		/// The vote's capital is more than the account's balance and delegated stake.
+		/// The vote's capital is more than the account's balance and delegated stake can
+		/// back: the free balance it can put on hold (less the existential deposit; funds
+		/// another pallet holds, such as a job's escrow or a bond, do not count) and the
+		/// delegated stake.
 		InsufficientCapital,
 		/// The account already votes on `MaxVotes` polls in this house.
 		TooManyVotes,
@@ -358,8 +371,8 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Votes in the token house on `poll` (or replaces the caller's vote there). The
-		/// capital is frozen on the caller's account, free or on hold, and what exceeds the
-		/// account's balance is taken from its delegated stake; both stay locked while the
+		/// capital is put on hold out of the caller's free balance, and what exceeds that is
+		/// taken from its delegated stake; both stay locked while the
 		/// vote stands and, on the winning side, for its lock's periods after the poll.
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::vote())]

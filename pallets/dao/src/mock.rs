@@ -207,7 +207,7 @@ impl crate::HouseRules<u16> for Rules {
 
 impl pallet_dao::Config for Test {
 	type Currency = Balances;
-	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type RuntimeHoldReason = RuntimeHoldReason;
 	type Polls = Referenda;
 	type Stake = MockStake;
 	type WorkHouse = MockWorkHouse;
@@ -301,6 +301,7 @@ pub fn events() -> Vec<crate::Event<Test>> {
 		.collect()
 }
 
-pub fn frozen(who: AccountId) -> Balance {
-	crate::asset::frozen::<Test>(&who)
+/// What `who`'s votes hold.
+pub fn held(who: AccountId) -> Balance {
+	crate::asset::held::<Test>(&who)
 }

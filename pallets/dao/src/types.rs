@@ -189,8 +189,8 @@ impl WorkVote {
 	}
 }
 
-/// How a token-house vote's capital is backed: the part frozen on the voter's account
-/// and the part that is delegated stake (which the delegation pallet keeps in place).
+/// How a token-house vote's capital is backed: the part of the voter's balance its votes
+/// hold and the part that is delegated stake (which the delegation pallet keeps in place).
 #[derive(
 	Clone,
 	Copy,
@@ -205,8 +205,8 @@ impl WorkVote {
 	Default,
 )]
 pub struct Backing<Balance> {
-	/// Frozen on the voter's account (free or on hold).
-	pub frozen: Balance,
+	/// Held on the voter's account for its votes ([`crate::HoldReason::Vote`]).
+	pub held: Balance,
 	/// Delegated stake.
 	pub staked: Balance,
 }
@@ -214,7 +214,7 @@ pub struct Backing<Balance> {
 impl<Balance: Ord + Copy> Backing<Balance> {
 	/// The larger of two backings, part by part: what covers both.
 	pub fn max(self, other: Self) -> Self {
-		Backing { frozen: self.frozen.max(other.frozen), staked: self.staked.max(other.staked) }
+		Backing { held: self.held.max(other.held), staked: self.staked.max(other.staked) }
 	}
 }
 

@@ -5,7 +5,7 @@ use crate::*;
 use frame_support::{
 	ensure,
 	pallet_prelude::DispatchResult,
-	traits::{fungible::Inspect, Get, PollStatus},
+	traits::{Get, PollStatus},
 };
 use sp_runtime::traits::{Saturating, Zero};
 
@@ -17,12 +17,12 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		let capital = vote.capital();
 		ensure!(!capital.is_zero(), Error::<T>::ZeroCapital);
-		// Balance first (a freeze covers free and held funds alike), then delegated stake.
-		let balance = T::Currency::total_balance(who);
-		let frozen = capital.min(balance);
-		let staked = capital.saturating_sub(frozen);
+		// Balance first (what the votes hold and what is free to hold, never funds another
+		// pallet holds: `asset.rs`), then delegated stake.
+		let held = capital.min(asset::available::<T>(who));
+		let staked = capital.saturating_sub(held);
 		ensure!(staked <= T::Stake::staked_value(who), Error::<T>::InsufficientCapital);
-		let backing = Backing { frozen, staked };
+		let backing = Backing { held, staked };
 		T::Polls::try_access_poll(poll, |status| {
 			let PollStatus::Ongoing(tally, _) = status else {
 				return Err(Error::<T>::NotOngoing.into());
@@ -89,8 +89,8 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Brings `who`'s vote freeze in line with what its votes lock, forgets an expired
-	/// prior lock, and drops the record when nothing is left.
+	/// Brings `who`'s vote hold in line with what its votes lock, forgets an expired prior
+	/// lock, and drops the record when nothing is left.
 	pub(crate) fn update_lock(who: &T::AccountId) -> DispatchResult {
 		let mut voting = TokenVotes::<T>::get(who);
 		let now = frame_system::Pallet::<T>::block_number();
@@ -98,17 +98,17 @@ impl<T: Config> Pallet<T> {
 			voting.prior = PriorLock::default();
 		}
 		let need = Self::required_backing(&voting);
-		let before = asset::frozen::<T>(who);
-		asset::freeze::<T>(who, need.frozen)?;
+		let before = asset::held::<T>(who);
+		asset::set_held::<T>(who, need.held)?;
 		if voting.votes.is_empty() && voting.prior == PriorLock::default() {
 			TokenVotes::<T>::remove(who);
 		} else {
 			TokenVotes::<T>::insert(who, voting);
 		}
-		if before != need.frozen {
+		if before != need.held {
 			Self::deposit_event(Event::LockChanged {
 				who: who.clone(),
-				frozen: need.frozen,
+				held: need.held,
 				staked: need.staked,
 			});
 		}

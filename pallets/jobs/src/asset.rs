@@ -1,6 +1,12 @@
 //! Every currency operation of the jobs pallet, in one place. A job's escrow and storage
 //! deposit are one fungible hold on the submitter's account ([`HoldReason::Job`]): payments
 //! move held funds straight to providers and the treasury, refunds release them.
+//!
+//! The escrow is the chain's to pay out: a payment from it ignores freezes on the
+//! submitter's account (`Fortitude::Force`). A freeze in `pallet-balances` counts funds on
+//! hold, so a submitter that froze its whole balance would otherwise have every payment of
+//! its jobs fail. A payment that fails all the same (it cannot, while the hold covers it and
+//! the payee exists) is an error that undoes the settlement, never "paid 0".
 
 use crate::{BalanceOf, Config, HoldReason};
 use frame_support::traits::{
@@ -27,15 +33,15 @@ pub fn refund<T: Config>(who: &T::AccountId, amount: BalanceOf<T>) -> DispatchRe
 	T::Currency::release(&HoldReason::Job.into(), who, amount, Precision::Exact).map(|_| ())
 }
 
-/// Pays `amount` from `submitter`'s job hold to `to`'s free balance. Returns what was paid:
-/// `amount`, or nothing if `to` could not receive it (it then stays held, to be refunded).
+/// Pays exactly `amount` from `submitter`'s job hold to `to`'s free balance, whatever
+/// freezes stand on `submitter`'s account.
 pub fn pay<T: Config>(
 	submitter: &T::AccountId,
 	to: &T::AccountId,
 	amount: BalanceOf<T>,
-) -> BalanceOf<T> {
+) -> DispatchResult {
 	if amount.is_zero() {
-		return amount;
+		return Ok(());
 	}
 	T::Currency::transfer_on_hold(
 		&HoldReason::Job.into(),
@@ -44,10 +50,7 @@ pub fn pay<T: Config>(
 		amount,
 		Precision::Exact,
 		Restriction::Free,
-		Fortitude::Polite,
+		Fortitude::Force,
 	)
-	.unwrap_or_else(|e| {
-		log::warn!(target: "runtime::jobs", "payment of {amount:?} to {to:?} failed: {e:?}");
-		Zero::zero()
-	})
+	.map(|_| ())
 }

@@ -117,7 +117,7 @@ impl<T: Config> Pallet<T> {
 				// No providers (or no extra replica) to be found in time.
 				let cause =
 					if record.assigned.is_empty() { GiveUp::Expired } else { GiveUp::NoQuorum };
-				Self::give_up(job, record, cause);
+				let _ = Self::settle_or_report(job, || Self::give_up(job, record, cause));
 			} else {
 				record.queued_for = record.queued_for.saturating_add(1);
 				JobRecords::<T>::insert(job, &record);

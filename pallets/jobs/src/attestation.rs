@@ -148,13 +148,17 @@ impl<T: Config> Pallet<T> {
 			JobRecords::<T>::insert(job, &record);
 			return Ok(None);
 		}
-		// Nobody left to reveal: the reveal deadline's entry in the schedule is no longer
-		// needed, and the verdict is reached now.
-		if let Some(until) = record.status.phase_end() {
-			Self::unschedule(job, until);
-		}
+		// Nobody left to reveal: the verdict is reached now, and the reveal deadline's entry
+		// in the schedule is no longer needed. The reveal stands even if the settlement
+		// fails (it cannot while the escrow is held); the deadline then decides again.
+		JobRecords::<T>::insert(job, &record);
 		let replicas = record.assigned.len() as u32;
-		Self::decide(job, record);
-		Ok(Some(replicas))
+		let decided = Self::settle_or_report(job, || {
+			if let Some(until) = record.status.phase_end() {
+				Self::unschedule(job, until);
+			}
+			Self::decide(job, record)
+		});
+		Ok(decided.then_some(replicas))
 	}
 }

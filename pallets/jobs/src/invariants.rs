@@ -22,6 +22,25 @@ impl<T: Config> Pallet<T> {
 					s.paid.saturating_add(s.fee).saturating_add(s.refunded) == job.escrow,
 					TryRuntimeError::Other("escrow not conserved")
 				);
+				// What the verdict owes was paid, whatever stands on the submitter's account:
+				// a completed job's winners their share each, the treasury the fee.
+				if job.status == JobStatus::Completed {
+					let winners = job
+						.assigned
+						.iter()
+						.filter(|r| {
+							matches!(r.state, ReplicaState::Revealed { result_hash, .. }
+								if Some(result_hash) == job.result_hash)
+						})
+						.count() as u32;
+					let each = Self::share(&job, job.price_per_replica, winners);
+					ensure!(
+						s.paid == each.saturating_mul(winners.into()) && s.fee == job.fee,
+						TryRuntimeError::Other(
+							"a completed job's payments differ from its verdict"
+						)
+					);
+				}
 			} else {
 				expected = expected.saturating_add(job.escrow);
 				ensure!(job.settlement.is_none(), TryRuntimeError::Other("unfinished job settled"));

@@ -117,7 +117,10 @@
 //!
 //! - The `Job` hold on every account equals the escrow of its unfinished jobs plus the
 //!   deposits of its uncleared jobs; an account without jobs holds nothing for one.
-//! - Every finished job's settlement adds up: `paid + fee + refunded == escrow`.
+//! - Every finished job's settlement adds up: `paid + fee + refunded == escrow`; a completed
+//!   job's winners were paid their share each and the treasury the fee, whatever freezes
+//!   stand on the submitter's account (payments out of escrow ignore them, `asset.rs`; one
+//!   that fails undoes the settlement, [`Event::SettlementFailed`]).
 //! - Every replica of an unfinished job points at a registered provider; bounded lists stay
 //!   within their bounds.
 //! - The queue holds exactly the jobs waiting for assignment, once each; every committing or
@@ -480,6 +483,15 @@ pub mod pallet {
 			fee: BalanceOf<T>,
 			/// Returned to the submitter: the rest of the escrow.
 			refunded: BalanceOf<T>,
+		},
+		/// A settlement failed on a payment and was undone: the job stays as it was, its
+		/// escrow held. It cannot happen while the hold covers the escrow and the payees
+		/// exist; the event makes it visible if it ever does.
+		SettlementFailed {
+			/// The job.
+			job: JobId,
+			/// Why the payment failed.
+			error: DispatchError,
 		},
 		/// The submitter cancelled the job before any provider committed.
 		Cancelled {

@@ -56,6 +56,9 @@ impl frame_system::Config for Test {
 impl pallet_balances::Config for Test {
 	type AccountStore = System;
 	type RuntimeHoldReason = RuntimeHoldReason;
+	/// One freeze (id `()`), for the tests that freeze a submitter's account as another
+	/// pallet (the DAO's votes, vesting) could.
+	type MaxFreezes = ConstU32<1>;
 	type ExistentialDeposit = ConstU64<{ ED }>;
 }
 

@@ -91,16 +91,18 @@ impl<T: Config> Pallet<T> {
 					} else {
 						// No room to track a reveal window: those who committed are paid
 						// for their time, the rest of the escrow returns.
-						Self::give_up(job, record, GiveUp::NoRoom);
+						let _ = Self::settle_or_report(job, || {
+							Self::give_up(job, record, GiveUp::NoRoom)
+						});
 					}
 				} else {
 					// Nobody new committed: decide on what was revealed before, if anything.
-					Self::decide(job, record);
+					let _ = Self::settle_or_report(job, || Self::decide(job, record));
 				}
 				T::WeightInfo::on_deadline_settle(T::MaxReplicas::get())
 			},
 			JobStatus::Revealing { until } if until == now => {
-				Self::decide(job, record);
+				let _ = Self::settle_or_report(job, || Self::decide(job, record));
 				T::WeightInfo::on_deadline_settle(T::MaxReplicas::get())
 			},
 			// The job moved on since this entry was scheduled.

@@ -51,8 +51,14 @@ pub(crate) enum GiveUp {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Pays the winners of `hash`, slashes losers and no-shows, refunds the rest.
-	pub(crate) fn settle(job: JobId, mut record: JobOf<T>, hash: H256, error: Option<u32>) {
+	/// Pays the winners of `hash`, slashes losers and no-shows, refunds the rest. Fails,
+	/// and the caller's storage layer undoes everything, if a payment fails.
+	pub(crate) fn settle(
+		job: JobId,
+		mut record: JobOf<T>,
+		hash: H256,
+		error: Option<u32>,
+	) -> DispatchResult {
 		let won = |state: &ReplicaState| matches!(state, ReplicaState::Revealed { result_hash, .. } if *result_hash == hash);
 		let winners: Vec<T::AccountId> = record
 			.assigned
@@ -65,26 +71,26 @@ impl<T: Config> Pallet<T> {
 		let exhausted = error.is_some_and(ErrorCode::is_exhaustion);
 		let paid = match error {
 			Some(_) if exhausted => {
-				Self::pay_for_time(&record, |state| matches!(state, ReplicaState::Revealed { .. }))
+				Self::pay_for_time(&record, |state| matches!(state, ReplicaState::Revealed { .. }))?
 			},
-			Some(_) => Self::pay_for_time(&record, won),
+			Some(_) => Self::pay_for_time(&record, won)?,
 			None => {
 				let each = Self::share(&record, record.price_per_replica, winners.len() as u32);
-				let mut paid = BalanceOf::<T>::zero();
 				for winner in &winners {
-					paid = paid.saturating_add(asset::pay::<T>(&record.submitter, winner, each));
+					asset::pay::<T>(&record.submitter, winner, each)?;
 				}
-				paid
+				each.saturating_mul(BalanceOf::<T>::from(winners.len() as u32))
 			},
 		};
 		let submitter = record.submitter.clone();
 		let fee = if error.is_some() {
 			Zero::zero()
 		} else {
-			asset::pay::<T>(&submitter, &T::Treasury::get(), record.fee)
+			asset::pay::<T>(&submitter, &T::Treasury::get(), record.fee)?;
+			record.fee
 		};
 		let refunded = record.escrow.saturating_sub(paid).saturating_sub(fee);
-		let _ = asset::refund::<T>(&submitter, refunded);
+		asset::refund::<T>(&submitter, refunded)?;
 
 		// What each agreeing replica's work was worth, for the rewards pallet.
 		let work = VerifiedWork {
@@ -145,11 +151,12 @@ impl<T: Config> Pallet<T> {
 			},
 		}
 		JobRecords::<T>::insert(job, &record);
+		Ok(())
 	}
 
 	/// What each of `count` replicas gets when each is owed `each`: together at most what
 	/// the submitter paid for (`escrow - fee`), even after escalations.
-	fn share(record: &JobOf<T>, each: BalanceOf<T>, count: u32) -> BalanceOf<T> {
+	pub(crate) fn share(record: &JobOf<T>, each: BalanceOf<T>, count: u32) -> BalanceOf<T> {
 		let count = BalanceOf::<T>::from(count);
 		let budget = record.escrow.saturating_sub(record.fee);
 		if each.saturating_mul(count) > budget {
@@ -167,30 +174,36 @@ impl<T: Config> Pallet<T> {
 
 	/// Pays each replica whose state passes `spent` for its time ([`Self::time_pay`]),
 	/// together within what the submitter paid for. Returns what was paid.
-	fn pay_for_time(record: &JobOf<T>, spent: impl Fn(&ReplicaState) -> bool) -> BalanceOf<T> {
+	fn pay_for_time(
+		record: &JobOf<T>,
+		spent: impl Fn(&ReplicaState) -> bool,
+	) -> Result<BalanceOf<T>, DispatchError> {
 		let count = record.assigned.iter().filter(|r| spent(&r.state)).count() as u32;
 		let each = Self::share(record, Self::time_pay(record), count);
-		let mut paid = BalanceOf::<T>::zero();
 		for replica in record.assigned.iter().filter(|r| spent(&r.state)) {
-			paid = paid.saturating_add(asset::pay::<T>(&record.submitter, &replica.provider, each));
+			asset::pay::<T>(&record.submitter, &replica.provider, each)?;
 		}
-		paid
+		Ok(each.saturating_mul(BalanceOf::<T>::from(count)))
 	}
 
 	/// The job ends without a result: no-shows and withheld reveals are slashed (see the
 	/// module docs), the rest of the escrow returns to the submitter. With
 	/// [`GiveUp::NoRoom`] those who committed are paid for their time instead; with
-	/// [`GiveUp::Expired`] the fee goes to the treasury.
-	pub(crate) fn give_up(job: JobId, mut record: JobOf<T>, cause: GiveUp) {
+	/// [`GiveUp::Expired`] the fee goes to the treasury. Fails, and the caller's storage
+	/// layer undoes everything, if a payment fails.
+	pub(crate) fn give_up(job: JobId, mut record: JobOf<T>, cause: GiveUp) -> DispatchResult {
 		let submitter = record.submitter.clone();
 		let paid = match cause {
-			GiveUp::NoRoom => {
-				Self::pay_for_time(&record, |state| matches!(state, ReplicaState::Committed { .. }))
-			},
+			GiveUp::NoRoom => Self::pay_for_time(&record, |state| {
+				matches!(state, ReplicaState::Committed { .. })
+			})?,
 			GiveUp::NoQuorum | GiveUp::Expired => Zero::zero(),
 		};
 		let fee = match cause {
-			GiveUp::Expired => asset::pay::<T>(&submitter, &T::Treasury::get(), record.fee),
+			GiveUp::Expired => {
+				asset::pay::<T>(&submitter, &T::Treasury::get(), record.fee)?;
+				record.fee
+			},
 			GiveUp::NoQuorum | GiveUp::NoRoom => Zero::zero(),
 		};
 		for replica in &record.assigned {
@@ -207,12 +220,31 @@ impl<T: Config> Pallet<T> {
 			Self::release(&replica.provider, job, record.price_per_replica);
 		}
 		let refunded = record.escrow.saturating_sub(paid).saturating_sub(fee);
-		let _ = asset::refund::<T>(&submitter, refunded);
+		asset::refund::<T>(&submitter, refunded)?;
 		let _ = RevealedOutputs::<T>::clear_prefix(job, T::MaxReplicas::get(), None);
 		record.status = JobStatus::Unresolved;
 		record.settlement = Some(Settlement { paid, fee, refunded });
 		JobRecords::<T>::insert(job, &record);
 		Self::deposit_event(Event::Unresolved { job, paid, fee, refunded });
+		Ok(())
+	}
+
+	/// Runs a settlement (a verdict, a phase's end, a job's expiry) in a storage layer of its
+	/// own: if a payment fails, the job stays as it was, its escrow held, and
+	/// [`Event::SettlementFailed`] says why; nothing is booked as paid that was not. Returns
+	/// whether it settled.
+	pub(crate) fn settle_or_report(
+		job: JobId,
+		settlement: impl FnOnce() -> DispatchResult,
+	) -> bool {
+		match frame_support::storage::with_storage_layer(settlement) {
+			Ok(()) => true,
+			Err(error) => {
+				log::error!(target: "runtime::jobs", "settling job {job} failed: {error:?}");
+				Self::deposit_event(Event::SettlementFailed { job, error });
+				false
+			},
+		}
 	}
 
 	/// The submitter cancels `job` before any provider committed. Before assignment the
@@ -230,11 +262,12 @@ impl<T: Config> Pallet<T> {
 				&& record.assigned.iter().all(|r| r.state == ReplicaState::Assigned),
 			Error::<T>::CannotCancel
 		);
-		let paid = Self::pay_for_time(&record, |state| *state == ReplicaState::Assigned);
+		let paid = Self::pay_for_time(&record, |state| *state == ReplicaState::Assigned)?;
 		let fee = if record.assigned.is_empty() {
 			Zero::zero()
 		} else {
-			asset::pay::<T>(&who, &T::Treasury::get(), record.fee)
+			asset::pay::<T>(&who, &T::Treasury::get(), record.fee)?;
+			record.fee
 		};
 		for replica in &record.assigned {
 			Self::release(&replica.provider, job, record.price_per_replica);

@@ -7,8 +7,9 @@ use frame_support::pallet_prelude::*;
 use sp_core::H256;
 
 impl<T: Config> Pallet<T> {
-	/// Counts the reveals: settles the job, escalates it, or gives up.
-	pub(crate) fn decide(job: JobId, mut record: JobOf<T>) {
+	/// Counts the reveals: settles the job, escalates it, or gives up. Fails if a payment
+	/// of the settlement fails.
+	pub(crate) fn decide(job: JobId, mut record: JobOf<T>) -> DispatchResult {
 		let mut tally: Vec<(H256, u32, Option<u32>)> = Vec::new();
 		let mut revealed = 0u32;
 		for replica in &record.assigned {
@@ -35,8 +36,9 @@ impl<T: Config> Pallet<T> {
 					let replicas = record.assigned.len() as u32 + 1;
 					JobRecords::<T>::insert(job, &record);
 					Self::deposit_event(Event::Escalated { job, replicas });
+					Ok(())
 				} else {
-					Self::give_up(job, record, GiveUp::NoQuorum);
+					Self::give_up(job, record, GiveUp::NoQuorum)
 				}
 			},
 			_ => Self::give_up(job, record, GiveUp::NoQuorum),

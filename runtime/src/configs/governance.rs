@@ -325,7 +325,7 @@ impl Get<BlockNumber> for VoteLockingPeriod {
 
 impl pallet_dao::Config for Runtime {
 	type Currency = Balances;
-	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type RuntimeHoldReason = RuntimeHoldReason;
 	type Polls = Referenda;
 	type Stake = DelegatedStake;
 	type WorkHouse = ProvidersWorkHouse;

@@ -101,7 +101,8 @@ impl pallet_balances::Config for Runtime {
 	type AccountStore = System;
 	type WeightInfo = crate::weights::pallet_balances::WeightInfo<Runtime>;
 	type FreezeIdentifier = RuntimeFreezeReason;
-	/// One freeze per reason the runtime declares (governance votes, ...).
+	/// One freeze per reason the runtime declares: none today (votes hold their capital,
+	/// `pallet_dao`'s crate docs say why).
 	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type RuntimeFreezeReason = RuntimeFreezeReason;

@@ -156,10 +156,11 @@ fn votes_keep_the_stake_they_stand_on() {
 		use Sr25519Keyring::*;
 		run_blocks(1);
 		let poll = propose(DaoOrigin::Parameters, set_job_fee(6));
-		// Eve delegates 5,000 DCC to Bob and votes with her balance and that stake.
+		// Eve delegates 5,000 DCC to Bob and votes with her balance (all of it that can go
+		// on hold: the existential deposit stays free) and that stake.
 		let staked = 5_000 * UNIT;
 		assert_ok!(Delegation::delegate(signed_by(Eve), who(Bob), staked));
-		let capital = genesis_config_presets::ENDOWMENT;
+		let capital = genesis_config_presets::ENDOWMENT - crate::EXISTENTIAL_DEPOSIT;
 		let vote = TokenVote::Standard { aye: true, lock: VoteLock::None, capital };
 		assert_ok!(Dao::vote(signed_by(Eve), poll, vote));
 		assert_ok!(Dao::vote_as_provider(signed_by(Charlie), poll, WorkVote::Aye));

@@ -304,6 +304,14 @@ export async function assertFeeCharged(api, r, signer) {
   return fee;
 }
 
+/** What `address`'s token-house votes hold (`balances.holds`, reason `Dao: Vote`). */
+export async function voteHeld(api, address) {
+  const holds = await api.query.balances.holds(address);
+  return holds
+    .filter((h) => JSON.stringify(h.id.toJSON()) === JSON.stringify({ dao: 'Vote' }))
+    .reduce((sum, h) => sum + h.amount.toBigInt(), 0n);
+}
+
 /** `value × parts / 1e9`, rounded to the nearest, halves down: how `Perbill × value` rounds. */
 export function perbill(parts, value) {
   const num = value * parts;
@@ -337,7 +345,7 @@ export async function treasuryIncomeBesidesJobs(api, hash) {
  * Passes `call` by referendum on the track of DAO origin `origin` (`Parameters`,
  * `SmallSpender`, ...), as people would from polkadot.js apps: Ferdie submits it and
  * places the decision deposit, the token holders in `tokenVoters` vote aye with all their
- * free balance but one DCC (left for fees) and `lock` (`None`, `OnePeriod`, ...), and the providers in `providers` vote `workVote` in the work house. Resolves
+ * free balance and what their earlier votes hold but one DCC (left for fees) and `lock` (`None`, `OnePeriod`, ...), and the providers in `providers` vote `workVote` in the work house. Resolves
  * with the referendum's index, its final state (`approved` or `rejected`, ...) and the block
  * it ended in once it is decided, and, if approved, once the scheduler has dispatched its call (with the
  * dispatch's result).
@@ -362,8 +370,10 @@ export async function referendum(
   if (deposit.error) throw new Error(`placeDecisionDeposit failed: ${deposit.error}`);
   const votes = [
     ...tokenVoters.map(async (signer) => {
+      // What its earlier votes hold can vote again; one DCC stays free for fees.
       const free = (await api.query.system.account(signer.address)).data.free.toBigInt();
-      const vote = { Standard: { aye: true, lock, capital: free - UNIT } };
+      const capital = free + (await voteHeld(api, signer.address)) - UNIT;
+      const vote = { Standard: { aye: true, lock, capital } };
       return submitAndWatch(api, api.tx.dao.vote(index, vote), signer);
     }),
     ...providers.map((signer) => submitAndWatch(api, api.tx.dao.voteAsProvider(index, workVote), signer)),

@@ -1,8 +1,11 @@
 //! The invariants catch what they are meant to: a tally that differs from its votes, a
-//! vote whose capital is not frozen, a referendum left ongoing past its timeouts.
+//! vote whose capital is not held, a referendum left ongoing past its timeouts.
 
 use crate::{mock::*, TokenVote, VoteLock};
-use frame_support::{assert_ok, traits::fungible::MutateFreeze};
+use frame_support::{
+	assert_ok,
+	traits::{fungible::MutateHold, tokens::Precision},
+};
 
 fn vote(who: AccountId, poll: u32) {
 	let vote = TokenVote::Standard { aye: true, lock: VoteLock::None, capital: 50 };
@@ -25,11 +28,11 @@ fn a_tally_that_differs_from_its_votes_is_caught() {
 }
 
 #[test]
-fn capital_without_its_freeze_is_caught() {
+fn capital_without_its_hold_is_caught() {
 	new_test_ext().execute_with(|| {
 		let poll = propose(crate::Origin::Parameters);
 		vote(1, poll);
-		assert_ok!(Balances::thaw(&crate::FreezeReason::Vote.into(), &1));
+		assert_ok!(Balances::release(&crate::HoldReason::Vote.into(), &1, 50, Precision::Exact));
 		assert!(Dao::do_try_state().is_err());
 	});
 }

@@ -24,9 +24,9 @@ fn removing_a_vote_while_the_poll_runs_unlocks_at_once() {
 	execute(|| {
 		let poll = propose(crate::Origin::Parameters);
 		vote(1, poll, true, 50, VoteLock::EightPeriods);
-		assert_eq!(frozen(1), 50);
+		assert_eq!(held(1), 50);
 		assert_ok!(Dao::remove_vote(RuntimeOrigin::signed(1), poll));
-		assert_eq!(frozen(1), 0);
+		assert_eq!(held(1), 0);
 		assert_eq!(tally(poll).token.ayes, 0);
 		assert!(!crate::TokenVotes::<Test>::contains_key(1));
 	});
@@ -37,7 +37,7 @@ fn the_winning_side_stays_locked_for_its_periods_and_then_unlocks_in_one_step() 
 	execute(|| {
 		Work::mutate(|w| w.insert(5, 10));
 		let poll = propose(crate::Origin::Parameters);
-		vote(1, poll, true, 100, VoteLock::TwoPeriods); // locked 2 × 10 blocks after the end
+		vote(1, poll, true, 99, VoteLock::TwoPeriods); // locked 2 × 10 blocks after the end
 		vote(2, poll, false, 10, VoteLock::EightPeriods); // loses: no lock after
 		vote(3, poll, true, 40, VoteLock::None); // no lock after
 		assert_ok!(Dao::vote_as_provider(RuntimeOrigin::signed(5), poll, crate::WorkVote::Aye));
@@ -46,14 +46,14 @@ fn the_winning_side_stays_locked_for_its_periods_and_then_unlocks_in_one_step() 
 		for who in [1, 2, 3] {
 			assert_ok!(Dao::remove_vote(RuntimeOrigin::signed(who), poll));
 		}
-		assert_eq!((frozen(1), frozen(2), frozen(3)), (100, 0, 0));
-		// Before the lock has run: still frozen, `unlock` changes nothing.
+		assert_eq!((held(1), held(2), held(3)), (99, 0, 0));
+		// Before the lock has run: still held, `unlock` changes nothing.
 		run_to_block(end + 19);
 		assert_ok!(Dao::unlock(RuntimeOrigin::signed(9), 1));
-		assert_eq!(frozen(1), 100);
+		assert_eq!(held(1), 99);
 		run_to_block(end + 20);
 		assert_ok!(Dao::unlock(RuntimeOrigin::signed(9), 1));
-		assert_eq!(frozen(1), 0);
+		assert_eq!(held(1), 0);
 		assert!(!crate::TokenVotes::<Test>::contains_key(1));
 	});
 }
@@ -63,13 +63,13 @@ fn removing_a_vote_after_its_lock_has_run_unlocks_without_a_second_step() {
 	execute(|| {
 		Work::mutate(|w| w.insert(5, 10));
 		let poll = propose(crate::Origin::Parameters);
-		vote(1, poll, true, 100, VoteLock::OnePeriod);
+		vote(1, poll, true, 99, VoteLock::OnePeriod);
 		assert_ok!(Dao::vote_as_provider(RuntimeOrigin::signed(5), poll, crate::WorkVote::Aye));
 		let end = decide(poll);
 		run_to_block(end + 10);
-		assert_eq!(frozen(1), 100);
+		assert_eq!(held(1), 99);
 		assert_ok!(Dao::remove_vote(RuntimeOrigin::signed(1), poll));
-		assert_eq!(frozen(1), 0);
+		assert_eq!(held(1), 0);
 	});
 }
 
@@ -82,7 +82,7 @@ fn a_prior_lock_covers_the_largest_of_the_votes_it_came_from() {
 		vote(1, a, true, 80, VoteLock::OnePeriod);
 		vote(1, b, true, 30, VoteLock::EightPeriods);
 		for poll in [a, b] {
-			vote(4, poll, true, 100, VoteLock::None);
+			vote(4, poll, true, 99, VoteLock::None);
 			assert_ok!(Dao::vote_as_provider(RuntimeOrigin::signed(5), poll, crate::WorkVote::Aye));
 		}
 		let end = decide(a).max(decide(b));
@@ -90,10 +90,10 @@ fn a_prior_lock_covers_the_largest_of_the_votes_it_came_from() {
 		assert_ok!(Dao::remove_vote(RuntimeOrigin::signed(1), b));
 		// 80 until a's lock ends, then the prior lock keeps the larger amount to b's end:
 		// conservative, never less than either vote needs.
-		assert_eq!(frozen(1), 80);
+		assert_eq!(held(1), 80);
 		run_to_block(end + 80);
 		assert_ok!(Dao::unlock(RuntimeOrigin::signed(1), 1));
-		assert_eq!(frozen(1), 0);
+		assert_eq!(held(1), 0);
 	});
 }
 

@@ -30,7 +30,7 @@ fn both_houses_must_pass_where_the_track_says_so() {
 		// Every token holder for, the providers against: rejected.
 		let poll = propose(crate::Origin::Parameters);
 		for who in 1..=5 {
-			token(who, poll, true, 100);
+			token(who, poll, true, 99);
 		}
 		work(12, poll, WorkVote::Nay);
 		assert_eq!(tally(poll).approval(BOTH), Perbill::zero());
@@ -38,7 +38,7 @@ fn both_houses_must_pass_where_the_track_says_so() {
 		// The same with the providers for: approved.
 		let poll = propose(crate::Origin::Parameters);
 		for who in 1..=5 {
-			token(who, poll, true, 100);
+			token(who, poll, true, 99);
 		}
 		work(12, poll, WorkVote::Aye);
 		assert_eq!(run_until_decided(poll), Some(true));
@@ -63,20 +63,21 @@ fn the_work_house_vetoes_a_token_decision_with_enough_of_its_weight() {
 		providers(&[(11, 15), (12, 85)]);
 		// 15 % of the work house against: under the 20 % veto, the token house decides.
 		let poll = propose(crate::Origin::SmallSpender);
-		token(1, poll, true, 100);
-		token(2, poll, true, 100);
+		token(1, poll, true, 99);
+		token(2, poll, true, 99);
 		work(11, poll, WorkVote::Nay);
 		assert_eq!(run_until_decided(poll), Some(true));
 		// 85 % against: vetoed.
 		let poll = propose(crate::Origin::SmallSpender);
-		token(1, poll, true, 100);
-		token(2, poll, true, 100);
+		token(1, poll, true, 99);
+		token(2, poll, true, 99);
 		work(12, poll, WorkVote::Nay);
 		assert_eq!(tally(poll).approval(VETO), Perbill::zero());
 		assert_eq!(run_until_decided(poll), Some(false));
 		// Without any work-house vote the token house decides alone.
 		let poll = propose(crate::Origin::SmallSpender);
-		token(1, poll, true, 100);
+		token(1, poll, true, 99);
+		token(2, poll, true, 99);
 		assert_eq!(run_until_decided(poll), Some(true));
 	});
 }
@@ -87,12 +88,13 @@ fn either_house_can_carry_the_cancel_track() {
 		providers(&[(11, 30), (12, 70)]);
 		let by_work = propose(crate::Origin::Canceller);
 		work(12, by_work, WorkVote::Aye);
-		token(1, by_work, false, 100);
+		token(1, by_work, false, 99);
 		let by_tokens = propose(crate::Origin::Canceller);
-		token(1, by_tokens, true, 100);
+		token(1, by_tokens, true, 99);
+		token(2, by_tokens, true, 99);
 		work(11, by_tokens, WorkVote::Nay);
 		let neither = propose(crate::Origin::Canceller);
-		token(1, neither, false, 100);
+		token(1, neither, false, 99);
 		work(11, neither, WorkVote::Nay);
 		assert_eq!(run_until_decided(by_work), Some(true));
 		assert_eq!(outcome(by_tokens), Some(true));

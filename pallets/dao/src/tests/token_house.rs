@@ -49,8 +49,8 @@ fn split_and_abstaining_votes_count_their_parts_once() {
 			TokenVote::SplitAbstain { aye: 5, nay: 15, abstain: 50 }
 		));
 		assert_eq!(tally(poll).token, HouseTally { ayes: 35, nays: 25, support: 85 });
-		assert_eq!(frozen(1), 40);
-		assert_eq!(frozen(2), 70);
+		assert_eq!(held(1), 40);
+		assert_eq!(held(2), 70);
 	});
 }
 
@@ -61,7 +61,7 @@ fn a_new_vote_replaces_the_old_one_on_the_same_poll() {
 		assert_ok!(Dao::vote(RuntimeOrigin::signed(1), poll, aye(50, VoteLock::EightPeriods)));
 		assert_ok!(Dao::vote(RuntimeOrigin::signed(1), poll, nay(10, VoteLock::None)));
 		assert_eq!(tally(poll).token, HouseTally { ayes: 0, nays: 10, support: 0 });
-		assert_eq!(frozen(1), 10);
+		assert_eq!(held(1), 10);
 	});
 }
 
@@ -71,13 +71,14 @@ fn capital_is_balance_then_delegated_stake_and_no_more() {
 		let poll = propose(crate::Origin::Parameters);
 		Staked::mutate(|s| s.insert(1, 40));
 		assert_noop!(
-			Dao::vote(RuntimeOrigin::signed(1), poll, aye(141, VoteLock::None)),
+			Dao::vote(RuntimeOrigin::signed(1), poll, aye(140, VoteLock::None)),
 			Error::<Test>::InsufficientCapital
 		);
-		assert_ok!(Dao::vote(RuntimeOrigin::signed(1), poll, aye(140, VoteLock::None)));
-		assert_eq!(frozen(1), 100);
+		assert_ok!(Dao::vote(RuntimeOrigin::signed(1), poll, aye(139, VoteLock::None)));
+		// All the balance it can hold (the existential deposit stays free), then stake.
+		assert_eq!(held(1), 99);
 		assert_eq!(<Dao as depin_interfaces::VoteLocks<_, _>>::locked_stake(&1), 40);
-		assert!(events().contains(&Event::LockChanged { who: 1, frozen: 100, staked: 40 }));
+		assert!(events().contains(&Event::LockChanged { who: 1, held: 99, staked: 40 }));
 		assert_noop!(
 			Dao::vote(RuntimeOrigin::signed(2), poll, aye(0, VoteLock::None)),
 			Error::<Test>::ZeroCapital
@@ -100,17 +101,52 @@ fn votes_only_on_ongoing_polls_and_within_the_bound() {
 			Dao::vote(RuntimeOrigin::signed(1), polls[3], aye(10, VoteLock::None)),
 			Error::<Test>::TooManyVotes
 		);
-		// The same capital votes on every poll: frozen once.
-		assert_eq!(frozen(1), 10);
+		// The same capital votes on every poll: held once.
+		assert_eq!(held(1), 10);
 	});
 }
 
 #[test]
-fn frozen_capital_cannot_leave_the_account() {
+fn held_capital_cannot_leave_the_account() {
 	execute(|| {
 		let poll = propose(crate::Origin::Parameters);
 		assert_ok!(Dao::vote(RuntimeOrigin::signed(1), poll, aye(60, VoteLock::None)));
-		assert!(Balances::transfer_allow_death(RuntimeOrigin::signed(1), 2, 41).is_err());
-		assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(1), 2, 40));
+		// 40 stay free, and the account must keep its existential deposit (1).
+		assert!(Balances::transfer_allow_death(RuntimeOrigin::signed(1), 2, 40).is_err());
+		assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(1), 2, 39));
+	});
+}
+
+/// Funds on hold already back another claim (here the proposer's deposits; a job's escrow
+/// or a provider's bond alike): a vote counts only the balance it can take for itself, so
+/// that no unit of balance backs a vote and another claim at once.
+#[test]
+fn funds_on_hold_are_not_vote_capital() {
+	execute(|| {
+		let poll = propose(crate::Origin::Parameters);
+		// Account 10 proposed: 12 of its 100 hold the referendum's deposits; the existential
+		// deposit (1) stays free.
+		assert_eq!(Balances::reserved_balance(10), 12);
+		assert_noop!(
+			Dao::vote(RuntimeOrigin::signed(10), poll, aye(88, VoteLock::None)),
+			Error::<Test>::InsufficientCapital
+		);
+		assert_ok!(Dao::vote(RuntimeOrigin::signed(10), poll, aye(87, VoteLock::None)));
+	});
+}
+
+/// The attack on job escrow: a voter whose whole balance is vote capital puts it on hold
+/// for a job (or a bond), and the chain's payment out of that hold then fails on the vote's
+/// freeze. A vote's capital is taken by the vote: nothing else can hold it while it stands.
+#[test]
+fn vote_capital_cannot_back_a_job_or_a_bond() {
+	execute(|| {
+		let poll = propose(crate::Origin::Parameters);
+		assert_ok!(Dao::vote(RuntimeOrigin::signed(1), poll, aye(99, VoteLock::None)));
+		let escrow = RuntimeHoldReason::Preimage(pallet_preimage::HoldReason::Preimage);
+		assert!(<Balances as frame_support::traits::fungible::MutateHold<_>>::hold(
+			&escrow, &1, 10
+		)
+		.is_err());
 	});
 }

@@ -46,8 +46,11 @@ fn only_providers_with_work_vote_in_the_work_house() {
 	});
 }
 
+/// The DAO reports a standing work-house vote to the providers pallet, which keeps the
+/// bond at its minimum meanwhile: the bond itself is checked with both pallets in the
+/// runtime's tests (`votes_keep_the_stake_they_stand_on`).
 #[test]
-fn a_standing_vote_holds_the_providers_bond_until_removed() {
+fn a_standing_work_vote_is_reported_until_removed() {
 	execute(|| {
 		Work::mutate(|w| w.insert(11, 5));
 		let poll = propose(crate::Origin::Parameters);

@@ -104,15 +104,42 @@ fn a_claim_costs_the_same_after_any_number_of_bookings() {
 #[test]
 fn rounding_leaves_dust_in_the_pool_never_a_debt() {
 	execute(|| {
+		// Stakes and bookings that do not divide evenly.
 		for member in 10..13u128 {
-			assert_ok!(Delegation::delegate(RuntimeOrigin::signed(member), 2, 10 + member as u64));
+			assert_ok!(Delegation::delegate(
+				RuntimeOrigin::signed(member),
+				2,
+				2_000 + member as u64
+			));
 		}
-		for amount in [7u64, 11, 13, 1, 1, 1] {
+		let bookings = [7_001u64, 11_003, 13_007, 1, 1, 1];
+		for amount in bookings {
 			book(2, amount);
 		}
+		// Each member is paid exactly what it was shown as due, rounded down; what rounding
+		// left stays in the pool, never owed beyond it.
+		let mut claimed = 0;
 		for member in 10..13u128 {
-			let _ = Delegation::claim(RuntimeOrigin::signed(member));
+			let due = Delegation::pending_rewards(member);
+			let before = free(member);
+			if due == 0 {
+				assert_noop!(
+					Delegation::claim(RuntimeOrigin::signed(member)),
+					Error::<Test>::NothingToClaim
+				);
+			} else {
+				assert_ok!(Delegation::claim(RuntimeOrigin::signed(member)));
+				assert!(System::events()
+					.iter()
+					.any(|r| r.event
+						== RuntimeEvent::Delegation(Event::Claimed { member, amount: due })));
+			}
+			assert_eq!(free(member), before + due);
+			assert_eq!(Delegation::pending_rewards(member), 0);
+			claimed += due;
 		}
+		let booked: Balance = bookings.iter().sum();
+		assert!(claimed > 0 && claimed <= booked, "claimed {claimed} of {booked} booked");
 		// The invariants (run after the test) check that the pool still covers its members.
 	});
 }

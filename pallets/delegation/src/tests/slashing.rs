@@ -1,7 +1,7 @@
 //! Slashing: a provider's slash reaches its pool pro rata, in O(1) per member count.
 
-use crate::{mock::*, Event, Pools};
-use frame_support::assert_ok;
+use crate::{mock::*, Error, Event, Pools};
+use frame_support::{assert_noop, assert_ok};
 
 #[test]
 fn a_slash_takes_the_same_share_of_own_bond_active_and_unbonding_stake() {
@@ -76,9 +76,22 @@ fn a_pool_slashed_to_nothing_lets_its_members_leave_and_takes_no_stake_until_emp
 		slash_wrong(1);
 		assert_eq!(Delegation::staked_value(&10), 0);
 		// The provider is out (no active bond): nobody can delegate.
-		assert!(Delegation::delegate(RuntimeOrigin::signed(11), 1, 100).is_err());
+		assert_noop!(
+			Delegation::delegate(RuntimeOrigin::signed(11), 1, 100),
+			Error::<Test>::NotAcceptingDelegations
+		);
+		// Bonded again, it offers itself for jobs; its pool, slashed to nothing while
+		// member 10 still holds points, takes no stake until that member left: new stake
+		// would otherwise buy points worth nothing, or dilute the old ones' claim.
+		assert_ok!(Providers::bond_extra(RuntimeOrigin::signed(1), MIN_BOND));
+		assert_noop!(
+			Delegation::delegate(RuntimeOrigin::signed(11), 1, 100),
+			Error::<Test>::PoolSlashedOut
+		);
 		assert_ok!(Delegation::unbond(RuntimeOrigin::signed(10), 1));
 		assert!(crate::Members::<Test>::get(10).is_none());
 		assert!(Pools::<Test>::get(1).is_none());
+		assert_ok!(Delegation::delegate(RuntimeOrigin::signed(11), 1, 100));
+		assert_eq!(Delegation::staked_value(&11), 100);
 	});
 }

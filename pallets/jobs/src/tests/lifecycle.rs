@@ -356,3 +356,31 @@ fn a_wrong_provider_with_no_free_balance_is_slashed() {
 		assert_eq!(bond_held(loser), START_BALANCE - ED - (START_BALANCE - ED) / 10);
 	});
 }
+
+/// The chain's payments out of a job's escrow happen whatever freezes stand on the
+/// submitter's account: a freeze counts funds on hold, so a submitter that froze its whole
+/// balance (a vote, say) would otherwise get the job computed for nothing, with the
+/// providers and the treasury booked "paid 0" and the escrow refunded.
+#[test]
+fn a_freeze_on_the_submitter_never_stops_its_jobs_payments() {
+	ExtBuilder::default().build_and_execute(|| {
+		use frame_support::traits::fungible::{Inspect, MutateFreeze};
+		let out = output(32, 0);
+		let treasury = free(TREASURY);
+		let job = submit(20, spec(1, 32));
+		let deposit = JobRecords::<Test>::get(job).unwrap().deposit;
+		assert_ok!(Balances::set_freeze(&(), &20, Balances::total_balance(&20)));
+		next_block();
+		let p = assigned(job)[0];
+		commit(p, job, hash_of(&out));
+		reveal(p, job, &out);
+		next_block();
+		let record = JobRecords::<Test>::get(job).unwrap();
+		assert_eq!(record.status, JobStatus::Completed);
+		assert_eq!(record.settlement, Some(Settlement { paid: PRICE, fee: 10, refunded: 0 }));
+		assert_eq!(free(p), START_BALANCE - MIN_BOND + PRICE);
+		assert_eq!(free(TREASURY), treasury + 10);
+		assert_eq!(Balances::total_balance(&20), START_BALANCE - PRICE - 10);
+		assert_eq!(crate::asset::held::<Test>(&20), deposit);
+	});
+}
