@@ -140,10 +140,14 @@ export async function verdictBlock(api, job, { timeoutMs = 120_000 } = {}) {
 }
 
 /**
- * How long a job took from the block that included its submission to its verdict: in
- * blocks, and in seconds by the two blocks' timestamps.
+ * How long `job` took from the block that included its submission to its verdict (from
+ * `verdictBlock`): in blocks, and in seconds by the two blocks' timestamps. The submission's
+ * block is the finalized chain's at the job's `submitted_at`, not the block a client saw it
+ * in first: that one may have lost to a fork, its state discarded.
  */
-export async function verdictLatency(api, submittedIn, verdict) {
+export async function verdictLatency(api, job, verdict) {
+  const record = (await (await api.at(verdict.hash)).query.jobs.jobRecords(job)).unwrap();
+  const submittedIn = await api.rpc.chain.getBlockHash(record.submittedAt.toNumber());
   const at = async (hash) => ({
     number: (await api.rpc.chain.getHeader(hash)).number.toNumber(),
     ms: (await (await api.at(hash)).query.timestamp.now()).toNumber(),

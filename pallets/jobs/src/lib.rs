@@ -33,7 +33,8 @@
 //!    the job and slashed less (`slash_no_show`); an error code that loses (or an output
 //!    outvoted by one) costs pay and reputation, not bond (see `settlement.rs`). A quorum on
 //!    an error code completes the job as `Failed` and pays each winner the small
-//!    `error_fee`. Without a quorum, one more replica is assigned (up to `MaxReplicas`);
+//!    `error_fee`, and no reputation or work credit (those follow the fee, which only an
+//!    agreed output pays). Without a quorum, one more replica is assigned (up to `MaxReplicas`);
 //!    after that the job is `Unresolved` and the escrow is refunded.
 //! 6. [`Pallet::cancel`] before any commitment refunds the escrow, less `error_fee` for each
 //!    provider already assigned (they started computing) and, once assigned, the fee;

@@ -101,13 +101,13 @@ impl<T: Config> Pallet<T> {
 		};
 		for replica in &record.assigned {
 			match replica.state {
-				// Agreeing that the kernel ran out earns nothing but the time: it is also
-				// what a lazy provider would say.
+				// Reputation and work credit follow the fee: only an agreed output pays one.
+				// Agreeing on an error earns the time and nothing else: an error is also what
+				// a lazy provider would say, and a quorum of colluding replicas can agree on
+				// one for nothing but the error fee, which their own submitter pays them.
 				ReplicaState::Revealed { result_hash, .. } if result_hash == hash => {
-					if !exhausted {
-						T::Providers::reward(&replica.provider)
-					}
 					if error.is_none() {
+						T::Providers::reward(&replica.provider);
 						T::WorkCredit::credit_work(&replica.provider, work);
 					}
 				},

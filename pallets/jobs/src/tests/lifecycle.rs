@@ -278,9 +278,11 @@ fn a_quorum_on_an_error_code_fails_the_job_and_pays_the_error_fee() {
 		assert_eq!(record.status, JobStatus::Failed { code });
 		// error_fee = 5 each; the submitter gets the rest, the fee included.
 		assert_eq!(record.settlement, Some(Settlement { paid: 10, fee: 0, refunded: 210 }));
+		// Paid for their time, no more: no fee was paid, so no reputation is earned (an
+		// error every replica can agree on for nothing would otherwise farm it).
 		for p in providers {
 			assert_eq!(free(p), START_BALANCE - MIN_BOND + 5);
-			assert_eq!(reputation(p), INITIAL_REPUTATION + 10);
+			assert_eq!(reputation(p), INITIAL_REPUTATION);
 		}
 		assert!(job_events().contains(&Event::Failed { job, code, paid: 10, refunded: 210 }));
 	});
