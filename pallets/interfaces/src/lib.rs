@@ -76,7 +76,7 @@ pub trait CountedStakeObserver<AccountId, Balance> {
 	fn counted_stake_changed(provider: &AccountId, counted: Balance);
 
 	/// Books the stake income `provider` accrued so far into its pool, before its pool's
-	/// points change.
+	/// points or its provider's record change (the pool splits income by them).
 	fn settle_income(provider: &AccountId);
 }
 

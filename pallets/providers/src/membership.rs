@@ -4,6 +4,7 @@
 //! counted stake in line with the record whatever changed.
 
 use crate::*;
+use depin_interfaces::CountedStakeObserver;
 use frame_support::{ensure, pallet_prelude::DispatchResult, traits::Get};
 use sp_runtime::{traits::Zero, DispatchError};
 
@@ -17,6 +18,10 @@ impl<T: Config> Pallet<T> {
 		change: impl FnOnce(&mut ProviderInfoOf<T>) -> Result<Option<Event<T>>, DispatchError>,
 	) -> DispatchResult {
 		let mut info = ProviderRecords::<T>::get(who).ok_or(Error::<T>::NotRegistered)?;
+		// First: stake income accrued so far is booked into the pool at the bond and the
+		// delegated stake that earned it (the pool splits it by the record as it stands), so
+		// that no change (a bond raised just before booking) takes a share of it.
+		T::StakeObserver::settle_income(who);
 		let params = Params::<T>::get();
 		let before = index::standing::<T>(&info);
 		let counted_before = Self::counted(&info, &params);

@@ -35,6 +35,24 @@ fn income_accrued_before_a_delegation_is_not_shared_with_it() {
 	});
 }
 
+/// A provider raising its bond just before its stake income is booked would take part of
+/// what its delegators earned at the old split (the split reads the bond at booking):
+/// income is booked at the bond and stake in force while it accrued.
+#[test]
+fn a_bond_raised_before_booking_takes_none_of_the_delegators_income() {
+	execute(|| {
+		assert_ok!(Delegation::delegate(RuntimeOrigin::signed(10), 1, MIN_BOND));
+		run_to_era(1);
+		// As in the first test: 2,000 each, unbooked.
+		assert_eq!(Delegation::pending_rewards(10), 2_000);
+		assert_ok!(Providers::bond_extra(RuntimeOrigin::signed(1), 8 * MIN_BOND));
+		assert_eq!(Delegation::pending_rewards(10), 2_000);
+		assert_eq!(Delegation::pending_rewards(1), 2_000);
+		assert_ok!(Delegation::claim(RuntimeOrigin::signed(10)));
+		assert_eq!(free(10), START_BALANCE - MIN_BOND + 2_000);
+	});
+}
+
 #[test]
 fn counted_stake_saturates_and_a_paused_provider_earns_nothing() {
 	execute(|| {
