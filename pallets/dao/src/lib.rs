@@ -19,8 +19,11 @@
 //!   for others earns. While its vote stands, a provider's bond stays at the minimum.
 //!   Support is weight for or abstaining over all providers' recent work.
 //! - **Tracks combine the houses** ([`HouseRule`]): both must pass (the lower approval
-//!   and support count), the token house decides unless the work house vetoes, or either
-//!   suffices. [`Tally`] gives referenda one approval and one support per track.
+//!   and support count), or the token house decides unless the work house vetoes. No rule
+//!   lets the work house pass anything alone: its weight is cheap while no provider has
+//!   recent work (every registered provider then weighs the same), so a track it could
+//!   pass alone (cancelling and killing referenda was one) would belong to whoever
+//!   registers a few providers. [`Tally`] gives referenda one approval and one support per track.
 //! - **Origins** ([`Origin`]): one per kind of power, each the origin of one track:
 //!   parameters, small and big spends (with caps), the validator set, runtime upgrades,
 //!   cancelling referenda. [`Pallet::authorize_upgrade`] lets the upgrade track authorize

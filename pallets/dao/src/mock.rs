@@ -90,11 +90,11 @@ impl pallet_scheduler::Config for Test {
 }
 
 /// Track 0 needs both houses, track 1 the token house without a work-house veto, track 2
-/// either house. Each decides for 10 blocks with 60 % approval and 10 % support.
+/// (the canceller's) both houses. Each decides for 10 blocks with 60 % approval and 10 % support.
 pub struct Tracks;
 pub const BOTH: u16 = 0;
 pub const VETO: u16 = 1;
-pub const EITHER: u16 = 2;
+pub const CANCEL: u16 = 2;
 pub const DECISION: u64 = 10;
 
 const fn track(id: u16) -> Track<u16, Balance, u64> {
@@ -127,7 +127,7 @@ impl TracksInfo<Balance, u64> for Tracks {
 	type RuntimeOrigin = <RuntimeOrigin as OriginTrait>::PalletsOrigin;
 
 	fn tracks() -> impl Iterator<Item = Cow<'static, Track<u16, Balance, u64>>> {
-		static TRACKS: [Track<u16, Balance, u64>; 3] = [track(BOTH), track(VETO), track(EITHER)];
+		static TRACKS: [Track<u16, Balance, u64>; 3] = [track(BOTH), track(VETO), track(CANCEL)];
 		TRACKS.iter().map(Cow::Borrowed)
 	}
 
@@ -135,7 +135,7 @@ impl TracksInfo<Balance, u64> for Tracks {
 		match origin {
 			OriginCaller::Dao(Origin::Parameters) => Ok(BOTH),
 			OriginCaller::Dao(Origin::SmallSpender) => Ok(VETO),
-			OriginCaller::Dao(Origin::Canceller) => Ok(EITHER),
+			OriginCaller::Dao(Origin::Canceller) => Ok(CANCEL),
 			_ => Err(()),
 		}
 	}
@@ -200,7 +200,7 @@ impl crate::HouseRules<u16> for Rules {
 		match *class {
 			BOTH => HouseRule::Both,
 			VETO => HouseRule::TokenWithWorkVeto { veto: Perbill::from_percent(20) },
-			_ => HouseRule::Either,
+			_ => HouseRule::Both,
 		}
 	}
 }

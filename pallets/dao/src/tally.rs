@@ -1,8 +1,8 @@
 //! The two-house tally that referenda measures against a track's curves.
 //!
 //! Each house keeps its own ayes, nays and support; the track's [`HouseRule`] says which
-//! house's approval and support count (the lower of both, the token house unless the work
-//! house vetoes, or either). Support is measured against each house's electorate when
+//! house's approval and support count (the lower of both, or the token house unless the
+//! work house vetoes). No rule lets the work house pass anything alone. Support is measured against each house's electorate when
 //! referenda asks, so it follows the chain's issuance and recent work.
 
 use crate::types::{HouseRule, HouseTally, Houses, Tally};

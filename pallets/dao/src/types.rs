@@ -360,9 +360,6 @@ pub enum HouseRule {
 		/// Share of the work house's electorate that must be against for a veto.
 		veto: Perbill,
 	},
-	/// Either house suffices: the house that is further along (the higher of approval and
-	/// support taken together, by their lower value) counts.
-	Either,
 }
 
 /// What the tally needs to know of the chain: each house's electorate and each track's
@@ -437,13 +434,6 @@ impl<Votes: Copy + Zero + Into<u128>, H> Tally<Votes, H> {
 				);
 				if nays > ayes && against >= veto {
 					(Perbill::zero(), token.1)
-				} else {
-					token
-				}
-			},
-			HouseRule::Either => {
-				if work.0.min(work.1) > token.0.min(token.1) {
-					work
 				} else {
 					token
 				}

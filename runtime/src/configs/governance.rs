@@ -12,7 +12,7 @@
 //! | 2 `big_spender` | `BigSpender` | both | treasury spends ≤ [`BigSpendCap`] |
 //! | 3 `validator_admin` | `ValidatorAdmin` | both | the validator set |
 //! | 4 `runtime_upgrade` | `RuntimeUpgrade` | both | `dao.authorize_upgrade` |
-//! | 5 `canceller` | `Canceller` | either | cancel or kill referenda, reject spends |
+//! | 5 `canceller` | `Canceller` | both | cancel or kill referenda, reject spends |
 //!
 //! The periods are real (days) unless the chain's genesis chose the short pace
 //! (`--dev` and the local testnet): then every track prepares for one block, decides for
@@ -234,7 +234,6 @@ impl pallet_dao::HouseRules<u16> for DaoRules {
 			track::SMALL_SPENDER => {
 				HouseRule::TokenWithWorkVeto { veto: Perbill::from_percent(20) }
 			},
-			track::CANCELLER => HouseRule::Either,
 			_ => HouseRule::Both,
 		}
 	}

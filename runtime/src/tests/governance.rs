@@ -117,6 +117,28 @@ fn a_parameter_change_needs_both_houses_and_then_takes_effect() {
 	});
 }
 
+/// The work house alone, the providers (whose weight is cheap while none has recent work),
+/// cannot cancel or kill a referendum over the token house's nays: the canceller track
+/// needs both houses, as every track does that can pass without the token house.
+#[test]
+fn the_work_house_alone_cannot_kill_a_referendum() {
+	ext_for("local_testnet").execute_with(|| {
+		run_blocks(1);
+		let target = propose(DaoOrigin::Parameters, set_job_fee(7));
+		let kill = propose(
+			DaoOrigin::Canceller,
+			RuntimeCall::Referenda(pallet_referenda::Call::kill { index: target }),
+		);
+		work_house(kill, WorkVote::Aye);
+		token_house(kill, false);
+		assert!(!run_until_decided(kill));
+		assert!(!matches!(
+			pallet_referenda::ReferendumInfoFor::<Runtime>::get(target),
+			Some(ReferendumInfo::Killed(_))
+		));
+	});
+}
+
 #[test]
 fn a_small_spend_passes_and_a_work_house_veto_stops_one() {
 	ext_for("local_testnet").execute_with(|| {
