@@ -5,7 +5,9 @@
 // 2. a small treasury spend passes and is paid out; a work-house veto stops another;
 // 3. votes unlock after their locks: a vote with a one-period lock on the winning side keeps
 //    its capital held after the poll, and removing it once the period has run releases
-//    it in the same call; `sudo` is absent, and a direct `set_params` is refused.
+//    it in the same call; `sudo` is absent, and a direct `set_params` is refused;
+// 4. the providers alone cannot kill a referendum over the token house's nays (the
+//    canceller track needs both houses).
 // These run on the fast runtime (two-second slots, the same periods in blocks): their
 // subject is who may pass what, not the clock. The runtime upgrade track is tested on the
 // real runtime, in `upgrade-testnet.test.mjs`.
@@ -157,6 +159,31 @@ describe('governance on the local testnet', () => {
       assert.equal(net.api.tx.sudo, undefined, 'no sudo pallet');
       const direct = await submitAndWatch(net.api, await setJobFee(10_000_000), dave);
       assert.equal(direct.error, 'BadOrigin', 'parameters change only by referendum');
+    }),
+  );
+
+  test(
+    "4. the work house alone cannot kill a referendum over the token house's nays",
+    guard(async () => {
+      // A referendum to protect, in its preparing phase.
+      const ferdie = keyring.addFromUri('//Ferdie');
+      const target = (await net.api.query.referenda.referendumCount()).toNumber();
+      const remark = net.api.tx.system.remarkWithEvent('kept').method.toHex();
+      const submitted = await submitAndWatch(
+        net.api,
+        net.api.tx.referenda.submit({ Dao: 'Parameters' }, { Inline: remark }, { After: 1 }),
+        ferdie,
+      );
+      assert.equal(submitted.error, undefined, `referenda.submit failed: ${submitted.error}`);
+      // Every provider votes to kill it; the token holders vote against.
+      const kill = await referendum(net.api, net.api.tx.referenda.kill(target), 'Canceller', {
+        tokenVoters: holders.slice(1),
+        tokenAye: false,
+        providers: providers(),
+      });
+      assert.equal(kill.state, 'rejected', 'the work house alone killed a referendum');
+      const info = (await net.api.query.referenda.referendumInfoFor(target)).unwrap();
+      assert.ok(info.isOngoing, `the referendum was ${info.type}`);
     }),
   );
 });

@@ -344,7 +344,7 @@ export async function treasuryIncomeBesidesJobs(api, hash) {
 /**
  * Passes `call` by referendum on the track of DAO origin `origin` (`Parameters`,
  * `SmallSpender`, ...), as people would from polkadot.js apps: Ferdie submits it and
- * places the decision deposit, the token holders in `tokenVoters` vote aye with all their
+ * places the decision deposit, the token holders in `tokenVoters` vote aye (nay if `tokenAye` is false) with all their
  * free balance and what their earlier votes hold but one DCC (left for fees) and `lock` (`None`, `OnePeriod`, ...), and the providers in `providers` vote `workVote` in the work house. Resolves
  * with the referendum's index, its final state (`approved` or `rejected`, ...) and the block
  * it ended in once it is decided, and, if approved, once the scheduler has dispatched its call (with the
@@ -354,7 +354,7 @@ export async function referendum(
   api,
   call,
   origin,
-  { tokenVoters = [], lock = 'None', providers = [], workVote = 'Aye', timeoutMs = 240_000 } = {},
+  { tokenVoters = [], tokenAye = true, lock = 'None', providers = [], workVote = 'Aye', timeoutMs = 240_000 } = {},
 ) {
   await cryptoWaitReady();
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
@@ -373,7 +373,7 @@ export async function referendum(
       // What its earlier votes hold can vote again; one DCC stays free for fees.
       const free = (await api.query.system.account(signer.address)).data.free.toBigInt();
       const capital = free + (await voteHeld(api, signer.address)) - UNIT;
-      const vote = { Standard: { aye: true, lock, capital } };
+      const vote = { Standard: { aye: tokenAye, lock, capital } };
       return submitAndWatch(api, api.tx.dao.vote(index, vote), signer);
     }),
     ...providers.map((signer) => submitAndWatch(api, api.tx.dao.voteAsProvider(index, workVote), signer)),
