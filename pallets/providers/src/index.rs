@@ -33,23 +33,21 @@
 use crate::{
 	types::{memory_tier, reputation_tier, DeviceClass, DeviceKind, Listing, Requirements},
 	BalanceOf, ClassBonds, ClassCounts, ClassSlots, Config, KindCounts, KindSlots, KindStats,
-	Params, ProviderParamsOf, ProviderRecords,
+	Params, ProviderInfoOf, ProviderParamsOf, ProviderRecords,
 };
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::traits::Get;
 use sp_runtime::traits::{Saturating, UniqueSaturatedInto, Zero};
 
-type Info<T> = crate::ProviderInfoOf<T>;
-
 /// Whether a provider offers itself for new jobs: not paused, with some active bond.
-pub fn should_be_listed<T: Config>(info: &Info<T>) -> bool {
+pub fn should_be_listed<T: Config>(info: &ProviderInfoOf<T>) -> bool {
 	!info.paused && !info.bond.is_zero()
 }
 
 /// Adds `who` to the buckets of its kind and class. `info` must not be listed yet; the
 /// caller writes `info` back.
-fn list<T: Config>(who: &T::AccountId, info: &mut Info<T>) {
+fn list<T: Config>(who: &T::AccountId, info: &mut ProviderInfoOf<T>) {
 	let kind = info.capabilities.kind;
 	let class = info.capabilities.device_class;
 	let kind_slot = KindCounts::<T>::get(kind);
@@ -64,7 +62,7 @@ fn list<T: Config>(who: &T::AccountId, info: &mut Info<T>) {
 /// Removes a provider from its buckets (before its capabilities change, or when it may no
 /// longer receive jobs), moving each bucket's last provider into the freed slot. The caller
 /// writes `info` back.
-pub fn delist<T: Config>(info: &mut Info<T>) {
+pub fn delist<T: Config>(info: &mut ProviderInfoOf<T>) {
 	let Some(listing) = info.listing.take() else { return };
 	let kind = info.capabilities.kind;
 	let class = info.capabilities.device_class;
@@ -111,7 +109,7 @@ pub fn delist<T: Config>(info: &mut Info<T>) {
 
 /// Brings `who`'s listing in line with its record: listed exactly when it may receive new
 /// jobs. The caller writes `info` back.
-pub fn refresh<T: Config>(who: &T::AccountId, info: &mut Info<T>) {
+pub fn refresh<T: Config>(who: &T::AccountId, info: &mut ProviderInfoOf<T>) {
 	match (info.listing.is_some(), should_be_listed::<T>(info)) {
 		(false, true) => list::<T>(who, info),
 		(true, false) => delist::<T>(info),
@@ -131,7 +129,7 @@ pub struct Standing<Balance> {
 }
 
 /// What `info` adds to its buckets' totals: nothing unless listed.
-pub fn standing<T: Config>(info: &Info<T>) -> Option<Standing<BalanceOf<T>>> {
+pub fn standing<T: Config>(info: &ProviderInfoOf<T>) -> Option<Standing<BalanceOf<T>>> {
 	info.listing.map(|_| Standing {
 		kind: info.capabilities.kind,
 		class: info.capabilities.device_class,
@@ -208,7 +206,7 @@ struct Terms<'a, T: Config> {
 
 /// Whether a listed provider meets the job's requirements, has the minimum bond, room for
 /// one more job, and a bond that backs the job on top of its unfinished ones.
-fn eligible<T: Config>(info: &Info<T>, terms: &Terms<T>) -> bool {
+fn eligible<T: Config>(info: &ProviderInfoOf<T>, terms: &Terms<T>) -> bool {
 	let req = terms.req;
 	info.listing.is_some()
 		&& !info.paused
@@ -222,7 +220,7 @@ fn eligible<T: Config>(info: &Info<T>, terms: &Terms<T>) -> bool {
 
 /// Whether `info`'s active bond backs its unfinished jobs plus one paying `price`: they
 /// pay at most `percent` of the bond together.
-fn backs<T: Config>(info: &Info<T>, price: BalanceOf<T>, percent: u32) -> bool {
+fn backs<T: Config>(info: &ProviderInfoOf<T>, price: BalanceOf<T>, percent: u32) -> bool {
 	let bond: u128 = info.bond.unique_saturated_into();
 	let exposure: u128 = info.exposure.saturating_add(price).unique_saturated_into();
 	exposure.saturating_mul(100u128) <= bond.saturating_mul(u128::from(percent))
@@ -231,7 +229,7 @@ fn backs<T: Config>(info: &Info<T>, price: BalanceOf<T>, percent: u32) -> bool {
 /// Selection weight: counted stake (own bond plus delegated, capped: [`crate::stake`])
 /// times reputation (plus one, so that a provider at zero reputation that the
 /// requirements allow still has a chance).
-fn weight<T: Config>(info: &Info<T>, params: &ProviderParamsOf<T>) -> u128 {
+fn weight<T: Config>(info: &ProviderInfoOf<T>, params: &ProviderParamsOf<T>) -> u128 {
 	let stake: u128 = crate::Pallet::<T>::counted(info, params).unique_saturated_into();
 	stake.saturating_mul(u128::from(info.reputation).saturating_add(1))
 }
