@@ -220,6 +220,7 @@ pub fn slash_wrong(provider: AccountId) -> Balance {
 	<Providers as pallet_providers::ProviderRegistry<AccountId>>::punish(
 		&provider,
 		pallet_providers::SlashReason::WrongResult,
+		0,
 	)
 }
 

@@ -25,15 +25,26 @@ use crate::*;
 use codec::Encode;
 use frame_support::{pallet_prelude::*, traits::Randomness};
 use frame_system::pallet_prelude::*;
-use pallet_providers::ProviderRegistry;
+use pallet_providers::{ProviderRegistry, Workload};
 use sp_runtime::traits::Saturating;
 
 impl<T: Config> Pallet<T> {
-	/// `provider` takes a replica of `job`, which pays `price`: it counts against its cap
-	/// and its exposure, and its operator's off-chain worker finds it in [`Assignments`].
-	pub(crate) fn hold_replica(provider: &T::AccountId, job: JobId, price: BalanceOf<T>) {
-		T::Providers::job_assigned(provider, price);
-		Assignments::<T>::insert(provider, job, ());
+	/// `provider` takes a replica of `job`, which asks `work` of it: it counts against its
+	/// cap, its exposure and its device's queue, and its operator's off-chain worker finds
+	/// it in [`Assignments`], with its place in that queue.
+	pub(crate) fn hold_replica(provider: &T::AccountId, job: JobId, work: &WorkloadOf<T>) {
+		let place = T::Providers::job_assigned(provider, work);
+		Assignments::<T>::insert(provider, job, place);
+	}
+
+	/// What a replica of `record` asks of its provider if assigned at `now`.
+	pub(crate) fn workload(record: &JobOf<T>, now: BlockNumberFor<T>) -> WorkloadOf<T> {
+		let per_block = Params::<T>::get().compute_ms_per_block.max(1);
+		Workload {
+			price: record.price_per_replica,
+			compute_blocks: record.compute_budget_ms.div_ceil(per_block),
+			due: now.saturating_add(record.deadline),
+		}
 	}
 
 	/// `provider` is done with `job`, which paid `price`, whatever the outcome.
@@ -85,13 +96,14 @@ impl<T: Config> Pallet<T> {
 				Some(random) => sp_io::hashing::blake2_256(random.as_ref()),
 				None => sp_io::hashing::blake2_256(&(parent, job, record.queued_for).encode()),
 			};
-			let price = record.price_per_replica;
+			let work = Self::workload(&record, now);
+			let price = work.price;
 			let picked =
-				T::Providers::select(&record.requirements, wanted, &exclude, pinned, price, seed);
+				T::Providers::select(&record.requirements, wanted, &exclude, pinned, &work, seed);
 			if picked.len() as u32 == wanted {
 				let mut providers = Vec::with_capacity(picked.len());
 				for (provider, device_class) in picked {
-					Self::hold_replica(&provider, job, price);
+					Self::hold_replica(&provider, job, &work);
 					providers.push(provider.clone());
 					// `wanted` fits: the queue only holds jobs below MaxReplicas.
 					let _ = record.assigned.try_push(Replica {
@@ -104,7 +116,10 @@ impl<T: Config> Pallet<T> {
 				let Some(until) = Self::schedule(job, &mut record, until, |until| {
 					JobStatus::Committing { until }
 				}) else {
-					// No room for its deadline: undo, and try again next block.
+					// No room for its deadline: undo, and try again next block. (The
+					// providers' device queues keep the time planned for it: a provider may
+					// already have dispatched it, and time planned in excess only delays
+					// its next job.)
 					for provider in &providers {
 						Self::release(provider, job, price);
 					}

@@ -107,6 +107,10 @@ impl<T: Config> Pallet<T> {
 		let (mut record, i) = Self::check_commit(&operator, job)?;
 		record.assigned[i].state = ReplicaState::Committed { commitment };
 		let provider = record.assigned[i].provider.clone();
+		// The provider's device is done with this task and every one queued before it.
+		if let Some(place) = Assignments::<T>::get(&provider, job) {
+			T::Providers::job_computed(&provider, place);
+		}
 		// Everyone committed: reveal now rather than at the deadline (if the schedule is
 		// full, the commit deadline opens the reveal window instead).
 		if record.assigned.iter().all(|r| r.state != ReplicaState::Assigned) {

@@ -9,7 +9,7 @@ impl<T: Config> Pallet<T> {
 	/// Checks the pallet's invariants (see the crate docs). Run by `try_state` and
 	/// after every test, including other pallets' tests.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-		use alloc::collections::BTreeMap;
+		use alloc::collections::{BTreeMap, BTreeSet};
 		use sp_runtime::TryRuntimeError;
 		let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		for (id, job) in JobRecords::<T>::iter() {
@@ -127,7 +127,14 @@ impl<T: Config> Pallet<T> {
 			TryRuntimeError::Other("payload without job")
 		);
 		let mut per_provider: BTreeMap<T::AccountId, (u32, BalanceOf<T>)> = BTreeMap::new();
-		for (provider, id, ()) in Assignments::<T>::iter() {
+		let mut places: BTreeSet<(T::AccountId, u64)> = BTreeSet::new();
+		for (provider, id, place) in Assignments::<T>::iter() {
+			// Each task has its own place in its provider's device queue: the worker's
+			// dispatch order is total.
+			ensure!(
+				places.insert((provider.clone(), place)),
+				TryRuntimeError::Other("two tasks at one place of a device queue")
+			);
 			let job = JobRecords::<T>::get(id)
 				.filter(|j| {
 					!j.status.is_finished() && j.assigned.iter().any(|r| r.provider == provider)

@@ -77,6 +77,15 @@
 //!   a job nobody takes goes to the back of the queue, so the jobs behind it are assigned,
 //!   and when it expires unassigned its fee goes to the treasury: filling the queue costs
 //!   a fee per place, every `max_queue_blocks` (`submission.rs`, `assignment.rs`).
+//! - **Stacking work on one provider.** A provider node's executor runs one task at a
+//!   time and a task's budget starts when it starts, so the chain plans each provider's
+//!   device queue (`pallet_providers::DeviceQueue`): a replica goes only to a provider that
+//!   can compute it, behind everything already queued there, before its commit window
+//!   ends, and the provider's worker dispatches tasks in that order ([`Assignments`] holds
+//!   each task's place). A commitment tells the chain the device is done with everything
+//!   up to it. An honest provider is never a no-show because of the chain's own
+//!   scheduling, and a no-show is slashed at most what the job was worth
+//!   (`tests/queueing.rs` runs an honest provider on a device that takes time).
 //! - **Backing any amount of work with a small bond.** A provider is not assigned a job
 //!   that would take what its unfinished jobs pay it past `max_exposure_percent` of its
 //!   active bond (the providers pallet's selection).
@@ -189,6 +198,10 @@ pub type JobOf<T> = Job<
 	<T as Config>::MaxReplicas,
 	<T as Config>::MaxInlineOutput,
 >;
+
+/// What a replica asks of its provider, in a runtime's types.
+pub type WorkloadOf<T> =
+	pallet_providers::Workload<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
 
 /// The kernel type of a runtime.
 pub type KernelOf<T> = Kernel<<T as Config>::MaxSourceLen, <T as Config>::MaxEntryLen>;
@@ -367,12 +380,13 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// The unfinished jobs each provider is assigned to. A provider's entries are bounded
-	/// by its concurrent-job cap, so its operator's off-chain worker reads them without
-	/// scanning all jobs.
+	/// The unfinished jobs each provider is assigned to, each with its place in the
+	/// provider's device queue ([`pallet_providers::DeviceQueue`]): the provider's off-chain
+	/// worker dispatches them in that order. A provider's entries are bounded by its
+	/// concurrent-job cap, so its worker reads them without scanning all jobs.
 	#[pallet::storage]
 	pub type Assignments<T: Config> =
-		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, JobId, (), OptionQuery>;
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, JobId, u64, OptionQuery>;
 
 	/// Genesis: parameters.
 	#[pallet::genesis_config]

@@ -2,12 +2,15 @@
 //!
 //! On every block a provider node imports, for each operator key in its keystore whose
 //! provider is registered, the worker walks that provider's [`Assignments`] (bounded by its
-//! concurrent-job cap) and moves each job one step:
+//! concurrent-job cap), in the order the chain queued them on its device, and moves each
+//! job one step:
 //!
 //! 1. **Dispatch**: hand the job to the node's executor through the compute host functions
 //!    ([`depin_compute_primitives::host`]). Dispatch returns at once; a kernel that runs for
 //!    many blocks never stalls the worker. Dispatching a task the executor already has is
-//!    a no-op, so this is repeated safely on every block.
+//!    a no-op, so this is repeated safely on every block. Once the executor refuses a task
+//!    (its queue is full), later tasks wait for the next run rather than jump ahead: the
+//!    chain planned each task's compute behind the ones before it.
 //! 2. **Commit**: once the executor reports the result, draw a salt, record the result and
 //!    salt in the node's persistent off-chain storage, then submit the signed `commit`. A
 //!    run waits up to [`Config::ResultWaitMillis`] in all for the results of what it
@@ -183,23 +186,29 @@ impl<T: Config> Pallet<T> {
 			let public: T::Public = generic.into();
 			let operator = public.clone().into_account();
 			let Some(provider) = T::Providers::provider_of(&operator) else { continue };
-			for (job, ()) in Assignments::<T>::iter_prefix(&provider).take(MAX_JOBS_PER_RUN) {
-				Self::attend(job, &operator, &public, &device, now, wait_until);
+			// In the order the chain queued them on this device: it planned each job's
+			// compute behind the ones before it (`pallet_providers::DeviceQueue`).
+			let mut jobs: Vec<(u64, JobId)> = Assignments::<T>::iter_prefix(&provider)
+				.map(|(job, place)| (place, job))
+				.collect();
+			jobs.sort_unstable();
+			let mut may_dispatch = true;
+			for (_, job) in jobs.into_iter().take(MAX_JOBS_PER_RUN) {
+				Self::attend(job, &operator, &public, &device, now, wait_until, &mut may_dispatch);
 			}
 		}
 	}
 
 	/// The task of `job` as the executor takes it.
-	pub fn compute_task(job: JobId, output_len: u32) -> Option<ComputeTask> {
-		let JobPayload { kernel, input, work_size, compute_budget_ms } =
-			JobPayloads::<T>::get(job)?;
+	pub fn compute_task(job: JobId, record: &JobOf<T>) -> Option<ComputeTask> {
+		let JobPayload { kernel, input, work_size } = JobPayloads::<T>::get(job)?;
 		Some(ComputeTask {
 			job,
 			kernel: kernel.unbounded(),
 			input: input.into_inner(),
 			work_size,
-			output_len,
-			budget_ms: compute_budget_ms,
+			output_len: record.output_len,
+			budget_ms: record.compute_budget_ms,
 		})
 	}
 
@@ -210,12 +219,13 @@ impl<T: Config> Pallet<T> {
 		device: &DeviceInfo,
 		now: BlockNumberFor<T>,
 		wait_until: Timestamp,
+		may_dispatch: &mut bool,
 	) {
 		let Some(record) = JobRecords::<T>::get(job) else { return };
 		let Some(i) = Self::replica_of(&record, operator) else { return };
 		// Nothing due (waiting for the other replicas, or done) costs no payload read.
 		let Some(phase) = Phase::due(&record.status, &record.assigned[i].state) else { return };
-		let Some(task) = Self::compute_task(job, record.output_len) else { return };
+		let Some(task) = Self::compute_task(job, &record) else { return };
 		let fingerprint = task.fingerprint();
 		// Kept by provider, not by operator key: after a key rotation on this node the new
 		// key finds the salt the old one committed with.
@@ -245,7 +255,16 @@ impl<T: Config> Pallet<T> {
 					}
 					return;
 				}
-				if compute::dispatch(task) == DispatchAck::Unavailable {
+				// Once the executor refuses a task, the tasks after it wait for the next run:
+				// dispatching them now would run them ahead of it.
+				if !*may_dispatch {
+					return;
+				}
+				if !matches!(
+					compute::dispatch(task),
+					DispatchAck::Accepted | DispatchAck::AlreadyKnown
+				) {
+					*may_dispatch = false;
 					return;
 				}
 				// What is left of this run's wait (`diff` saturates at zero).

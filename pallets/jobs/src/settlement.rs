@@ -114,17 +114,29 @@ impl<T: Config> Pallet<T> {
 				ReplicaState::Revealed { meta, .. }
 					if meta.error_code.is_none() && error.is_none() =>
 				{
-					T::Providers::punish(&replica.provider, SlashReason::WrongResult);
+					T::Providers::punish(
+						&replica.provider,
+						SlashReason::WrongResult,
+						record.price_per_replica,
+					);
 				},
 				// The submitter's kernel or budget is at fault, not the provider.
 				ReplicaState::Revealed { meta, .. }
 					if exhausted || meta.error_code.is_some_and(ErrorCode::is_exhaustion) => {},
 				ReplicaState::Revealed { .. } => T::Providers::demote(&replica.provider),
 				ReplicaState::Committed { .. } => {
-					T::Providers::punish(&replica.provider, SlashReason::Withheld);
+					T::Providers::punish(
+						&replica.provider,
+						SlashReason::Withheld,
+						record.price_per_replica,
+					);
 				},
 				ReplicaState::Assigned | ReplicaState::Missed => {
-					T::Providers::punish(&replica.provider, SlashReason::NoShow);
+					T::Providers::punish(
+						&replica.provider,
+						SlashReason::NoShow,
+						record.price_per_replica,
+					);
 				},
 			}
 			Self::release(&replica.provider, job, record.price_per_replica);
@@ -211,10 +223,18 @@ impl<T: Config> Pallet<T> {
 				(ReplicaState::Revealed { .. }, _)
 				| (ReplicaState::Committed { .. }, GiveUp::NoRoom) => {},
 				(ReplicaState::Committed { .. }, GiveUp::NoQuorum | GiveUp::Expired) => {
-					T::Providers::punish(&replica.provider, SlashReason::Withheld);
+					T::Providers::punish(
+						&replica.provider,
+						SlashReason::Withheld,
+						record.price_per_replica,
+					);
 				},
 				(ReplicaState::Assigned | ReplicaState::Missed, _) => {
-					T::Providers::punish(&replica.provider, SlashReason::NoShow);
+					T::Providers::punish(
+						&replica.provider,
+						SlashReason::NoShow,
+						record.price_per_replica,
+					);
 				},
 			}
 			Self::release(&replica.provider, job, record.price_per_replica);

@@ -72,6 +72,7 @@ impl<T: Config> Pallet<T> {
 				replicas: spec.replicas,
 				requirements: spec.requirements,
 				output_len: spec.output_len,
+				compute_budget_ms: spec.compute_budget_ms,
 				price_per_replica: spec.price_per_replica,
 				deadline: spec.deadline,
 				escrow,
@@ -88,12 +89,7 @@ impl<T: Config> Pallet<T> {
 		);
 		JobPayloads::<T>::insert(
 			job,
-			JobPayload {
-				kernel: spec.kernel,
-				input: spec.input,
-				work_size: spec.work_size,
-				compute_budget_ms: spec.compute_budget_ms,
-			},
+			JobPayload { kernel: spec.kernel, input: spec.input, work_size: spec.work_size },
 		);
 		Submissions::<T>::put(submissions);
 		Self::deposit_event(Event::Submitted {

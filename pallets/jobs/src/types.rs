@@ -217,6 +217,9 @@ where
 	pub requirements: Requirements,
 	/// Output length in bytes.
 	pub output_len: u32,
+	/// The job's compute budget, in milliseconds of wall time: what a provider's device
+	/// may spend on it, and what the chain plans on its device's queue.
+	pub compute_budget_ms: u32,
 	/// Price per agreeing replica.
 	pub price_per_replica: Balance,
 	/// Commit window in blocks.
@@ -319,8 +322,6 @@ pub struct JobPayload<MaxSource: Get<u32>, MaxEntry: Get<u32>, MaxInput: Get<u32
 	pub input: BoundedVec<u8, MaxInput>,
 	/// Global work size of a source kernel (unused dimensions are 1).
 	pub work_size: [u32; 3],
-	/// The job's compute budget, in milliseconds of wall time.
-	pub compute_budget_ms: u32,
 }
 
 /// The next job id and the assignment queue.

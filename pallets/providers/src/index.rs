@@ -18,7 +18,10 @@
 //!
 //! Besides the job's requirements, a provider is skipped when the job would take what its
 //! unfinished jobs pay it past `max_exposure_percent` of its active bond (a small bond
-//! cannot back any amount of work). A class-pinned job (`same_device_class`) only goes to a
+//! cannot back any amount of work), and when its device could not compute the job before
+//! the job's commit window ends, behind the tasks already queued on it
+//! ([`crate::DeviceQueue`]: its executor runs one task at a time, and an honest provider
+//! must never be a no-show because the chain gave it more than it could do in time). A class-pinned job (`same_device_class`) only goes to a
 //! device class with at least `min_class_providers` listed providers and `min_class_bond`
 //! of active bond between them: a class is self-declared, and one invented by a single
 //! party would otherwise take every replica of each pinned job whose first pick lands in
@@ -31,13 +34,16 @@
 //! reputation decide: "power of S choices", exact for buckets of at most `S` providers.
 
 use crate::{
-	types::{memory_tier, reputation_tier, DeviceClass, DeviceKind, Listing, Requirements},
+	types::{
+		memory_tier, reputation_tier, DeviceClass, DeviceKind, Listing, Requirements, Workload,
+	},
 	BalanceOf, ClassBonds, ClassCounts, ClassSlots, Config, KindCounts, KindSlots, KindStats,
 	Params, ProviderInfoOf, ProviderParamsOf, ProviderRecords,
 };
 use alloc::vec::Vec;
 use codec::Encode;
 use frame_support::traits::Get;
+use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::traits::{Saturating, UniqueSaturatedInto, Zero};
 
 /// Whether a provider offers itself for new jobs: not paused, with some active bond.
@@ -200,12 +206,14 @@ enum Bucket {
 struct Terms<'a, T: Config> {
 	req: &'a Requirements,
 	params: &'a ProviderParamsOf<T>,
-	/// What the job pays the provider.
-	price: BalanceOf<T>,
+	/// What the job pays the provider, how long it may compute, and by when.
+	work: &'a Workload<BalanceOf<T>, BlockNumberFor<T>>,
+	now: BlockNumberFor<T>,
 }
 
 /// Whether a listed provider meets the job's requirements, has the minimum bond, room for
-/// one more job, and a bond that backs the job on top of its unfinished ones.
+/// one more job, a bond that backs the job on top of its unfinished ones, and time on its
+/// device to compute the job, after everything queued on it, before the job is due.
 fn eligible<T: Config>(info: &ProviderInfoOf<T>, terms: &Terms<T>) -> bool {
 	let req = terms.req;
 	info.listing.is_some()
@@ -215,7 +223,8 @@ fn eligible<T: Config>(info: &ProviderInfoOf<T>, terms: &Terms<T>) -> bool {
 		&& info.capabilities.memory_mib >= req.min_memory_mib
 		&& info.reputation >= req.min_reputation
 		&& info.active_jobs < info.capabilities.max_concurrent_jobs
-		&& backs::<T>(info, terms.price, terms.params.max_exposure_percent)
+		&& backs::<T>(info, terms.work.price, terms.params.max_exposure_percent)
+		&& info.queue.done_by(terms.now, terms.work.compute_blocks) <= terms.work.due
 }
 
 /// Whether `info`'s active bond backs its unfinished jobs plus one paying `price`: they
@@ -313,8 +322,8 @@ fn pick_weighted<A: Clone>(
 	picked
 }
 
-/// Selects up to `count` providers for a job with requirements `req` that pays each
-/// `price`, none of them in `exclude`. With `req.same_device_class`, all come from one
+/// Selects up to `count` providers for a job with requirements `req` that asks `work` of
+/// each, none of them in `exclude`. With `req.same_device_class`, all come from one
 /// class that enough providers and bond stand behind: `pinned_class` if given (replicas
 /// already assigned), else the class of the first one picked.
 pub fn select<T: Config>(
@@ -322,14 +331,15 @@ pub fn select<T: Config>(
 	count: u32,
 	exclude: &[T::AccountId],
 	pinned_class: Option<DeviceClass>,
-	price: BalanceOf<T>,
+	work: &Workload<BalanceOf<T>, BlockNumberFor<T>>,
 	seed: [u8; 32],
 ) -> Vec<(T::AccountId, DeviceClass)> {
 	if count == 0 {
 		return Vec::new();
 	}
 	let params = Params::<T>::get();
-	let terms = Terms::<T> { req, params: &params, price };
+	let now = frame_system::Pallet::<T>::block_number();
+	let terms = Terms::<T> { req, params: &params, work, now };
 	if !req.same_device_class {
 		return pick_weighted(sample::<T>(Bucket::Kind, &terms, exclude, &seed), count, &seed);
 	}

@@ -20,12 +20,17 @@
 //! - **Reputation** is a score in `0..=MAX_REPUTATION`, starting in the middle. It rises
 //!   with results that agree with the majority and falls with wrong results and no-shows.
 //! - **Slashing.** Through [`ProviderRegistry::punish`] the jobs pallet slashes a share of
-//!   what a provider holds (`slash_wrong_result` or `slash_no_show`), active bond first;
-//!   slashed funds go to the treasury account, with an event.
+//!   what a provider holds, active bond first: `slash_wrong_result` for a wrong or
+//!   withheld result; for a no-show, `slash_no_show` but never more than the missed job
+//!   was worth (its price, with the delegators' share), so that the fine for missing a
+//!   job does not grow with the bond. Slashed funds go to the treasury account, with an
+//!   event.
 //! - **Selection.** [`ProviderRegistry::select`] finds providers that meet a job's
 //!   [`Requirements`] through the candidate index in [`index`], in a bounded number of
 //!   storage reads whatever the number of providers. It skips a provider whose active bond
-//!   would not back the job on top of its unfinished ones (`max_exposure_percent`), and
+//!   would not back the job on top of its unfinished ones (`max_exposure_percent`), one
+//!   whose device could not compute the job before it is due behind the tasks already
+//!   queued on it ([`DeviceQueue`]: executors run one task at a time), and
 //!   gives class-pinned jobs only to a device class that at least `min_class_providers`
 //!   listed providers and `min_class_bond` stand behind. [`ProviderRegistry::can_meet`]
 //!   tells the jobs pallet, in one read, that no listed provider could take a job.
@@ -110,17 +115,19 @@ pub trait ProviderRegistry<AccountId> {
 	/// (and be settled) well within it.
 	fn unbonding_period() -> Self::BlockNumber;
 
-	/// Up to `count` providers that meet `req`, none in `exclude`, each with room for a job
-	/// that pays `price` within its exposure cap, weighted by stake and reputation and
-	/// drawn from `seed`. With `req.same_device_class`, all of one class that enough
-	/// providers and bond stand behind: `pinned_class` if given. Returns each with its
-	/// device class. Bounded storage reads.
+	/// Up to `count` providers that meet `req`, none in `exclude`, each with room for
+	/// `work`: its price within the provider's exposure cap, its compute done before its
+	/// commit window ends behind everything already queued on the provider's device
+	/// ([`DeviceQueue`]). Weighted by stake and reputation and drawn from `seed`. With
+	/// `req.same_device_class`, all of one class that enough providers and bond stand
+	/// behind: `pinned_class` if given. Returns each with its device class. Bounded storage
+	/// reads.
 	fn select(
 		req: &Requirements,
 		count: u32,
 		exclude: &[AccountId],
 		pinned_class: Option<DeviceClass>,
-		price: Self::Balance,
+		work: &Workload<Self::Balance, Self::BlockNumber>,
 		seed: [u8; 32],
 	) -> Vec<(AccountId, DeviceClass)>;
 
@@ -138,9 +145,15 @@ pub trait ProviderRegistry<AccountId> {
 	/// an unknown account).
 	fn load(who: &AccountId) -> (u32, Self::Balance);
 
-	/// A job paying `price` was assigned to `provider`: it counts against its
-	/// concurrent-job cap and its exposure.
-	fn job_assigned(provider: &AccountId, price: Self::Balance);
+	/// A replica asking `work` was assigned to `provider`: it counts against its
+	/// concurrent-job cap and its exposure, and joins its device's queue. Returns its place
+	/// in that queue: the provider's worker dispatches its tasks in this order.
+	fn job_assigned(provider: &AccountId, work: &Workload<Self::Balance, Self::BlockNumber>)
+		-> u64;
+
+	/// `provider` committed to the result of the task at `place` in its device's queue:
+	/// that task and every one before it are computed.
+	fn job_computed(provider: &AccountId, place: u64);
 
 	/// A job of `provider` paying `price` was settled (or cancelled): it no longer counts.
 	fn job_released(provider: &AccountId, price: Self::Balance);
@@ -153,9 +166,10 @@ pub trait ProviderRegistry<AccountId> {
 	/// no-show, its bond is untouched.
 	fn demote(provider: &AccountId);
 
-	/// `provider` was wrong or absent: its reputation falls and a share of its bond is
-	/// slashed to the treasury. Returns the amount slashed.
-	fn punish(provider: &AccountId, reason: SlashReason) -> Self::Balance;
+	/// `provider` was wrong or absent on a job paying it `price`: its reputation falls and
+	/// a share of its bond is slashed to the treasury (for a no-show, at most about `price`
+	/// with its delegators' share). Returns the amount slashed from its own bond.
+	fn punish(provider: &AccountId, reason: SlashReason, price: Self::Balance) -> Self::Balance;
 
 	/// Benchmarks only: registers a funded provider number `index` with the device `kind`
 	/// and `device_class`, and the minimum bond. Returns the provider and its operator.

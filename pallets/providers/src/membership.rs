@@ -64,6 +64,7 @@ impl<T: Config> Pallet<T> {
 			exposure: Zero::zero(),
 			delegated: Zero::zero(),
 			listing: None,
+			queue: Default::default(),
 		};
 		index::refresh::<T>(who, &mut info);
 		index::restate::<T>(None, index::standing::<T>(&info));

@@ -1,6 +1,8 @@
 //! Test runtime: System, Balances (real holds) and the providers pallet.
 
-use crate::{self as pallet_providers, Capabilities, DeviceKind, OpenClVersion, ProviderParams};
+use crate::{
+	self as pallet_providers, Capabilities, DeviceKind, OpenClVersion, ProviderParams, Workload,
+};
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU64},
@@ -182,4 +184,9 @@ pub fn provider_events() -> Vec<crate::Event<Test>> {
 /// Moves to block `n`.
 pub fn run_to_block(n: u64) {
 	System::set_block_number(n);
+}
+
+/// What a replica asks in the registry tests: `price`, one block of compute, due whenever.
+pub fn work(price: Balance) -> Workload<Balance, u64> {
+	Workload { price, compute_blocks: 1, due: u64::MAX }
 }

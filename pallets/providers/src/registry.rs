@@ -2,7 +2,10 @@
 //! operators, the concurrent-job count, reputation and punishment.
 
 use crate::*;
-use sp_runtime::traits::{Saturating, Zero};
+use sp_runtime::{
+	traits::{One, Saturating, Zero},
+	Perbill,
+};
 
 impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 	type Balance = BalanceOf<T>;
@@ -17,10 +20,10 @@ impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 		count: u32,
 		exclude: &[T::AccountId],
 		pinned_class: Option<DeviceClass>,
-		price: BalanceOf<T>,
+		work: &Workload<BalanceOf<T>, Self::BlockNumber>,
 		seed: [u8; 32],
 	) -> Vec<(T::AccountId, DeviceClass)> {
-		index::select::<T>(req, count, exclude, pinned_class, price, seed)
+		index::select::<T>(req, count, exclude, pinned_class, work, seed)
 	}
 
 	fn can_meet(req: &Requirements, replicas: u32) -> bool {
@@ -42,11 +45,27 @@ impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 
 	// A provider that is not registered has nothing to count or reward: these hooks
 	// then change nothing (`update` refuses it).
-	fn job_assigned(provider: &T::AccountId, price: BalanceOf<T>) {
+	fn job_assigned(
+		provider: &T::AccountId,
+		work: &Workload<BalanceOf<T>, Self::BlockNumber>,
+	) -> u64 {
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut place = 0;
 		let _ = Self::update(provider, |p| {
 			p.active_jobs = p.active_jobs.saturating_add(1);
-			p.exposure = p.exposure.saturating_add(price);
+			p.exposure = p.exposure.saturating_add(work.price);
+			place = p.queue.assign(now, work.compute_blocks);
 			Ok(None)
+		});
+		place
+	}
+
+	fn job_computed(provider: &T::AccountId, place: u64) {
+		let now = frame_system::Pallet::<T>::block_number();
+		ProviderRecords::<T>::mutate(provider, |p| {
+			if let Some(p) = p {
+				p.queue.computed(now, place);
+			}
 		});
 	}
 
@@ -109,18 +128,26 @@ impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 		<T::SelectionSample as frame_support::traits::Get<u32>>::get()
 	}
 
-	fn punish(provider: &T::AccountId, reason: SlashReason) -> BalanceOf<T> {
+	fn punish(provider: &T::AccountId, reason: SlashReason, price: BalanceOf<T>) -> BalanceOf<T> {
 		let params = Params::<T>::get();
-		let (fraction, loss) = match reason {
-			SlashReason::WrongResult | SlashReason::Withheld => {
-				(params.slash_wrong_result, params.reputation_loss_wrong)
-			},
-			SlashReason::NoShow => (params.slash_no_show, params.reputation_loss_no_show),
-		};
 		let mut slashed = Zero::zero();
 		// A slash may take the whole active bond: `update` then takes the provider out of
 		// the candidate index. An unregistered provider has nothing to slash.
 		let _ = Self::update(provider, |info| {
+			let (fraction, loss) = match reason {
+				SlashReason::WrongResult | SlashReason::Withheld => {
+					(params.slash_wrong_result, params.reputation_loss_wrong)
+				},
+				// Missing a job costs what the job is worth, not a share of the whole bond:
+				// a large bond is not a larger fine for the same missed job.
+				SlashReason::NoShow => (
+					params.slash_no_show.min(Perbill::from_rational(
+						price,
+						info.total_held().saturating_add(info.delegated).max(One::one()),
+					)),
+					params.reputation_loss_no_show,
+				),
+			};
 			info.reputation = info.reputation.saturating_sub(loss);
 			slashed = Self::slash(provider, info, fraction, reason);
 			Ok(None)

@@ -79,6 +79,72 @@ pub struct UnbondingChunk<Balance, BlockNumber> {
 	pub unlock_at: BlockNumber,
 }
 
+/// A provider's device queue as the chain plans it. A provider node's executor runs one
+/// task at a time, in the order the chain assigned them (its off-chain worker dispatches
+/// them in that order), and a task may use its whole compute budget from the moment it
+/// starts. The chain therefore gives a provider a job only if everything assigned before
+/// it, and the job itself, can be computed before the job's commit window ends
+/// ([`Workload::due`]); an honest provider is never a no-show because of the chain's own
+/// scheduling.
+#[derive(
+	Clone,
+	Copy,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+)]
+pub struct DeviceQueue<BlockNumber> {
+	/// The block by which every task assigned so far is computed, at the latest.
+	pub busy_until: BlockNumber,
+	/// Compute blocks assigned since registration, never decreasing: a task's place in the
+	/// queue is this count just after it was assigned (see [`DeviceQueue::assign`]).
+	pub assigned_blocks: u64,
+}
+
+impl<BlockNumber> DeviceQueue<BlockNumber>
+where
+	BlockNumber: Copy + Ord + Saturating + From<u32>,
+{
+	/// When a task of `blocks` compute blocks assigned at `now` would be computed.
+	pub fn done_by(&self, now: BlockNumber, blocks: u32) -> BlockNumber {
+		self.busy_until.max(now).saturating_add(blocks.into())
+	}
+
+	/// Adds a task of `blocks` compute blocks at `now`; returns its place in the queue.
+	pub fn assign(&mut self, now: BlockNumber, blocks: u32) -> u64 {
+		self.busy_until = self.done_by(now, blocks);
+		self.assigned_blocks = self.assigned_blocks.saturating_add(blocks.into());
+		self.assigned_blocks
+	}
+
+	/// The task at `place` was computed by `now` (its commitment landed). Tasks run in
+	/// order, so everything before it is computed too, and what comes after it needs at
+	/// most the compute blocks assigned after it, from `now` on: every one of those was
+	/// assigned by `now`. Tasks that were cancelled still count (the executor may run them).
+	pub fn computed(&mut self, now: BlockNumber, place: u64) {
+		let after = self.assigned_blocks.saturating_sub(place);
+		let after = BlockNumber::from(u32::try_from(after).unwrap_or(u32::MAX));
+		self.busy_until = self.busy_until.min(now.saturating_add(after));
+	}
+}
+
+/// What a replica of a job asks of the provider that takes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Workload<Balance, BlockNumber> {
+	/// What the job pays the provider: counts against its exposure cap.
+	pub price: Balance,
+	/// Blocks of compute the job may take (its compute budget, rounded up).
+	pub compute_blocks: u32,
+	/// The end of the job's commit window: its result must be computed before.
+	pub due: BlockNumber,
+}
+
 /// Where a listed provider sits in the candidate index.
 #[derive(
 	Clone,
@@ -134,6 +200,8 @@ where
 	pub delegated: Balance,
 	/// Where it is in the candidate index, if it can receive new jobs.
 	pub listing: Option<Listing>,
+	/// Its device's queue of assigned tasks, as the chain plans it.
+	pub queue: DeviceQueue<BlockNumber>,
 }
 
 impl<AccountId, Balance, BlockNumber, MaxChunks>

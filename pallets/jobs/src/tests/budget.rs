@@ -125,7 +125,9 @@ fn the_budget_must_fit_the_deadline_and_the_governed_maximum() {
 		// The executor gets the budget with the task.
 		let job = Submissions::<Test>::get().next_id - 1;
 		assert_eq!(
-			Jobs::compute_task(job, 32).unwrap().budget_ms,
+			Jobs::compute_task(job, &JobRecords::<Test>::get(job).unwrap())
+				.unwrap()
+				.budget_ms,
 			min as u32 * params.compute_ms_per_block
 		);
 	});

@@ -9,6 +9,7 @@ mod lifecycle;
 mod offchain;
 mod properties;
 mod queue;
+mod queueing;
 mod slashing;
 mod submission;
 mod timeouts;

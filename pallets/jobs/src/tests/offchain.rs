@@ -25,7 +25,7 @@ type Rule = fn(&ComputeTask) -> Result<Vec<u8>, ErrorCode>;
 
 /// The output the fake device computes for a task: `output_len` bytes derived from the
 /// whole task, so that two different tasks never agree by accident.
-fn fake_output(task: &ComputeTask) -> Vec<u8> {
+pub(super) fn fake_output(task: &ComputeTask) -> Vec<u8> {
 	let seed = sp_io::hashing::blake2_256(&task.encode());
 	(0..task.output_len as usize)
 		.map(|i| seed[i % 32].wrapping_add((i / 32) as u8))
@@ -113,9 +113,9 @@ impl ComputeBackend for FakeCompute {
 
 /// Test externalities of a provider node: provider 1's operator key in the keystore, an
 /// off-chain database, a transaction pool and `compute` behind the host functions.
-fn provider_node(
+pub(super) fn provider_node(
 	providers: u64,
-	compute: Arc<FakeCompute>,
+	compute: Arc<dyn ComputeBackend>,
 ) -> (sp_io::TestExternalities, Arc<RwLock<PoolState>>) {
 	UintAuthorityId::set_all_keys(vec![operator(1)]);
 	let mut ext = ExtBuilder::default().providers(providers).build();
@@ -129,7 +129,7 @@ fn provider_node(
 }
 
 /// The calls in the pool, each with its signer; the pool is emptied.
-fn drain(pool: &Arc<RwLock<PoolState>>) -> Vec<(AccountId, RuntimeCall)> {
+pub(super) fn drain(pool: &Arc<RwLock<PoolState>>) -> Vec<(AccountId, RuntimeCall)> {
 	std::mem::take(&mut pool.write().transactions)
 		.into_iter()
 		.map(|tx| {
@@ -144,7 +144,7 @@ fn drain(pool: &Arc<RwLock<PoolState>>) -> Vec<(AccountId, RuntimeCall)> {
 
 /// Runs the off-chain worker of the current block once, as a node does: on the block's
 /// state, whose changes it never keeps (only its off-chain storage persists).
-fn run_worker() {
+pub(super) fn run_worker() {
 	sp_io::storage::start_transaction();
 	Jobs::offchain_worker(System::block_number());
 	sp_io::storage::rollback_transaction();
@@ -166,11 +166,11 @@ fn matmul_spec(n: u32) -> JobSpecOf<Test> {
 /// What the fake device computes for `job`.
 fn expected_output(job: JobId) -> Vec<u8> {
 	let record = JobRecords::<Test>::get(job).unwrap();
-	fake_output(&Jobs::compute_task(job, record.output_len).unwrap())
+	fake_output(&Jobs::compute_task(job, &record).unwrap())
 }
 
 /// Applies a call the worker sent as its signer would.
-fn apply(signer: AccountId, call: RuntimeCall) {
+pub(super) fn apply(signer: AccountId, call: RuntimeCall) {
 	let RuntimeCall::Jobs(call) = call else { panic!("not a jobs call: {call:?}") };
 	assert_ok!(frame_support::traits::UnfilteredDispatchable::dispatch_bypass_filter(
 		call,

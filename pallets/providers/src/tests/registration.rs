@@ -165,7 +165,7 @@ fn deregister_needs_nothing_held_and_no_jobs() {
 	ExtBuilder::default().with_provider(1, cpu(), MIN_BOND).build_and_execute(|| {
 		assert_noop!(Providers::deregister(RuntimeOrigin::signed(1)), Error::<Test>::StillBonded);
 		assert_ok!(Providers::unbond(RuntimeOrigin::signed(1), MIN_BOND));
-		<Providers as ProviderRegistry<AccountId>>::job_assigned(&1, 1);
+		<Providers as ProviderRegistry<AccountId>>::job_assigned(&1, &work(1));
 		run_to_block(1 + UNBONDING);
 		assert_ok!(Providers::withdraw_unbonded(RuntimeOrigin::signed(1)));
 		assert_noop!(Providers::deregister(RuntimeOrigin::signed(1)), Error::<Test>::HasActiveJobs);

@@ -10,10 +10,17 @@ fn req(kind: DeviceKind) -> Requirements {
 }
 
 fn select(req: &Requirements, count: u32, exclude: &[AccountId], seed: u8) -> Vec<AccountId> {
-	<Registry as ProviderRegistry<AccountId>>::select(req, count, exclude, None, 1, [seed; 32])
-		.into_iter()
-		.map(|(who, _)| who)
-		.collect()
+	<Registry as ProviderRegistry<AccountId>>::select(
+		req,
+		count,
+		exclude,
+		None,
+		&work(1),
+		[seed; 32],
+	)
+	.into_iter()
+	.map(|(who, _)| who)
+	.collect()
 }
 
 #[test]
@@ -45,9 +52,13 @@ fn selection_skips_full_paused_underbonded_and_distrusted_providers() {
 		.with_provider(3, cpu(), MIN_BOND)
 		.with_provider(4, cpu(), MIN_BOND)
 		.build_and_execute(|| {
-			<Registry as ProviderRegistry<AccountId>>::job_assigned(&1, 1); // at its cap of 1
+			<Registry as ProviderRegistry<AccountId>>::job_assigned(&1, &work(1)); // at its cap of 1
 			assert_ok!(Providers::pause(RuntimeOrigin::signed(2)));
-			<Registry as ProviderRegistry<AccountId>>::punish(&3, SlashReason::WrongResult); // below min bond
+			<Registry as ProviderRegistry<AccountId>>::punish(
+				&3,
+				SlashReason::WrongResult,
+				1_000_000,
+			); // below min bond
 			for seed in 0..20 {
 				assert_eq!(select(&req(DeviceKind::Cpu), 4, &[], seed), vec![4]);
 			}
@@ -73,7 +84,7 @@ fn same_device_class_keeps_every_replica_in_one_class() {
 					2,
 					&[],
 					None,
-					1,
+					&work(1),
 					[seed; 32],
 				);
 				assert_eq!(picked.len(), 2);
@@ -86,7 +97,7 @@ fn same_device_class_keeps_every_replica_in_one_class() {
 				3,
 				&[1],
 				Some([1; 32]),
-				1,
+				&work(1),
 				[9; 32],
 			);
 			assert_eq!(pinned, vec![(2, [1; 32])]);
@@ -108,7 +119,7 @@ fn stake_weighs_in_selection() {
 						1,
 						&[],
 						None,
-						1,
+						&work(1),
 						seed,
 					)[0]
 					.0 == 1
@@ -181,7 +192,7 @@ fn selection_skips_a_provider_whose_bond_does_not_back_the_job() {
 					2,
 					&[],
 					None,
-					price,
+					&work(price),
 					[0; 32],
 				)
 				.into_iter()
@@ -193,7 +204,7 @@ fn selection_skips_a_provider_whose_bond_does_not_back_the_job() {
 			assert_eq!(pick(MIN_BOND + 1), vec![2]);
 			// Unfinished jobs count: provider 1 already holds work worth 60% of its bond.
 			let held = MIN_BOND * 6 / 10;
-			<Registry as ProviderRegistry<AccountId>>::job_assigned(&1, held);
+			<Registry as ProviderRegistry<AccountId>>::job_assigned(&1, &work(held));
 			assert_eq!(pick(MIN_BOND - held).len(), 2);
 			assert_eq!(pick(MIN_BOND - held + 1), vec![2]);
 			assert_eq!(<Registry as ProviderRegistry<AccountId>>::load(&1), (1, held));
@@ -202,7 +213,11 @@ fn selection_skips_a_provider_whose_bond_does_not_back_the_job() {
 			assert_eq!(pick(MIN_BOND).len(), 2);
 			// A slash lowers the bond, and with it the work it backs.
 			assert_eq!(pick(2 * MIN_BOND), vec![2]);
-			<Registry as ProviderRegistry<AccountId>>::punish(&2, SlashReason::WrongResult);
+			<Registry as ProviderRegistry<AccountId>>::punish(
+				&2,
+				SlashReason::WrongResult,
+				1_000_000,
+			);
 			assert_eq!(pick(2 * MIN_BOND), Vec::<AccountId>::new());
 		});
 }
@@ -223,7 +238,7 @@ fn class_pinned_jobs_go_only_to_classes_enough_providers_and_bond_stand_behind()
 					2,
 					&[],
 					pinned,
-					1,
+					&work(1),
 					[seed; 32],
 				)
 			};
@@ -235,7 +250,11 @@ fn class_pinned_jobs_go_only_to_classes_enough_providers_and_bond_stand_behind()
 				assert!(pick(Some([2; 32]), seed).is_empty());
 			}
 			// Class 1 loses half its bond to a slash: below min_class_bond, it is out too.
-			<Registry as ProviderRegistry<AccountId>>::punish(&1, SlashReason::WrongResult);
+			<Registry as ProviderRegistry<AccountId>>::punish(
+				&1,
+				SlashReason::WrongResult,
+				1_000_000,
+			);
 			assert_eq!(ClassBonds::<Test>::get([1; 32]), 2 * MIN_BOND - MIN_BOND / 10);
 			assert!(pick(None, 0).is_empty());
 			// A second provider joins class 2 with the minimum bond: now it stands.
@@ -287,4 +306,49 @@ fn can_meet_refuses_what_no_listed_provider_could_take() {
 			assert!(can(65_536, 0, 1));
 			assert!(!can(0, 0, 2));
 		});
+}
+
+#[test]
+fn selection_skips_a_provider_whose_device_is_booked_past_the_job_due() {
+	ExtBuilder::default().with_provider(1, cpu(), MIN_BOND).build_and_execute(|| {
+		run_to_block(10);
+		let ask = |compute_blocks: u32, due: u64| Workload { price: 1, compute_blocks, due };
+		let pick = |work: &Workload<Balance, u64>| {
+			<Registry as ProviderRegistry<AccountId>>::select(
+				&req(DeviceKind::Cpu),
+				1,
+				&[],
+				None,
+				work,
+				[0; 32],
+			)
+			.len()
+		};
+		// An idle device takes a job that fits its window exactly, not one that does not.
+		assert_eq!(pick(&ask(5, 15)), 1);
+		assert_eq!(pick(&ask(6, 15)), 0);
+		// Five blocks of compute queued: the next job is computed after them.
+		let first = <Registry as ProviderRegistry<AccountId>>::job_assigned(&1, &ask(5, 15));
+		assert_eq!(first, 5);
+		assert_eq!(pick(&ask(5, 19)), 0);
+		assert_eq!(pick(&ask(5, 20)), 1);
+		let second = <Registry as ProviderRegistry<AccountId>>::job_assigned(&1, &ask(5, 20));
+		assert_eq!(second, 10);
+		assert_eq!(ProviderRecords::<Test>::get(1).unwrap().queue.busy_until, 20);
+		// The first task's commitment lands at block 12: the second needs at most five
+		// more blocks from there.
+		run_to_block(12);
+		<Registry as ProviderRegistry<AccountId>>::job_computed(&1, first);
+		assert_eq!(ProviderRecords::<Test>::get(1).unwrap().queue.busy_until, 17);
+		assert_eq!(pick(&ask(3, 19)), 0);
+		assert_eq!(pick(&ask(3, 20)), 1);
+		// A later commitment never moves the plan later than it was.
+		<Registry as ProviderRegistry<AccountId>>::job_computed(&1, first);
+		assert_eq!(ProviderRecords::<Test>::get(1).unwrap().queue.busy_until, 17);
+		// Time passes: an idle device plans from now.
+		run_to_block(30);
+		assert_eq!(pick(&ask(5, 35)), 1);
+		<Registry as ProviderRegistry<AccountId>>::job_released(&1, 1);
+		<Registry as ProviderRegistry<AccountId>>::job_released(&1, 1);
+	});
 }

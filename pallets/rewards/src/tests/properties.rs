@@ -121,7 +121,8 @@ fn apply(action: &Action) -> Result<(), TestCaseError> {
 	match *action {
 		Action::Slash { provider, wrong } => {
 			let reason = if wrong { SlashReason::WrongResult } else { SlashReason::NoShow };
-			let _slashed = <Providers as ProviderRegistry<AccountId>>::punish(&provider, reason);
+			let _slashed =
+				<Providers as ProviderRegistry<AccountId>>::punish(&provider, reason, 1_000);
 		},
 		Action::Work { provider, replicas, price, audit } => {
 			let fee = Perbill::from_percent(5).mul_ceil(u64::from(replicas) * price);

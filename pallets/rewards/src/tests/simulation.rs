@@ -96,7 +96,7 @@ fn the_largest_providers_earn_no_more_emission_than_their_work() {
 					3,
 					&[],
 					None,
-					price,
+					&pallet_providers::Workload { price, compute_blocks: 1, due: u64::MAX },
 					seed,
 				);
 				assert_eq!(picked.len(), 3, "era {era}, job {job}: three providers drawn");

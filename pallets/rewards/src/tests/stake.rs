@@ -76,6 +76,7 @@ fn a_slash_settles_stake_income_at_the_stake_that_earned_it() {
 		let _ = <Providers as pallet_providers::ProviderRegistry<AccountId>>::punish(
 			&1,
 			pallet_providers::SlashReason::WrongResult,
+			0,
 		);
 		// Booked at 10,000 counted, before the slash took 1,000 of it.
 		assert_eq!(Delegation::pending_rewards(1), 2_666);
