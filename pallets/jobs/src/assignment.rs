@@ -17,9 +17,11 @@
 //!
 //! A job that finds no providers goes to the back of the queue, so that jobs nobody can
 //! take (their requirements pass `submit`'s check, see `submission.rs`, but no provider
-//! with room meets them) never hold up the jobs behind them. After `max_queue_blocks`
-//! blocks without providers it expires: its fee goes to the treasury (filling the queue
-//! costs a fee per job), the rest of the escrow returns.
+//! with room meets them) never hold up the jobs behind them. Each round it waits costs it
+//! `queue_fee_per_round` of its deposit, so that holding places in the queue costs in
+//! proportion to the time they are held, whoever's providers keep the job waiting. After
+//! `max_queue_blocks` rounds without providers it expires: its fee goes to the treasury,
+//! the rest of the escrow returns.
 
 use crate::*;
 use codec::Encode;
@@ -51,6 +53,27 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn release(provider: &T::AccountId, job: JobId, price: BalanceOf<T>) {
 		T::Providers::job_released(provider, price);
 		Assignments::<T>::remove(provider, job);
+	}
+
+	/// A job waiting for its first assignment pays `queue_fee_per_round` for the round it
+	/// just waited through, from its deposit to the treasury: holding a place in the
+	/// queue costs in proportion to the time held. (Rounds of an escalation are not the
+	/// submitter's doing and cost nothing.)
+	fn charge_queue_round(job: JobId, record: &mut JobOf<T>, params: &JobParamsOf<T>) {
+		if !record.assigned.is_empty() {
+			return;
+		}
+		let rent = params.queue_fee_per_round.min(record.deposit);
+		match asset::pay::<T>(&record.submitter, &T::Treasury::get(), rent) {
+			Ok(()) => {
+				record.deposit = record.deposit.saturating_sub(rent);
+				record.queue_paid = record.queue_paid.saturating_add(rent);
+			},
+			// The hold covers the deposit: this cannot fail while the invariants hold.
+			Err(error) => {
+				log::error!(target: "runtime::jobs", "job {job}: queue fee not paid: {error:?}")
+			},
+		}
 	}
 
 	/// Assigns providers to up to `MaxAssignmentsPerBlock` queued jobs, from the head of
@@ -135,6 +158,7 @@ impl<T: Config> Pallet<T> {
 				let _ = Self::settle_or_report(job, || Self::give_up(job, record, cause));
 			} else {
 				record.queued_for = record.queued_for.saturating_add(1);
+				Self::charge_queue_round(job, &mut record, &params);
 				JobRecords::<T>::insert(job, &record);
 				retry.push(job);
 			}

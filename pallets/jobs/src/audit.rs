@@ -72,7 +72,7 @@ impl<T: Config> AuditJobs<T::AccountId> for Pallet<T> {
 			deadline,
 			compute_budget_ms: budget.saturated_into(),
 		};
-		Self::do_submit(auditor.clone(), spec)
+		Self::do_submit(auditor.clone(), spec, Room::Reserved)
 	}
 
 	fn clear_if_finished(auditor: &T::AccountId, job: JobId) -> bool {

@@ -95,8 +95,8 @@ fn providers<T: Config>(n: u32) -> Vec<T::AccountId> {
 fn assigned_job<T: Config>(replicas: u8) -> (JobId, T::AccountId, Vec<T::AccountId>) {
 	let operators = providers::<T>(T::MaxReplicas::get());
 	let who = submitter::<T>();
-	let job =
-		Jobs::<T>::do_submit(who.clone(), spec::<T>(max_stored::<T>(), replicas)).expect("submits");
+	let job = Jobs::<T>::do_submit(who.clone(), spec::<T>(max_stored::<T>(), replicas), Room::Open)
+		.expect("submits");
 	let now = frame_system::Pallet::<T>::block_number();
 	Jobs::<T>::assign_queued(now);
 	let record = JobRecords::<T>::get(job).unwrap();
@@ -184,7 +184,7 @@ mod benchmarks {
 		let other: T::AccountId = account("other", 0, 0);
 		T::Currency::set_balance(&other, BalanceOf::<T>::max_value() / 4u32.into());
 		for _ in 1..T::MaxQueueLen::get() {
-			Jobs::<T>::do_submit(other.clone(), spec::<T>(min_stored(), 1))
+			Jobs::<T>::do_submit(other.clone(), spec::<T>(min_stored(), 1), Room::Open)
 				.expect("fills the queue");
 		}
 		let who = submitter::<T>();
@@ -399,7 +399,7 @@ mod benchmarks {
 		let who = submitter::<T>();
 		let mut spec = spec::<T>(min_stored(), r as u8);
 		spec.requirements.same_device_class = true;
-		let job = Jobs::<T>::do_submit(who, spec).expect("submits");
+		let job = Jobs::<T>::do_submit(who, spec, Room::Open).expect("submits");
 		let now: BlockNumberFor<T> = frame_system::Pallet::<T>::block_number();
 
 		#[block]

@@ -36,6 +36,8 @@
 //!    `error_fee`, and no reputation or work credit (those follow the fee, which only an
 //!    agreed output pays). Without a quorum, one more replica is assigned (up to `MaxReplicas`);
 //!    after that the job is `Unresolved` and the escrow is refunded.
+//!    A job that waits in the queue for its first assignment pays `queue_fee_per_round` of
+//!    its storage deposit for each round it waits.
 //! 6. [`Pallet::cancel`] before any commitment refunds the escrow, less `error_fee` for each
 //!    provider already assigned (they started computing) and, once assigned, the fee;
 //!    [`Pallet::clear`] after the end removes the job and returns the storage deposit.
@@ -72,11 +74,15 @@
 //!   (BABE), which its author cannot grind the way it could a block hash, and a submitter
 //!   that cancels after assignment to draw again pays the fee each time
 //!   (`assignment.rs`).
-//! - **Blocking the queue.** `submit` refuses requirements no listed provider could meet
-//!   (kind, memory, reputation, replicas: one read, through the providers pallet's tiers);
-//!   a job nobody takes goes to the back of the queue, so the jobs behind it are assigned,
-//!   and when it expires unassigned its fee goes to the treasury: filling the queue costs
-//!   a fee per place, every `max_queue_blocks` (`submission.rs`, `assignment.rs`).
+//! - **Blocking the queue.** `submit` refuses requirements that no single listed provider
+//!   meets (kind, memory and reputation together, replicas: one read of the providers
+//!   pallet's joint tiers); a job nobody takes goes to the back of the queue, so the jobs
+//!   behind it are assigned; each round it waits for its first assignment costs it
+//!   `queue_fee_per_round` of its deposit, so that holding places costs in proportion to
+//!   the time held, whoever's providers keep the jobs waiting; and a quarter of the queue
+//!   is closed to `submit`, kept for audits and escalations, so that a full queue never
+//!   stops a disputed job's extra replica or an era's audits (`submission.rs`,
+//!   `assignment.rs`, `tests/queue.rs`).
 //! - **Stacking work on one provider.** A provider node's executor runs one task at a
 //!   time and a task's budget starts when it starts, so the chain plans each provider's
 //!   device queue (`pallet_providers::DeviceQueue`): a replica goes only to a provider that
@@ -174,6 +180,7 @@ pub use pallet::*;
 pub use priority::PrioritizeAttestations;
 pub use schedule::SCHEDULE_PROBE;
 pub(crate) use settlement::GiveUp;
+pub use submission::Room;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -641,7 +648,7 @@ pub mod pallet {
 		))]
 		pub fn submit(origin: OriginFor<T>, spec: JobSpecOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_submit(who, spec).map(|_| ())
+			Self::do_submit(who, spec, Room::Open).map(|_| ())
 		}
 
 		/// Commits to a result of an assigned job: `commitment` is

@@ -104,6 +104,7 @@ parameter_types! {
 		deposit_base: 20,
 		deposit_per_byte: 1,
 		max_queue_blocks: 3,
+		queue_fee_per_round: 4,
 	};
 }
 

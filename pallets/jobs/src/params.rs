@@ -15,7 +15,7 @@ pub const MIN_WINDOW: u32 = 2 * RESEND_AFTER + 1;
 impl<T: Config> Pallet<T> {
 	/// Whether `p` is a consistent set of parameters: windows of at least [`MIN_WINDOW`]
 	/// blocks, a deadline range that is not empty, an error fee no higher than the least
-	/// price, a queue that waits, some compute time, and no job that outlasts the providers' unbonding period
+	/// price, a queue that waits and whose rounds the base deposit pays for, some compute time, and no job that outlasts the providers' unbonding period
 	/// (a provider must not be able to withdraw its bond before its jobs are settled).
 	pub(crate) fn params_are_valid(p: &JobParamsOf<T>) -> bool {
 		p.min_deadline >= MIN_WINDOW.into()
@@ -23,6 +23,7 @@ impl<T: Config> Pallet<T> {
 			&& p.reveal_window >= MIN_WINDOW.into()
 			&& p.error_fee <= p.min_price
 			&& p.max_queue_blocks > 0
+			&& p.queue_fee_per_round.saturating_mul(p.max_queue_blocks.into()) <= p.deposit_base
 			&& p.max_compute_budget_ms > 0
 			&& p.compute_ms_per_block > 0
 			&& Self::longest_job(p) < T::Providers::unbonding_period()

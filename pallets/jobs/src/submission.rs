@@ -4,11 +4,34 @@
 use crate::*;
 use frame_support::pallet_prelude::*;
 use pallet_providers::{ProviderRegistry, MAX_REPUTATION};
-use sp_runtime::traits::{CheckedAdd, CheckedMul, UniqueSaturatedInto};
+use sp_runtime::traits::{CheckedAdd, CheckedMul, UniqueSaturatedInto, Zero};
+
+/// How much of the assignment queue a submission may use.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Room {
+	/// What `submit` may use: [`Pallet::open_queue_len`] places.
+	Open,
+	/// The whole queue: the chain's audits.
+	Reserved,
+}
 
 impl<T: Config> Pallet<T> {
-	/// Submission, shared with benchmarks and tests. Returns the job id.
-	pub(crate) fn do_submit(who: T::AccountId, spec: JobSpecOf<T>) -> Result<JobId, DispatchError> {
+	/// Places of the assignment queue open to `submit`: the rest, a quarter of
+	/// `MaxQueueLen`, is kept for the chain's audits and for escalations, so that filling the
+	/// queue never stops a disputed job from getting its extra replica or an era's audits
+	/// from being issued.
+	pub fn open_queue_len() -> u32 {
+		let len = T::MaxQueueLen::get();
+		len.saturating_sub(len / 4)
+	}
+
+	/// Submission, shared with audits, benchmarks and tests; `room` says how much of the
+	/// queue it may use. Returns the job id.
+	pub(crate) fn do_submit(
+		who: T::AccountId,
+		spec: JobSpecOf<T>,
+		room: Room,
+	) -> Result<JobId, DispatchError> {
 		let params = Params::<T>::get();
 		ensure!(
 			spec.replicas >= 1 && u32::from(spec.replicas) <= T::MaxReplicas::get(),
@@ -60,6 +83,12 @@ impl<T: Config> Pallet<T> {
 
 		let mut submissions = Submissions::<T>::get();
 		let job = submissions.next_id;
+		// A quarter of the queue stays free for audits and escalations (`Room`).
+		let room = match room {
+			Room::Open => Self::open_queue_len(),
+			Room::Reserved => T::MaxQueueLen::get(),
+		};
+		ensure!((submissions.queue.len() as u32) < room, Error::<T>::QueueFull);
 		submissions.queue.try_push(job).map_err(|_| Error::<T>::QueueFull)?;
 		submissions.next_id = job.saturating_add(1);
 		asset::hold::<T>(&who, held).map_err(|_| Error::<T>::InsufficientBalance)?;
@@ -78,6 +107,7 @@ impl<T: Config> Pallet<T> {
 				escrow,
 				fee,
 				deposit,
+				queue_paid: Zero::zero(),
 				submitted_at: now,
 				status: JobStatus::Queued,
 				queued_for: 0,

@@ -228,8 +228,12 @@ where
 	pub escrow: Balance,
 	/// Protocol fee included in the escrow.
 	pub fee: Balance,
-	/// Storage deposit held until the job is cleared.
+	/// Storage deposit still held, returned when the job is cleared: what the submission
+	/// held, less what the job paid for waiting in the queue (`queue_paid`).
 	pub deposit: Balance,
+	/// What the job paid the treasury, out of its deposit, for the assignment rounds it
+	/// waited through in the queue (`queue_fee_per_round` each).
+	pub queue_paid: Balance,
 	/// Block of submission.
 	pub submitted_at: BlockNumber,
 	/// Where the job is.
@@ -287,6 +291,11 @@ pub struct JobParams<Balance, BlockNumber> {
 	/// Blocks a job waits in the queue for providers before it expires (its fee goes to the
 	/// treasury, the rest of the escrow returns).
 	pub max_queue_blocks: u32,
+	/// What a job pays, out of its storage deposit, for each assignment round it waits
+	/// through in the queue before its first assignment: a place in the queue costs in
+	/// proportion to the time it is held. At most `deposit_base / max_queue_blocks`, so that
+	/// the deposit covers the longest wait.
+	pub queue_fee_per_round: Balance,
 }
 
 /// The result hash of a run that failed with `code`: every honest provider computes the

@@ -33,7 +33,8 @@
 //!   queued on it ([`DeviceQueue`]: executors run one task at a time), and
 //!   gives class-pinned jobs only to a device class that at least `min_class_providers`
 //!   listed providers and `min_class_bond` stand behind. [`ProviderRegistry::can_meet`]
-//!   tells the jobs pallet, in one read, that no listed provider could take a job.
+//!   tells the jobs pallet, in one read, whether enough listed providers each meet a
+//!   job's kind, memory and reputation together.
 //! - **Governance.** Every tunable number is in [`Params`], set by `GovernanceOrigin`
 //!   through [`Pallet::set_params`]; until it does, genesis or `DefaultParams` sets them.
 //!
@@ -131,8 +132,9 @@ pub trait ProviderRegistry<AccountId> {
 		seed: [u8; 32],
 	) -> Vec<(AccountId, DeviceClass)>;
 
-	/// Whether `replicas` listed providers may meet `req` (one storage read). `false` means
-	/// no assignment could ever succeed with the providers listed now.
+	/// Whether at least `replicas` listed providers each meet `req`'s kind, memory and
+	/// reputation together (one storage read, by whole tiers: see [`KindStat::may_meet`]).
+	/// `true` means providers listed now could take the job, were they free.
 	fn can_meet(req: &Requirements, replicas: u32) -> bool;
 
 	/// Whether `who` is a registered provider.

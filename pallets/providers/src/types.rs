@@ -278,23 +278,24 @@ pub struct Requirements {
 	pub same_device_class: bool,
 }
 
-/// How many listed providers of one device kind have each size of memory and each level
-/// of reputation: enough to tell, in one storage read, that no listed provider can meet a
-/// job's requirements ([`crate::ProviderRegistry::can_meet`]).
+/// How many listed providers of one device kind have each size of memory *and* each level
+/// of reputation together: enough to tell, in one storage read, whether enough listed
+/// providers meet both of a job's minimums at once
+/// ([`crate::ProviderRegistry::can_meet`]). Counting the two apart would accept a job that
+/// asks the memory of some providers and the reputation of others, which no provider can
+/// take.
 #[derive(
 	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
 )]
 pub struct KindStat {
-	/// Listed providers by memory tier: `memory[t]` have `2^t..2^(t+1)` MiB.
-	pub memory: [u32; MEMORY_TIERS],
-	/// Listed providers by reputation tier: `reputation[t]` have
-	/// `t × REPUTATION_TIER..(t + 1) × REPUTATION_TIER`.
-	pub reputation: [u32; REPUTATION_TIERS],
+	/// `listed[m][r]` listed providers have memory in tier `m` (`2^m..2^(m+1)` MiB) and
+	/// reputation in tier `r` (`r × REPUTATION_TIER..(r + 1) × REPUTATION_TIER`).
+	pub listed: [[u32; REPUTATION_TIERS]; MEMORY_TIERS],
 }
 
 impl Default for KindStat {
 	fn default() -> Self {
-		Self { memory: [0; MEMORY_TIERS], reputation: [0; REPUTATION_TIERS] }
+		Self { listed: [[0; REPUTATION_TIERS]; MEMORY_TIERS] }
 	}
 }
 
@@ -308,34 +309,53 @@ pub fn reputation_tier(reputation: u32) -> usize {
 	((reputation / REPUTATION_TIER) as usize).min(REPUTATION_TIERS - 1)
 }
 
+/// The lowest memory tier whose every provider has at least `mib` MiB (tier 0 holds
+/// devices declaring 0 MiB, so 1 MiB needs tier 1); `MEMORY_TIERS` if none.
+fn least_memory_tier(mib: u32) -> usize {
+	match mib {
+		0 => 0,
+		1 => 1,
+		// ⌈log2(mib)⌉: the tier that starts at the next power of two.
+		_ => (u32::BITS - (mib - 1).leading_zeros()) as usize,
+	}
+}
+
+/// The lowest reputation tier whose every provider has at least `reputation`.
+fn least_reputation_tier(reputation: u32) -> usize {
+	reputation.div_ceil(REPUTATION_TIER) as usize
+}
+
 impl KindStat {
 	/// Counts (`add`) or uncounts a listed provider with these tiers.
 	pub fn count(&mut self, memory_tier: usize, reputation_tier: usize, add: bool) {
-		let step = |n: &mut u32| *n = if add { n.saturating_add(1) } else { n.saturating_sub(1) };
-		if let Some(n) = self.memory.get_mut(memory_tier) {
-			step(n);
-		}
-		if let Some(n) = self.reputation.get_mut(reputation_tier) {
-			step(n);
+		if let Some(n) =
+			self.listed.get_mut(memory_tier).and_then(|row| row.get_mut(reputation_tier))
+		{
+			*n = if add { n.saturating_add(1) } else { n.saturating_sub(1) };
 		}
 	}
 
 	/// Whether no provider is counted.
 	pub fn is_empty(&self) -> bool {
-		self.memory.iter().all(|n| *n == 0)
+		self.listed.iter().flatten().all(|n| *n == 0)
 	}
 
-	/// Whether `replicas` listed providers may meet `req`: enough have memory in the tier of
-	/// `min_memory_mib` or above, and enough have reputation in the tier of
-	/// `min_reputation` or above. Exact up to the tiers: a job refused here can never be
-	/// assigned; one accepted is assignable unless its minimums fall inside a tier above
-	/// every provider in it (then it expires unassigned, and pays the fee).
+	/// Whether at least `replicas` listed providers each meet both of `req`'s minimums.
+	/// Only whole tiers count: those whose every provider has at least `min_memory_mib`
+	/// and at least `min_reputation`. A job accepted here has enough listed providers
+	/// that can take it; a job whose minimums fall inside a tier is refused unless the
+	/// tiers above suffice (a submitter asks for a tier's floor, a power of two MiB or a
+	/// multiple of [`REPUTATION_TIER`], to count the whole tier).
 	pub fn may_meet(&self, req: &Requirements, replicas: u32) -> bool {
-		let from = |tiers: &[u32], tier: usize| {
-			tiers.iter().skip(tier).fold(0u32, |n, c| n.saturating_add(*c))
-		};
-		from(&self.memory, memory_tier(req.min_memory_mib)) >= replicas
-			&& from(&self.reputation, reputation_tier(req.min_reputation)) >= replicas
+		let memory = least_memory_tier(req.min_memory_mib);
+		let reputation = least_reputation_tier(req.min_reputation);
+		let meeting = self
+			.listed
+			.iter()
+			.skip(memory)
+			.flat_map(|row| row.iter().skip(reputation))
+			.fold(0u32, |n, c| n.saturating_add(*c));
+		meeting >= replicas
 	}
 }
 

@@ -166,9 +166,13 @@ parameter_types! {
 		// block's time: a provider commits well inside the window after a full budget.
 		max_compute_budget_ms: 60_000,
 		compute_ms_per_block: (crate::MILLI_SECS_PER_BLOCK / 2) as u32,
-		deposit_base: 10 * MILLI_UNIT,
+		// Returned when the job is cleared; it also pays for the queue: a job that waits
+		// through all 50 rounds pays 100 mDCC of it, and holding the open queue (192 places,
+		// 32 of them tried per block) costs 64 mDCC a block, about 920 DCC a day.
+		deposit_base: 100 * MILLI_UNIT,
 		deposit_per_byte: 10 * MICRO_UNIT,
 		max_queue_blocks: 50,
+		queue_fee_per_round: 2 * MILLI_UNIT,
 	};
 }
 

@@ -287,16 +287,24 @@ fn can_meet_refuses_what_no_listed_provider_could_take() {
 			assert!(!can(16_384, 0, 2));
 			assert!(!can(32_768, 0, 1));
 			assert!(!can(u32::MAX, 0, 1));
-			// Within a tier the check cannot tell: 20,000 MiB is in 16,384's tier.
-			assert!(can(20_000, 0, 1));
+			// A minimum inside a tier counts only the tiers above it: 20,000 MiB is in
+			// 16,384's tier, whose providers may have less.
+			assert!(!can(20_000, 0, 1));
 			assert!(can(0, INITIAL_REPUTATION, 2));
 			assert!(!can(0, INITIAL_REPUTATION + REPUTATION_TIER, 1));
 			assert!(!<Registry as ProviderRegistry<AccountId>>::can_meet(&req(DeviceKind::Gpu), 1));
+			// Memory and reputation are met by the same provider or not at all.
+			for _ in 0..10 {
+				<Registry as ProviderRegistry<AccountId>>::reward(&1);
+			}
+			assert!(can(16_384, INITIAL_REPUTATION, 1));
+			assert!(can(0, INITIAL_REPUTATION + REPUTATION_TIER, 1));
+			assert!(!can(16_384, INITIAL_REPUTATION + REPUTATION_TIER, 1));
 			// The tiers follow reputation, pausing and new declarations.
 			for _ in 0..10 {
 				<Registry as ProviderRegistry<AccountId>>::reward(&2);
 			}
-			assert!(can(0, INITIAL_REPUTATION + REPUTATION_TIER, 1));
+			assert!(can(16_384, INITIAL_REPUTATION + REPUTATION_TIER, 1));
 			assert_ok!(Providers::pause(RuntimeOrigin::signed(2)));
 			assert!(!can(16_384, 0, 1));
 			assert_ok!(Providers::update_capabilities(
