@@ -83,10 +83,10 @@ async function extrinsicEvents(api, blockHash, txHash) {
  * extrinsic's decoded events. Rejects if the pool drops it or its events cannot be read:
  * an extrinsic always has events, so none read is never taken for success.
  */
-export function submitAndWatch(api, tx, signer, { finalized = false } = {}) {
+export function submitAndWatch(api, tx, signer, { finalized = false, nonce } = {}) {
   return new Promise((resolvePromise, reject) => {
     let unsubscribe;
-    tx.signAndSend(signer, (result) => {
+    tx.signAndSend(signer, nonce === undefined ? {} : { nonce }, (result) => {
       const { status, events, internalError, txHash } = result;
       if (status.isInvalid || status.isDropped || status.isUsurped) {
         unsubscribe?.();

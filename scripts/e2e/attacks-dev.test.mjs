@@ -9,7 +9,13 @@
 //   and reputation untouched;
 // - a vote cannot take its voter's job escrow: a submitter voting with (almost) its whole
 //   balance neither counts the escrow as vote capital nor escrows the vote's capital for a
-//   second job, and its job is paid in full.
+//   second job, and its job is paid in full;
+// - work stacked on one provider does not make it a no-show: four jobs that each use most
+//   of their commit window's compute, submitted at once, are given to Alice one after the
+//   other as her device frees up, and she is never slashed;
+// - the queue is not free to hold: a job asking more memory than Alice has, within her
+//   memory's power of two, is refused; a job she meets but cannot take (it pays more than
+//   her bond backs) pays for every round it waits, out of its deposit.
 // On the fast runtime (two-second slots, every period's block count unchanged): the
 // subject here is not the clock.
 
@@ -19,7 +25,7 @@ import { describe, test } from 'node:test';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 
-import { UNIT, accounts, assertFeeCharged, submitAndWatch, useDevChain, voteHeld } from './lib/harness.mjs';
+import { UNIT, accounts, assertFeeCharged, submitAndWatch, useDevChain, voteHeld, waitFor } from './lib/harness.mjs';
 import { endlessKernel, sha256Job, sourceJob, verdictBlock, waitForVerdict } from '../client/jobs.mjs';
 import { sha256Batch } from './lib/reference.mjs';
 
@@ -191,5 +197,100 @@ describe('attacks on the dev chain', () => {
     assert.equal(await free(alice.address, hash), (await free(alice.address, parentHash)) + UNIT);
     assert.equal(await voteHeld(api, voter.address), capital, 'the vote keeps its capital');
     console.log(`escrow attack: the vote took ${capital} planck of free balance, the job paid ${UNIT} + fee`);
+  });
+
+  test('work stacked on one provider is queued, not missed: nobody is slashed', async () => {
+    const { alice, bob } = await accounts();
+    const api = chain.api;
+    const provider = async (at) => (await (await api.at(at)).query.providers.providerRecords(alice.address)).unwrap();
+    const params = await api.query.jobs.params();
+    // Kernels that run until their budget stops them: each takes exactly its budget, 6 of
+    // the 8 blocks of compute its commit window allows. Run one after the other, the third
+    // and fourth would end after their windows.
+    const deadline = 8;
+    const budgetMs = 6 * params.computeMsPerBlock.toNumber();
+    const spec = sourceJob(endlessKernel, 'spin', new Uint8Array([2]), [16, 1, 1], 1, {
+      price: UNIT,
+      deadline,
+      budgetMs,
+    });
+    // Sent at once, with consecutive nonces: they land in the same block or the next.
+    const nonce = (await api.rpc.system.accountNextIndex(bob.address)).toNumber();
+    const sent = await Promise.all(
+      [0, 1, 2, 3].map((i) => submitAndWatch(api, api.tx.jobs.submit(spec), bob, { nonce: nonce + i })),
+    );
+    const jobs = sent.map((r) => {
+      assert.equal(r.error, undefined, `submit failed: ${r.error}`);
+      return Number(r.events.find((e) => e.name === 'jobs.Submitted').named.job);
+    });
+    const before = await provider(sent[0].blockHash);
+
+    const errorFee = params.errorFee.toBigInt();
+    let last;
+    for (const job of jobs) {
+      const record = await waitForVerdict(api, job, { timeoutMs: 300_000 });
+      // Each stopped at its budget and attested as such: Alice paid for her time.
+      assert.equal(record.status.type, 'Failed', `job ${job}: ${record.status.type}`);
+      assert.equal(record.status.asFailed.code.toNumber(), 5, 'BudgetExceeded');
+      assert.equal(record.settlement.unwrap().paid.toBigInt(), errorFee);
+      assert.ok(
+        record.assigned.every((r) => r.state.isRevealed),
+        `job ${job}: a replica did not reveal`,
+      );
+      last = await verdictBlock(api, job);
+    }
+    // Alice's bond and reputation are what they were: no no-show, no slash.
+    const after = await provider(last.hash);
+    assert.equal(after.bond.toBigInt(), before.bond.toBigInt(), 'Alice was slashed');
+    assert.equal(after.reputation.toNumber(), before.reputation.toNumber());
+    console.log(
+      `stacked jobs: 4 jobs of ${budgetMs} ms in windows of ${deadline} blocks, all attested in time, Alice's bond intact`,
+    );
+  });
+
+  test('the queue is not free to hold: unmeetable jobs are refused, waiting ones pay per round', async () => {
+    const { alice, bob } = await accounts();
+    const api = chain.api;
+    const info = (await api.query.providers.providerRecords(alice.address)).unwrap();
+    const memory = info.capabilities.memoryMib.toNumber();
+    const input = new Uint8Array(100).map((_, i) => i);
+
+    // More memory than Alice has, in her memory's power of two: nobody could take it.
+    const tierTop = 2 ** Math.floor(Math.log2(memory)) * 2 - 1;
+    const needs = Math.min(memory + 1, tierTop);
+    if (needs > memory) {
+      const requirements = { kind: 'Cpu', minMemoryMib: needs, minReputation: 0, sameDeviceClass: false };
+      const refused = await submitAndWatch(
+        api,
+        api.tx.jobs.submit(sha256Job(input, 100, { price: UNIT, requirements })),
+        bob,
+      );
+      assert.equal(refused.error, 'jobs.NoProviders');
+      await assertFeeCharged(api, refused, bob);
+    }
+
+    // A job Alice meets but whose price her bond does not back: it waits in the queue.
+    const params = await api.query.jobs.params();
+    const price = info.bond.toBigInt() + 1n;
+    const submitted = await submitAndWatch(api, api.tx.jobs.submit(sha256Job(input, 100, { price })), bob);
+    assert.equal(submitted.error, undefined, `submit failed: ${submitted.error}`);
+    const job = Number(submitted.events.find((e) => e.name === 'jobs.Submitted').named.job);
+    const deposit = (await api.query.jobs.jobRecords.at(submitted.blockHash, job)).unwrap().deposit.toBigInt();
+    await waitFor('five rounds in the queue', async () => (await api.query.jobs.jobRecords(job)).unwrap().queuedFor.toNumber() >= 5);
+
+    // Bob cancels: the escrow returns whole; each round waited cost the round's fee.
+    const cancelled = await submitAndWatch(api, api.tx.jobs.cancel(job), bob);
+    assert.equal(cancelled.error, undefined, `cancel failed: ${cancelled.error}`);
+    const record = (await api.query.jobs.jobRecords.at(cancelled.blockHash, job)).unwrap();
+    const rounds = BigInt(record.queuedFor.toNumber());
+    const perRound = params.queueFeePerRound.toBigInt();
+    assert.equal(record.queuePaid.toBigInt(), rounds * perRound);
+    assert.equal(record.deposit.toBigInt(), deposit - rounds * perRound);
+    assert.equal(record.settlement.unwrap().refunded.toBigInt(), record.escrow.toBigInt());
+    const cleared = await submitAndWatch(api, api.tx.jobs.clear(job), bob);
+    assert.equal(cleared.error, undefined, `clear failed: ${cleared.error}`);
+    const event = cleared.events.find((e) => e.name === 'jobs.Cleared');
+    assert.equal(BigInt(event.named.deposit), deposit - rounds * perRound);
+    console.log(`queue: ${rounds} rounds waited cost ${rounds * perRound} planck of a ${deposit} planck deposit`);
   });
 });

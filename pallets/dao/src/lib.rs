@@ -60,6 +60,7 @@
 extern crate alloc;
 
 mod asset;
+mod emergency;
 mod invariants;
 pub mod origins;
 pub mod tally;
@@ -160,10 +161,15 @@ pub enum TrackPace {
 pub mod pallet {
 	use super::*;
 	use frame_support::{
+		dispatch::{GetDispatchInfo, PostDispatchInfo},
 		pallet_prelude::*,
-		traits::fungible::{Inspect, InspectHold, MutateHold},
+		traits::{
+			fungible::{Inspect, InspectHold, MutateHold},
+			Contains,
+		},
 	};
 	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::Dispatchable;
 
 	/// The in-code storage version.
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
@@ -203,6 +209,19 @@ pub mod pallet {
 
 		/// Who may change [`Params`] (the parameters track).
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The runtime's calls, for [`Pallet::emergency`].
+		type RuntimeCall: Parameter
+			+ Dispatchable<RuntimeOrigin = Self::RuntimeOrigin, PostInfo = PostDispatchInfo>
+			+ GetDispatchInfo
+			+ From<frame_system::Call<Self>>;
+
+		/// Who may dispatch [`Config::EmergencyCalls`] (the emergency track).
+		type EmergencyOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The recovery calls only Root could otherwise make, which [`Pallet::emergency`]
+		/// dispatches as Root (see `emergency.rs`): nothing else.
+		type EmergencyCalls: Contains<<Self as Config>::RuntimeCall>;
 
 		/// Parameters in force until genesis or governance sets others.
 		type DefaultParams: Get<DaoParams>;
@@ -247,6 +266,8 @@ pub mod pallet {
 		RuntimeUpgrade,
 		/// Cancels or kills referenda.
 		Canceller,
+		/// Dispatches the recovery calls only Root could make (`emergency.rs`).
+		Emergency,
 	}
 
 	/// Each token holder's standing votes and prior lock.
@@ -322,6 +343,11 @@ pub mod pallet {
 			poll: PollIndexOf<T>,
 		},
 		/// Governance set new parameters.
+		/// The emergency track dispatched a recovery call as Root.
+		EmergencyDispatched {
+			/// What the call returned.
+			result: DispatchResult,
+		},
 		ParamsSet {
 			/// The parameters now in force.
 			params: DaoParams,
@@ -341,6 +367,9 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// The poll is not ongoing: it does not exist or has ended.
 		NotOngoing,
+		/// [`Pallet::emergency`] dispatches only the recovery calls of
+		/// [`Config::EmergencyCalls`].
+		NotAnEmergencyCall,
 		/// A vote must put up some capital.
 		ZeroCapital,
 		/// The vote's capital is more than the account's balance and delegated stake can
@@ -451,6 +480,24 @@ pub mod pallet {
 			Params::<T>::put(params);
 			Self::deposit_event(Event::ParamsSet { params });
 			Ok(())
+		}
+
+		/// Dispatches `call` as Root, if it is one of the recovery calls of
+		/// [`Config::EmergencyCalls`] (restarting finality after a stall, nudging a stuck
+		/// referendum). `EmergencyOrigin` only (the emergency track, both houses). Charged
+		/// the call's own weight plus one storage read for the check; the call's result is
+		/// in [`Event::EmergencyDispatched`].
+		#[pallet::call_index(7)]
+		#[pallet::weight({
+			let info = call.get_dispatch_info();
+			(info.call_weight.saturating_add(T::DbWeight::get().reads(1)), info.class)
+		})]
+		pub fn emergency(
+			origin: OriginFor<T>,
+			call: Box<<T as Config>::RuntimeCall>,
+		) -> DispatchResultWithPostInfo {
+			T::EmergencyOrigin::ensure_origin(origin)?;
+			Self::do_emergency(*call)
 		}
 	}
 }

@@ -194,6 +194,14 @@ impl WorkHouse<AccountId, Balance> for MockWorkHouse {
 	}
 }
 
+/// The mock's one recovery call: System's `set_storage`, which only Root may make.
+pub struct RootOnlyRecovery;
+impl frame_support::traits::Contains<RuntimeCall> for RootOnlyRecovery {
+	fn contains(call: &RuntimeCall) -> bool {
+		matches!(call, RuntimeCall::System(frame_system::Call::set_storage { .. }))
+	}
+}
+
 pub struct Rules;
 impl crate::HouseRules<u16> for Rules {
 	fn rule(class: &u16) -> HouseRule {
@@ -215,6 +223,9 @@ impl pallet_dao::Config for Test {
 	type PollTimeouts = crate::ReferendaTimeouts<Test>;
 	type UpgradeOrigin = crate::origins::EnsureRuntimeUpgrade;
 	type GovernanceOrigin = crate::origins::EnsureParameters;
+	type RuntimeCall = RuntimeCall;
+	type EmergencyOrigin = crate::origins::EnsureEmergency;
+	type EmergencyCalls = RootOnlyRecovery;
 	type DefaultParams = DefaultParams;
 	type MaxVotes = ConstU32<3>;
 	type VoteLockingPeriod = ConstU64<10>;

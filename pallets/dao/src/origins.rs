@@ -38,6 +38,8 @@ ensure_track_origin! {
 	EnsureRuntimeUpgrade => RuntimeUpgrade,
 	/// The cancel track: cancelling and killing referenda.
 	EnsureCanceller => Canceller,
+	/// The emergency track: the recovery calls only Root could make.
+	EnsureEmergency => Emergency,
 }
 
 /// The spend tracks: the small spender may spend up to `Small`, the big spender up to

@@ -13,6 +13,7 @@
 //! | 3 `validator_admin` | `ValidatorAdmin` | both | the validator set |
 //! | 4 `runtime_upgrade` | `RuntimeUpgrade` | both | `dao.authorize_upgrade` |
 //! | 5 `canceller` | `Canceller` | both | cancel or kill referenda, reject spends |
+//! | 6 `emergency` | `Emergency` | both | as Root, only [`EmergencyCalls`]: `grandpa.note_stalled`, `referenda.nudge_referendum`, `referenda.one_fewer_deciding` |
 //!
 //! The periods are real (days) unless the chain's genesis chose the short pace
 //! (`--dev` and the local testnet): then every track prepares for one block, decides for
@@ -27,7 +28,9 @@ use frame_support::traits::{
 };
 use frame_system::EnsureSigned;
 use pallet_dao::{
-	origins::{EnsureCanceller, EnsureParameters, EnsureRuntimeUpgrade, EnsureSpender},
+	origins::{
+		EnsureCanceller, EnsureEmergency, EnsureParameters, EnsureRuntimeUpgrade, EnsureSpender,
+	},
 	HouseRule, Origin as DaoOrigin, TrackPace,
 };
 use pallet_referenda::{Curve, Track, TrackInfo};
@@ -85,6 +88,7 @@ pub mod track {
 	pub const VALIDATOR_ADMIN: u16 = 3;
 	pub const RUNTIME_UPGRADE: u16 = 4;
 	pub const CANCELLER: u16 = 5;
+	pub const EMERGENCY: u16 = 6;
 }
 
 /// The periods of a track: prepare, decide, confirm, and the least delay to enactment.
@@ -138,7 +142,7 @@ const fn pace(short: bool, real: Periods) -> Periods {
 }
 
 /// Every track, with real periods or short ones.
-const fn tracks(short: bool) -> [Track<u16, Balance, BlockNumber>; 6] {
+const fn tracks(short: bool) -> [Track<u16, Balance, BlockNumber>; 7] {
 	[
 		track(
 			track::PARAMETERS,
@@ -188,11 +192,19 @@ const fn tracks(short: bool) -> [Track<u16, Balance, BlockNumber>; 6] {
 			20,
 			1,
 		),
+		track(
+			track::EMERGENCY,
+			"emergency",
+			1_000 * UNIT,
+			pace(short, (10 * MINUTES, 3 * DAYS, HOURS, 1)),
+			50,
+			5,
+		),
 	]
 }
 
-static REAL_TRACKS: [Track<u16, Balance, BlockNumber>; 6] = tracks(false);
-static SHORT_TRACKS: [Track<u16, Balance, BlockNumber>; 6] = tracks(true);
+static REAL_TRACKS: [Track<u16, Balance, BlockNumber>; 7] = tracks(false);
+static SHORT_TRACKS: [Track<u16, Balance, BlockNumber>; 7] = tracks(true);
 
 /// The DAO's tracks for referenda.
 pub struct DaoTracks;
@@ -218,9 +230,28 @@ impl pallet_referenda::TracksInfo<Balance, BlockNumber> for DaoTracks {
 				DaoOrigin::ValidatorAdmin => track::VALIDATOR_ADMIN,
 				DaoOrigin::RuntimeUpgrade => track::RUNTIME_UPGRADE,
 				DaoOrigin::Canceller => track::CANCELLER,
+				DaoOrigin::Emergency => track::EMERGENCY,
 			}),
 			_ => Err(()),
 		}
+	}
+}
+
+/// The recovery calls the emergency track may dispatch as Root: restarting finality after
+/// a stall (GRANDPA's forced authority change), and moving a referendum whose scheduler
+/// alarm was lost. Nothing else: no funds, parameters or code.
+pub struct EmergencyCalls;
+
+impl frame_support::traits::Contains<RuntimeCall> for EmergencyCalls {
+	fn contains(call: &RuntimeCall) -> bool {
+		matches!(
+			call,
+			RuntimeCall::Grandpa(pallet_grandpa::Call::note_stalled { .. })
+				| RuntimeCall::Referenda(
+					pallet_referenda::Call::nudge_referendum { .. }
+						| pallet_referenda::Call::one_fewer_deciding { .. }
+				)
+		)
 	}
 }
 
@@ -332,6 +363,9 @@ impl pallet_dao::Config for Runtime {
 	type PollTimeouts = pallet_dao::ReferendaTimeouts<Runtime>;
 	type UpgradeOrigin = EnsureRuntimeUpgrade;
 	type GovernanceOrigin = EnsureParameters;
+	type RuntimeCall = RuntimeCall;
+	type EmergencyOrigin = EnsureEmergency;
+	type EmergencyCalls = EmergencyCalls;
 	type DefaultParams = DaoDefaults;
 	/// An account votes on at most 32 referenda at once, in each house.
 	type MaxVotes = ConstU32<32>;

@@ -139,6 +139,38 @@ fn the_work_house_alone_cannot_kill_a_referendum() {
 	});
 }
 
+/// A finality stall has a recovery short of an upgrade: GRANDPA's `note_stalled` (Root
+/// only) is reached by a referendum on the emergency track, with both houses, and by no
+/// other track.
+#[test]
+fn a_finality_stall_is_recovered_through_the_emergency_track() {
+	ext_for("local_testnet").execute_with(|| {
+		run_blocks(1);
+		let stalled = RuntimeCall::Grandpa(pallet_grandpa::Call::note_stalled {
+			delay: 10,
+			best_finalized_block_number: 1,
+		});
+		use DaoOrigin::*;
+		for origin in
+			[Parameters, SmallSpender, BigSpender, ValidatorAdmin, RuntimeUpgrade, Canceller]
+		{
+			assert!(stalled.clone().dispatch(OriginCaller::Dao(origin).into()).is_err());
+		}
+		let recover = RuntimeCall::Dao(pallet_dao::Call::emergency { call: Box::new(stalled) });
+		// The token house alone does not pass it.
+		let alone = propose(Emergency, recover.clone());
+		token_house(alone, true);
+		assert!(!run_until_decided(alone));
+		assert_eq!(pallet_grandpa::Stalled::<Runtime>::get(), None);
+		let both = propose(Emergency, recover);
+		token_house(both, true);
+		work_house(both, WorkVote::Aye);
+		assert!(run_until_decided(both));
+		// GRANDPA schedules the forced change at the next session.
+		assert_eq!(pallet_grandpa::Stalled::<Runtime>::get(), Some((10, 1)));
+	});
+}
+
 #[test]
 fn a_small_spend_passes_and_a_work_house_veto_stops_one() {
 	ext_for("local_testnet").execute_with(|| {

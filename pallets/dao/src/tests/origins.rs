@@ -56,3 +56,43 @@ fn the_parameters_track_sets_the_treasurys_share_of_fees() {
 		assert_eq!(crate::Params::<Test>::get(), params);
 	});
 }
+
+#[test]
+fn the_emergency_track_makes_the_listed_recovery_calls_as_root_and_nothing_else() {
+	execute(|| {
+		let key = b"recovered".to_vec();
+		let recovery = Box::new(RuntimeCall::System(frame_system::Call::set_storage {
+			items: vec![(key.clone(), b"yes".to_vec())],
+		}));
+		// Only the emergency track.
+		for origin in [
+			RuntimeOrigin::signed(1),
+			Origin::Parameters.into(),
+			Origin::Canceller.into(),
+			Origin::RuntimeUpgrade.into(),
+		] {
+			assert_noop!(Dao::emergency(origin, recovery.clone()), DispatchError::BadOrigin);
+		}
+		// The call runs as Root: `set_storage` accepts nothing else.
+		assert_ok!(Dao::emergency(Origin::Emergency.into(), recovery));
+		assert_eq!(sp_io::storage::get(&key).map(|v| v.to_vec()), Some(b"yes".to_vec()));
+		System::assert_last_event(crate::Event::EmergencyDispatched { result: Ok(()) }.into());
+		// A call that is not a recovery call is refused, even one Root could make.
+		let upgrade = Box::new(RuntimeCall::Dao(crate::Call::authorize_upgrade {
+			code_hash: sp_core::H256::repeat_byte(7),
+		}));
+		assert_noop!(
+			Dao::emergency(Origin::Emergency.into(), upgrade),
+			crate::Error::<Test>::NotAnEmergencyCall
+		);
+		let transfer =
+			Box::new(RuntimeCall::Balances(pallet_balances::Call::transfer_allow_death {
+				dest: 2,
+				value: 1,
+			}));
+		assert_noop!(
+			Dao::emergency(Origin::Emergency.into(), transfer),
+			crate::Error::<Test>::NotAnEmergencyCall
+		);
+	});
+}
