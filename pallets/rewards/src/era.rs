@@ -8,18 +8,20 @@ use frame_support::traits::{fungible::Inspect, Get};
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
 	traits::{Saturating, UniqueSaturatedInto, Zero},
-	FixedPointNumber, FixedU128, Perbill,
+	Perbill,
 };
 
 impl<T: Config> Pallet<T> {
 	/// What the pot must keep: its existential deposit, income booked and not claimed,
-	/// stake income not yet booked, and the current era's work budget left.
+	/// stake income not yet booked, the current era's work budget left and the part of its
+	/// stake stream not yet released.
 	pub(crate) fn pot_obligations() -> BalanceOf<T> {
 		let era = CurrentEra::<T>::get();
 		T::Currency::minimum_balance()
 			.saturating_add(T::Pools::total_owed())
 			.saturating_add(StakeUnbooked::<T>::get())
 			.saturating_add(era.work_budget.saturating_sub(era.work_paid))
+			.saturating_add(era.stake_budget.saturating_sub(era.stake))
 	}
 
 	/// The emission of one era: `issuance × inflation / eras per year`.
@@ -33,12 +35,22 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Closes `closing` and starts the next era at `now`. Returns the audits issued.
-	pub(crate) fn start_era(now: BlockNumberFor<T>, mut closing: EraInfoOf<T>) -> u32 {
-		// Close: what work did not use goes to the treasury, and so does whatever the pot
-		// holds beyond what it owes (audit refunds and deposits that came back).
-		let left = closing.work_budget.saturating_sub(closing.work_paid);
+	pub(crate) fn start_era(now: BlockNumberFor<T>, closing: EraInfoOf<T>) -> u32 {
+		// Close: the stake stream is released to the era's last block; what work did not
+		// use and what the stream could not pay go to the treasury, and so does whatever
+		// the pot holds beyond what it owes (audit refunds and deposits that came back).
+		let end = closing.start.saturating_add(Params::<T>::get().era_length);
+		Self::release_stake(end);
+		let mut closing = CurrentEra::<T>::get();
+		let left = closing
+			.work_budget
+			.saturating_sub(closing.work_paid)
+			.saturating_add(closing.stake_budget.saturating_sub(closing.stake));
 		closing.unspent = closing.unspent.saturating_add(left);
-		CurrentEra::<T>::mutate(|era| era.work_budget = era.work_paid);
+		CurrentEra::<T>::mutate(|era| {
+			era.work_budget = era.work_paid;
+			era.stake_budget = era.stake;
+		});
 		asset::to_treasury::<T>(left);
 		let surplus = asset::pot_balance::<T>().saturating_sub(Self::pot_obligations());
 		closing.swept = asset::to_treasury::<T>(surplus);
@@ -54,39 +66,30 @@ impl<T: Config> Pallet<T> {
 		let params = Params::<T>::get();
 		let minted = asset::mint::<T>(Self::emission(&params));
 		let work_budget = params.work_share * minted;
-		let stake_share = params.stake_share * minted;
-		let total = TotalCounted::<T>::get();
-		let stake = match FixedU128::checked_from_rational(stake_share, total) {
-			Some(per_unit) if !total.is_zero() && !per_unit.is_zero() => {
-				StakeIndex::<T>::mutate(|index| *index = index.saturating_add(per_unit));
-				// What the index owes, rounded down over every provider.
-				let owed = per_unit.saturating_mul_int(total);
-				StakeUnbooked::<T>::mutate(|s| *s = s.saturating_add(owed));
-				owed
-			},
-			_ => Zero::zero(),
-		};
-		let treasury = minted.saturating_sub(work_budget).saturating_sub(stake_share);
-		let unspent = stake_share.saturating_sub(stake);
-		asset::to_treasury::<T>(treasury.saturating_add(unspent));
+		let stake_budget = params.stake_share * minted;
+		let treasury = minted.saturating_sub(work_budget).saturating_sub(stake_budget);
+		asset::to_treasury::<T>(treasury);
 		let era = EraInfo {
 			index: closing.index.saturating_add(1),
 			start: now,
 			minted,
 			work_budget,
 			work_paid: Zero::zero(),
-			stake,
+			stake_budget,
+			stake: Zero::zero(),
 			treasury,
-			unspent,
+			unspent: Zero::zero(),
 			swept: Zero::zero(),
 		};
 		LastEra::<T>::put(closing);
 		CurrentEra::<T>::put(&era);
+		// The new era's stream starts now.
+		StakeReleasedTo::<T>::put(now);
 		Self::deposit_event(Event::EraStarted {
 			era: era.index,
 			minted,
 			work_budget,
-			stake,
+			stake: stake_budget,
 			treasury,
 		});
 		Self::issue_audits(&params)
@@ -145,9 +148,9 @@ impl<T: Config> Pallet<T> {
 		EraState { era, next_era_at, total_counted: TotalCounted::<T>::get() }
 	}
 
-	/// Stake income per counted unit last era.
+	/// Stake income per counted unit over the last closed era, at today's counted stake.
 	pub(crate) fn last_stake_yield() -> Perbill {
-		let era = CurrentEra::<T>::get();
+		let Some(era) = LastEra::<T>::get() else { return Perbill::zero() };
 		let total = TotalCounted::<T>::get();
 		if total.is_zero() {
 			return Perbill::zero();

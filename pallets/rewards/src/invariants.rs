@@ -24,10 +24,14 @@ impl<T: Config> Pallet<T> {
 		let era = CurrentEra::<T>::get();
 		ensure!(era.work_paid <= era.work_budget, TryRuntimeError::Other("work paid over budget"));
 		ensure!(
+			era.stake <= era.stake_budget,
+			TryRuntimeError::Other("stake released over the era's stream")
+		);
+		ensure!(
 			era.minted
 				== era
 					.work_budget
-					.saturating_add(era.stake)
+					.saturating_add(era.stake_budget)
 					.saturating_add(era.treasury)
 					.saturating_add(era.unspent),
 			TryRuntimeError::Other("an era's mint differs from its split")

@@ -23,12 +23,16 @@
 //!     replicas are credited `user_work_rate × fee / replicas` each.
 //!
 //!   Credits are paid from the era's budget while it lasts.
-//! - **Stake income**: `StakeIndex` rises at each era start by the stake share over
-//!   [`TotalCounted`], the counted stake of every provider (own bond plus delegated,
-//!   capped, zero when not listed: `pallet_providers::stake`). A provider's income,
+//! - **Stake income**: each era's stake share is a stream, released block by block over
+//!   the era: `StakeIndex` rises, whenever the counted stake changes (and when the era
+//!   closes), by what the blocks since the last release carry over [`TotalCounted`], the
+//!   counted stake of every provider in those blocks (own bond plus delegated, capped,
+//!   zero when not listed: `pallet_providers::stake`). A provider's income,
 //!   `counted × (index − its last index)`, is booked lazily, in O(1), whenever its counted
 //!   stake or its pool's points are about to change
-//!   ([`depin_interfaces::CountedStakeObserver`]).
+//!   ([`depin_interfaces::CountedStakeObserver`]). Stake earns for the blocks it was
+//!   listed: listing for the one block an era starts in earns that block's share, not the
+//!   era's. What blocks without any counted stake carry goes to the treasury.
 //!
 //! ## Self-dealing never pays
 //!
@@ -183,6 +187,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type TotalCounted<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
+	/// The block up to which the current era's stake stream was released into the index.
+	#[pallet::storage]
+	pub type StakeReleasedTo<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
+
 	/// Stake income the index owes and that is not yet booked into pools (at least what
 	/// the providers' cursors add up to: rounding leaves dust here, never a debt).
 	#[pallet::storage]
@@ -241,7 +249,7 @@ pub mod pallet {
 			minted: BalanceOf<T>,
 			/// Of which the work budget.
 			work_budget: BalanceOf<T>,
-			/// Of which stake income.
+			/// Of which stake income, released block by block over the era.
 			stake: BalanceOf<T>,
 			/// Of which sent to the treasury.
 			treasury: BalanceOf<T>,

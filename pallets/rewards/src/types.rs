@@ -42,8 +42,11 @@ pub struct RewardParams<Balance, BlockNumber> {
 	pub audit_reward: Balance,
 }
 
-/// An era's accounts. Invariant: `minted == work_paid + stake + treasury + unspent`
-/// once the era is closed (`unspent` is filled then), and `work_paid <= work_budget`.
+/// An era's accounts. Invariants: while it runs,
+/// `minted == work_budget + stake_budget + treasury + unspent`; once it is closed (its
+/// unspent work budget and stake stream move to `unspent`),
+/// `minted == work_paid + stake + treasury + unspent`; always `work_paid <= work_budget`
+/// and `stake <= stake_budget`.
 #[derive(
 	Clone,
 	Encode,
@@ -67,12 +70,16 @@ pub struct EraInfo<Balance, BlockNumber> {
 	pub work_budget: Balance,
 	/// Paid for verified work (credited to pools, and audit jobs' escrow).
 	pub work_paid: Balance,
-	/// Booked to stake through the stake-income index.
+	/// The era's stake share: released to the stake-income index block by block over the
+	/// era, so that stake earns for the blocks it was listed, not for being listed at one
+	/// block.
+	pub stake_budget: Balance,
+	/// Released to the stake-income index so far (owed to providers).
 	pub stake: Balance,
 	/// Sent to the treasury at its start.
 	pub treasury: Balance,
-	/// Not paid out (work budget left over, stake share when nothing was staked), sent to
-	/// the treasury.
+	/// Not paid out (work budget left over, the stake stream of blocks when nothing was
+	/// staked, rounding), sent to the treasury when the era closes.
 	pub unspent: Balance,
 	/// Surplus of the pot (audit refunds and deposits returning) swept to the treasury
 	/// when the era closed; not part of this era's mint.

@@ -15,25 +15,36 @@ fn each_era_mints_its_emission_and_splits_it() {
 		assert_eq!(Rewards::current_era(), 0);
 
 		run_to_era(1);
-		// 10 % a year over 100 eras: 40,000 of 40,000,002. Work 60 %, stake 20 % (8,000
-		// over 30,000 counted: 7,999 after rounding the index down), treasury the rest.
+		// 10 % a year over 100 eras: 40,000 of 40,000,002. Work 60 %, stake 20 % (8,000,
+		// streamed over the era), treasury the rest.
 		assert!(events().contains(&Event::EraStarted {
 			era: 1,
 			minted: 40_000,
 			work_budget: 24_000,
-			stake: 7_999,
+			stake: 8_000,
 			treasury: 8_000
 		}));
 		assert_eq!(issuance(), issuance_before + 40_000);
-		assert_eq!(free(TREASURY), treasury + 8_001);
-		assert_eq!(StakeUnbooked::<Test>::get(), 7_999);
+		assert_eq!(free(TREASURY), treasury + 8_000);
+		assert_eq!(StakeUnbooked::<Test>::get(), 0);
 		let era = CurrentEra::<Test>::get();
-		assert_eq!((era.index, era.start, era.unspent), (1, ERA, 1));
+		assert_eq!((era.index, era.start, era.stake_budget, era.stake), (1, ERA, 8_000, 0));
 
-		// Nobody worked: the budget returns to the treasury when the era closes.
+		// Halfway, nothing changed the counted stake: the stream is released when asked.
+		run_to_block(ERA + ERA / 2);
+		assert_eq!(Delegation::pending_rewards(1), 1_333);
+		assert_eq!(CurrentEra::<Test>::get().stake, 0, "a view keeps nothing");
+
+		// Nobody worked: the budget returns to the treasury when the era closes, with the
+		// stream's rounding (8,000 over 30,000 counted: 7,999 after rounding the index
+		// down).
 		run_to_era(2);
 		let closed = LastEra::<Test>::get().unwrap();
-		assert_eq!((closed.work_paid, closed.unspent, closed.swept), (0, 24_001, 0));
+		assert_eq!(
+			(closed.stake, closed.work_paid, closed.unspent, closed.swept),
+			(7_999, 0, 24_001, 0)
+		);
+		assert_eq!(StakeUnbooked::<Test>::get(), 7_999);
 		assert!(events().contains(&Event::EraClosed {
 			era: 1,
 			work_paid: 0,
@@ -50,9 +61,9 @@ fn a_chain_without_stake_sends_the_stake_share_to_the_treasury() {
 			frame_support::assert_ok!(Providers::pause(RuntimeOrigin::signed(who)));
 		}
 		assert_eq!(TotalCounted::<Test>::get(), 0);
-		run_to_era(1);
-		let era = CurrentEra::<Test>::get();
-		assert_eq!((era.stake, era.unspent), (0, 8_000));
+		run_to_era(2);
+		let era = LastEra::<Test>::get().unwrap();
+		assert_eq!((era.stake, era.unspent), (0, 24_000 + 8_000));
 	});
 }
 

@@ -9,8 +9,9 @@ fn stake_income_reaches_the_provider_and_its_delegators_pro_rata() {
 		// Eve (10) delegates as much as provider 1's own bond: 4 × 10,000 counted.
 		assert_ok!(Delegation::delegate(RuntimeOrigin::signed(10), 1, MIN_BOND));
 		assert_eq!(TotalCounted::<Test>::get(), 4 * MIN_BOND);
-		run_to_era(1);
-		// 8,000 over 40,000: 0.2 a unit. Provider 1 counts 20,000: 4,000, half its own.
+		run_to_era(2);
+		// Era 1 streamed 8,000 over 40,000: 0.2 a unit. Provider 1 counts 20,000: 4,000, half
+		// its own.
 		// Booked lazily: the views show it due, and change nothing.
 		assert_eq!(Delegation::pending_rewards(10), 2_000);
 		assert_eq!(Delegation::pending_rewards(1), 2_000);
@@ -28,7 +29,7 @@ fn stake_income_reaches_the_provider_and_its_delegators_pro_rata() {
 #[test]
 fn income_accrued_before_a_delegation_is_not_shared_with_it() {
 	execute(|| {
-		run_to_era(1); // 8,000 over 30,000: provider 1 earned 2,666 alone.
+		run_to_era(2); // Era 1 streamed 8,000 over 30,000: provider 1 earned 2,666 alone.
 		assert_ok!(Delegation::delegate(RuntimeOrigin::signed(10), 1, MIN_BOND));
 		assert_eq!(Delegation::pending_rewards(10), 0);
 		assert_eq!(Delegation::pending_rewards(1), 2_666);
@@ -42,7 +43,7 @@ fn income_accrued_before_a_delegation_is_not_shared_with_it() {
 fn a_bond_raised_before_booking_takes_none_of_the_delegators_income() {
 	execute(|| {
 		assert_ok!(Delegation::delegate(RuntimeOrigin::signed(10), 1, MIN_BOND));
-		run_to_era(1);
+		run_to_era(2);
 		// As in the first test: 2,000 each, unbooked.
 		assert_eq!(Delegation::pending_rewards(10), 2_000);
 		assert_ok!(Providers::bond_extra(RuntimeOrigin::signed(1), 8 * MIN_BOND));
@@ -64,7 +65,7 @@ fn counted_stake_saturates_and_a_paused_provider_earns_nothing() {
 		assert_ok!(Providers::pause(RuntimeOrigin::signed(2)));
 		assert!(Stakes::<Test>::get(2).is_none());
 		assert_eq!(TotalCounted::<Test>::get(), 11 * MIN_BOND);
-		run_to_era(1);
+		run_to_era(2);
 		assert_eq!(Delegation::pending_rewards(2), 0);
 	});
 }
@@ -72,7 +73,7 @@ fn counted_stake_saturates_and_a_paused_provider_earns_nothing() {
 #[test]
 fn a_slash_settles_stake_income_at_the_stake_that_earned_it() {
 	execute(|| {
-		run_to_era(1);
+		run_to_era(2);
 		let _ = <Providers as pallet_providers::ProviderRegistry<AccountId>>::punish(
 			&1,
 			pallet_providers::SlashReason::WrongResult,
@@ -81,5 +82,32 @@ fn a_slash_settles_stake_income_at_the_stake_that_earned_it() {
 		// Booked at 10,000 counted, before the slash took 1,000 of it.
 		assert_eq!(Delegation::pending_rewards(1), 2_666);
 		assert_eq!(Stakes::<Test>::get(1).unwrap().counted, 9_000);
+	});
+}
+
+/// Stake income was a snapshot at each era's first block: a provider listed for that one
+/// block earned a whole era's share. It follows the blocks a provider was listed.
+#[test]
+fn listing_for_the_block_an_era_starts_earns_that_block_not_the_era() {
+	execute(|| {
+		// Provider 3 stays paused (counts nothing) but for the two blocks around era 2's
+		// start; providers 1 and 2 are listed throughout.
+		assert_ok!(Providers::pause(RuntimeOrigin::signed(3)));
+		run_to_era(1);
+		run_to_block(2 * ERA - 1);
+		assert_ok!(Providers::resume(RuntimeOrigin::signed(3)));
+		run_to_era(2);
+		run_to_block(2 * ERA + 1);
+		assert_ok!(Providers::pause(RuntimeOrigin::signed(3)));
+		run_to_era(3);
+		// About 8,000 an era over ERA blocks: provider 3 was listed for two blocks (the last
+		// of era 1, the first of era 2) with a third of the counted stake.
+		let per_block = 8_000 / ERA;
+		let earned = Delegation::pending_rewards(3);
+		assert!(earned <= 2 * per_block / 3 + 2, "a two-block listing earned {earned}");
+		// Providers 1 and 2 earned the rest of eras 1 and 2, shared between them.
+		let listed_all_along = Delegation::pending_rewards(1);
+		assert_eq!(listed_all_along, Delegation::pending_rewards(2));
+		assert!(listed_all_along > 8_000 - per_block, "{listed_all_along}");
 	});
 }

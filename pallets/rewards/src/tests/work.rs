@@ -19,7 +19,9 @@ fn user_jobs_with_enough_replicas_are_credited_a_share_of_their_fee() {
 		// Two replicas: nothing.
 		user_work(2, 2, 2_000, 200);
 		assert_eq!(CurrentEra::<Test>::get().work_paid, 50);
-		// Stake income (2,666) and the credit, both the provider's (no delegators).
+		// Era 1's stake income (2,666, streamed over the era) and the credit, both the
+		// provider's (no delegators).
+		run_to_era(2);
 		frame_support::assert_ok!(Delegation::claim_commission(RuntimeOrigin::signed(1)));
 		assert_eq!(free(1), START_BALANCE - MIN_BOND + 2_666 + 50);
 	});
