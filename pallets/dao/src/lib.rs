@@ -168,6 +168,7 @@ pub mod pallet {
 			Contains,
 		},
 	};
+	use alloc::boxed::Box;
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::Dispatchable;
 
