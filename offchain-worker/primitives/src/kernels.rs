@@ -225,3 +225,37 @@ pub fn mix64(seed: u64, counter: u64) -> u64 {
 	z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
 	z ^ (z >> 31)
 }
+
+/// The `A ‖ B` input of a matrix product drawn from the RNG ([`MatMulParams`] with an
+/// empty input): element `i` of the `2 n²` is the high 32 bits of `mix64(seed, i)`,
+/// little-endian.
+pub fn matmul_inputs(n: u32, seed: u64) -> alloc::vec::Vec<u8> {
+	let count = 2 * u64::from(n) * u64::from(n);
+	let mut out = alloc::vec::Vec::with_capacity(count as usize * 4);
+	for i in 0..count {
+		out.extend_from_slice(&((mix64(seed, i) >> 32) as u32).to_le_bytes());
+	}
+	out
+}
+
+/// `C = A × B` for the `n × n` little-endian `i32` matrices of `input` (`A ‖ B`, at least
+/// `8 n²` bytes), wrapping, in plain single-threaded Rust: the output a device must equal
+/// byte for byte, and the answer the chain computes itself for its audits.
+pub fn matmul_i32(n: usize, input: &[u8]) -> alloc::vec::Vec<u8> {
+	let word = |i: usize| {
+		input
+			.get(4 * i..4 * i + 4)
+			.map_or(0, |w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+	};
+	let mut c = alloc::vec![0u32; n * n];
+	for row in 0..n {
+		for k in 0..n {
+			let x = word(row * n + k);
+			for col in 0..n {
+				let acc = &mut c[row * n + col];
+				*acc = acc.wrapping_add(x.wrapping_mul(word(n * n + k * n + col)));
+			}
+		}
+	}
+	c.iter().flat_map(|w| w.to_le_bytes()).collect()
+}

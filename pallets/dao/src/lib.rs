@@ -160,6 +160,7 @@ pub enum TrackPace {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
+	use alloc::boxed::Box;
 	use frame_support::{
 		dispatch::{GetDispatchInfo, PostDispatchInfo},
 		pallet_prelude::*,
@@ -168,7 +169,6 @@ pub mod pallet {
 			Contains,
 		},
 	};
-	use alloc::boxed::Box;
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::Dispatchable;
 

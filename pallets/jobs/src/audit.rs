@@ -6,23 +6,33 @@
 //!   chain-drawn seed (nobody can precompute the result), of a chain-drawn size;
 //! - the device kind is drawn among the kinds enough listed providers declare, so that
 //!   every kind is spot-checked in turn;
-//! - it pays the minimum price; its replicas earn the rewards pallet's `audit_reward`.
+//! - it pays the minimum price; its replicas earn the rewards pallet's `audit_reward`;
+//! - **the chain computes the answer itself** when it issues the audit (a product of at
+//!   most 64 × 64: at most 262,144 multiply-adds, [`AuditAnswers`]), and the verdict is
+//!   that answer, not the replicas' vote (`verdict.rs`): a replica that reveals it wins,
+//!   an output that differs is a wrong result, however many replicas agree on it. A kind
+//!   only a few providers declare (all of one party, say) cannot earn audit rewards,
+//!   reputation or work-house weight by agreeing on a hash without computing it, and an
+//!   honest minority of the kind is never slashed for being outvoted.
 //!
 //! What an audit does not check: memory beyond what the product needs (a few MiB), or that
 //! a device is as fast as declared.
 
 use crate::*;
 use codec::Encode;
+use depin_compute_primitives::kernels::{matmul_i32, matmul_inputs};
 use depin_interfaces::AuditJobs;
 use frame_support::traits::Randomness;
 use pallet_providers::{DeviceKind, ProviderRegistry, Requirements};
+use sp_core::H256;
 use sp_runtime::{
 	traits::{SaturatedConversion, Saturating, UniqueSaturatedInto},
 	DispatchError,
 };
 
-/// Matrix sizes an audit draws from.
-const AUDIT_SIZES: [u32; 3] = [32, 64, 128];
+/// Matrix sizes an audit draws from: small enough for the chain to compute the answer in
+/// the block that issues the audit.
+const AUDIT_SIZES: [u32; 3] = [32, 48, 64];
 
 /// Device kinds an audit draws from.
 const AUDIT_KINDS: [DeviceKind; 3] = [DeviceKind::Cpu, DeviceKind::Gpu, DeviceKind::Accelerator];
@@ -56,13 +66,13 @@ impl<T: Config> AuditJobs<T::AccountId> for Pallet<T> {
 		let per_block: u64 = u64::from(params.compute_ms_per_block);
 		let deadline_ms = per_block.saturating_mul(deadline.unique_saturated_into());
 		let budget = deadline_ms.min(u64::from(params.max_compute_budget_ms)).min(10_000);
+		let matrices = u64::from_le_bytes([
+			seed[8], seed[9], seed[10], seed[11], seed[12], seed[13], seed[14], seed[15],
+		]);
+		let product = matmul_i32(n as usize, &matmul_inputs(n, matrices));
+		let answer = H256(sp_io::hashing::blake2_256(&product));
 		let spec = JobSpec {
-			kernel: Kernel::BuiltIn(BuiltinKernel::MatMulI32(MatMulParams {
-				n,
-				seed: u64::from_le_bytes([
-					seed[8], seed[9], seed[10], seed[11], seed[12], seed[13], seed[14], seed[15],
-				]),
-			})),
+			kernel: Kernel::BuiltIn(BuiltinKernel::MatMulI32(MatMulParams { n, seed: matrices })),
 			input: Default::default(),
 			work_size: [n, n, 1],
 			output_len: 4 * n * n,
@@ -72,7 +82,9 @@ impl<T: Config> AuditJobs<T::AccountId> for Pallet<T> {
 			deadline,
 			compute_budget_ms: budget.saturated_into(),
 		};
-		Self::do_submit(auditor.clone(), spec, Room::Reserved)
+		let job = Self::do_submit(auditor.clone(), spec, Room::Reserved)?;
+		AuditAnswers::<T>::insert(job, answer);
+		Ok(job)
 	}
 
 	fn clear_if_finished(auditor: &T::AccountId, job: JobId) -> bool {

@@ -126,6 +126,10 @@ impl<T: Config> Pallet<T> {
 			JobPayloads::<T>::iter_keys().all(JobRecords::<T>::contains_key),
 			TryRuntimeError::Other("payload without job")
 		);
+		ensure!(
+			AuditAnswers::<T>::iter_keys().all(JobRecords::<T>::contains_key),
+			TryRuntimeError::Other("audit answer without job")
+		);
 		let mut per_provider: BTreeMap<T::AccountId, (u32, BalanceOf<T>)> = BTreeMap::new();
 		let mut places: BTreeSet<(T::AccountId, u64)> = BTreeSet::new();
 		for (provider, id, place) in Assignments::<T>::iter() {

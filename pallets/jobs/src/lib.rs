@@ -387,6 +387,12 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// The chain's own answer to each of its audit jobs (the result hash of the product it
+	/// computed when it issued the audit): an audit's verdict (`audit.rs`). Removed when
+	/// the job is cleared; at most the audits not yet cleared.
+	#[pallet::storage]
+	pub type AuditAnswers<T: Config> = StorageMap<_, Twox64Concat, JobId, H256, OptionQuery>;
+
 	/// The unfinished jobs each provider is assigned to, each with its place in the
 	/// provider's device queue ([`pallet_providers::DeviceQueue`]): the provider's off-chain
 	/// worker dispatches them in that order. A provider's entries are bounded by its

@@ -323,6 +323,7 @@ impl<T: Config> Pallet<T> {
 		asset::refund::<T>(&who, record.deposit)?;
 		JobRecords::<T>::remove(job);
 		JobPayloads::<T>::remove(job);
+		AuditAnswers::<T>::remove(job);
 		let _ = RevealedOutputs::<T>::clear_prefix(job, T::MaxReplicas::get(), None);
 		Self::deposit_event(Event::Cleared { job, deposit: record.deposit });
 		Ok(())

@@ -4,7 +4,7 @@
 //! The kernels and their parameters are declared in `depin_compute_primitives::kernels`.
 
 use depin_compute_primitives::{
-	kernels::{mix64, Conv2dParams},
+	kernels::{matmul_i32, mix64, Conv2dParams},
 	BuiltinKernel, ErrorCode,
 };
 use sha2::{Digest, Sha256};
@@ -52,16 +52,7 @@ fn matrix_bytes(n: u32) -> Result<usize, ErrorCode> {
 		.ok_or(ErrorCode::InvalidParams)
 }
 
-/// The `A ‖ B` input of a matrix product drawn from the RNG: element `i` of the `2 n²`
-/// is the high 32 bits of `mix64(seed, i)`.
-pub fn matmul_inputs(n: u32, seed: u64) -> Vec<u8> {
-	let count = 2 * (n as u64) * (n as u64);
-	let mut out = Vec::with_capacity(count as usize * 4);
-	for i in 0..count {
-		out.extend_from_slice(&((mix64(seed, i) >> 32) as u32).to_le_bytes());
-	}
-	out
-}
+pub use depin_compute_primitives::kernels::matmul_inputs;
 
 /// One tiny task of each built-in kernel: `(kernel, input, output length)`. The executor
 /// runs them when it starts, so that the programs are built (and the driver has compiled
@@ -175,22 +166,7 @@ pub fn reference(
 			let block_len = launch.args[0] as usize;
 			input.chunks_exact(block_len).flat_map(Sha256::digest).collect()
 		},
-		BuiltinKernel::MatMulI32(_) => {
-			let n = launch.args[0] as usize;
-			let m = words(input);
-			let (a, b) = m.split_at(n * n);
-			let mut c = vec![0u32; n * n];
-			for row in 0..n {
-				for k in 0..n {
-					let x = a[row * n + k];
-					let b_row = &b[k * n..(k + 1) * n];
-					for (acc, y) in c[row * n..(row + 1) * n].iter_mut().zip(b_row) {
-						*acc = acc.wrapping_add(x.wrapping_mul(*y));
-					}
-				}
-			}
-			to_bytes(&c)
-		},
+		BuiltinKernel::MatMulI32(_) => matmul_i32(launch.args[0] as usize, input),
 		BuiltinKernel::MonteCarloPi(_) => {
 			let (per_item, seed) = (launch.args[0], launch.args[1]);
 			let items = launch.global[0] as u64;

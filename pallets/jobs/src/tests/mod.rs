@@ -3,6 +3,7 @@
 
 mod assignment;
 mod attestation;
+mod audit;
 mod budget;
 mod cancel_clear;
 mod lifecycle;
