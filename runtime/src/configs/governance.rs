@@ -13,7 +13,11 @@
 //! | 3 `validator_admin` | `ValidatorAdmin` | both | the validator set |
 //! | 4 `runtime_upgrade` | `RuntimeUpgrade` | both | `dao.authorize_upgrade` |
 //! | 5 `canceller` | `Canceller` | both | cancel or kill referenda, reject spends |
-//! | 6 `emergency` | `Emergency` | both | as Root, only [`EmergencyCalls`]: `grandpa.note_stalled`, `referenda.nudge_referendum`, `referenda.one_fewer_deciding` |
+//! | 6 `emergency` | `Emergency` | both | as Root, only [`EmergencyCalls`]: `grandpa.note_stalled`, `referenda.nudge_referendum`, `referenda.one_fewer_deciding`; cancel or kill referenda |
+//!
+//! The two tracks that remove referenda decide up to [`MAX_DECIDING_REMOVALS`] at once
+//! (the others [`MAX_DECIDING`]), for two days, and each can remove what fills the other:
+//! holding them with junk costs what that constant's docs say, and lasts two days.
 //!
 //! The periods are real (days) unless the chain's genesis chose the short pace
 //! (`--dev` and the local testnet): then every track prepares for one block, decides for
@@ -24,7 +28,7 @@ use alloc::borrow::Cow;
 use frame_support::traits::{
 	fungible::{self, Balanced, HoldConsideration},
 	tokens::{imbalance::OnUnbalanced, pay::PayFromAccount, UnityAssetBalanceConversion},
-	EqualPrivilegeOnly, Get, Imbalance, LinearStoragePrice, OriginTrait,
+	EitherOf, EqualPrivilegeOnly, Get, Imbalance, LinearStoragePrice, OriginTrait,
 };
 use frame_system::EnsureSigned;
 use pallet_dao::{
@@ -98,11 +102,22 @@ type Periods = (BlockNumber, BlockNumber, BlockNumber, BlockNumber);
 /// needs passes in about half a minute, one without them fails after two minutes.
 const SHORT: Periods = (1, 2 * MINUTES, 2, 1);
 
+/// Referenda a track decides at once, but on the tracks that remove referenda.
+const MAX_DECIDING: u32 = 10;
+
+/// Referenda the canceller and emergency tracks decide at once: junk referenda filling
+/// them would stop every cancel and kill. Filling both takes 100 decision deposits on
+/// each (110,000 DCC locked for their decision periods, two days) and loses 100
+/// submission deposits on each (2,000 DCC: a rejected referendum's submission deposit is
+/// never returned); and either track can kill what fills the other, slashing its deposits.
+const MAX_DECIDING_REMOVALS: u32 = 100;
+
 /// Approval falls from 100 % to 50 % over the decision period; support from `ceil` to
 /// `floor` of each house's electorate.
 const fn track(
 	id: u16,
 	name: &str,
+	max_deciding: u32,
 	decision_deposit: Balance,
 	periods: Periods,
 	support_ceil: u32,
@@ -112,7 +127,7 @@ const fn track(
 		id,
 		info: TrackInfo {
 			name: s(name),
-			max_deciding: 10,
+			max_deciding,
 			decision_deposit,
 			prepare_period: periods.0,
 			decision_period: periods.1,
@@ -147,6 +162,7 @@ const fn tracks(short: bool) -> [Track<u16, Balance, BlockNumber>; 7] {
 		track(
 			track::PARAMETERS,
 			"parameters",
+			MAX_DECIDING,
 			1_000 * UNIT,
 			pace(short, (2 * HOURS, 14 * DAYS, DAYS, DAYS)),
 			50,
@@ -155,6 +171,7 @@ const fn tracks(short: bool) -> [Track<u16, Balance, BlockNumber>; 7] {
 		track(
 			track::SMALL_SPENDER,
 			"small_spender",
+			MAX_DECIDING,
 			100 * UNIT,
 			pace(short, (2 * HOURS, 7 * DAYS, 12 * HOURS, DAYS)),
 			20,
@@ -163,6 +180,7 @@ const fn tracks(short: bool) -> [Track<u16, Balance, BlockNumber>; 7] {
 		track(
 			track::BIG_SPENDER,
 			"big_spender",
+			MAX_DECIDING,
 			1_000 * UNIT,
 			pace(short, (4 * HOURS, 14 * DAYS, 2 * DAYS, DAYS)),
 			50,
@@ -171,6 +189,7 @@ const fn tracks(short: bool) -> [Track<u16, Balance, BlockNumber>; 7] {
 		track(
 			track::VALIDATOR_ADMIN,
 			"validator_admin",
+			MAX_DECIDING,
 			1_000 * UNIT,
 			pace(short, (2 * HOURS, 14 * DAYS, DAYS, 10 * MINUTES)),
 			50,
@@ -179,6 +198,7 @@ const fn tracks(short: bool) -> [Track<u16, Balance, BlockNumber>; 7] {
 		track(
 			track::RUNTIME_UPGRADE,
 			"runtime_upgrade",
+			MAX_DECIDING,
 			5_000 * UNIT,
 			pace(short, (DAYS, 14 * DAYS, 2 * DAYS, DAYS)),
 			50,
@@ -187,16 +207,18 @@ const fn tracks(short: bool) -> [Track<u16, Balance, BlockNumber>; 7] {
 		track(
 			track::CANCELLER,
 			"canceller",
+			MAX_DECIDING_REMOVALS,
 			100 * UNIT,
-			pace(short, (10 * MINUTES, 7 * DAYS, HOURS, 1)),
+			pace(short, (10 * MINUTES, 2 * DAYS, HOURS, 1)),
 			20,
 			1,
 		),
 		track(
 			track::EMERGENCY,
 			"emergency",
+			MAX_DECIDING_REMOVALS,
 			1_000 * UNIT,
-			pace(short, (10 * MINUTES, 3 * DAYS, HOURS, 1)),
+			pace(short, (10 * MINUTES, 2 * DAYS, HOURS, 1)),
 			50,
 			5,
 		),
@@ -277,8 +299,9 @@ impl pallet_referenda::Config for Runtime {
 	type Scheduler = Scheduler;
 	type Currency = Balances;
 	type SubmitOrigin = EnsureSigned<AccountId>;
-	type CancelOrigin = EnsureCanceller;
-	type KillOrigin = EnsureCanceller;
+	/// The canceller track, or the emergency track: junk filling one cannot stop removals.
+	type CancelOrigin = EitherOf<EnsureCanceller, EnsureEmergency>;
+	type KillOrigin = EitherOf<EnsureCanceller, EnsureEmergency>;
 	/// Slashed deposits (killed referenda) go to the treasury.
 	type Slash = crate::Treasury;
 	type Votes = Balance;

@@ -171,6 +171,64 @@ fn a_finality_stall_is_recovered_through_the_emergency_track() {
 	});
 }
 
+/// Ten junk referenda used to fill the canceller track for its whole decision period, so
+/// that nothing could be cancelled or killed meanwhile. The track now decides a hundred at
+/// once, and a kill with both houses behind it passes in its first blocks.
+#[test]
+fn junk_referenda_do_not_hold_the_canceller_track() {
+	ext_for("local_testnet").execute_with(|| {
+		run_blocks(1);
+		let junk: Vec<u32> = (0..10)
+			.map(|i| {
+				let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![i] });
+				propose(DaoOrigin::Canceller, remark)
+			})
+			.collect();
+		run_blocks(2);
+		let kill = propose(
+			DaoOrigin::Canceller,
+			RuntimeCall::Referenda(pallet_referenda::Call::kill { index: junk[0] }),
+		);
+		token_house(kill, true);
+		work_house(kill, WorkVote::Aye);
+		// Well inside the junk's decision period (two minutes on the short pace).
+		for _ in 0..20 {
+			run_blocks(1);
+			if decided(kill).is_some() {
+				break;
+			}
+		}
+		assert_eq!(decided(kill), Some(true), "the kill waited behind the junk");
+		run_blocks(3);
+		assert!(matches!(
+			pallet_referenda::ReferendumInfoFor::<Runtime>::get(junk[0]),
+			Some(ReferendumInfo::Killed(_))
+		));
+	});
+}
+
+/// The emergency track also removes referenda: junk on the canceller track can be killed
+/// from there.
+#[test]
+fn the_emergency_track_can_kill_a_referendum() {
+	ext_for("local_testnet").execute_with(|| {
+		run_blocks(1);
+		let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![1] });
+		let junk = propose(DaoOrigin::Canceller, remark);
+		let kill = propose(
+			DaoOrigin::Emergency,
+			RuntimeCall::Referenda(pallet_referenda::Call::kill { index: junk }),
+		);
+		token_house(kill, true);
+		work_house(kill, WorkVote::Aye);
+		assert!(run_until_decided(kill));
+		assert!(matches!(
+			pallet_referenda::ReferendumInfoFor::<Runtime>::get(junk),
+			Some(ReferendumInfo::Killed(_))
+		));
+	});
+}
+
 #[test]
 fn a_small_spend_passes_and_a_work_house_veto_stops_one() {
 	ext_for("local_testnet").execute_with(|| {
