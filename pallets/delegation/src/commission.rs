@@ -1,6 +1,9 @@
 //! Commission: a provider's share of its pool's income. A decrease applies at once. An
 //! increase is announced and applies `unbonding_eras + 1` eras later, so that every
-//! delegator who disagrees can unbond and be out before it applies; a provider announces
+//! delegator who disagrees can unbond and be out before it applies, and only to income
+//! earned from that era on: stake income earned before it and booked later is booked at
+//! the old rate (the rewards pallet splits it at the stake index of the era's start,
+//! [`depin_interfaces::PoolIncome::credit_earned_before`]); a provider announces
 //! at most one increase per `commission_increase_interval` eras, and a decrease does not
 //! reset that clock (lowering and raising again cannot sidestep it).
 

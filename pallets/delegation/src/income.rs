@@ -10,7 +10,7 @@
 //! change. Every operation is O(1) whatever the number of eras or members.
 
 use crate::*;
-use depin_interfaces::{CountedStakeObserver, PoolIncome, ProviderStake};
+use depin_interfaces::{CountedStakeObserver, EraIndex, PoolIncome, ProviderStake};
 use frame_support::{ensure, pallet_prelude::DispatchResult, traits::fungible::Inspect};
 use sp_runtime::{
 	traits::{Saturating, Zero},
@@ -99,11 +99,31 @@ impl<T: Config> Pallet<T> {
 
 impl<T: Config> PoolIncome<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn credit(provider: &T::AccountId, amount: BalanceOf<T>) {
+		Self::book(provider, amount, Self::era());
+	}
+
+	fn credit_earned_before(provider: &T::AccountId, amount: BalanceOf<T>, before: EraIndex) {
+		Self::book(provider, amount, before.saturating_sub(1));
+	}
+
+	fn increase_from(provider: &T::AccountId) -> Option<EraIndex> {
+		let (_, from) = Pools::<T>::get(provider)?.commission.pending?;
+		(from <= Self::era()).then_some(from)
+	}
+
+	fn total_owed() -> BalanceOf<T> {
+		TotalOwed::<T>::get()
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Books `amount` earned in `era` into `provider`'s pool, at the commission in force in
+	/// that era: an announced increase applies only to income earned from its era on.
+	fn book(provider: &T::AccountId, amount: BalanceOf<T>, era: EraIndex) {
 		if amount.is_zero() {
 			return;
 		}
 		let params = Params::<T>::get();
-		let era = Self::era();
 		let mut pool = Pools::<T>::get(provider).unwrap_or_default();
 		pool.commission.settle(era);
 		let commission = pool.commission.in_effect(era, params.max_commission) * amount;
@@ -130,12 +150,6 @@ impl<T: Config> PoolIncome<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		});
 	}
 
-	fn total_owed() -> BalanceOf<T> {
-		TotalOwed::<T>::get()
-	}
-}
-
-impl<T: Config> Pallet<T> {
 	/// `provider`'s pool for clients.
 	pub(crate) fn pool_view(provider: &T::AccountId) -> Option<PoolState<BalanceOf<T>>> {
 		let pool = Pools::<T>::get(provider)?;

@@ -87,9 +87,19 @@ impl<AccountId, Balance> CountedStakeObserver<AccountId, Balance> for () {
 
 /// Where income for a provider and its delegators is booked (the delegation pallet).
 pub trait PoolIncome<AccountId, Balance> {
-	/// Books `amount`, already in the reward pot, as income of `provider`'s pool: the
-	/// provider's commission, its own bond's share, and its delegators' share.
+	/// Books `amount`, already in the reward pot, as income of `provider`'s pool earned in
+	/// the current era: the provider's commission, its own bond's share, and its
+	/// delegators' share.
 	fn credit(provider: &AccountId, amount: Balance);
+
+	/// Books `amount` earned before era `before` began: at the commission in force then.
+	fn credit_earned_before(provider: &AccountId, amount: Balance, before: EraIndex);
+
+	/// The era from which an announced commission increase of `provider`'s pool applies,
+	/// if that era has begun and income booked so far was all earned before it: income
+	/// earned before that era must be booked at the old rate
+	/// ([`PoolIncome::credit_earned_before`]).
+	fn increase_from(provider: &AccountId) -> Option<EraIndex>;
 
 	/// Everything booked and not yet claimed: what the reward pot must cover.
 	fn total_owed() -> Balance;
@@ -97,6 +107,10 @@ pub trait PoolIncome<AccountId, Balance> {
 
 impl<AccountId, Balance: Zero> PoolIncome<AccountId, Balance> for () {
 	fn credit(_: &AccountId, _: Balance) {}
+	fn credit_earned_before(_: &AccountId, _: Balance, _: EraIndex) {}
+	fn increase_from(_: &AccountId) -> Option<EraIndex> {
+		None
+	}
 	fn total_owed() -> Balance {
 		Zero::zero()
 	}

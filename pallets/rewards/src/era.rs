@@ -83,8 +83,12 @@ impl<T: Config> Pallet<T> {
 		};
 		LastEra::<T>::put(closing);
 		CurrentEra::<T>::put(&era);
-		// The new era's stream starts now.
+		// The new era's stream starts now, from the index its predecessor left.
 		StakeReleasedTo::<T>::put(now);
+		EraStartIndex::<T>::insert(era.index, StakeIndex::<T>::get());
+		if let Some(old) = era.index.checked_sub(ERA_START_HISTORY) {
+			EraStartIndex::<T>::remove(old);
+		}
 		Self::deposit_event(Event::EraStarted {
 			era: era.index,
 			minted,

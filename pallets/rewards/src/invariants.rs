@@ -37,6 +37,12 @@ impl<T: Config> Pallet<T> {
 			TryRuntimeError::Other("an era's mint differs from its split")
 		);
 		let index = StakeIndex::<T>::get();
+		ensure!(
+			EraStartIndex::<T>::iter().all(|(e, start)| start <= index
+				&& e <= era.index
+				&& era.index.saturating_sub(e) < ERA_START_HISTORY),
+			TryRuntimeError::Other("an era's starting index is above the index or too old")
+		);
 		let mut total = BalanceOf::<T>::zero();
 		for (_, cursor) in Stakes::<T>::iter() {
 			ensure!(cursor.index <= index, TryRuntimeError::Other("a cursor is above the index"));

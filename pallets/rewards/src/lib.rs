@@ -81,6 +81,11 @@ mod tests;
 
 use frame_support::traits::fungible;
 pub use pallet::*;
+
+/// Eras whose starting stake-income index is kept ([`EraStartIndex`]): a pool untouched
+/// for longer after its commission increase applied has all of its unbooked stake income
+/// booked at the old rate (the delegators' side of the doubt).
+pub const ERA_START_HISTORY: u32 = 32;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -186,6 +191,12 @@ pub mod pallet {
 	/// Counted stake of every provider, together.
 	#[pallet::storage]
 	pub type TotalCounted<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// The stake-income index when each of the last [`ERA_START_HISTORY`] eras began: where
+	/// income earned before a commission increase ends (`stake.rs`).
+	#[pallet::storage]
+	pub type EraStartIndex<T: Config> =
+		StorageMap<_, Twox64Concat, depin_interfaces::EraIndex, FixedU128, OptionQuery>;
 
 	/// The block up to which the current era's stake stream was released into the index.
 	#[pallet::storage]

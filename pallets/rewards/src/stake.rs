@@ -52,18 +52,39 @@ impl<T: Config> Pallet<T> {
 		CurrentEra::<T>::put(era);
 	}
 
+	/// Releases the stream to this block and books `provider`'s stake income.
+	pub(crate) fn settle_stake_income(provider: &T::AccountId) {
+		Self::release_stake(frame_system::Pallet::<T>::block_number());
+		let _ = Self::book_stake_income(provider);
+	}
+
 	/// Books what `provider`'s counted stake earned since its cursor into its pool, and
-	/// moves the cursor to the index. Returns its cursor, if it has one.
+	/// moves the cursor to the index. Income is split by the commission in force while it
+	/// accrued: when an announced increase applies from an era that began since the
+	/// cursor, what the index gained before that era is booked at the old rate. Returns
+	/// its cursor, if it has one.
 	fn book_stake_income(provider: &T::AccountId) -> Option<StakeCursor<BalanceOf<T>>> {
 		let mut cursor = Stakes::<T>::get(provider)?;
 		let index = StakeIndex::<T>::get();
 		let due = index.saturating_sub(cursor.index).saturating_mul_int(cursor.counted);
 		let due = due.min(StakeUnbooked::<T>::get());
+		let from = cursor.index;
 		cursor.index = index;
 		if !due.is_zero() {
 			StakeUnbooked::<T>::mutate(|s| *s = s.saturating_sub(due));
 			Stakes::<T>::insert(provider, &cursor);
-			T::Pools::credit(provider, due);
+			let mut after = due;
+			if let Some(era) = T::Pools::increase_from(provider) {
+				// The index when that era began; not kept any more: all at the old rate.
+				let before = EraStartIndex::<T>::get(era)
+					.map_or(due, |start| {
+						start.min(index).saturating_sub(from).saturating_mul_int(cursor.counted)
+					})
+					.min(due);
+				T::Pools::credit_earned_before(provider, before, era);
+				after = due.saturating_sub(before);
+			}
+			T::Pools::credit(provider, after);
 		}
 		Some(cursor)
 	}
@@ -84,7 +105,6 @@ impl<T: Config> CountedStakeObserver<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 
 	fn settle_income(provider: &T::AccountId) {
-		Self::release_stake(frame_system::Pallet::<T>::block_number());
-		let _ = Self::book_stake_income(provider);
+		Self::settle_stake_income(provider);
 	}
 }

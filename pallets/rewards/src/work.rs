@@ -71,8 +71,11 @@ impl<T: Config> WorkCredit<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			era.work_paid = era.work_paid.saturating_add(paid);
 			paid
 		});
-		T::Pools::credit(provider, paid);
 		if !paid.is_zero() {
+			// Stake income first: what was earned before a commission increase applied is
+			// booked at the old rate before this credit applies the new one.
+			Self::settle_stake_income(provider);
+			T::Pools::credit(provider, paid);
 			let era = CurrentEra::<T>::get().index;
 			ProviderWork::<T>::mutate(provider, |work| Self::add_recent(work, era, paid));
 			NetworkWork::<T>::mutate(|work| Self::add_recent(work, era, paid));

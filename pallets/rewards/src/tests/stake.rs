@@ -111,3 +111,28 @@ fn listing_for_the_block_an_era_starts_earns_that_block_not_the_era() {
 		assert!(listed_all_along > 8_000 - per_block, "{listed_all_along}");
 	});
 }
+
+/// An announced commission increase applied to all income booked after its era began,
+/// including what was earned before it when nothing had booked it yet. Income is split
+/// by the commission in force while it accrued.
+#[test]
+fn a_commission_increase_takes_nothing_from_income_earned_before_it() {
+	execute(|| {
+		// Eve (10) delegates as much as provider 1's own bond: half of the pool's income
+		// after commission is hers.
+		assert_ok!(Delegation::delegate(RuntimeOrigin::signed(10), 1, MIN_BOND));
+		// Announced in era 0, the increase applies from era 3.
+		assert_ok!(Delegation::set_commission(
+			RuntimeOrigin::signed(1),
+			sp_runtime::Perbill::from_percent(50)
+		));
+		// Nothing touches the pool until era 4: eras 1 and 2 streamed about 8,000 each over
+		// 40,000 counted, 4,000 to provider 1's pool, 2,000 of it Eve's at no commission;
+		// era 3 as much, of which Eve gets 1,000 after the 50 % commission.
+		run_to_era(4);
+		let eve = Delegation::pending_rewards(10);
+		assert!((4_990..=5_030).contains(&eve), "Eve is owed {eve}, not about 5,000");
+		assert_ok!(Delegation::claim(RuntimeOrigin::signed(10)));
+		assert_eq!(free(10), START_BALANCE - MIN_BOND + eve);
+	});
+}
