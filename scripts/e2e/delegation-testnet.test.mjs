@@ -259,13 +259,13 @@ describe('delegation and rewards on the local testnet', () => {
           assert.equal(b.commission, 0n, `block ${b.n}, era ${bookingEra}: no commission yet`);
       }
       await waitForEra(Math.max(now, state.appliesFrom) + 1);
-      // Bob claims, which books the stake income of the era just begun if nothing booked it
-      // before (any change of his provider record does: the income is booked at the record
-      // that earned it). The first booking of the era takes the new commission, 10 %.
-      const eraStart = (await net.api.query.rewards.currentEra()).start.toNumber();
+      // Bob claims, which books the stake income earned since the last booking (any change
+      // of his provider record books it too: the income is booked at the record that
+      // earned it). Income earned before the increase's era is booked apart, at the old
+      // rate; what was earned since, booked last, takes the new commission, 10 %.
       const r = await send(net.api.tx.delegation.claimCommission(), bob);
       const claimedIn = (await header(r.blockHash)).number.toNumber();
-      const booking = (await bookings(eraStart, claimedIn))[0];
+      const booking = (await bookings(claimedIn, claimedIn)).at(-1);
       assert.ok(booking, 'stake income was booked');
       const { amount } = booking;
       assert.equal(booking.commission, perbill(commission, amount), 'the new commission applies');
