@@ -326,22 +326,28 @@ impl pallet_dao::StakedValue<AccountId, Balance> for DelegatedStake {
 
 /// The work house: registered providers, weighed by the verified work the rewards pallet
 /// paid them over its recent eras. While no provider has recent work (a new chain, or one
-/// where nobody computed for `RecentWorkEras` eras), each registered provider weighs one,
-/// so that the house can still vote.
+/// where nobody computed for `RecentWorkEras` eras), a provider weighs its counted stake
+/// (its active bond and delegated stake, capped, while it is listed) and the electorate is
+/// the counted stake of all: weight then costs the bond behind it, where one vote per
+/// registered provider let providers registered at the minimum bond outvote the rest.
+/// Weight and electorate are always measured the same way.
 pub struct ProvidersWorkHouse;
 
 impl pallet_dao::WorkHouse<AccountId, Balance> for ProvidersWorkHouse {
 	fn weight(who: &AccountId) -> Option<Balance> {
+		use depin_interfaces::ProviderStake;
 		if !pallet_providers::ProviderRecords::<Runtime>::contains_key(who) {
 			return None;
 		}
-		let network = crate::Rewards::network_recent_work();
-		Some(if network == 0 { 1 } else { crate::Rewards::recent_work(who) })
+		Some(match crate::Rewards::network_recent_work() {
+			0 => <crate::Providers as ProviderStake<AccountId>>::counted_stake(who),
+			_ => crate::Rewards::recent_work(who),
+		})
 	}
 
 	fn electorate() -> Balance {
 		match crate::Rewards::network_recent_work() {
-			0 => pallet_providers::ProviderCount::<Runtime>::get().into(),
+			0 => pallet_rewards::TotalCounted::<Runtime>::get(),
 			network => network,
 		}
 	}

@@ -229,6 +229,54 @@ fn the_emergency_track_can_kill_a_referendum() {
 	});
 }
 
+/// While no provider has recent verified work (a new chain), the work house weighed every
+/// registered provider one: four providers registered at the minimum bond outvoted the
+/// three with ten times the bond. In that regime a provider now weighs its counted stake,
+/// as the electorate is the counted stake of all: weight costs the bond behind it.
+#[test]
+fn providers_registered_at_the_minimum_bond_do_not_outvote_the_work_house() {
+	ext_for("local_testnet").execute_with(|| {
+		use frame_support::traits::fungible::Mutate;
+		run_blocks(1);
+		assert_eq!(crate::Rewards::network_recent_work(), 0, "the regime without recent work");
+		let capabilities =
+			pallet_providers::ProviderRecords::<Runtime>::get(who(Sr25519Keyring::Alice))
+				.expect("Alice provides")
+				.capabilities;
+		let min_bond = pallet_providers::Params::<Runtime>::get().min_bond;
+		let sybils: Vec<AccountId> = (0..4u8)
+			.map(|i| {
+				let sybil = AccountId::from([100 + i; 32]);
+				let operator = AccountId::from([110 + i; 32]);
+				Balances::set_balance(&sybil, 10 * min_bond);
+				Balances::set_balance(&operator, UNIT);
+				assert_ok!(Providers::register(
+					RuntimeOrigin::signed(sybil.clone()),
+					capabilities.clone(),
+					operator,
+					min_bond,
+				));
+				sybil
+			})
+			.collect();
+		let poll = propose(DaoOrigin::Parameters, set_job_fee(7));
+		token_house(poll, true);
+		for sybil in &sybils {
+			assert_ok!(Dao::vote_as_provider(
+				RuntimeOrigin::signed(sybil.clone()),
+				poll,
+				WorkVote::Aye
+			));
+		}
+		use Sr25519Keyring::*;
+		for k in [Alice, Bob, Charlie] {
+			assert_ok!(Dao::vote_as_provider(signed_by(k), poll, WorkVote::Nay));
+		}
+		assert!(!run_until_decided(poll), "the minimum-bond providers carried the work house");
+		assert_eq!(pallet_jobs::Params::<Runtime>::get().fee, Perbill::from_percent(5));
+	});
+}
+
 #[test]
 fn a_small_spend_passes_and_a_work_house_veto_stops_one() {
 	ext_for("local_testnet").execute_with(|| {
