@@ -179,11 +179,11 @@ mod benchmarks {
 	#[benchmark]
 	fn submit(b: Linear<{ min_stored() }, { max_stored::<T>() }>, p: Linear<10, 10_000>) {
 		providers::<T>(p);
-		// A queue one short of full, filled by someone else: the submitter's hold is its
-		// first, which also takes a consumer reference.
+		// The queue's open places one short of full, filled by someone else: the
+		// submitter's hold is its first, which also takes a consumer reference.
 		let other: T::AccountId = account("other", 0, 0);
 		T::Currency::set_balance(&other, BalanceOf::<T>::max_value() / 4u32.into());
-		for _ in 1..T::MaxQueueLen::get() {
+		for _ in 1..Jobs::<T>::open_queue_len() {
 			Jobs::<T>::do_submit(other.clone(), spec::<T>(min_stored(), 1), Room::Open)
 				.expect("fills the queue");
 		}
@@ -194,7 +194,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), spec);
 
-		assert_eq!(Submissions::<T>::get().queue.len() as u32, T::MaxQueueLen::get());
+		assert_eq!(Submissions::<T>::get().queue.len() as u32, Jobs::<T>::open_queue_len());
 	}
 
 	#[benchmark]
