@@ -276,7 +276,10 @@ describe('attacks on the dev chain', () => {
     assert.equal(submitted.error, undefined, `submit failed: ${submitted.error}`);
     const job = Number(submitted.events.find((e) => e.name === 'jobs.Submitted').named.job);
     const deposit = (await api.query.jobs.jobRecords.at(submitted.blockHash, job)).unwrap().deposit.toBigInt();
-    await waitFor('five rounds in the queue', async () => (await api.query.jobs.jobRecords(job)).unwrap().queuedFor.toNumber() >= 5);
+    await waitFor(
+      'five rounds in the queue',
+      async () => (await api.query.jobs.jobRecords(job)).unwrap().queuedFor.toNumber() >= 5,
+    );
 
     // Bob cancels: the escrow returns whole; each round waited cost the round's fee.
     const cancelled = await submitAndWatch(api, api.tx.jobs.cancel(job), bob);

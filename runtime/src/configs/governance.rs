@@ -103,14 +103,14 @@ type Periods = (BlockNumber, BlockNumber, BlockNumber, BlockNumber);
 const SHORT: Periods = (1, 2 * MINUTES, 2, 1);
 
 /// Referenda a track decides at once, but on the tracks that remove referenda.
-const MAX_DECIDING: u32 = 10;
+pub const MAX_DECIDING: u32 = 10;
 
 /// Referenda the canceller and emergency tracks decide at once: junk referenda filling
 /// them would stop every cancel and kill. Filling both takes 100 decision deposits on
 /// each (110,000 DCC locked for their decision periods, two days) and loses 100
 /// submission deposits on each (2,000 DCC: a rejected referendum's submission deposit is
 /// never returned); and either track can kill what fills the other, slashing its deposits.
-const MAX_DECIDING_REMOVALS: u32 = 100;
+pub const MAX_DECIDING_REMOVALS: u32 = 100;
 
 /// Approval falls from 100 % to 50 % over the decision period; support from `ceil` to
 /// `floor` of each house's electorate.
