@@ -1,6 +1,7 @@
 //! The compute worker's sandbox on this machine: a process confined the way the worker
-//! confines itself cannot read a node's keystore, open a socket, or write outside its
-//! scratch directory; and the real worker, confined, still computes on the device.
+//! confines itself cannot read a node's keystore, open a socket, write outside its scratch
+//! directory, signal or read the memory of its parent (the node), or use `io_uring`; and
+//! the real worker, confined, still computes on the device.
 
 mod common;
 
@@ -33,6 +34,26 @@ fn confined_child(dir: PathBuf) {
 	outcome("tcp-socket", std::net::TcpStream::connect("127.0.0.1:9944").map(|_| ()));
 	outcome("udp-socket", std::net::UdpSocket::bind("127.0.0.1:0").map(|_| ()));
 	outcome("unix-socket", std::os::unix::net::UnixStream::pair().map(|_| ()));
+	// The parent stands for the node.
+	let errno = |r: libc::c_long| {
+		if r < 0 {
+			Err(std::io::Error::last_os_error())
+		} else {
+			Ok(())
+		}
+	};
+	// SAFETY: `kill` with signal 0 sends nothing; it only checks that it could.
+	outcome("signal-parent", errno(unsafe { libc::kill(libc::getppid(), 0) }.into()));
+	outcome("signal-self", errno(unsafe { libc::kill(libc::getpid(), 0) }.into()));
+	let parent = std::os::unix::process::parent_id();
+	outcome("parent-memory", fs::File::open(format!("/proc/{parent}/mem")).map(|_| ()));
+	outcome("parent-environment", fs::read(format!("/proc/{parent}/environ")).map(|_| ()));
+	outcome("own-status", fs::read("/proc/self/status").map(|_| ()));
+	outcome("cpu-info", fs::read("/proc/cpuinfo").map(|_| ()));
+	// SAFETY: `io_uring_setup` writes into `params`, which outlives the call.
+	let mut params = [0u8; 120];
+	let ring = unsafe { libc::syscall(libc::SYS_io_uring_setup, 8, params.as_mut_ptr()) };
+	outcome("io-uring", errno(ring));
 }
 
 #[test]
@@ -77,10 +98,16 @@ fn a_confined_worker_cannot_reach_the_keystore_the_network_or_the_disk() {
 	for what in ["tcp-socket", "udp-socket", "unix-socket"] {
 		assert_eq!(line(what), "denied", "{what}");
 	}
+	for what in ["signal-parent", "parent-memory", "parent-environment", "io-uring"] {
+		assert_eq!(line(what), "denied", "{what}");
+	}
 	assert!(!planted, "nothing was written outside the scratch directory");
 	// What the worker needs still works.
 	assert_eq!(line("write-scratch"), "allowed");
 	assert_eq!(line("read-system"), "allowed");
+	assert_eq!(line("signal-self"), "allowed");
+	assert_eq!(line("own-status"), "allowed");
+	assert_eq!(line("cpu-info"), "allowed");
 }
 
 #[test]
