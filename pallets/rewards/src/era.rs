@@ -24,14 +24,15 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(era.stake_budget.saturating_sub(era.stake))
 	}
 
-	/// The emission of one era: `issuance × inflation / eras per year`.
+	/// The emission of one era: `issuance × inflation × era length / blocks per year`,
+	/// rounded down (multiplied first: dividing the year into whole eras would round an era
+	/// longer than half a year up to a whole year's emission).
 	pub(crate) fn emission(params: &RewardParamsOf<T>) -> BalanceOf<T> {
 		let per_year: u128 = T::BlocksPerYear::get().unique_saturated_into();
 		let length: u128 = params.era_length.unique_saturated_into();
-		let eras_per_year = (per_year / length.max(1)).max(1);
 		let yearly = params.inflation * T::Currency::total_issuance();
 		let yearly: u128 = yearly.unique_saturated_into();
-		(yearly / eras_per_year).unique_saturated_into()
+		(yearly.saturating_mul(length) / per_year.max(1)).unique_saturated_into()
 	}
 
 	/// Closes `closing` and starts the next era at `now`. Returns the audits issued.

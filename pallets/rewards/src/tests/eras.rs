@@ -103,3 +103,24 @@ fn governance_sets_valid_parameters_only() {
 		assert_eq!(Rewards::current_era(), 1);
 	});
 }
+
+/// An era longer than half a year minted a whole year's emission (the eras in a year were
+/// rounded down to one); one longer than a year, a year's too. An era mints its length's
+/// share of the year, whatever that length.
+#[test]
+fn an_era_mints_its_share_of_the_year_whatever_its_length() {
+	execute(|| {
+		use frame_support::assert_ok;
+		for (length, share) in [(YEAR * 3 / 4, 75u128), (YEAR * 3 / 2, 150)] {
+			let mut params = RewardDefaults::get();
+			params.era_length = length;
+			assert_ok!(Rewards::set_params(RuntimeOrigin::root(), params));
+			let start = CurrentEra::<Test>::get().start;
+			let yearly = u128::from(sp_runtime::Perbill::from_percent(10) * issuance());
+			run_to_block(start + length);
+			// 10 % a year: the era's share of it, rounded down.
+			let minted = u128::from(CurrentEra::<Test>::get().minted);
+			assert_eq!(minted, yearly * share / 100, "an era of {length} blocks");
+		}
+	});
+}
