@@ -117,6 +117,7 @@ impl pallet_providers::Config for Test {
 	type MaxProviders = ConstU32<10_000>;
 	type SelectionSample = ConstU32<8>;
 	type MaxUnbondingChunks = ConstU32<8>;
+	type LongestJob = LongestJob;
 	type DefaultParams = ProviderDefaults;
 	type Delegation = ();
 	type StakeObserver = ();
@@ -128,6 +129,31 @@ parameter_types! {
 	/// The VRF output of the parent block's author, as BABE would give it: set by
 	/// `run_to_block` for each block, and independent of the block's hash.
 	pub static ParentVrf: [u8; 32] = [0; 32];
+	/// The verified work the pallet reported, as the rewards pallet would credit it.
+	pub static Credited: Vec<(AccountId, depin_interfaces::VerifiedWork<Balance>)> = Vec::new();
+}
+
+/// Records what the pallet reports as verified work ([`Credited`]); account 30 is the
+/// auditor.
+pub struct RecordWork;
+
+impl depin_interfaces::WorkCredit<AccountId, Balance> for RecordWork {
+	fn credit_work(provider: &AccountId, work: depin_interfaces::VerifiedWork<Balance>) {
+		Credited::mutate(|c| c.push((*provider, work)));
+	}
+
+	fn is_auditor(who: &AccountId) -> bool {
+		*who == 30
+	}
+}
+
+/// The jobs pallet's longest job under its parameters in force, for the providers pallet.
+pub struct LongestJob;
+
+impl frame_support::traits::Get<u64> for LongestJob {
+	fn get() -> u64 {
+		Jobs::longest_job(&Params::<Test>::get())
+	}
 }
 
 /// What BABE's `ParentBlockRandomness` is to the pallet: the subject hashed with
@@ -147,7 +173,7 @@ impl pallet_jobs::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Providers = Providers;
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
-	type WorkCredit = ();
+	type WorkCredit = RecordWork;
 	type Treasury = Treasury;
 	type DefaultParams = JobDefaults;
 	type MaxReplicas = ConstU32<5>;

@@ -92,9 +92,12 @@ impl<T: Config> Pallet<T> {
 		let refunded = record.escrow.saturating_sub(paid).saturating_sub(fee);
 		asset::refund::<T>(&submitter, refunded)?;
 
-		// What each agreeing replica's work was worth, for the rewards pallet.
+		// What each agreeing replica's work was worth, for the rewards pallet, which credits
+		// each a `1 / replicas` share of the fee's worth: after escalations there may be
+		// more winners than replicas asked for, and together they get no more than the
+		// share of one job.
 		let work = VerifiedWork {
-			replicas: record.replicas,
+			replicas: record.replicas.max(u8::try_from(winners.len()).unwrap_or(u8::MAX)),
 			price_per_replica: record.price_per_replica,
 			fee: record.fee,
 			audit: T::WorkCredit::is_auditor(&submitter),

@@ -386,3 +386,37 @@ fn a_freeze_on_the_submitter_never_stops_its_jobs_payments() {
 		assert_eq!(crate::asset::held::<Test>(&20), deposit);
 	});
 }
+
+/// With escalations a job of `r` replicas can end with more than `r` agreeing replicas
+/// (three of two here). Each is credited `rate × fee / replicas` by the rewards pallet, so
+/// the job must report at least as many replicas as it has winners: together they are
+/// credited at most the fee's share, as the self-dealing bound assumes.
+#[test]
+fn an_escalated_job_reports_no_fewer_replicas_than_winners() {
+	ExtBuilder::default().providers(5).build_and_execute(|| {
+		let job = submit(20, spec(2, 32));
+		next_block();
+		let mut outputs = [1u8, 2].into_iter();
+		// Two rounds of disagreement (a, b; then c), then a, a: escalated to five replicas.
+		for tag in [None, Some(3u8), Some(1), Some(1)] {
+			let round: Vec<(AccountId, u8)> = match tag {
+				None => assigned(job).into_iter().zip(&mut outputs).collect(),
+				Some(tag) => vec![(*assigned(job).last().unwrap(), tag)],
+			};
+			for (who, tag) in &round {
+				commit(*who, job, hash_of(&output(32, *tag)));
+			}
+			for (who, tag) in &round {
+				reveal(*who, job, &output(32, *tag));
+			}
+			next_block();
+		}
+		let record = JobRecords::<Test>::get(job).unwrap();
+		assert_eq!(record.status, JobStatus::Completed);
+		let credited = Credited::get();
+		assert_eq!(credited.len(), 3, "three winners of two replicas");
+		for (_, work) in &credited {
+			assert!(usize::from(work.replicas) >= credited.len(), "reported {work:?}");
+		}
+	});
+}
