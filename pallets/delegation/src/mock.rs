@@ -128,6 +128,7 @@ impl pallet_providers::Config for Test {
 	type MaxProviders = ConstU32<100>;
 	type SelectionSample = ConstU32<8>;
 	type MaxUnbondingChunks = ConstU32<8>;
+	type LongestJob = ConstU64<0>;
 	type DefaultParams = ProviderDefaults;
 	type Delegation = Delegation;
 	type StakeObserver = ();

@@ -236,6 +236,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxUnbondingChunks: Get<u32>;
 
+		/// The most blocks a job may hold a provider (the jobs pallet's `longest_job` under
+		/// its parameters in force): the unbonding period must be longer, or a provider
+		/// could withdraw its bond before a job's slash. Checked when governance sets the
+		/// parameters; the jobs pallet checks the same when its own change.
+		type LongestJob: Get<BlockNumberFor<Self>>;
+
 		/// Parameters in force until genesis or governance sets others. Not a constant:
 		/// governance changes them through [`Pallet::set_params`].
 		type DefaultParams: Get<ProviderParamsOf<Self>>;

@@ -90,6 +90,7 @@ impl pallet_providers::Config for Test {
 	type MaxProviders = MaxProviders;
 	type SelectionSample = ConstU32<8>;
 	type MaxUnbondingChunks = ConstU32<8>;
+	type LongestJob = ConstU64<0>;
 	type DefaultParams = ProviderDefaults;
 	type Delegation = ();
 	type StakeObserver = ();

@@ -1,7 +1,7 @@
 //! The protocol parameters governance may set, and the ranges they must stay in.
 
 use crate::*;
-use frame_support::{ensure, pallet_prelude::DispatchResult};
+use frame_support::{ensure, pallet_prelude::DispatchResult, traits::Get};
 use sp_runtime::traits::Zero;
 
 impl<T: Config> Pallet<T> {
@@ -13,12 +13,13 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// A minimum bond and an unbonding period above zero, reputation steps within the
-	/// scale, a positive exposure cap and class minimum, and a counted-stake cap no lower
-	/// than the minimum bond.
+	/// A minimum bond above zero, an unbonding period longer than the longest job,
+	/// reputation steps within the scale, a positive exposure cap and class minimum, and a
+	/// counted-stake cap no lower than the minimum bond.
 	pub(crate) fn params_are_valid(p: &ProviderParamsOf<T>) -> bool {
 		!p.min_bond.is_zero()
 			&& !p.unbonding_period.is_zero()
+			&& p.unbonding_period > T::LongestJob::get()
 			&& p.reputation_gain <= MAX_REPUTATION
 			&& p.reputation_loss_wrong <= MAX_REPUTATION
 			&& p.reputation_loss_no_show <= MAX_REPUTATION

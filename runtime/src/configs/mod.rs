@@ -11,7 +11,7 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	traits::{ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	traits::{ConstU128, ConstU32, ConstU64, ConstU8, Get, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_MILLIS},
 		IdentityFee, Weight,
@@ -176,6 +176,16 @@ parameter_types! {
 	};
 }
 
+/// The jobs pallet's longest job under its parameters in force: the providers' unbonding
+/// period must be longer.
+pub struct LongestJob;
+
+impl Get<BlockNumber> for LongestJob {
+	fn get() -> BlockNumber {
+		pallet_jobs::Pallet::<Runtime>::longest_job(&pallet_jobs::Params::<Runtime>::get())
+	}
+}
+
 impl pallet_providers::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -185,6 +195,7 @@ impl pallet_providers::Config for Runtime {
 	type MaxProviders = ConstU32<100_000>;
 	type SelectionSample = ConstU32<16>;
 	type MaxUnbondingChunks = ConstU32<8>;
+	type LongestJob = LongestJob;
 	type DefaultParams = ProviderDefaults;
 	/// Slashes reach the stake delegated to a provider.
 	type Delegation = crate::Delegation;

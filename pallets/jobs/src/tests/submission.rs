@@ -139,3 +139,22 @@ fn set_params_is_for_governance_and_checked() {
 		assert_eq!(JobRecords::<Test>::get(job).unwrap().fee, 2, "1% of 200");
 	});
 }
+
+/// The jobs pallet refused parameters whose longest job outlasts the providers' unbonding
+/// period, but the providers pallet accepted an unbonding period shorter than the longest
+/// job: a provider could then withdraw its bond before a job's slash. Both sides check.
+#[test]
+fn the_unbonding_period_cannot_fall_to_the_longest_job() {
+	ExtBuilder::default().build_and_execute(|| {
+		let longest = Jobs::longest_job(&Params::<Test>::get());
+		let providers = |unbonding_period: u64| {
+			let params = pallet_providers::ProviderParams {
+				unbonding_period,
+				..pallet_providers::Params::<Test>::get()
+			};
+			pallet_providers::Pallet::<Test>::set_params(RuntimeOrigin::root(), params)
+		};
+		assert_noop!(providers(longest), pallet_providers::Error::<Test>::InvalidParams);
+		assert_ok!(providers(longest + 1));
+	});
+}
