@@ -144,12 +144,17 @@ pub trait WorkCredit<AccountId, Balance> {
 	/// `provider` computed the agreed result of a job worth `work`.
 	fn credit_work(provider: &AccountId, work: VerifiedWork<Balance>);
 
+	/// `provider` was slashed for a wrong or withheld result: the verified work it was
+	/// credited over the recent eras no longer weighs for it (the DAO's work house).
+	fn forfeit_work(provider: &AccountId);
+
 	/// Whether `who` is the account the chain issues audit jobs from.
 	fn is_auditor(who: &AccountId) -> bool;
 }
 
 impl<AccountId, Balance> WorkCredit<AccountId, Balance> for () {
 	fn credit_work(_: &AccountId, _: VerifiedWork<Balance>) {}
+	fn forfeit_work(_: &AccountId) {}
 	fn is_auditor(_: &AccountId) -> bool {
 		false
 	}

@@ -131,15 +131,21 @@ parameter_types! {
 	pub static ParentVrf: [u8; 32] = [0; 32];
 	/// The verified work the pallet reported, as the rewards pallet would credit it.
 	pub static Credited: Vec<(AccountId, depin_interfaces::VerifiedWork<Balance>)> = Vec::new();
+	/// The providers whose recent work the pallet reported forfeited.
+	pub static Forfeited: Vec<AccountId> = Vec::new();
 }
 
-/// Records what the pallet reports as verified work ([`Credited`]); account 30 is the
-/// auditor.
+/// Records what the pallet reports as verified work ([`Credited`]) and forfeited
+/// ([`Forfeited`]); account 30 is the auditor.
 pub struct RecordWork;
 
 impl depin_interfaces::WorkCredit<AccountId, Balance> for RecordWork {
 	fn credit_work(provider: &AccountId, work: depin_interfaces::VerifiedWork<Balance>) {
 		Credited::mutate(|c| c.push((*provider, work)));
+	}
+
+	fn forfeit_work(provider: &AccountId) {
+		Forfeited::mutate(|f| f.push(*provider));
 	}
 
 	fn is_auditor(who: &AccountId) -> bool {

@@ -122,6 +122,7 @@ impl<T: Config> Pallet<T> {
 						SlashReason::WrongResult,
 						record.price_per_replica,
 					);
+					T::WorkCredit::forfeit_work(&replica.provider);
 				},
 				// The submitter's kernel or budget is at fault, not the provider.
 				ReplicaState::Revealed { meta, .. }
@@ -133,6 +134,7 @@ impl<T: Config> Pallet<T> {
 						SlashReason::Withheld,
 						record.price_per_replica,
 					);
+					T::WorkCredit::forfeit_work(&replica.provider);
 				},
 				ReplicaState::Assigned | ReplicaState::Missed => {
 					T::Providers::punish(
@@ -231,6 +233,7 @@ impl<T: Config> Pallet<T> {
 						SlashReason::Withheld,
 						record.price_per_replica,
 					);
+					T::WorkCredit::forfeit_work(&replica.provider);
 				},
 				(ReplicaState::Assigned | ReplicaState::Missed, _) => {
 					T::Providers::punish(

@@ -265,6 +265,14 @@ pub mod pallet {
 			/// Of which sent to the treasury.
 			treasury: BalanceOf<T>,
 		},
+		/// A provider slashed for a wrong or withheld result lost the weight of its recent
+		/// verified work.
+		WorkForfeited {
+			/// The provider.
+			provider: T::AccountId,
+			/// The recent work it no longer has.
+			recent: BalanceOf<T>,
+		},
 		/// An era ended.
 		EraClosed {
 			/// The era.

@@ -88,6 +88,27 @@ impl<T: Config> WorkCredit<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		});
 	}
 
+	/// The provider's recent work leaves its record and the network's total: a provider
+	/// caught with a wrong or withheld result does not vote with the work it was credited
+	/// before (what it was paid stays paid). Bounded by `RecentWorkEras`.
+	fn forfeit_work(provider: &T::AccountId) {
+		let forfeited = ProviderWork::<T>::take(provider);
+		if forfeited.is_empty() {
+			return;
+		}
+		NetworkWork::<T>::mutate(|network| {
+			for (era, value) in network.iter_mut() {
+				if let Some((_, lost)) = forfeited.iter().find(|(e, _)| e == era) {
+					*value = value.saturating_sub(*lost);
+				}
+			}
+		});
+		Self::deposit_event(Event::WorkForfeited {
+			provider: provider.clone(),
+			recent: Self::sum_recent(&forfeited, CurrentEra::<T>::get().index),
+		});
+	}
+
 	fn is_auditor(who: &T::AccountId) -> bool {
 		*who == Self::pot()
 	}

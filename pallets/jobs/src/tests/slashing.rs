@@ -97,6 +97,8 @@ fn a_losing_output_is_still_slashed_as_a_wrong_result() {
 		next_block();
 		assert_eq!(bond_held(p[2]), MIN_BOND - 100);
 		assert_eq!(reputation(p[2]), INITIAL_REPUTATION - 100);
+		// Its recent verified work no longer weighs for it in the work house.
+		assert_eq!(Forfeited::get(), vec![p[2]]);
 	});
 }
 

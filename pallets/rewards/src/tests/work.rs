@@ -102,3 +102,24 @@ fn recent_work_sums_the_last_eras_and_forgets_older_ones() {
 		assert_eq!(Rewards::recent_work(&1), 100);
 	});
 }
+
+/// A provider slashed for a wrong result kept the work-house weight of the work it was
+/// credited before: it forfeits it, and the network's total with it.
+#[test]
+fn a_slashed_provider_forfeits_its_recent_work() {
+	execute(|| {
+		run_to_era(1);
+		user_work(1, 3, 2_000, 300);
+		user_work(2, 3, 2_000, 300);
+		assert_eq!(Rewards::recent_work(&1), 50);
+		assert_eq!(Rewards::network_recent_work(), 100);
+		<Rewards as WorkCredit<AccountId, Balance>>::forfeit_work(&1);
+		assert_eq!(Rewards::recent_work(&1), 0);
+		assert_eq!(Rewards::network_recent_work(), 50);
+		assert!(events().contains(&Event::WorkForfeited { provider: 1, recent: 50 }));
+		// What it was paid stays paid.
+		run_to_era(2);
+		frame_support::assert_ok!(Delegation::claim_commission(RuntimeOrigin::signed(1)));
+		assert_eq!(free(1), START_BALANCE - MIN_BOND + 2_666 + 50);
+	});
+}
