@@ -258,6 +258,7 @@ describe('attacks on the dev chain', () => {
     // More memory than Alice has, in her memory's power of two: nobody could take it.
     const tierTop = 2 ** Math.floor(Math.log2(memory)) * 2 - 1;
     const needs = Math.min(memory + 1, tierTop);
+    let refusedMib = 'none (her memory is at the top of its power of two)';
     if (needs > memory) {
       const requirements = { kind: 'Cpu', minMemoryMib: needs, minReputation: 0, sameDeviceClass: false };
       const refused = await submitAndWatch(
@@ -267,6 +268,7 @@ describe('attacks on the dev chain', () => {
       );
       assert.equal(refused.error, 'jobs.NoProviders');
       await assertFeeCharged(api, refused, bob);
+      refusedMib = `${needs} MiB (Alice declares ${memory})`;
     }
 
     // A job Alice meets but whose price her bond does not back: it waits in the queue.
@@ -294,6 +296,8 @@ describe('attacks on the dev chain', () => {
     assert.equal(cleared.error, undefined, `clear failed: ${cleared.error}`);
     const event = cleared.events.find((e) => e.name === 'jobs.Cleared');
     assert.equal(BigInt(event.named.deposit), deposit - rounds * perRound);
-    console.log(`queue: ${rounds} rounds waited cost ${rounds * perRound} planck of a ${deposit} planck deposit`);
+    console.log(
+      `queue: refused ${refusedMib}; ${rounds} rounds waited cost ${rounds * perRound} planck of a ${deposit} planck deposit`,
+    );
   });
 });
