@@ -37,9 +37,7 @@ impl<T: Config> Pallet<T> {
 				.saturating_mul_int(member.points);
 			let d = pending.entry(member.provider.clone()).or_default();
 			*d = d.saturating_add(due);
-			if !member.points.is_zero() || !member.unbonding.is_empty() {
-				*members.entry(member.provider.clone()).or_default() += 1;
-			}
+			*members.entry(member.provider.clone()).or_default() += 1;
 			for (era, chunk) in member.unbonding.iter() {
 				let entry = if pool.buckets.iter().any(|b| b.era == *era) {
 					buckets.entry((member.provider.clone(), *era)).or_default()

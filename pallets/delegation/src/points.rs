@@ -144,9 +144,6 @@ impl<T: Config> Pallet<T> {
 			}
 			return Err(e);
 		}
-		if member.points.is_zero() && member.unbonding.is_empty() {
-			pool.members = pool.members.saturating_add(1);
-		}
 		pool.active = active;
 		pool.points = pool.points.saturating_add(points);
 		member.points = member.points.saturating_add(points);
@@ -154,8 +151,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Writes back a pool and a member after a change, and tells the providers pallet the
-	/// pool's active stake when it changed. A member with nothing left is removed, and so is a
-	/// pool nothing refers to.
+	/// pool's active stake when it changed. A member with nothing left (no points, nothing
+	/// unbonding, no unclaimed income) is removed, and so is a pool nothing refers to: the
+	/// pool's member count follows the member records, so that no member outlives its pool.
 	pub(crate) fn store(
 		who: &T::AccountId,
 		provider: &T::AccountId,
@@ -166,10 +164,16 @@ impl<T: Config> Pallet<T> {
 			let gone = member.points.is_zero()
 				&& member.unbonding.is_empty()
 				&& member.unclaimed.is_zero();
+			let existed = Members::<T>::contains_key(who);
 			if gone {
 				Members::<T>::remove(who);
 			} else {
 				Members::<T>::insert(who, member);
+			}
+			match (existed, gone) {
+				(false, false) => pool.members = pool.members.saturating_add(1),
+				(true, true) => pool.members = pool.members.saturating_sub(1),
+				_ => {},
 			}
 		}
 		// Dust the counter could never pay out once no member has points is the provider's.

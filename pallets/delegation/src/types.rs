@@ -103,7 +103,7 @@ where
 	pub points: Balance,
 	/// What the active points are worth: delegated stake, held and slashable.
 	pub active: Balance,
-	/// Members with points or unbonding funds in the pool.
+	/// Members with a record in the pool: points, unbonding funds or unclaimed income.
 	pub members: u32,
 	/// Income per active point since the pool began.
 	pub reward_counter: RewardCounter,

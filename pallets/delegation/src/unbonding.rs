@@ -61,9 +61,6 @@ impl<T: Config> Pallet<T> {
 		member.points = member.points.saturating_sub(points);
 		if value.is_zero() {
 			// Points of a pool slashed to nothing: they leave without a bucket.
-			if member.points.is_zero() && member.unbonding.is_empty() {
-				pool.members = pool.members.saturating_sub(1);
-			}
 			Self::store(who, &provider, pool, Some(member));
 			return Ok(());
 		}
@@ -158,9 +155,6 @@ impl<T: Config> Pallet<T> {
 		}
 		if !amount.is_zero() {
 			asset::unstake::<T>(&provider, who, amount)?;
-		}
-		if member.points.is_zero() && member.unbonding.is_empty() {
-			pool.members = pool.members.saturating_sub(1);
 		}
 		if pool.held().is_zero() {
 			asset::close::<T>(&provider);

@@ -109,3 +109,29 @@ fn members_can_leave_a_provider_that_deregistered() {
 		assert_eq!(free(10), START_BALANCE);
 	});
 }
+
+/// A member that left with income it had not claimed kept its record, but its pool was
+/// removed once nothing else was in it (the member count left it out): the member then
+/// pointed at a pool that did not exist. A pool stays while any member has a record.
+#[test]
+fn a_member_with_unclaimed_income_never_outlives_its_pool() {
+	execute(|| {
+		assert_ok!(Delegation::delegate(RuntimeOrigin::signed(10), 1, 1_000));
+		book(1, 1_000);
+		assert_ok!(Delegation::claim_commission(RuntimeOrigin::signed(1)));
+		// Eve leaves with everything but her income.
+		assert_ok!(Delegation::unbond(RuntimeOrigin::signed(10), 1_000));
+		Era::set(UNBONDING_ERAS);
+		assert_ok!(Delegation::withdraw_unbonded(RuntimeOrigin::signed(10)));
+		let income = Delegation::pending_rewards(10);
+		assert!(income > 0);
+		assert!(Members::<Test>::get(10).is_some());
+		assert!(Pools::<Test>::get(1).is_some(), "the pool went while Eve still had a record");
+		Delegation::do_try_state().expect("delegation invariants hold");
+		// She claims it; then both are gone.
+		assert_ok!(Delegation::claim(RuntimeOrigin::signed(10)));
+		assert_eq!(free(10), START_BALANCE + income);
+		assert!(Members::<Test>::get(10).is_none());
+		assert!(Pools::<Test>::get(1).is_none());
+	});
+}
