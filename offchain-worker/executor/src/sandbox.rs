@@ -7,14 +7,14 @@
 //!   the two layers below cannot be undone;
 //! - **files** (Landlock): it may read and execute the system's software and settings
 //!   (`/usr`, `/lib`, `/etc`, `/opt`, ...), read `/sys`, its own `/proc/<pid>` and the
-//!   system-wide files of `/proc` drivers read ([`PROC_FILES`]), open existing device
+//!   system-wide files of `/proc` drivers read (`PROC_FILES`), open existing device
 //!   nodes under `/dev` (a GPU's), and read and write its own scratch directory, where the
 //!   executor points the drivers' caches and temporary files. Nothing else: not the node's
 //!   base path, so not its keystore, its database or its off-chain storage; not another
 //!   process's `/proc` entries (`/proc/<node>/mem` is the node's memory, keys included); no
 //!   file is created outside the scratch directory;
 //! - **system calls** (seccomp), denied by default: an allow-list of what a compiler and a
-//!   driver need ([`ALLOWED_SYSCALLS`]). Not allowed: sockets (so no network and no
+//!   driver need (`ALLOWED_SYSCALLS`). Not allowed: sockets (so no network and no
 //!   connection to the node's RPC), tracing or reading other processes' memory, signals
 //!   or limits aimed at any process but the worker (`kill(getppid(), ...)`), `io_uring`
 //!   (whose operations would bypass the filter), pidfds, System V IPC, mounts, namespaces,
