@@ -91,23 +91,34 @@ impl ComputeBackend for FakeCompute {
 	fn read_output(&self, job: JobId, offset: u32, out: &mut [u8]) -> Option<u32> {
 		let tasks = self.tasks.lock();
 		let (_, TaskStatus::Done { .. }, output) = tasks.get(&job)? else { return None };
-		let rest = output.get(offset as usize..).unwrap_or_default();
-		let n = rest.len().min(out.len());
-		out[..n].copy_from_slice(&rest[..n]);
-		Some(output.len() as u32)
+		copy_output(output, offset, out)
 	}
 
 	fn device(&self) -> Option<DeviceInfo> {
-		Some(DeviceInfo {
-			kind: DeviceKind::Cpu,
-			vendor: b"test".to_vec(),
-			name: b"fake device".to_vec(),
-			driver: b"1".to_vec(),
-			opencl_version: OpenClVersion { major: 3, minor: 0 },
-			memory_mib: 1024,
-			compute_units: 1,
-			device_class: [1; 32],
-		})
+		Some(test_device(b"fake device"))
+	}
+}
+
+/// What a backend's `read_output` answers for a finished task's `output`: the bytes from
+/// `offset` that fit in `out`, and the output's whole length.
+pub(super) fn copy_output(output: &[u8], offset: u32, out: &mut [u8]) -> Option<u32> {
+	let rest = output.get(offset as usize..).unwrap_or_default();
+	let n = rest.len().min(out.len());
+	out[..n].copy_from_slice(&rest[..n]);
+	Some(output.len() as u32)
+}
+
+/// The device a test backend declares: a CPU of the class the mock's providers declare.
+pub(super) fn test_device(name: &[u8]) -> DeviceInfo {
+	DeviceInfo {
+		kind: DeviceKind::Cpu,
+		vendor: b"test".to_vec(),
+		name: name.to_vec(),
+		driver: b"1".to_vec(),
+		opencl_version: OpenClVersion { major: 3, minor: 0 },
+		memory_mib: 1024,
+		compute_units: 1,
+		device_class: [1; 32],
 	}
 }
 

@@ -4,12 +4,13 @@
 //! what is tested is that the chain never gives it more work than it can finish inside
 //! each job's commit window, so that it is never slashed for the chain's own scheduling.
 
-use super::offchain::{apply, drain, fake_output, provider_node, run_worker};
+use super::offchain::{
+	apply, copy_output, drain, fake_output, provider_node, run_worker, test_device,
+};
 use crate::{mock::*, *};
 use depin_compute_primitives::{
 	host::ComputeBackend, ComputeTask, DeviceInfo, DispatchAck, TaskStatus,
 };
-use pallet_providers::{DeviceKind, OpenClVersion};
 use parking_lot::Mutex;
 use std::sync::Arc;
 
@@ -75,23 +76,11 @@ impl ComputeBackend for SerialCompute {
 		if *end > s.now_ms {
 			return None;
 		}
-		let rest = output.get(offset as usize..).unwrap_or_default();
-		let n = rest.len().min(out.len());
-		out[..n].copy_from_slice(&rest[..n]);
-		Some(output.len() as u32)
+		copy_output(output, offset, out)
 	}
 
 	fn device(&self) -> Option<DeviceInfo> {
-		Some(DeviceInfo {
-			kind: DeviceKind::Cpu,
-			vendor: b"test".to_vec(),
-			name: b"serial device".to_vec(),
-			driver: b"1".to_vec(),
-			opencl_version: OpenClVersion { major: 3, minor: 0 },
-			memory_mib: 1024,
-			compute_units: 1,
-			device_class: [1; 32],
-		})
+		Some(test_device(b"serial device"))
 	}
 }
 
