@@ -39,9 +39,13 @@ impl<T: Config> Pallet<T> {
 		Assignments::<T>::insert(provider, job, place);
 	}
 
-	/// What a replica of `record` asks of its provider if assigned at `now`.
-	pub(crate) fn workload(record: &JobOf<T>, now: BlockNumberFor<T>) -> WorkloadOf<T> {
-		let per_block = Params::<T>::get().compute_ms_per_block.max(1);
+	/// What a replica of `record` asks of its provider if assigned at `now` under `params`.
+	fn workload(
+		record: &JobOf<T>,
+		now: BlockNumberFor<T>,
+		params: &JobParamsOf<T>,
+	) -> WorkloadOf<T> {
+		let per_block = params.compute_ms_per_block.max(1);
 		Workload {
 			price: record.price_per_replica,
 			compute_blocks: record.compute_budget_ms.div_ceil(per_block),
@@ -119,7 +123,7 @@ impl<T: Config> Pallet<T> {
 				Some(random) => sp_io::hashing::blake2_256(random.as_ref()),
 				None => sp_io::hashing::blake2_256(&(parent, job, record.queued_for).encode()),
 			};
-			let work = Self::workload(&record, now);
+			let work = Self::workload(&record, now, &params);
 			let price = work.price;
 			let picked =
 				T::Providers::select(&record.requirements, wanted, &exclude, pinned, &work, seed);

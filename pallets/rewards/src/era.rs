@@ -40,8 +40,9 @@ impl<T: Config> Pallet<T> {
 		// Close: the stake stream is released to the era's last block; what work did not
 		// use and what the stream could not pay go to the treasury, and so does whatever
 		// the pot holds beyond what it owes (audit refunds and deposits that came back).
-		let end = closing.start.saturating_add(Params::<T>::get().era_length);
-		Self::release_stake(end);
+		let params = Params::<T>::get();
+		Self::release_stake(closing.start.saturating_add(params.era_length));
+		// The release updated the era's record.
 		let mut closing = CurrentEra::<T>::get();
 		let left = closing
 			.work_budget
@@ -64,7 +65,6 @@ impl<T: Config> Pallet<T> {
 		});
 
 		// Open: mint and split.
-		let params = Params::<T>::get();
 		let minted = asset::mint::<T>(Self::emission(&params));
 		let work_budget = params.work_share * minted;
 		let stake_budget = params.stake_share * minted;
