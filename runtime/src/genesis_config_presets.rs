@@ -60,7 +60,7 @@ pub const DEV_OPERATORS: [(Sr25519Keyring, [u8; 32]); 3] = [
 /// node's executor queues by default (`--compute-max-jobs`, 16). Declaring fewer left
 /// the testnet's executors half idle under load (`scripts/load-testnet`: 24 jobs in flight
 /// for three providers, 5.6 settled per block).
-fn dev_capabilities() -> Capabilities {
+pub(crate) fn dev_capabilities() -> Capabilities {
 	Capabilities {
 		kind: DeviceKind::Cpu,
 		vendor: b"Portable Computing Language".to_vec().try_into().unwrap_or_default(),

@@ -55,4 +55,33 @@ impl<T: Config> PoolSlash<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Self::deposit_event(Event::PoolSlashed { provider: provider.clone(), amount: moved });
 		(moved, active)
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_pool(provider: &T::AccountId) {
+		use codec::{Decode, Encode};
+		use depin_interfaces::PoolIncome;
+		use frame_support::traits::{fungible::Mutate, Get};
+		use sp_runtime::traits::{Hash, TrailingZeroInput};
+		let min = Params::<T>::get().min_delegation;
+		// One member per provider: a member belongs to one pool.
+		let seed = T::Hashing::hash_of(&(b"pool-member", provider)).encode();
+		let Ok(member) = T::AccountId::decode(&mut TrailingZeroInput::new(&seed)) else {
+			return;
+		};
+		T::Currency::set_balance(&member, min.saturating_mul(1_000u32.into()));
+		Self::do_delegate(&member, provider, min.saturating_mul(4u32.into()))
+			.expect("a listed provider takes the delegation");
+		// A bucket still slashable.
+		Self::do_unbond(&member, min).expect("the member unbonds");
+		// Income owed, backed by the reward pot.
+		let _ = T::Currency::mint_into(&T::RewardPot::get(), min);
+		<Self as PoolIncome<_, _>>::credit(provider, min);
+		let era = Self::era();
+		let max = Params::<T>::get().max_commission;
+		Pools::<T>::mutate(provider, |pool| {
+			if let Some(pool) = pool {
+				pool.commission.pending = Some((max, era));
+			}
+		});
+	}
 }

@@ -60,6 +60,13 @@ pub trait PoolSlash<AccountId, Balance> {
 	/// unbonding) to the treasury. Returns what was slashed and the delegated stake left
 	/// active. Must not call back into the providers pallet.
 	fn slash_pool(provider: &AccountId, fraction: Perbill) -> (Balance, Balance);
+
+	/// Benchmarks only: gives listed `provider` a pool in its costliest state for a slash
+	/// or a booking: a member with active and unbonding stake, income owed, and an
+	/// announced commission increase in force from the current era. Panics if `provider`
+	/// takes no delegations.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_pool(_provider: &AccountId) {}
 }
 
 impl<AccountId, Balance: Zero> PoolSlash<AccountId, Balance> for () {
@@ -78,6 +85,13 @@ pub trait CountedStakeObserver<AccountId, Balance> {
 	/// Books the stake income `provider` accrued so far into its pool, before its pool's
 	/// points or its provider's record change (the pool splits income by them).
 	fn settle_income(provider: &AccountId);
+
+	/// Benchmarks only: makes listed `provider`'s next booking the costliest: stake income
+	/// due since its cursor (split at an era's start, for a pool with a commission
+	/// increase in force) and a stream with blocks to release. Panics if `provider` has no
+	/// counted stake.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_income_due(_provider: &AccountId) {}
 }
 
 impl<AccountId, Balance> CountedStakeObserver<AccountId, Balance> for () {

@@ -103,7 +103,11 @@ impl<T: Config> Pallet<T> {
 				continue;
 			}
 			handled += 1;
-			weight.saturating_accrue(T::WeightInfo::assign(T::MaxReplicas::get()));
+			// Assigned, or given up after its time in the queue (slashing its replicas).
+			weight.saturating_accrue(
+				T::WeightInfo::assign(T::MaxReplicas::get())
+					.max(T::WeightInfo::on_deadline_give_up()),
+			);
 			let Some(mut record) = JobRecords::<T>::get(job) else { continue };
 			if record.status != JobStatus::Queued {
 				continue;

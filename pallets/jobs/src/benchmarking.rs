@@ -1,5 +1,6 @@
 //! FRAME benchmarks of the jobs pallet, each in its worst case: the longest kernel and
-//! input, a nearly full queue, `MaxReplicas` replicas, settlements that slash.
+//! input, a nearly full queue, `MaxReplicas` replicas, settlements that slash providers
+//! with delegators and stake income due, a job that gives up slashing every replica.
 
 use super::*;
 use crate::Pallet as Jobs;
@@ -85,9 +86,15 @@ fn submitter<T: Config>() -> T::AccountId {
 const CLASS: [u8; 32] = [1; 32];
 
 /// `n` registered GPU providers of class [`CLASS`]; returns their operators.
+/// Each with a pool of delegators and stake income due, so that a slash of it does the
+/// most work.
 fn providers<T: Config>(n: u32) -> Vec<T::AccountId> {
 	(0..n)
-		.map(|i| T::Providers::benchmark_provider(i, DeviceKind::Gpu, CLASS).1)
+		.map(|i| {
+			let (provider, operator) = T::Providers::benchmark_provider(i, DeviceKind::Gpu, CLASS);
+			T::Providers::benchmark_stake_at_risk(&provider);
+			operator
+		})
 		.collect()
 }
 
@@ -379,6 +386,27 @@ mod benchmarks {
 		}
 
 		assert_eq!(JobRecords::<T>::get(job).unwrap().status, JobStatus::Completed);
+	}
+
+	/// A job of `MaxReplicas` replicas, all committed and none revealed: no verdict and no
+	/// replica left to add, so it gives up and slashes every replica for withholding
+	/// (each provider's bond, its pool, its recent work), and refunds the escrow.
+	#[benchmark]
+	fn on_deadline_give_up() {
+		let (job, _, operators) = assigned_job::<T>(T::MaxReplicas::get() as u8);
+		for (i, op) in operators.iter().enumerate() {
+			commit_as::<T>(op, job, &output::<T>(i as u8));
+		}
+		let JobStatus::Revealing { until } = JobRecords::<T>::get(job).unwrap().status else {
+			panic!("revealing")
+		};
+
+		#[block]
+		{
+			Jobs::<T>::on_deadline(job, until);
+		}
+
+		assert_eq!(JobRecords::<T>::get(job).unwrap().status, JobStatus::Unresolved);
 	}
 
 	/// `r`: replicas to assign. The worst case of selection: a class-pinned job, so that

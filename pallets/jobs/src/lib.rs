@@ -677,7 +677,7 @@ pub mod pallet {
 		/// call; it is charged for that, the others are refunded the settlement's weight.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::reveal().saturating_add(
-			T::WeightInfo::on_deadline_settle(T::MaxReplicas::get())
+			Pallet::<T>::decision_weight(T::MaxReplicas::get())
 		))]
 		#[pallet::feeless_if(|origin: &OriginFor<T>, job: &JobId, hash: &H256, salt: &[u8; 32], meta: &ResultMeta, output: &Option<BoundedVec<u8, T::MaxInlineOutput>>| -> bool {
 			ensure_signed(origin.clone()).is_ok_and(|operator| {
@@ -696,7 +696,7 @@ pub mod pallet {
 			let decided = Self::do_reveal(operator, job, result_hash, salt, meta, inline_output)?;
 			let mut weight = T::WeightInfo::reveal();
 			if let Some(replicas) = decided {
-				weight.saturating_accrue(T::WeightInfo::on_deadline_settle(replicas));
+				weight.saturating_accrue(Self::decision_weight(replicas));
 			}
 			Ok(Some(weight).into())
 		}

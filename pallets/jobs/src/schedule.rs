@@ -68,6 +68,13 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
+	/// What deciding a job of `replicas` replicas may cost: a settlement, or giving up and
+	/// slashing every replica (an escalation that finds the queue full gives up at any
+	/// number of replicas).
+	pub(crate) fn decision_weight(replicas: u32) -> Weight {
+		T::WeightInfo::on_deadline_settle(replicas).max(T::WeightInfo::on_deadline_give_up())
+	}
+
 	/// A job's phase ended at `now`.
 	pub(crate) fn on_deadline(job: JobId, now: BlockNumberFor<T>) -> Weight {
 		let Some(mut record) = JobRecords::<T>::get(job) else {
@@ -99,11 +106,11 @@ impl<T: Config> Pallet<T> {
 					// Nobody new committed: decide on what was revealed before, if anything.
 					let _ = Self::settle_or_report(job, || Self::decide(job, record));
 				}
-				T::WeightInfo::on_deadline_settle(T::MaxReplicas::get())
+				Self::decision_weight(T::MaxReplicas::get())
 			},
 			JobStatus::Revealing { until } if until == now => {
 				let _ = Self::settle_or_report(job, || Self::decide(job, record));
-				T::WeightInfo::on_deadline_settle(T::MaxReplicas::get())
+				Self::decision_weight(T::MaxReplicas::get())
 			},
 			// The job moved on since this entry was scheduled.
 			_ => T::WeightInfo::on_deadline_skip(),

@@ -53,6 +53,7 @@ pub trait WeightInfo {
 	fn on_initialize_base() -> Weight;
 	fn on_deadline_skip() -> Weight;
 	fn on_deadline_settle(r: u32, ) -> Weight;
+	fn on_deadline_give_up() -> Weight;
 	fn assign(r: u32, ) -> Weight;
 }
 
@@ -159,6 +160,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(r.into())))
 	}
 	/// The range of component `r` is `[1, 7]`.
+	fn on_deadline_give_up() -> Weight {
+		Self::on_deadline_settle(7)
+	}
 	fn assign(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `11747`
@@ -227,6 +231,9 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(r.into())))
+	}
+	fn on_deadline_give_up() -> Weight {
+		Self::on_deadline_settle(7)
 	}
 	fn assign(r: u32, ) -> Weight {
 		Weight::from_parts(314_325_351, 0)

@@ -1,5 +1,7 @@
 //! FRAME benchmarks of the providers pallet, each in its worst case: longest names,
-//! buckets with other providers so that leaving moves the last one, full unbonding lists.
+//! buckets with other providers so that leaving moves the last one, full unbonding lists,
+//! and, for every change of a provider's record, a pool of delegators behind it and stake
+//! income due (the change books it first: [`ProviderRegistry::benchmark_stake_at_risk`]).
 
 use super::*;
 use crate::Pallet as Providers;
@@ -73,6 +75,11 @@ fn provider_first_in_full_buckets<T: Config>() -> T::AccountId {
 	who
 }
 
+/// Puts `who` in its costliest state for a change of its record, just before the call.
+fn at_risk<T: Config>(who: &T::AccountId) {
+	<Providers<T> as ProviderRegistry<T::AccountId>>::benchmark_stake_at_risk(who);
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -99,6 +106,8 @@ mod benchmarks {
 		let caller = provider_first_in_full_buckets::<T>();
 		fill_bucket::<T>("cpu-filler", 2, DeviceKind::Cpu, 2);
 
+		at_risk::<T>(&caller);
+
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), capabilities(DeviceKind::Cpu, 2));
 
@@ -113,6 +122,8 @@ mod benchmarks {
 		let caller = provider_first_in_full_buckets::<T>();
 		let new: T::AccountId = account("new-operator", 0, 0);
 
+		at_risk::<T>(&caller);
+
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), new.clone());
 
@@ -121,20 +132,26 @@ mod benchmarks {
 
 	#[benchmark]
 	fn bond_extra() {
-		// Fully unbonded, so that bonding lists it again.
+		// Listed, with income due: the bond's change books it and moves its counted stake
+		// (costlier than listing again a provider that unbonded everything, which has no
+		// stake to book).
 		let caller = provider_first_in_full_buckets::<T>();
-		Providers::<T>::unbond(RawOrigin::Signed(caller.clone()).into(), min_bond::<T>())
-			.expect("unbonds");
+		at_risk::<T>(&caller);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), min_bond::<T>());
 
-		assert!(pallet::ProviderRecords::<T>::get(&caller).unwrap().listing.is_some());
+		assert_eq!(
+			pallet::ProviderRecords::<T>::get(&caller).unwrap().bond,
+			min_bond::<T>().saturating_mul(2u32.into())
+		);
 	}
 
 	#[benchmark]
 	fn pause() {
 		let caller = provider_first_in_full_buckets::<T>();
+
+		at_risk::<T>(&caller);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
@@ -146,6 +163,8 @@ mod benchmarks {
 	fn resume() {
 		let caller = provider_first_in_full_buckets::<T>();
 		Providers::<T>::pause(RawOrigin::Signed(caller.clone()).into()).expect("pauses");
+
+		at_risk::<T>(&caller);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
@@ -166,6 +185,8 @@ mod benchmarks {
 		}
 		frame_system::Pallet::<T>::set_block_number(T::MaxUnbondingChunks::get().into());
 		let active = pallet::ProviderRecords::<T>::get(&caller).unwrap().bond;
+
+		at_risk::<T>(&caller);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()), active);

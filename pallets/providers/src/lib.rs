@@ -185,6 +185,11 @@ pub trait ProviderRegistry<AccountId> {
 	/// Benchmarks only: how many slots of a bucket a selection inspects.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn selection_sample() -> u32;
+
+	/// Benchmarks only: puts listed `provider` in its costliest state for a slash or a
+	/// change of its record: a pool of delegators behind it and stake income due.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_stake_at_risk(provider: &AccountId);
 }
 
 #[frame_support::pallet]

@@ -128,6 +128,13 @@ impl<T: Config> ProviderRegistry<T::AccountId> for Pallet<T> {
 		<T::SelectionSample as frame_support::traits::Get<u32>>::get()
 	}
 
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_stake_at_risk(provider: &T::AccountId) {
+		use depin_interfaces::{CountedStakeObserver, PoolSlash};
+		T::Delegation::benchmark_pool(provider);
+		T::StakeObserver::benchmark_income_due(provider);
+	}
+
 	fn punish(provider: &T::AccountId, reason: SlashReason, price: BalanceOf<T>) -> BalanceOf<T> {
 		let params = Params::<T>::get();
 		let mut slashed = Zero::zero();

@@ -107,4 +107,23 @@ impl<T: Config> CountedStakeObserver<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn settle_income(provider: &T::AccountId) {
 		Self::settle_stake_income(provider);
 	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_income_due(provider: &T::AccountId) {
+		let cursor = Stakes::<T>::get(provider).expect("a listed provider has counted stake");
+		// The index rose since the cursor, across the current era's start.
+		let step = FixedU128::saturating_from_rational(1u32, 1_000u32);
+		let start = cursor.index.saturating_add(step);
+		let index = StakeIndex::<T>::get().max(start).saturating_add(step);
+		let era = CurrentEra::<T>::get();
+		EraStartIndex::<T>::insert(era.index, start);
+		StakeIndex::<T>::put(index);
+		let due = index.saturating_sub(cursor.index).saturating_mul_int(cursor.counted);
+		StakeUnbooked::<T>::mutate(|s| *s = s.saturating_add(due));
+		// And a stream with blocks to release (if the era has run any).
+		CurrentEra::<T>::mutate(|era| {
+			era.stake_budget = era.stake_budget.saturating_add(due).saturating_add(due)
+		});
+		StakeReleasedTo::<T>::put(era.start);
+	}
 }

@@ -4,47 +4,13 @@
 
 use super::*;
 use crate::{
-	configs::TreasuryAccount, Balances, Dao, Delegation, OriginCaller, Preimage, Providers,
-	Referenda, RuntimeOrigin, Scheduler, Treasury,
+	configs::TreasuryAccount, Balances, Dao, Delegation, OriginCaller, Providers, RuntimeOrigin,
+	Treasury,
 };
-use frame_support::{
-	assert_noop, assert_ok,
-	traits::{schedule::DispatchTime, Hooks, StorePreimage},
-};
+use frame_support::{assert_noop, assert_ok};
 use pallet_dao::{Origin as DaoOrigin, TokenVote, VoteLock, WorkVote};
 use pallet_referenda::ReferendumInfo;
 use sp_runtime::{traits::Dispatchable, Perbill};
-
-fn who(k: Sr25519Keyring) -> AccountId {
-	k.to_account_id()
-}
-
-fn signed_by(k: Sr25519Keyring) -> RuntimeOrigin {
-	RuntimeOrigin::signed(who(k))
-}
-
-fn run_blocks(n: u32) {
-	for _ in 0..n {
-		let next = System::block_number() + 1;
-		System::set_block_number(next);
-		Scheduler::on_initialize(next);
-		crate::Rewards::on_initialize(next);
-	}
-}
-
-/// Submits `call` on the track of `origin` and places its decision deposit (Ferdie).
-fn propose(origin: DaoOrigin, call: RuntimeCall) -> u32 {
-	let index = pallet_referenda::ReferendumCount::<Runtime>::get();
-	let bounded = Preimage::bound(call).expect("small call");
-	assert_ok!(Referenda::submit(
-		signed_by(Sr25519Keyring::Ferdie),
-		Box::new(OriginCaller::Dao(origin)),
-		bounded,
-		DispatchTime::After(1),
-	));
-	assert_ok!(Referenda::place_decision_deposit(signed_by(Sr25519Keyring::Ferdie), index));
-	index
-}
 
 /// Token holders Alice to Eve vote with their whole endowment, without lock.
 fn token_house(poll: u32, aye: bool) {

@@ -2,9 +2,12 @@
 //! through the executive with every transaction extension, and weights and fees are sane.
 //! `attestations`: what provider attestations cost and where they stand in the pool,
 //! through the executive with the runtime's own extension tuple. `governance`: the DAO's
-//! tracks deciding, enacting and locking, with the runtime's own pallets.
+//! tracks deciding, enacting and locking, with the runtime's own pallets. `economy`:
+//! property tests of jobs, delegation, votes and eras together (money conserved to the
+//! unit, self-dealing never pays).
 
 mod attestations;
+mod economy;
 mod governance;
 mod validators;
 
@@ -36,6 +39,54 @@ fn preset_config(name: &str) -> RuntimeGenesisConfig {
 fn ext_for(preset: &str) -> sp_io::TestExternalities {
 	let storage = preset_config(preset).build_storage().expect("genesis builds");
 	sp_io::TestExternalities::new(storage)
+}
+
+fn who(k: Sr25519Keyring) -> AccountId {
+	k.to_account_id()
+}
+
+fn signed_by(k: Sr25519Keyring) -> crate::RuntimeOrigin {
+	crate::RuntimeOrigin::signed(who(k))
+}
+
+/// Runs `n` blocks' hooks of the pallets that act on their own, in the runtime's order:
+/// jobs (deadlines, assignment), rewards (eras, the stake stream), the scheduler
+/// (referenda's alarms and enactments).
+fn run_blocks(n: u32) {
+	use frame_support::traits::Hooks;
+	for _ in 0..n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		crate::Jobs::on_initialize(next);
+		crate::Rewards::on_initialize(next);
+		crate::Scheduler::on_initialize(next);
+	}
+}
+
+/// Submits `call` on the track of `origin` and places its decision deposit (Ferdie).
+fn propose(origin: pallet_dao::Origin, call: RuntimeCall) -> u32 {
+	try_propose(origin, call).expect("Ferdie proposes")
+}
+
+/// [`propose`], or why it was refused (in a storage layer of its own, as a transaction).
+fn try_propose(
+	origin: pallet_dao::Origin,
+	call: RuntimeCall,
+) -> Result<u32, sp_runtime::DispatchError> {
+	use frame_support::traits::{schedule::DispatchTime, StorePreimage};
+	frame_support::storage::with_storage_layer(|| {
+		let index = pallet_referenda::ReferendumCount::<Runtime>::get();
+		let bounded = crate::Preimage::bound(call)?;
+		crate::Referenda::submit(
+			signed_by(Sr25519Keyring::Ferdie),
+			Box::new(crate::OriginCaller::Dao(origin)),
+			bounded,
+			DispatchTime::After(1),
+		)?;
+		crate::Referenda::place_decision_deposit(signed_by(Sr25519Keyring::Ferdie), index)
+			.map_err(|e| e.error)?;
+		Ok(index)
+	})
 }
 
 /// `call` signed by `signer` with the runtime's own extension tuple.

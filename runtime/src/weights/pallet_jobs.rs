@@ -265,6 +265,9 @@ impl<T: frame_system::Config> pallet_jobs::WeightInfo for WeightInfo<T> {
 	/// Storage: `Jobs::Assignments` (r:0 w:7)
 	/// Proof: `Jobs::Assignments` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[1, 7]`.
+	fn on_deadline_give_up() -> Weight {
+		Self::on_deadline_settle(7)
+	}
 	fn assign(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `11747`
