@@ -127,6 +127,7 @@ impl pallet_providers::Config for Test {
 	type Treasury = Treasury;
 	type MaxProviders = ConstU32<100>;
 	type SelectionSample = ConstU32<8>;
+	type RecountPerBlock = ConstU32<2>;
 	type MaxUnbondingChunks = ConstU32<8>;
 	type LongestJob = ConstU64<0>;
 	type DefaultParams = ProviderDefaults;

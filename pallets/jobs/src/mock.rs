@@ -116,6 +116,7 @@ impl pallet_providers::Config for Test {
 	// The `submit` benchmark registers up to 10,000 providers.
 	type MaxProviders = ConstU32<10_000>;
 	type SelectionSample = ConstU32<8>;
+	type RecountPerBlock = ConstU32<2>;
 	type MaxUnbondingChunks = ConstU32<8>;
 	type LongestJob = LongestJob;
 	type DefaultParams = ProviderDefaults;

@@ -8,7 +8,7 @@ use crate::Pallet as Providers;
 use frame_benchmarking::v2::*;
 use frame_support::traits::{
 	fungible::{Inspect, Mutate},
-	EnsureOrigin, Get,
+	EnsureOrigin, Get, Hooks,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::{
@@ -252,6 +252,21 @@ mod benchmarks {
 
 		assert_eq!(Params::<T>::get(), params);
 		Ok(())
+	}
+
+	/// `n`: providers one block of the counted-stake sweep refreshes, each with a pool of
+	/// delegators and stake income due (booked before its count changes).
+	#[benchmark]
+	fn recount(n: Linear<1, { T::RecountPerBlock::get() }>) {
+		for who in fill_bucket::<T>("recounted", n, DeviceKind::Gpu, 1) {
+			at_risk::<T>(&who);
+		}
+		Recount::<T>::put(RecountFrom::Start);
+
+		#[block]
+		{
+			Providers::<T>::on_initialize(frame_system::Pallet::<T>::block_number());
+		}
 	}
 
 	impl_benchmark_test_suite!(

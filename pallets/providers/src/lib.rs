@@ -241,6 +241,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxUnbondingChunks: Get<u32>;
 
+		/// Providers whose counted stake one block brings in line with the parameters after
+		/// governance changed `max_counted_stake` ([`Recount`]): the sweep of the whole
+		/// registry takes `ProviderCount / RecountPerBlock` blocks.
+		#[pallet::constant]
+		type RecountPerBlock: Get<u32>;
+
 		/// The most blocks a job may hold a provider (the jobs pallet's `longest_job` under
 		/// its parameters in force): the unbonding period must be longer, or a provider
 		/// could withdraw its bond before a job's slash. Checked when governance sets the
@@ -320,6 +326,13 @@ pub mod pallet {
 	/// nobody listed could take is refused at submission.
 	#[pallet::storage]
 	pub type KindStats<T: Config> = StorageMap<_, Twox64Concat, DeviceKind, KindStat, ValueQuery>;
+
+	/// A sweep of the registry under way after a change of `max_counted_stake`: where it
+	/// resumes. Each block reports the next `RecountPerBlock` providers' counted stake
+	/// under the new cap (their stake income is booked at the old count first); absent
+	/// when none is due.
+	#[pallet::storage]
+	pub type Recount<T: Config> = StorageValue<_, RecountFrom<T::AccountId>, OptionQuery>;
 
 	/// Genesis: parameters, and providers registered from the start (development chains).
 	#[pallet::genesis_config]
@@ -432,6 +445,11 @@ pub mod pallet {
 			/// The parameters now in force.
 			params: ProviderParamsOf<T>,
 		},
+		/// Every provider's counted stake follows the cap set last: the sweep ended.
+		Recounted {
+			/// Providers refreshed by the sweep's last block.
+			last_batch: u32,
+		},
 	}
 
 	#[pallet::error]
@@ -478,8 +496,16 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(_now: BlockNumberFor<T>) -> Weight {
+			match Recount::<T>::get() {
+				Some(from) => T::WeightInfo::recount(Self::recount(from)),
+				None => T::DbWeight::get().reads(1),
+			}
+		}
+
 		fn integrity_test() {
 			assert!(T::MaxProviders::get() > 0, "MaxProviders must be positive");
+			assert!(T::RecountPerBlock::get() > 0, "RecountPerBlock must be positive");
 			assert!(T::SelectionSample::get() > 0, "SelectionSample must be positive");
 			assert!(T::MaxUnbondingChunks::get() > 0, "MaxUnbondingChunks must be positive");
 			assert!(

@@ -5,7 +5,7 @@ use crate::{
 };
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{ConstU32, ConstU64},
+	traits::{ConstU32, ConstU64, Hooks},
 };
 use sp_runtime::{BuildStorage, Perbill};
 
@@ -67,6 +67,7 @@ pub const START_BALANCE: Balance = 10_000;
 parameter_types! {
 	pub const Treasury: AccountId = TREASURY;
 	pub static MaxProviders: u32 = 100;
+	pub static RecountPerBlock: u32 = 2;
 	pub ProviderDefaults: ProviderParams<Balance, u64> = ProviderParams {
 		min_bond: MIN_BOND,
 		unbonding_period: UNBONDING,
@@ -89,13 +90,30 @@ impl pallet_providers::Config for Test {
 	type Treasury = Treasury;
 	type MaxProviders = MaxProviders;
 	type SelectionSample = ConstU32<8>;
+	type RecountPerBlock = RecountPerBlock;
 	type MaxUnbondingChunks = ConstU32<8>;
 	type LongestJob = ConstU64<0>;
 	type DefaultParams = ProviderDefaults;
 	type Delegation = ();
-	type StakeObserver = ();
+	type StakeObserver = RecordCounted;
 	type VoteLocks = ();
 	type WeightInfo = ();
+}
+
+parameter_types! {
+	/// Every change of counted stake reported to the observer: (provider, counted).
+	pub static CountedReports: Vec<(AccountId, Balance)> = Vec::new();
+}
+
+/// An observer that records what it hears.
+pub struct RecordCounted;
+
+impl depin_interfaces::CountedStakeObserver<AccountId, Balance> for RecordCounted {
+	fn counted_stake_changed(provider: &AccountId, counted: Balance) {
+		CountedReports::mutate(|reports| reports.push((*provider, counted)));
+	}
+
+	fn settle_income(_: &AccountId) {}
 }
 
 /// A valid device declaration of `kind`, class `class`, `memory_mib` and a job cap.
@@ -182,9 +200,13 @@ pub fn provider_events() -> Vec<crate::Event<Test>> {
 		.collect()
 }
 
-/// Moves to block `n`.
+/// Runs blocks up to `n`, with the pallet's block hook.
 pub fn run_to_block(n: u64) {
-	System::set_block_number(n);
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Providers::on_initialize(next);
+	}
 }
 
 /// What a replica asks in the registry tests: `price`, one block of compute, due whenever.

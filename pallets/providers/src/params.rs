@@ -8,6 +8,10 @@ impl<T: Config> Pallet<T> {
 	/// Puts `params` in force, if they are in range.
 	pub(crate) fn do_set_params(params: ProviderParamsOf<T>) -> DispatchResult {
 		ensure!(Self::params_are_valid(&params), Error::<T>::InvalidParams);
+		if Params::<T>::get().max_counted_stake != params.max_counted_stake {
+			// Every provider's counted stake changes: a sweep brings them in line.
+			Recount::<T>::put(RecountFrom::Start);
+		}
 		Params::<T>::put(&params);
 		Self::deposit_event(Event::ParamsSet { params });
 		Ok(())

@@ -7,7 +7,9 @@
 //! in selection ([`crate::index`]) and earns stake income (the rewards pallet). The cap is
 //! what stops capital alone from buying unlimited work, and from earning more of the
 //! emission than the work it does (`scripts/simulate-rewards`). A change of the cap
-//! reaches a provider's stake income the next time its record changes.
+//! reaches every provider through a sweep of the registry, `RecountPerBlock` providers a
+//! block ([`crate::Recount`]): a provider that never touches its record cannot keep
+//! counting (and earning) at the old cap.
 //!
 //! The registry answers the delegation pallet through [`ProviderStake`] and tells the
 //! rewards pallet of every change of counted stake through [`CountedStakeObserver`]; both
@@ -15,7 +17,7 @@
 
 use crate::*;
 use depin_interfaces::{CountedStakeObserver, ProviderStake};
-use frame_support::pallet_prelude::DispatchResult;
+use frame_support::{pallet_prelude::DispatchResult, traits::Get};
 use sp_runtime::traits::{Saturating, Zero};
 
 impl<T: Config> Pallet<T> {
@@ -69,6 +71,38 @@ impl<T: Config> ProviderStake<T::AccountId> for Pallet<T> {
 			Ok(None)
 		});
 		who
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Reports the counted stake of the next `RecountPerBlock` providers of the sweep from
+	/// `from` under the parameters in force (the observer books each one's stake income at
+	/// the count it had, then takes the new one), and moves the sweep on, or ends it.
+	/// Returns how many it reported.
+	pub(crate) fn recount(from: RecountFrom<T::AccountId>) -> u32 {
+		let per_block = T::RecountPerBlock::get();
+		let keys = match &from {
+			RecountFrom::Start => ProviderRecords::<T>::iter_keys(),
+			RecountFrom::After(last) => {
+				ProviderRecords::<T>::iter_keys_from(ProviderRecords::<T>::hashed_key_for(last))
+			},
+		};
+		let batch: alloc::vec::Vec<T::AccountId> = keys.take(per_block as usize).collect();
+		let params = Params::<T>::get();
+		for who in &batch {
+			if let Some(info) = ProviderRecords::<T>::get(who) {
+				T::StakeObserver::counted_stake_changed(who, Self::counted(&info, &params));
+			}
+		}
+		let done = batch.len() as u32;
+		match batch.into_iter().last() {
+			Some(last) if done == per_block => Recount::<T>::put(RecountFrom::After(last)),
+			_ => {
+				Recount::<T>::kill();
+				Self::deposit_event(Event::Recounted { last_batch: done });
+			},
+		}
+		done
 	}
 }
 

@@ -165,6 +165,18 @@ pub struct Listing {
 	pub class_slot: u32,
 }
 
+/// Where the sweep that brings every provider's counted stake in line with the parameters
+/// in force resumes ([`crate::Recount`]).
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug, PartialEq, Eq,
+)]
+pub enum RecountFrom<AccountId> {
+	/// At the registry's first provider.
+	Start,
+	/// After this provider.
+	After(AccountId),
+}
+
 /// The chain's record of a provider.
 #[derive(
 	CloneNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound, PartialEqNoBound, EqNoBound,

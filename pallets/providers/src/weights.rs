@@ -53,6 +53,7 @@ pub trait WeightInfo {
 	fn withdraw_unbonded() -> Weight;
 	fn deregister() -> Weight;
 	fn set_params() -> Weight;
+	fn recount(n: u32, ) -> Weight;
 }
 
 /// Weights of `pallet_providers` measured on the reference machine, with the runtime's
@@ -148,6 +149,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(4_917_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	fn recount(n: u32, ) -> Weight {
+		Self::bond_extra().saturating_mul(n.max(1).into())
+	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
@@ -200,5 +204,8 @@ impl WeightInfo for () {
 	fn set_params() -> Weight {
 		Weight::from_parts(4_917_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn recount(n: u32, ) -> Weight {
+		Self::bond_extra().saturating_mul(n.max(1).into())
 	}
 }

@@ -161,6 +161,7 @@ impl pallet_providers::Config for Test {
 	// The simulation registers a thousand providers; the runtime's sample size.
 	type MaxProviders = ConstU32<2_000>;
 	type SelectionSample = ConstU32<16>;
+	type RecountPerBlock = ConstU32<2>;
 	type MaxUnbondingChunks = ConstU32<8>;
 	type LongestJob = ConstU64<0>;
 	type DefaultParams = ProviderDefaults;
@@ -253,11 +254,12 @@ pub fn check_invariants() {
 	Providers::do_try_state().expect("provider invariants hold");
 }
 
-/// Runs blocks up to `n`, with the rewards pallet's block hook.
+/// Runs blocks up to `n`, with the providers' and the rewards pallet's block hooks.
 pub fn run_to_block(n: u64) {
 	while System::block_number() < n {
 		let next = System::block_number() + 1;
 		System::set_block_number(next);
+		Providers::on_initialize(next);
 		Rewards::on_initialize(next);
 	}
 }

@@ -194,6 +194,9 @@ impl pallet_providers::Config for Runtime {
 	type Treasury = TreasuryAccount;
 	type MaxProviders = ConstU32<100_000>;
 	type SelectionSample = ConstU32<16>;
+	/// A change of the counted-stake cap reaches all 100,000 providers within about 1,600
+	/// blocks (under three hours).
+	type RecountPerBlock = ConstU32<64>;
 	type MaxUnbondingChunks = ConstU32<8>;
 	type LongestJob = LongestJob;
 	type DefaultParams = ProviderDefaults;

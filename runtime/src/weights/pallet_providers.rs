@@ -296,5 +296,8 @@ impl<T: frame_system::Config> pallet_providers::WeightInfo for WeightInfo<T> {
 		Weight::from_parts(4_917_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	fn recount(n: u32, ) -> Weight {
+		Self::bond_extra().saturating_mul(n.max(1).into())
+	}
 }
 

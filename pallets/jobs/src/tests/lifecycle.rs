@@ -88,7 +88,7 @@ fn the_last_reveal_decides_the_job_in_its_own_block() {
 		let info = reveal_of(providers[2]).unwrap();
 		assert_eq!(
 			info.actual_weight,
-			Some(reveal_weight.saturating_add(<() as WeightInfo>::on_deadline_settle(3)))
+			Some(reveal_weight.saturating_add(Jobs::decision_weight(3)))
 		);
 		let record = JobRecords::<Test>::get(job).unwrap();
 		assert_eq!(record.status, JobStatus::Completed);

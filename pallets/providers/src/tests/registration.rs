@@ -220,3 +220,35 @@ fn set_params_is_for_governance_and_checked() {
 		);
 	});
 }
+
+/// A change of the counted-stake cap reaches every provider through a sweep of the
+/// registry, `RecountPerBlock` (2 here) a block, whether or not its record changes; a
+/// change that keeps the cap starts no sweep.
+#[test]
+fn a_cap_change_recounts_every_provider_a_few_a_block() {
+	let mut builder = ExtBuilder::default();
+	for who in 1..=5 {
+		builder = builder.with_provider(who, cpu(), 3 * MIN_BOND);
+	}
+	builder.build_and_execute(|| {
+		let params = Params::<Test>::get();
+		assert_ok!(Providers::set_params(RuntimeOrigin::root(), params.clone()));
+		assert_eq!(crate::Recount::<Test>::get(), None);
+		CountedReports::take();
+		assert_ok!(Providers::set_params(
+			RuntimeOrigin::root(),
+			ProviderParams { max_counted_stake: 2 * MIN_BOND, ..params }
+		));
+		assert_eq!(crate::Recount::<Test>::get(), Some(crate::RecountFrom::Start));
+		run_to_block(2);
+		assert_eq!(CountedReports::get().len(), 2);
+		run_to_block(4);
+		let mut reports = CountedReports::take();
+		reports.sort();
+		assert_eq!(reports, (1..=5).map(|who| (who, 2 * MIN_BOND)).collect::<Vec<_>>());
+		assert_eq!(crate::Recount::<Test>::get(), None);
+		assert_eq!(provider_events().last(), Some(&Event::Recounted { last_batch: 1 }));
+		run_to_block(6);
+		assert!(CountedReports::get().is_empty());
+	});
+}

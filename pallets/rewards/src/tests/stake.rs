@@ -70,6 +70,29 @@ fn counted_stake_saturates_and_a_paused_provider_earns_nothing() {
 	});
 }
 
+/// Governance lowering `max_counted_stake` left every provider that did not touch its
+/// record counted (and paid stake income) at the old cap, for as long as it liked. The
+/// change now reaches every provider within a sweep of the registry (a few a block).
+#[test]
+fn a_lower_counted_stake_cap_reaches_every_provider() {
+	execute(|| {
+		// Provider 1 counts 5 units of bond, 2 and 3 one each.
+		assert_ok!(Providers::bond_extra(RuntimeOrigin::signed(1), 4 * MIN_BOND));
+		assert_eq!(TotalCounted::<Test>::get(), 7 * MIN_BOND);
+		run_to_era(2);
+		let mut params = pallet_providers::Params::<Test>::get();
+		params.max_counted_stake = 2 * MIN_BOND;
+		assert_ok!(Providers::set_params(RuntimeOrigin::root(), params));
+		run_to_block(System::block_number() + 1);
+		// Nobody touched a record: the cap reached them all.
+		assert_eq!(Stakes::<Test>::get(1).unwrap().counted, 2 * MIN_BOND);
+		assert_eq!(TotalCounted::<Test>::get(), 4 * MIN_BOND);
+		// Income earned before the sweep reached it was booked at the stake that earned it,
+		// 5/7 of the stream: era 1's 8,000 and era 2's first block's 800.
+		assert_eq!(Delegation::pending_rewards(1), 5_714 + 571);
+	});
+}
+
 #[test]
 fn a_slash_settles_stake_income_at_the_stake_that_earned_it() {
 	execute(|| {
