@@ -95,6 +95,22 @@ mod benchmarks {
 		assert_eq!(WorkVotes::<T>::get(&who).len() as u32, T::MaxVotes::get() - 1);
 	}
 
+	/// A standing vote among the provider's 32, measured again at a new share.
+	#[benchmark]
+	fn remeasure_provider_vote() {
+		let who = T::WorkHouse::make_provider(0);
+		let polls = polls::<T>(T::MaxVotes::get());
+		for poll in &polls {
+			Pallet::<T>::do_vote_as_provider(&who, *poll, WorkVote::Aye).expect("votes");
+		}
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), who.clone(), polls[0]);
+
+		assert_eq!(WorkVotes::<T>::get(&who).len() as u32, T::MaxVotes::get());
+	}
+
 	#[benchmark]
 	fn unlock() {
 		// A prior lock that has run out, released; the other votes still standing.

@@ -14,10 +14,12 @@
 //!   after its poll ([`VoteLock`]): the longer, the more it weighs, up to 3×. Split and
 //!   abstaining votes count 1×. Support is capital for or abstaining over the total
 //!   issuance.
-//! - **Work house.** Registered providers, one vote each ([`WorkVote`]), weighed by the
-//!   verified work they were paid over recent eras ([`WorkHouse`]): what only computing
-//!   for others earns. While its vote stands, a provider's bond stays at the minimum.
-//!   Support is weight for or abstaining over all providers' recent work.
+//! - **Work house.** Registered providers, one vote each ([`WorkVote`]), weighed by their
+//!   share of the verified work all providers were paid over recent eras ([`WorkHouse`]):
+//!   what only computing for others earns. While its vote stands, a provider's bond stays
+//!   at the minimum. Support is the shares for or abstaining over the whole house. A
+//!   share is measured when the vote is cast, and again by anyone for a standing vote
+//!   ([`Pallet::remeasure_provider_vote`]; see `work_house.rs`).
 //! - **Tracks combine the houses** ([`HouseRule`]): both must pass (the lower approval
 //!   and support count), or the token house decides unless the work house vetoes. No rule
 //!   lets the work house pass anything alone: its weight is cheap while no provider has
@@ -82,6 +84,7 @@ pub use pallet::*;
 pub use timeouts::{PollTimeouts, ReferendaTimeouts};
 pub use types::*;
 pub use weights::WeightInfo;
+pub use work_house::WORK_HOUSE_SHARES;
 
 /// Balance type of the currency votes are cast in.
 pub type BalanceOf<T> =
@@ -333,7 +336,16 @@ pub mod pallet {
 			poll: PollIndexOf<T>,
 			/// The vote.
 			vote: WorkVote,
-			/// Its weight: the provider's recent verified work.
+			/// Its weight: the provider's share of the work house, in [`WORK_HOUSE_SHARES`].
+			weight: BalanceOf<T>,
+		},
+		/// A provider's standing work-house vote was measured again.
+		ProviderVoteRemeasured {
+			/// The provider.
+			provider: T::AccountId,
+			/// The poll.
+			poll: PollIndexOf<T>,
+			/// Its weight now, in [`WORK_HOUSE_SHARES`]; zero: the vote was removed.
 			weight: BalanceOf<T>,
 		},
 		/// A provider's work-house vote was removed.
@@ -500,6 +512,21 @@ pub mod pallet {
 			T::EmergencyOrigin::ensure_origin(origin)?;
 			Self::do_emergency(*call)
 		}
+
+		/// Measures `provider`'s share of the work house again for its standing vote on
+		/// ongoing `poll`, and counts the vote at it (removes it if the share is nothing).
+		/// Anyone may call it: a share taken when the vote was cast does not follow work
+		/// that left the window or was forfeited with a slash.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::remeasure_provider_vote())]
+		pub fn remeasure_provider_vote(
+			origin: OriginFor<T>,
+			provider: T::AccountId,
+			poll: PollIndexOf<T>,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			Self::do_remeasure_provider_vote(&provider, poll)
+		}
 	}
 }
 
@@ -508,8 +535,9 @@ impl<T: Config> Houses<BalanceOf<T>, ClassOf<T>> for Pallet<T> {
 		<T::Currency as fungible::Inspect<T::AccountId>>::total_issuance()
 	}
 
+	/// Votes weigh shares of the house (`work_house.rs`): the whole house is all of them.
 	fn work_electorate() -> BalanceOf<T> {
-		T::WorkHouse::electorate()
+		sp_runtime::traits::UniqueSaturatedInto::unique_saturated_into(WORK_HOUSE_SHARES)
 	}
 
 	fn rule(class: &ClassOf<T>) -> HouseRule {

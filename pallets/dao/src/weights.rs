@@ -47,6 +47,7 @@ pub trait WeightInfo {
 	fn remove_vote() -> Weight;
 	fn vote_as_provider() -> Weight;
 	fn remove_provider_vote() -> Weight;
+	fn remeasure_provider_vote() -> Weight;
 	fn unlock() -> Weight;
 	fn authorize_upgrade() -> Weight;
 	fn set_params() -> Weight;
@@ -91,6 +92,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(77_045_000, 0)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	fn remeasure_provider_vote() -> Weight {
+		Self::vote_as_provider()
 	}
 	fn unlock() -> Weight {
 		// Proof Size summary in bytes:
@@ -140,6 +144,9 @@ impl WeightInfo for () {
 		Weight::from_parts(77_045_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	fn remeasure_provider_vote() -> Weight {
+		Self::vote_as_provider()
 	}
 	fn unlock() -> Weight {
 		Weight::from_parts(43_205_000, 0)

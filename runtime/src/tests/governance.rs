@@ -195,6 +195,33 @@ fn the_emergency_track_can_kill_a_referendum() {
 	});
 }
 
+/// A work vote weighed what its provider had when it was cast: its counted stake (DCC)
+/// while no provider had recent work, its recent work (mDCC) after. Cast in the first
+/// regime and counted in the second, one provider of three outvoted the whole work house
+/// of the second. A vote now weighs its share of the electorate it was measured against.
+#[test]
+fn a_work_vote_keeps_its_share_when_the_electorate_changes_regime() {
+	ext_for("local_testnet").execute_with(|| {
+		use depin_interfaces::{VerifiedWork, WorkCredit};
+		use Sr25519Keyring::*;
+		// Into era 1, whose work budget pays verified work (the genesis era mints nothing).
+		run_blocks(crate::MINUTES + 1);
+		let poll = propose(DaoOrigin::Parameters, set_job_fee(7));
+		token_house(poll, true);
+		assert_eq!(crate::Rewards::network_recent_work(), 0, "the regime without recent work");
+		// Alice, a third of the counted stake, votes for.
+		assert_ok!(Dao::vote_as_provider(signed_by(Alice), poll, WorkVote::Aye));
+		// Bob is credited with verified work, the only provider with any: the work house is
+		// his now, and he votes against.
+		let work =
+			VerifiedWork { replicas: 3, price_per_replica: UNIT, fee: 3 * UNIT / 20, audit: false };
+		<crate::Rewards as WorkCredit<_, _>>::credit_work(&who(Bob), work);
+		assert!(crate::Rewards::network_recent_work() > 0);
+		assert_ok!(Dao::vote_as_provider(signed_by(Bob), poll, WorkVote::Nay));
+		assert!(!run_until_decided(poll), "a third of the old electorate outvoted all of the new");
+	});
+}
+
 /// While no provider has recent verified work (a new chain), the work house weighed every
 /// registered provider one: four providers registered at the minimum bond outvoted the
 /// three with ten times the bond. In that regime a provider now weighs its counted stake,

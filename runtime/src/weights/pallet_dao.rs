@@ -127,6 +127,9 @@ impl<T: frame_system::Config> pallet_dao::WeightInfo for WeightInfo<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	fn remeasure_provider_vote() -> Weight {
+		Self::vote_as_provider()
+	}
 	/// Storage: `Dao::TokenVotes` (r:1 w:1)
 	/// Proof: `Dao::TokenVotes` (`max_values`: None, `max_size`: Some(2805), added: 5280, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Freezes` (r:1 w:1)

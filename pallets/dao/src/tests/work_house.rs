@@ -4,8 +4,13 @@ use crate::{mock::*, Error, Event, HouseTally, WorkVote};
 use depin_interfaces::VoteLocks;
 use frame_support::{assert_noop, assert_ok};
 
+/// A share of the work house, in `WORK_HOUSE_SHARES`, from a fraction.
+fn share(numerator: u64, denominator: u64) -> Balance {
+	crate::WORK_HOUSE_SHARES * numerator / denominator
+}
+
 #[test]
-fn providers_vote_with_their_recent_work() {
+fn providers_vote_with_their_share_of_recent_work() {
 	execute(|| {
 		Work::mutate(|w| {
 			w.insert(11, 30);
@@ -14,19 +19,55 @@ fn providers_vote_with_their_recent_work() {
 		let poll = propose(crate::Origin::Parameters);
 		assert_ok!(Dao::vote_as_provider(RuntimeOrigin::signed(11), poll, WorkVote::Aye));
 		assert_ok!(Dao::vote_as_provider(RuntimeOrigin::signed(12), poll, WorkVote::Abstain));
-		assert_eq!(tally(poll).work, HouseTally { ayes: 30, nays: 0, support: 100 });
+		assert_eq!(
+			tally(poll).work,
+			HouseTally { ayes: share(30, 100), nays: 0, support: crate::WORK_HOUSE_SHARES }
+		);
 		assert!(events().contains(&Event::ProviderVoted {
 			provider: 11,
 			poll,
 			vote: WorkVote::Aye,
-			weight: 30
+			weight: share(30, 100)
 		}));
 		// Changing one's vote replaces it.
 		assert_ok!(Dao::vote_as_provider(RuntimeOrigin::signed(11), poll, WorkVote::Nay));
-		assert_eq!(tally(poll).work, HouseTally { ayes: 0, nays: 30, support: 70 });
-		// The weight is the work when the vote was cast: later work does not change it.
-		Work::mutate(|w| w.insert(11, 1_000));
-		assert_eq!(tally(poll).work.nays, 30);
+		assert_eq!(
+			tally(poll).work,
+			HouseTally { ayes: 0, nays: share(30, 100), support: share(70, 100) }
+		);
+	});
+}
+
+/// A vote's share is taken when it is cast; anyone may take it again for a standing
+/// vote, and a vote whose provider has no share left leaves the tally.
+#[test]
+fn anyone_measures_a_standing_work_vote_again() {
+	execute(|| {
+		Work::mutate(|w| {
+			w.insert(11, 30);
+			w.insert(12, 70);
+		});
+		let poll = propose(crate::Origin::Parameters);
+		assert_ok!(Dao::vote_as_provider(RuntimeOrigin::signed(11), poll, WorkVote::Nay));
+		// 11 does four times the work now: its vote keeps the share it was cast with.
+		Work::mutate(|w| w.insert(11, 280));
+		assert_eq!(tally(poll).work.nays, share(30, 100));
+		assert_ok!(Dao::remeasure_provider_vote(RuntimeOrigin::signed(5), 11, poll));
+		assert_eq!(tally(poll).work.nays, share(280, 350));
+		assert!(events().contains(&Event::ProviderVoteRemeasured {
+			provider: 11,
+			poll,
+			weight: share(280, 350)
+		}));
+		// Its work forfeited: the vote goes.
+		Work::mutate(|w| w.insert(11, 0));
+		assert_ok!(Dao::remeasure_provider_vote(RuntimeOrigin::signed(5), 11, poll));
+		assert_eq!(tally(poll).work, HouseTally::default());
+		assert!(!Dao::has_provider_vote(&11));
+		assert_noop!(
+			Dao::remeasure_provider_vote(RuntimeOrigin::signed(5), 11, poll),
+			Error::<Test>::NotVoted
+		);
 	});
 }
 
