@@ -163,6 +163,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxUnbondingChunks: Get<u32>;
 
+		/// Eras the longest job spans at the current era length, rounded up (the
+		/// runtime's `longest job / era_length`). Stake unbonded in an era stays slashable
+		/// until `unbonding_eras` eras later begin, at least `unbonding_eras - 1` whole
+		/// eras: governance cannot set `unbonding_eras` at or below this, or stake behind a
+		/// provider could leave before the slash of a job it cheated on (unless it was no
+		/// more before: development chains start with minute-long unbonding).
+		type LongestJobEras: Get<EraIndex>;
+
 		/// Parameters in force until genesis or governance sets others.
 		type DefaultParams: Get<DelegationParams<BalanceOf<Self>>>;
 
@@ -356,6 +364,9 @@ pub mod pallet {
 		/// The parameters are out of range (zero minimum, zero unbonding eras or more than
 		/// the pool's buckets allow, a zero delegation ratio).
 		InvalidParams,
+		/// `unbonding_eras` eras would end within the longest job: stake behind a provider
+		/// could leave before that job's slash.
+		UnbondingWithinLongestJob,
 		/// An arithmetic overflow.
 		Overflow,
 		/// Governance votes stand on this stake: it cannot be withdrawn below what they
@@ -471,6 +482,13 @@ pub mod pallet {
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			ensure!(Self::params_are_valid(&params), Error::<T>::InvalidParams);
+			// A chain started with shorter unbonding (development presets) may keep it, not
+			// shorten it further.
+			ensure!(
+				params.unbonding_eras > T::LongestJobEras::get()
+					|| params.unbonding_eras >= Params::<T>::get().unbonding_eras,
+				Error::<T>::UnbondingWithinLongestJob
+			);
 			Params::<T>::put(&params);
 			Self::deposit_event(Event::ParamsSet { params });
 			Ok(())

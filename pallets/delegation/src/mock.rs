@@ -150,6 +150,7 @@ impl pallet_delegation::Config for Test {
 	type PalletId = DelegationPalletId;
 	type MaxUnbondingBuckets = ConstU32<5>;
 	type MaxUnbondingChunks = ConstU32<4>;
+	type LongestJobEras = ConstU32<0>;
 	type DefaultParams = DelegationDefaults;
 	type WeightInfo = ();
 }

@@ -279,6 +279,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type Treasury: Get<Self::AccountId>;
 
+		/// The fewest blocks delegated stake stays slashable once unbonded (the
+		/// delegation pallet's `unbonding_eras - 1` eras of the rewards pallet's length,
+		/// plus one): governance cannot make the longest job this long, or stake behind a
+		/// provider could leave before its slash (nor longer, on a chain started with
+		/// shorter unbonding: development chains).
+		type DelegationUnbonding: Get<BlockNumberFor<Self>>;
+
 		/// Parameters when genesis does not set them.
 		type DefaultParams: Get<JobParamsOf<Self>>;
 
@@ -607,6 +614,9 @@ pub mod pallet {
 		NotFinished,
 		/// The parameters are out of range.
 		InvalidParams,
+		/// The longest job would outlast delegated stake's unbonding: stake behind a
+		/// provider could leave before the job's slash.
+		OutlastsDelegationUnbonding,
 	}
 
 	#[pallet::hooks]
@@ -726,6 +736,14 @@ pub mod pallet {
 		pub fn set_params(origin: OriginFor<T>, params: JobParamsOf<T>) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			ensure!(Self::params_are_valid(&params), Error::<T>::InvalidParams);
+			// A chain started with longer jobs than that (development presets, with
+			// minute-long unbonding) may keep them, not lengthen them.
+			let longest = Self::longest_job(&params);
+			ensure!(
+				longest < T::DelegationUnbonding::get()
+					|| longest <= Self::longest_job(&Params::<T>::get()),
+				Error::<T>::OutlastsDelegationUnbonding
+			);
 			Params::<T>::put(&params);
 			Self::deposit_event(Event::ParamsSet { params });
 			Ok(())

@@ -182,6 +182,7 @@ impl pallet_jobs::Config for Test {
 	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
 	type WorkCredit = RecordWork;
 	type Treasury = Treasury;
+	type DelegationUnbonding = ConstU64<{ u64::MAX }>;
 	type DefaultParams = JobDefaults;
 	type MaxReplicas = ConstU32<5>;
 	type MaxInputLen = ConstU32<1_024>;

@@ -165,6 +165,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type RecentWorkEras: Get<u32>;
 
+		/// The shortest era length under which delegated stake, slashable for at least
+		/// `unbonding_eras - 1` eras once unbonded (the delegation pallet's), stays
+		/// slashable for the longest job: governance cannot set shorter eras (nor shorten
+		/// eras already below it: development chains start with minute-long ones).
+		type EraLengthFloor: Get<frame_system::pallet_prelude::BlockNumberFor<Self>>;
+
 		/// Parameters in force until genesis or governance sets others.
 		type DefaultParams: Get<RewardParamsOf<Self>>;
 
@@ -319,6 +325,9 @@ pub mod pallet {
 		/// 100 % together, a user work rate of 100 %, fewer than 3 replicas for user work or
 		/// audits, more audits than `MaxAudits`, or audits without a reward.
 		InvalidParams,
+		/// Eras this short would let delegated stake unbond within the longest job, before
+		/// its slash.
+		EraTooShort,
 	}
 
 	#[pallet::hooks]
@@ -356,6 +365,13 @@ pub mod pallet {
 		pub fn set_params(origin: OriginFor<T>, params: RewardParamsOf<T>) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			ensure!(Self::params_are_valid(&params), Error::<T>::InvalidParams);
+			// A chain started with shorter eras (development presets) may keep them, not
+			// shorten them further.
+			ensure!(
+				params.era_length >= T::EraLengthFloor::get()
+					|| params.era_length >= Params::<T>::get().era_length,
+				Error::<T>::EraTooShort
+			);
 			Params::<T>::put(&params);
 			Self::deposit_event(Event::ParamsSet { params });
 			Ok(())

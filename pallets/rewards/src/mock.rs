@@ -184,6 +184,7 @@ impl pallet_delegation::Config for Test {
 	type PalletId = DelegationPalletId;
 	type MaxUnbondingBuckets = ConstU32<4>;
 	type MaxUnbondingChunks = ConstU32<4>;
+	type LongestJobEras = ConstU32<0>;
 	type DefaultParams = DelegationDefaults;
 	type WeightInfo = ();
 }
@@ -198,6 +199,7 @@ impl pallet_rewards::Config for Test {
 	type BlocksPerYear = ConstU64<YEAR>;
 	type MaxAudits = ConstU32<4>;
 	type RecentWorkEras = ConstU32<4>;
+	type EraLengthFloor = ConstU64<1>;
 	type DefaultParams = RewardDefaults;
 	type WeightInfo = ();
 }

@@ -186,6 +186,48 @@ impl Get<BlockNumber> for LongestJob {
 	}
 }
 
+// Delegated stake unbonded in era `e` stays slashable until era `e + unbonding_eras`
+// begins: at least `(unbonding_eras - 1) × era_length + 1` blocks (unbonded in an era's
+// last block). A job settles, and slashes, at most `LongestJob` blocks after it was
+// assigned. The three below keep `(unbonding_eras - 1) × era_length >= LongestJob` under
+// whatever governance changes: the delegation, rewards and jobs pallets each refuse
+// parameters that break it.
+
+/// Eras the longest job spans at the era length in force, rounded up: `unbonding_eras`
+/// must be more.
+pub struct LongestJobEras;
+
+impl Get<u32> for LongestJobEras {
+	fn get() -> u32 {
+		let era = pallet_rewards::Params::<Runtime>::get().era_length.max(1);
+		LongestJob::get().div_ceil(era)
+	}
+}
+
+/// The shortest era length under which `unbonding_eras - 1` eras cover the longest job.
+pub struct EraLengthFloor;
+
+impl Get<BlockNumber> for EraLengthFloor {
+	fn get() -> BlockNumber {
+		match pallet_delegation::Params::<Runtime>::get().unbonding_eras.checked_sub(1) {
+			Some(eras) if eras > 0 => LongestJob::get().div_ceil(eras),
+			_ => BlockNumber::MAX,
+		}
+	}
+}
+
+/// The fewest blocks delegated stake stays slashable once unbonded: the longest job must
+/// be shorter.
+pub struct DelegationUnbonding;
+
+impl Get<BlockNumber> for DelegationUnbonding {
+	fn get() -> BlockNumber {
+		let era = pallet_rewards::Params::<Runtime>::get().era_length;
+		let eras = pallet_delegation::Params::<Runtime>::get().unbonding_eras.saturating_sub(1);
+		eras.saturating_mul(era).saturating_add(1)
+	}
+}
+
 impl pallet_providers::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -220,6 +262,7 @@ impl pallet_jobs::Config for Runtime {
 	/// Agreeing replicas' verified work earns them emission.
 	type WorkCredit = crate::Rewards;
 	type Treasury = TreasuryAccount;
+	type DelegationUnbonding = DelegationUnbonding;
 	type DefaultParams = JobDefaults;
 	type MaxReplicas = ConstU32<7>;
 	type MaxInputLen = ConstU32<{ 64 * 1024 }>;
@@ -290,6 +333,7 @@ impl pallet_delegation::Config for Runtime {
 	type PalletId = DelegationPalletId;
 	type MaxUnbondingBuckets = ConstU32<16>;
 	type MaxUnbondingChunks = ConstU32<8>;
+	type LongestJobEras = LongestJobEras;
 	type DefaultParams = DelegationDefaults;
 	type WeightInfo = crate::weights::pallet_delegation::WeightInfo<Runtime>;
 }
@@ -306,6 +350,7 @@ impl pallet_rewards::Config for Runtime {
 	type MaxAudits = ConstU32<16>;
 	/// Four eras (days): the work house weighs the last four days of verified work.
 	type RecentWorkEras = ConstU32<4>;
+	type EraLengthFloor = EraLengthFloor;
 	type DefaultParams = RewardDefaults;
 	type WeightInfo = crate::weights::pallet_rewards::WeightInfo<Runtime>;
 }

@@ -339,3 +339,56 @@ fn votes_keep_the_stake_they_stand_on() {
 		Dao::do_try_state().expect("DAO invariants hold");
 	});
 }
+
+/// A delegator's unbonding stake stays slashable until `unbonding_eras` eras after the one
+/// it unbonded in begin (at least `unbonding_eras - 1` whole eras); a job settles
+/// (and slashes) up to the jobs pallet's longest job after its assignment. Governance
+/// could make the first shorter than the second (fewer eras, shorter eras, or longer
+/// jobs), and a provider's own delegated stake would leave before the slash of a job it
+/// cheated on. Each of the three pallets now refuses a change that breaks the rule.
+/// (Development presets start with minute-long eras, so that an unbonding passes while one
+/// watches: governance may keep such a chain's unbonding, not shorten it, nor lengthen its
+/// jobs.)
+#[test]
+fn delegated_stake_stays_slashable_for_the_longest_job() {
+	ext_for("local_testnet").execute_with(|| {
+		let parameters = || -> RuntimeOrigin { OriginCaller::Dao(DaoOrigin::Parameters).into() };
+		// The production parameters: day-long eras, a week of delegation unbonding.
+		let mut rewards = pallet_rewards::Params::<Runtime>::get();
+		rewards.era_length = crate::DAYS;
+		pallet_rewards::Params::<Runtime>::put(rewards.clone());
+		let mut delegation = pallet_delegation::Params::<Runtime>::get();
+		delegation.unbonding_eras = 7;
+		pallet_delegation::Params::<Runtime>::put(delegation.clone());
+		let longest = <crate::configs::LongestJob as frame_support::traits::Get<u32>>::get();
+		assert!(longest < crate::DAYS, "the longest job ({longest} blocks) fits in a day");
+		// The runtime's defaults keep the rule.
+		use crate::configs::{DelegationDefaults, JobDefaults, RewardDefaults};
+		assert!(
+			(DelegationDefaults::get().unbonding_eras - 1) * RewardDefaults::get().era_length
+				>= pallet_jobs::Pallet::<Runtime>::longest_job(&JobDefaults::get())
+		);
+
+		// Unbonding stays slashable for at least `unbonding_eras - 1` whole eras: two
+		// day-long eras of unbonding still cover it, one would not.
+		delegation.unbonding_eras = 1;
+		assert!(Delegation::set_params(parameters(), delegation.clone()).is_err());
+		delegation.unbonding_eras = 2;
+		assert_ok!(Delegation::set_params(parameters(), delegation.clone()));
+		// Hour-long eras would not.
+		rewards.era_length = crate::HOURS;
+		assert!(crate::Rewards::set_params(parameters(), rewards.clone()).is_err());
+		// Nor jobs that outlast a day.
+		let jobs = pallet_jobs::Params::<Runtime>::get();
+		let too_long = pallet_jobs::JobParams { max_deadline: 2 * jobs.max_deadline, ..jobs };
+		assert!(pallet_jobs::Pallet::<Runtime>::longest_job(&too_long) > crate::DAYS);
+		assert!(crate::Jobs::set_params(parameters(), too_long).is_err());
+		// On a chain whose eras are already too short (set outside governance, as at a
+		// development chain's genesis), unbonding may grow but not shrink.
+		pallet_rewards::Params::<Runtime>::put(rewards);
+		delegation.unbonding_eras = 7;
+		assert_ok!(Delegation::set_params(parameters(), delegation.clone()));
+		delegation.unbonding_eras = 6;
+		assert!(Delegation::set_params(parameters(), delegation).is_err());
+	});
+}
