@@ -10,15 +10,15 @@
 //!   providers' pay leave it. Governance's most generous setting: every era's emission for
 //!   work, none for stake (so no income that time alone earns).
 //! - **Mixed traffic conserves money.** Jobs (with replicas that agree, disagree or stay
-//!   silent), cancellations, delegations, unbonding, claims, DAO votes on live referenda
-//!   and eras, in any order: after every step each pallet's invariants hold (`try_state`),
+//!   silent), cancellations, delegations, unbonding, claims, DAO votes in both houses on
+//!   live referenda (and standing work votes measured again) and eras, in any order: after every step each pallet's invariants hold (`try_state`),
 //!   every unit of issuance sits in some account, and issuance grew by exactly what the
 //!   eras minted.
 
 use super::*;
 use crate::{Dao, Delegation, Jobs, Providers, RuntimeOrigin, MILLI_UNIT, UNIT};
 use frame_support::{assert_ok, traits::fungible::Inspect};
-use pallet_dao::{TokenVote, VoteLock};
+use pallet_dao::{TokenVote, VoteLock, WorkVote};
 use pallet_jobs::{BuiltinKernel, JobId, JobSpec, JobStatus, Kernel, ReplicaState, ResultMeta};
 use pallet_providers::{DeviceKind, Requirements};
 use proptest::prelude::*;
@@ -263,6 +263,8 @@ enum Action {
 	Claim { trader: usize },
 	Vote { trader: usize, aye: bool, permille: u32, lock: u8 },
 	RemoveVote { trader: usize },
+	WorkVote { provider: usize, vote: u8 },
+	Remeasure { provider: usize },
 	Propose,
 	Blocks { count: u32 },
 }
@@ -286,6 +288,9 @@ fn action() -> impl Strategy<Value = Action> {
 			|(trader, aye, permille, lock)| Action::Vote { trader, aye, permille, lock }
 		),
 		1 => trader.prop_map(|trader| Action::RemoveVote { trader }),
+		1 => (0usize..PROVIDERS.len(), 0u8..3)
+			.prop_map(|(provider, vote)| Action::WorkVote { provider, vote }),
+		1 => (0usize..PROVIDERS.len()).prop_map(|provider| Action::Remeasure { provider }),
 		1 => Just(Action::Propose),
 		5 => (1u32..=12).prop_map(|count| Action::Blocks { count }),
 	]
@@ -363,6 +368,18 @@ fn apply(action: &Action, jobs: &mut Vec<(JobId, AccountId)>, answers: &[Option<
 			let votes = pallet_dao::TokenVotes::<Runtime>::get(who(trader(t)));
 			if let Some((poll, ..)) = votes.votes.first() {
 				let _ = Dao::remove_vote(signed_by(trader(t)), *poll);
+			}
+		},
+		Action::WorkVote { provider, vote } => {
+			let poll = pallet_referenda::ReferendumCount::<Runtime>::get().saturating_sub(1);
+			let vote = [WorkVote::Aye, WorkVote::Nay, WorkVote::Abstain][usize::from(vote)];
+			let _ = Dao::vote_as_provider(signed_by(PROVIDERS[provider]), poll, vote);
+		},
+		Action::Remeasure { provider } => {
+			let provider = who(PROVIDERS[provider]);
+			let votes = pallet_dao::WorkVotes::<Runtime>::get(&provider);
+			if let Some((poll, _)) = votes.first() {
+				let _ = Dao::remeasure_provider_vote(signed_by(Ferdie), provider.clone(), *poll);
 			}
 		},
 		Action::Propose => {
