@@ -161,10 +161,10 @@ mod benchmarks {
 
 	#[benchmark]
 	fn resume() {
+		// Paused with a pool of delegators behind it: resuming counts their stake again.
 		let caller = provider_first_in_full_buckets::<T>();
-		Providers::<T>::pause(RawOrigin::Signed(caller.clone()).into()).expect("pauses");
-
 		at_risk::<T>(&caller);
+		Providers::<T>::pause(RawOrigin::Signed(caller.clone()).into()).expect("pauses");
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
@@ -235,7 +235,8 @@ mod benchmarks {
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let params = ProviderParams {
 			min_bond: min_bond::<T>(),
-			unbonding_period: 100u32.into(),
+			// Longer than the longest job, as the parameters must be.
+			unbonding_period: T::LongestJob::get().saturating_add(100u32.into()),
 			slash_wrong_result: Perbill::from_percent(10),
 			slash_no_show: Perbill::from_percent(2),
 			reputation_gain: 10,
