@@ -7,7 +7,7 @@
 //! execution times and database accesses, but no storage notes and no proof-size
 //! estimates (a solo chain whose blocks carry no proof does not limit proof size).
 //!
-//! DATE: 2026-11-23, STEPS: `20`, REPEAT: `10`
+//! DATE: 2026-12-05, STEPS: `20`, REPEAT: `10`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`
 
@@ -59,66 +59,72 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn vote() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3008`
+		//  Measured:  `3045`
 		//  Estimated: `0`
-		// Minimum execution time: 71_927_000 picoseconds.
-		Weight::from_parts(133_298_000, 0)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+		// Minimum execution time: 49_293_000 picoseconds.
+		Weight::from_parts(53_910_000, 0)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	fn remove_vote() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2729`
+		//  Measured:  `2664`
 		//  Estimated: `0`
-		// Minimum execution time: 52_298_000 picoseconds.
-		Weight::from_parts(88_722_000, 0)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Minimum execution time: 25_488_000 picoseconds.
+		Weight::from_parts(27_892_000, 0)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn vote_as_provider() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2154`
+		//  Measured:  `2316`
 		//  Estimated: `0`
-		// Minimum execution time: 52_498_000 picoseconds.
-		Weight::from_parts(95_352_000, 0)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Minimum execution time: 41_612_000 picoseconds.
+		Weight::from_parts(45_368_000, 0)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	fn remove_provider_vote() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2069`
 		//  Estimated: `0`
-		// Minimum execution time: 58_377_000 picoseconds.
-		Weight::from_parts(77_045_000, 0)
+		// Minimum execution time: 43_124_000 picoseconds.
+		Weight::from_parts(48_372_000, 0)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	fn remeasure_provider_vote() -> Weight {
-		Self::vote_as_provider()
+		// Proof Size summary in bytes:
+		//  Measured:  `2736`
+		//  Estimated: `0`
+		// Minimum execution time: 54_040_000 picoseconds.
+		Weight::from_parts(61_001_000, 0)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	fn unlock() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2002`
+		//  Measured:  `1937`
 		//  Estimated: `0`
-		// Minimum execution time: 33_691_000 picoseconds.
-		Weight::from_parts(43_205_000, 0)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Minimum execution time: 13_471_000 picoseconds.
+		Weight::from_parts(14_762_000, 0)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn authorize_upgrade() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 4_868_000 picoseconds.
-		Weight::from_parts(8_823_000, 0)
+		// Minimum execution time: 3_375_000 picoseconds.
+		Weight::from_parts(3_676_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn set_params() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 3_716_000 picoseconds.
-		Weight::from_parts(4_487_000, 0)
+		// Minimum execution time: 2_623_000 picoseconds.
+		Weight::from_parts(2_925_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -126,39 +132,41 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn vote() -> Weight {
-		Weight::from_parts(133_298_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(7_u64))
-	}
-	fn remove_vote() -> Weight {
-		Weight::from_parts(88_722_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
-	}
-	fn vote_as_provider() -> Weight {
-		Weight::from_parts(95_352_000, 0)
+		Weight::from_parts(53_910_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
+	fn remove_vote() -> Weight {
+		Weight::from_parts(27_892_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn vote_as_provider() -> Weight {
+		Weight::from_parts(45_368_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
 	fn remove_provider_vote() -> Weight {
-		Weight::from_parts(77_045_000, 0)
+		Weight::from_parts(48_372_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn remeasure_provider_vote() -> Weight {
-		Self::vote_as_provider()
+		Weight::from_parts(61_001_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn unlock() -> Weight {
-		Weight::from_parts(43_205_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(14_762_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn authorize_upgrade() -> Weight {
-		Weight::from_parts(8_823_000, 0)
+		Weight::from_parts(3_676_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(4_487_000, 0)
+		Weight::from_parts(2_925_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

@@ -7,7 +7,7 @@
 //! execution times and database accesses, but no storage notes and no proof-size
 //! estimates (a solo chain whose blocks carry no proof does not limit proof size).
 //!
-//! DATE: 2026-11-23, STEPS: `20`, REPEAT: `10`
+//! DATE: 2026-12-05, STEPS: `20`, REPEAT: `10`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`
 
@@ -61,186 +61,191 @@ pub trait WeightInfo {
 /// database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// The range of component `b` is `[5, 131328]`.
 	/// The range of component `p` is `[10, 10000]`.
-	fn submit(b: u32, p: u32, ) -> Weight {
+	/// The range of component `b` is `[5, 131328]`.
+	fn submit(b: u32, _p: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4422`
+		//  Measured:  `5290`
 		//  Estimated: `0`
-		// Minimum execution time: 168_751_000 picoseconds.
-		Weight::from_parts(206_458_941, 0)
-			// Standard Error: 114
-			.saturating_add(Weight::from_parts(1_893, 0).saturating_mul(b.into()))
-			// Standard Error: 1_501
-			.saturating_add(Weight::from_parts(3_345, 0).saturating_mul(p.into()))
+		// Minimum execution time: 169_413_000 picoseconds.
+		Weight::from_parts(235_125_342, 0)
+			// Standard Error: 63
+			.saturating_add(Weight::from_parts(892, 0).saturating_mul(b.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn commit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3328`
+		//  Measured:  `3973`
 		//  Estimated: `0`
-		// Minimum execution time: 78_466_000 picoseconds.
-		Weight::from_parts(98_266_000, 0)
-			.saturating_add(T::DbWeight::get().reads(19_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Minimum execution time: 63_174_000 picoseconds.
+		Weight::from_parts(68_042_000, 0)
+			.saturating_add(T::DbWeight::get().reads(21_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn reveal() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3562`
+		//  Measured:  `1899`
 		//  Estimated: `0`
-		// Minimum execution time: 62_052_000 picoseconds.
-		Weight::from_parts(85_617_000, 0)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
+		// Minimum execution time: 20_230_000 picoseconds.
+		Weight::from_parts(22_974_000, 0)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn check_attestation() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1610`
+		//  Measured:  `1593`
 		//  Estimated: `0`
-		// Minimum execution time: 14_392_000 picoseconds.
-		Weight::from_parts(17_366_000, 0)
+		// Minimum execution time: 11_888_000 picoseconds.
+		Weight::from_parts(12_930_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	fn cancel() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4034`
+		//  Measured:  `6517`
 		//  Estimated: `0`
-		// Minimum execution time: 433_695_000 picoseconds.
-		Weight::from_parts(526_933_000, 0)
-			.saturating_add(T::DbWeight::get().reads(20_u64))
-			.saturating_add(T::DbWeight::get().writes(25_u64))
+		// Minimum execution time: 420_857_000 picoseconds.
+		Weight::from_parts(458_484_000, 0)
+			.saturating_add(T::DbWeight::get().reads(39_u64))
+			.saturating_add(T::DbWeight::get().writes(36_u64))
 	}
 	fn clear() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1094`
+		//  Measured:  `1213`
 		//  Estimated: `0`
-		// Minimum execution time: 55_953_000 picoseconds.
-		Weight::from_parts(72_658_000, 0)
+		// Minimum execution time: 45_057_000 picoseconds.
+		Weight::from_parts(51_797_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn set_params() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `289`
+		//  Measured:  `606`
 		//  Estimated: `0`
-		// Minimum execution time: 6_771_000 picoseconds.
-		Weight::from_parts(8_353_000, 0)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		// Minimum execution time: 10_125_000 picoseconds.
+		Weight::from_parts(11_477_000, 0)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_base() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `43`
 		//  Estimated: `0`
-		// Minimum execution time: 3_885_000 picoseconds.
-		Weight::from_parts(6_209_000, 0)
+		// Minimum execution time: 2_744_000 picoseconds.
+		Weight::from_parts(3_065_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	fn on_deadline_skip() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `374`
+		//  Measured:  `394`
 		//  Estimated: `0`
-		// Minimum execution time: 5_448_000 picoseconds.
-		Weight::from_parts(10_135_000, 0)
+		// Minimum execution time: 3_786_000 picoseconds.
+		Weight::from_parts(4_327_000, 0)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// The range of component `r` is `[1, 7]`.
 	fn on_deadline_settle(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2487 + r * (648 ±0)`
+		//  Measured:  `3264 + r * (1111 ±0)`
 		//  Estimated: `0`
-		// Minimum execution time: 131_977_000 picoseconds.
-		Weight::from_parts(65_588_341, 0)
-			// Standard Error: 935_164
-			.saturating_add(Weight::from_parts(104_849_443, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(r.into())))
+		// Minimum execution time: 139_108_000 picoseconds.
+		Weight::from_parts(60_876_186, 0)
+			// Standard Error: 350_838
+			.saturating_add(Weight::from_parts(93_668_642, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes((7_u64).saturating_mul(r.into())))
+	}
+	fn on_deadline_give_up() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `9713`
+		//  Estimated: `0`
+		// Minimum execution time: 785_712_000 picoseconds.
+		Weight::from_parts(863_488_000, 0)
+			.saturating_add(T::DbWeight::get().reads(72_u64))
+			.saturating_add(T::DbWeight::get().writes(67_u64))
 	}
 	/// The range of component `r` is `[1, 7]`.
-	fn on_deadline_give_up() -> Weight {
-		Self::on_deadline_settle(7)
-	}
 	fn assign(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `11747`
+		//  Measured:  `13579 + r * (235 ±0)`
 		//  Estimated: `0`
-		// Minimum execution time: 226_386_000 picoseconds.
-		Weight::from_parts(314_325_351, 0)
-			// Standard Error: 1_678_997
-			.saturating_add(Weight::from_parts(54_341_681, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(52_u64))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
+		// Minimum execution time: 220_559_000 picoseconds.
+		Weight::from_parts(263_432_086, 0)
+			// Standard Error: 1_010_074
+			.saturating_add(Weight::from_parts(37_560_454, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(62_u64))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(r.into())))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
-	fn submit(b: u32, p: u32, ) -> Weight {
-		Weight::from_parts(206_458_941, 0)
-			.saturating_add(Weight::from_parts(1_893, 0).saturating_mul(b.into()))
-			.saturating_add(Weight::from_parts(3_345, 0).saturating_mul(p.into()))
+	fn submit(b: u32, _p: u32, ) -> Weight {
+		Weight::from_parts(235_125_342, 0)
+			.saturating_add(Weight::from_parts(892, 0).saturating_mul(b.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn commit() -> Weight {
-		Weight::from_parts(98_266_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(19_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(68_042_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(21_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn reveal() -> Weight {
-		Weight::from_parts(85_617_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
+		Weight::from_parts(22_974_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn check_attestation() -> Weight {
-		Weight::from_parts(17_366_000, 0)
+		Weight::from_parts(12_930_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 	fn cancel() -> Weight {
-		Weight::from_parts(526_933_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(20_u64))
-			.saturating_add(ParityDbWeight::get().writes(25_u64))
+		Weight::from_parts(458_484_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(39_u64))
+			.saturating_add(ParityDbWeight::get().writes(36_u64))
 	}
 	fn clear() -> Weight {
-		Weight::from_parts(72_658_000, 0)
+		Weight::from_parts(51_797_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(8_353_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
+		Weight::from_parts(11_477_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize_base() -> Weight {
-		Weight::from_parts(6_209_000, 0)
+		Weight::from_parts(3_065_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 	}
 	fn on_deadline_skip() -> Weight {
-		Weight::from_parts(10_135_000, 0)
+		Weight::from_parts(4_327_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 	}
 	fn on_deadline_settle(r: u32, ) -> Weight {
-		Weight::from_parts(65_588_341, 0)
-			.saturating_add(Weight::from_parts(104_849_443, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(r.into())))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
-			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(r.into())))
+		Weight::from_parts(60_876_186, 0)
+			.saturating_add(Weight::from_parts(93_668_642, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().reads((7_u64).saturating_mul(r.into())))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(ParityDbWeight::get().writes((7_u64).saturating_mul(r.into())))
 	}
 	fn on_deadline_give_up() -> Weight {
-		Self::on_deadline_settle(7)
+		Weight::from_parts(863_488_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(72_u64))
+			.saturating_add(ParityDbWeight::get().writes(67_u64))
 	}
 	fn assign(r: u32, ) -> Weight {
-		Weight::from_parts(314_325_351, 0)
-			.saturating_add(Weight::from_parts(54_341_681, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(52_u64))
-			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(r.into())))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(r.into())))
+		Weight::from_parts(263_432_086, 0)
+			.saturating_add(Weight::from_parts(37_560_454, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(62_u64))
+			.saturating_add(ParityDbWeight::get().reads((5_u64).saturating_mul(r.into())))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(r.into())))
 	}
 }

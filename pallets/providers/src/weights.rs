@@ -7,7 +7,7 @@
 //! execution times and database accesses, but no storage notes and no proof-size
 //! estimates (a solo chain whose blocks carry no proof does not limit proof size).
 //!
-//! DATE: 2026-11-23, STEPS: `20`, REPEAT: `10`
+//! DATE: 2026-12-05, STEPS: `20`, REPEAT: `10`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`
 
@@ -62,150 +62,168 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1449`
+		//  Measured:  `2715`
 		//  Estimated: `0`
-		// Minimum execution time: 99_548_000 picoseconds.
-		Weight::from_parts(130_123_000, 0)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(13_u64))
+		// Minimum execution time: 76_524_000 picoseconds.
+		Weight::from_parts(81_311_000, 0)
+			.saturating_add(T::DbWeight::get().reads(16_u64))
+			.saturating_add(T::DbWeight::get().writes(14_u64))
 	}
 	fn update_capabilities() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2137`
+		//  Measured:  `5740`
 		//  Estimated: `0`
-		// Minimum execution time: 84_305_000 picoseconds.
-		Weight::from_parts(98_567_000, 0)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(16_u64))
+		// Minimum execution time: 101_591_000 picoseconds.
+		Weight::from_parts(108_261_000, 0)
+			.saturating_add(T::DbWeight::get().reads(24_u64))
+			.saturating_add(T::DbWeight::get().writes(23_u64))
 	}
 	fn set_operator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `796`
+		//  Measured:  `1881`
 		//  Estimated: `0`
-		// Minimum execution time: 19_770_000 picoseconds.
-		Weight::from_parts(24_567_000, 0)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Minimum execution time: 53_400_000 picoseconds.
+		Weight::from_parts(58_077_000, 0)
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	fn bond_extra() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1809`
+		//  Measured:  `2308`
 		//  Estimated: `0`
-		// Minimum execution time: 93_038_000 picoseconds.
-		Weight::from_parts(101_501_000, 0)
-			.saturating_add(T::DbWeight::get().reads(11_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+		// Minimum execution time: 97_836_000 picoseconds.
+		Weight::from_parts(109_694_000, 0)
+			.saturating_add(T::DbWeight::get().reads(16_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	fn pause() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2137`
+		//  Measured:  `4110`
 		//  Estimated: `0`
-		// Minimum execution time: 67_791_000 picoseconds.
-		Weight::from_parts(73_229_000, 0)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+		// Minimum execution time: 89_834_000 picoseconds.
+		Weight::from_parts(100_901_000, 0)
+			.saturating_add(T::DbWeight::get().reads(20_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 	}
 	fn resume() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1422`
+		//  Measured:  `2994`
 		//  Estimated: `0`
-		// Minimum execution time: 46_880_000 picoseconds.
-		Weight::from_parts(52_227_000, 0)
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+		// Minimum execution time: 47_691_000 picoseconds.
+		Weight::from_parts(51_297_000, 0)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
 	fn unbond() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2306`
+		//  Measured:  `4279`
 		//  Estimated: `0`
-		// Minimum execution time: 74_631_000 picoseconds.
-		Weight::from_parts(83_384_000, 0)
-			.saturating_add(T::DbWeight::get().reads(14_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+		// Minimum execution time: 94_000_000 picoseconds.
+		Weight::from_parts(101_962_000, 0)
+			.saturating_add(T::DbWeight::get().reads(21_u64))
+			.saturating_add(T::DbWeight::get().writes(18_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1235`
+		//  Measured:  `1661`
 		//  Estimated: `0`
-		// Minimum execution time: 51_026_000 picoseconds.
-		Weight::from_parts(62_903_000, 0)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Minimum execution time: 51_437_000 picoseconds.
+		Weight::from_parts(55_232_000, 0)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn deregister() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `727`
+		//  Measured:  `739`
 		//  Estimated: `0`
-		// Minimum execution time: 16_134_000 picoseconds.
-		Weight::from_parts(28_262_000, 0)
+		// Minimum execution time: 11_947_000 picoseconds.
+		Weight::from_parts(17_516_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn set_params() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `0`
+		//  Measured:  `332`
 		//  Estimated: `0`
-		// Minimum execution time: 4_176_000 picoseconds.
-		Weight::from_parts(4_917_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		// Minimum execution time: 6_741_000 picoseconds.
+		Weight::from_parts(7_471_000, 0)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// The range of component `n` is `[1, 64]`.
 	fn recount(n: u32, ) -> Weight {
-		Self::bond_extra().saturating_mul(n.max(1).into())
+		// Proof Size summary in bytes:
+		//  Measured:  `2117 + n * (443 ±0)`
+		//  Estimated: `0`
+		// Minimum execution time: 72_659_000 picoseconds.
+		Weight::from_parts(57_601_921, 0)
+			// Standard Error: 35_779
+			.saturating_add(Weight::from_parts(11_590_665, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(16_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register() -> Weight {
-		Weight::from_parts(130_123_000, 0)
+		Weight::from_parts(81_311_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
+			.saturating_add(ParityDbWeight::get().writes(14_u64))
+	}
+	fn update_capabilities() -> Weight {
+		Weight::from_parts(108_261_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(24_u64))
+			.saturating_add(ParityDbWeight::get().writes(23_u64))
+	}
+	fn set_operator() -> Weight {
+		Weight::from_parts(58_077_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(14_u64))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
+	}
+	fn bond_extra() -> Weight {
+		Weight::from_parts(109_694_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
+			.saturating_add(ParityDbWeight::get().writes(12_u64))
+	}
+	fn pause() -> Weight {
+		Weight::from_parts(100_901_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(20_u64))
+			.saturating_add(ParityDbWeight::get().writes(18_u64))
+	}
+	fn resume() -> Weight {
+		Weight::from_parts(51_297_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().writes(13_u64))
 	}
-	fn update_capabilities() -> Weight {
-		Weight::from_parts(98_567_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
-			.saturating_add(ParityDbWeight::get().writes(16_u64))
-	}
-	fn set_operator() -> Weight {
-		Weight::from_parts(24_567_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
-	}
-	fn bond_extra() -> Weight {
-		Weight::from_parts(101_501_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(11_u64))
-			.saturating_add(ParityDbWeight::get().writes(11_u64))
-	}
-	fn pause() -> Weight {
-		Weight::from_parts(73_229_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
-			.saturating_add(ParityDbWeight::get().writes(12_u64))
-	}
-	fn resume() -> Weight {
-		Weight::from_parts(52_227_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(9_u64))
-			.saturating_add(ParityDbWeight::get().writes(9_u64))
-	}
 	fn unbond() -> Weight {
-		Weight::from_parts(83_384_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(14_u64))
-			.saturating_add(ParityDbWeight::get().writes(12_u64))
+		Weight::from_parts(101_962_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(21_u64))
+			.saturating_add(ParityDbWeight::get().writes(18_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(62_903_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(55_232_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn deregister() -> Weight {
-		Weight::from_parts(28_262_000, 0)
+		Weight::from_parts(17_516_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(4_917_000, 0)
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
+		Weight::from_parts(7_471_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn recount(n: u32, ) -> Weight {
-		Self::bond_extra().saturating_mul(n.max(1).into())
+		Weight::from_parts(57_601_921, 0)
+			.saturating_add(Weight::from_parts(11_590_665, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
+			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
+			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 	}
 }

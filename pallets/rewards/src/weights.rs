@@ -7,7 +7,7 @@
 //! execution times and database accesses, but no storage notes and no proof-size
 //! estimates (a solo chain whose blocks carry no proof does not limit proof size).
 //!
-//! DATE: 2026-11-23, STEPS: `20`, REPEAT: `10`
+//! DATE: 2026-12-05, STEPS: `20`, REPEAT: `10`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`
 
@@ -54,23 +54,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `a` is `[0, 8]`.
 	fn start_era(a: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1736 + a * (129 ±0)`
+		//  Measured:  `3014 + a * (135 ±0)`
 		//  Estimated: `0`
-		// Minimum execution time: 114_340_000 picoseconds.
-		Weight::from_parts(178_366_160, 0)
-			// Standard Error: 1_023_986
-			.saturating_add(Weight::from_parts(163_312_792, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		// Minimum execution time: 92_057_000 picoseconds.
+		Weight::from_parts(16_623_059, 0)
+			// Standard Error: 638_167
+			.saturating_add(Weight::from_parts(234_530_632, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(a.into())))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
-			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(a.into())))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(a.into())))
 	}
 	fn set_params() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `0`
+		//  Measured:  `317`
 		//  Estimated: `0`
-		// Minimum execution time: 3_865_000 picoseconds.
-		Weight::from_parts(7_841_000, 0)
+		// Minimum execution time: 8_282_000 picoseconds.
+		Weight::from_parts(9_154_000, 0)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -78,15 +79,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn start_era(a: u32, ) -> Weight {
-		Weight::from_parts(178_366_160, 0)
-			.saturating_add(Weight::from_parts(163_312_792, 0).saturating_mul(a.into()))
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
+		Weight::from_parts(16_623_059, 0)
+			.saturating_add(Weight::from_parts(234_530_632, 0).saturating_mul(a.into()))
+			.saturating_add(ParityDbWeight::get().reads(13_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(a.into())))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
-			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(a.into())))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
+			.saturating_add(ParityDbWeight::get().writes((6_u64).saturating_mul(a.into())))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(7_841_000, 0)
+		Weight::from_parts(9_154_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

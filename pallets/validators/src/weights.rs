@@ -7,7 +7,7 @@
 //! execution times and database accesses, but no storage notes and no proof-size
 //! estimates (a solo chain whose blocks carry no proof does not limit proof size).
 //!
-//! DATE: 2026-11-23, STEPS: `20`, REPEAT: `10`
+//! DATE: 2026-12-05, STEPS: `20`, REPEAT: `10`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`
 
@@ -57,8 +57,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1791`
 		//  Estimated: `0`
-		// Minimum execution time: 15_453_000 picoseconds.
-		Weight::from_parts(29_905_000, 0)
+		// Minimum execution time: 10_867_000 picoseconds.
+		Weight::from_parts(11_907_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -66,8 +66,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1145`
 		//  Estimated: `0`
-		// Minimum execution time: 10_226_000 picoseconds.
-		Weight::from_parts(20_791_000, 0)
+		// Minimum execution time: 7_311_000 picoseconds.
+		Weight::from_parts(8_032_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -75,8 +75,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1145`
 		//  Estimated: `0`
-		// Minimum execution time: 8_372_000 picoseconds.
-		Weight::from_parts(16_865_000, 0)
+		// Minimum execution time: 5_909_000 picoseconds.
+		Weight::from_parts(6_480_000, 0)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -84,8 +84,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2115`
 		//  Estimated: `0`
-		// Minimum execution time: 58_938_000 picoseconds.
-		Weight::from_parts(90_395_000, 0)
+		// Minimum execution time: 43_535_000 picoseconds.
+		Weight::from_parts(46_289_000, 0)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -94,22 +94,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn add_validator() -> Weight {
-		Weight::from_parts(29_905_000, 0)
+		Weight::from_parts(11_907_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_validator() -> Weight {
-		Weight::from_parts(20_791_000, 0)
+		Weight::from_parts(8_032_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_minimum_validators() -> Weight {
-		Weight::from_parts(16_865_000, 0)
+		Weight::from_parts(6_480_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn purge_keys() -> Weight {
-		Weight::from_parts(90_395_000, 0)
+		Weight::from_parts(46_289_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
