@@ -7,7 +7,7 @@
 //! execution times and database accesses, but no storage notes and no proof-size
 //! estimates (a solo chain whose blocks carry no proof does not limit proof size).
 //!
-//! DATE: 2026-11-23, STEPS: `20`, REPEAT: `10`
+//! DATE: 2026-12-05, STEPS: `20`, REPEAT: `10`
 //! HOSTNAME: `vm`, CPU: `AMD EPYC`
 //! WASM-EXECUTION: `Compiled`
 
@@ -60,28 +60,28 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn delegate() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1564`
+		//  Measured:  `1606`
 		//  Estimated: `0`
-		// Minimum execution time: 89_453_000 picoseconds.
-		Weight::from_parts(127_590_000, 0)
-			.saturating_add(T::DbWeight::get().reads(12_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		// Minimum execution time: 75_433_000 picoseconds.
+		Weight::from_parts(83_815_000, 0)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	fn unbond() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2339`
+		//  Measured:  `2397`
 		//  Estimated: `0`
-		// Minimum execution time: 52_077_000 picoseconds.
-		Weight::from_parts(79_898_000, 0)
-			.saturating_add(T::DbWeight::get().reads(10_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Minimum execution time: 48_532_000 picoseconds.
+		Weight::from_parts(58_187_000, 0)
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1653`
+		//  Measured:  `1669`
 		//  Estimated: `0`
-		// Minimum execution time: 75_752_000 picoseconds.
-		Weight::from_parts(123_103_000, 0)
+		// Minimum execution time: 60_821_000 picoseconds.
+		Weight::from_parts(68_332_000, 0)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -89,61 +89,62 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `m` is `[1, 100000]`.
 	fn claim(e: u32, m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2653`
+		//  Measured:  `2685`
 		//  Estimated: `0`
-		// Minimum execution time: 119_718_000 picoseconds.
-		Weight::from_parts(172_563_344, 0)
-			// Standard Error: 768
-			.saturating_add(Weight::from_parts(820, 0).saturating_mul(e.into()))
-			// Standard Error: 76
-			.saturating_add(Weight::from_parts(594, 0).saturating_mul(m.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Minimum execution time: 95_052_000 picoseconds.
+		Weight::from_parts(143_209_783, 0)
+			// Standard Error: 509
+			.saturating_add(Weight::from_parts(2_279, 0).saturating_mul(e.into()))
+			// Standard Error: 50
+			.saturating_add(Weight::from_parts(398, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	fn compound() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1619`
+		//  Measured:  `1661`
 		//  Estimated: `0`
-		// Minimum execution time: 91_306_000 picoseconds.
-		Weight::from_parts(117_845_000, 0)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(9_u64))
+		// Minimum execution time: 79_699_000 picoseconds.
+		Weight::from_parts(92_558_000, 0)
+			.saturating_add(T::DbWeight::get().reads(16_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	fn claim_commission() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `945`
+		//  Measured:  `977`
 		//  Estimated: `0`
-		// Minimum execution time: 63_174_000 picoseconds.
-		Weight::from_parts(99_268_000, 0)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Minimum execution time: 54_391_000 picoseconds.
+		Weight::from_parts(59_629_000, 0)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	fn set_commission() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1129`
+		//  Measured:  `1173`
 		//  Estimated: `0`
-		// Minimum execution time: 25_809_000 picoseconds.
-		Weight::from_parts(40_911_000, 0)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		// Minimum execution time: 23_135_000 picoseconds.
+		Weight::from_parts(24_717_000, 0)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	fn set_params() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `0`
+		//  Measured:  `317`
 		//  Estimated: `0`
-		// Minimum execution time: 4_016_000 picoseconds.
-		Weight::from_parts(7_762_000, 0)
+		// Minimum execution time: 8_473_000 picoseconds.
+		Weight::from_parts(9_143_000, 0)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// The range of component `m` is `[1, 100000]`.
 	fn slash_pool(m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1027`
+		//  Measured:  `1043`
 		//  Estimated: `0`
-		// Minimum execution time: 88_972_000 picoseconds.
-		Weight::from_parts(152_164_873, 0)
-			// Standard Error: 68
-			.saturating_add(Weight::from_parts(162, 0).saturating_mul(m.into()))
+		// Minimum execution time: 46_019_000 picoseconds.
+		Weight::from_parts(111_544_617, 0)
+			// Standard Error: 53
+			.saturating_add(Weight::from_parts(293, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -152,49 +153,50 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn delegate() -> Weight {
-		Weight::from_parts(127_590_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(12_u64))
-			.saturating_add(ParityDbWeight::get().writes(8_u64))
+		Weight::from_parts(83_815_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(15_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(79_898_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(10_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(58_187_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(123_103_000, 0)
+		Weight::from_parts(68_332_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn claim(e: u32, m: u32, ) -> Weight {
-		Weight::from_parts(172_563_344, 0)
-			.saturating_add(Weight::from_parts(820, 0).saturating_mul(e.into()))
-			.saturating_add(Weight::from_parts(594, 0).saturating_mul(m.into()))
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(143_209_783, 0)
+			.saturating_add(Weight::from_parts(2_279, 0).saturating_mul(e.into()))
+			.saturating_add(Weight::from_parts(398, 0).saturating_mul(m.into()))
+			.saturating_add(ParityDbWeight::get().reads(12_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn compound() -> Weight {
-		Weight::from_parts(117_845_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(13_u64))
-			.saturating_add(ParityDbWeight::get().writes(9_u64))
+		Weight::from_parts(92_558_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(16_u64))
+			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn claim_commission() -> Weight {
-		Weight::from_parts(99_268_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+		Weight::from_parts(59_629_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn set_commission() -> Weight {
-		Weight::from_parts(40_911_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
+		Weight::from_parts(24_717_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(7_762_000, 0)
+		Weight::from_parts(9_143_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn slash_pool(m: u32, ) -> Weight {
-		Weight::from_parts(152_164_873, 0)
-			.saturating_add(Weight::from_parts(162, 0).saturating_mul(m.into()))
+		Weight::from_parts(111_544_617, 0)
+			.saturating_add(Weight::from_parts(293, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
