@@ -20,12 +20,16 @@
 //!   at the minimum. Support is the shares for or abstaining over the whole house. A
 //!   share is measured when the vote is cast, and again by anyone for a standing vote
 //!   ([`Pallet::remeasure_provider_vote`]; see `work_house.rs`).
-//! - **Tracks combine the houses** ([`HouseRule`]): both must pass (the lower approval
-//!   and support count), or the token house decides unless the work house vetoes. No rule
-//!   lets the work house pass anything alone: its weight is cheap while no provider has
-//!   recent work (every registered provider then weighs the same), so a track it could
-//!   pass alone (cancelling and killing referenda was one) would belong to whoever
-//!   registers a few providers. [`Tally`] gives referenda one approval and one support per track.
+//! - **Every track needs both houses.** Referenda sees the lower of the two houses'
+//!   approvals and the lower of their supports ([`Tally`]), so a poll passes only where
+//!   each house on its own would pass the track's curves. No house passes anything alone:
+//!   the work house's weight is cheap while no provider has recent work (every registered
+//!   provider then weighs the same), so a track it could pass alone (cancelling and killing
+//!   referenda was one) would belong to whoever registers a few providers; and a track the
+//!   token house could pass alone (small spends, unless the providers vetoed, was one)
+//!   would belong to whoever holds or borrows enough stake for one poll, against a house
+//!   that must turn out to stop it. A track asks little of a house by a low support floor,
+//!   never by leaving it out.
 //! - **Origins** ([`Origin`]): one per kind of power, each the origin of one track:
 //!   parameters, small and big spends (with caps), the validator set, runtime upgrades,
 //!   cancelling referenda. [`Pallet::authorize_upgrade`] lets the upgrade track authorize
@@ -130,12 +134,6 @@ pub trait WorkHouse<AccountId, Balance> {
 	fn make_provider(seed: u32) -> AccountId;
 }
 
-/// How each track combines the houses (the runtime's track table).
-pub trait HouseRules<Class> {
-	/// The rule of `class`.
-	fn rule(class: &Class) -> HouseRule;
-}
-
 /// How long the runtime's tracks run: real periods, or short ones for development chains.
 #[derive(
 	Clone,
@@ -201,9 +199,6 @@ pub mod pallet {
 
 		/// Providers' weight in the work house.
 		type WorkHouse: WorkHouse<Self::AccountId, BalanceOf<Self>>;
-
-		/// How each track combines the houses.
-		type Rules: HouseRules<ClassOf<Self>>;
 
 		/// Checks, for `try_state`, that no poll is ongoing past its timeouts.
 		type PollTimeouts: PollTimeouts;
@@ -530,7 +525,7 @@ pub mod pallet {
 	}
 }
 
-impl<T: Config> Houses<BalanceOf<T>, ClassOf<T>> for Pallet<T> {
+impl<T: Config> Houses<BalanceOf<T>> for Pallet<T> {
 	fn token_electorate() -> BalanceOf<T> {
 		<T::Currency as fungible::Inspect<T::AccountId>>::total_issuance()
 	}
@@ -538,10 +533,6 @@ impl<T: Config> Houses<BalanceOf<T>, ClassOf<T>> for Pallet<T> {
 	/// Votes weigh shares of the house (`work_house.rs`): the whole house is all of them.
 	fn work_electorate() -> BalanceOf<T> {
 		sp_runtime::traits::UniqueSaturatedInto::unique_saturated_into(WORK_HOUSE_SHARES)
-	}
-
-	fn rule(class: &ClassOf<T>) -> HouseRule {
-		T::Rules::rule(class)
 	}
 }
 

@@ -1,8 +1,8 @@
 //! A runtime for the DAO's tests: balances, preimage, scheduler and referenda as the
-//! chain has them, three tracks (one per house rule), and the delegated stake and
+//! chain has them, three tracks (parameters, spends, cancels), and the delegated stake and
 //! providers' work that the chain's other pallets would report, set by each test.
 
-use crate::{self as pallet_dao, HouseRule, Origin, StakedValue, WorkHouse};
+use crate::{self as pallet_dao, Origin, StakedValue, WorkHouse};
 use alloc::{borrow::Cow, collections::btree_map::BTreeMap};
 use frame_support::{
 	derive_impl, parameter_types,
@@ -89,11 +89,11 @@ impl pallet_scheduler::Config for Test {
 	type BlockNumberProvider = System;
 }
 
-/// Track 0 needs both houses, track 1 the token house without a work-house veto, track 2
-/// (the canceller's) both houses. Each decides for 10 blocks with 60 % approval and 10 % support.
+/// Track 0 sets parameters, track 1 spends, track 2 cancels referenda. Each decides for
+/// 10 blocks with 60 % approval and 10 % support, of both houses.
 pub struct Tracks;
-pub const BOTH: u16 = 0;
-pub const VETO: u16 = 1;
+pub const PARAMETERS: u16 = 0;
+pub const SPEND: u16 = 1;
 pub const CANCEL: u16 = 2;
 pub const DECISION: u64 = 10;
 
@@ -127,14 +127,15 @@ impl TracksInfo<Balance, u64> for Tracks {
 	type RuntimeOrigin = <RuntimeOrigin as OriginTrait>::PalletsOrigin;
 
 	fn tracks() -> impl Iterator<Item = Cow<'static, Track<u16, Balance, u64>>> {
-		static TRACKS: [Track<u16, Balance, u64>; 3] = [track(BOTH), track(VETO), track(CANCEL)];
+		static TRACKS: [Track<u16, Balance, u64>; 3] =
+			[track(PARAMETERS), track(SPEND), track(CANCEL)];
 		TRACKS.iter().map(Cow::Borrowed)
 	}
 
 	fn track_for(origin: &Self::RuntimeOrigin) -> Result<u16, ()> {
 		match origin {
-			OriginCaller::Dao(Origin::Parameters) => Ok(BOTH),
-			OriginCaller::Dao(Origin::SmallSpender) => Ok(VETO),
+			OriginCaller::Dao(Origin::Parameters) => Ok(PARAMETERS),
+			OriginCaller::Dao(Origin::SmallSpender) => Ok(SPEND),
 			OriginCaller::Dao(Origin::Canceller) => Ok(CANCEL),
 			_ => Err(()),
 		}
@@ -202,24 +203,12 @@ impl frame_support::traits::Contains<RuntimeCall> for RootOnlyRecovery {
 	}
 }
 
-pub struct Rules;
-impl crate::HouseRules<u16> for Rules {
-	fn rule(class: &u16) -> HouseRule {
-		match *class {
-			BOTH => HouseRule::Both,
-			VETO => HouseRule::TokenWithWorkVeto { veto: Perbill::from_percent(20) },
-			_ => HouseRule::Both,
-		}
-	}
-}
-
 impl pallet_dao::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Polls = Referenda;
 	type Stake = MockStake;
 	type WorkHouse = MockWorkHouse;
-	type Rules = Rules;
 	type PollTimeouts = crate::ReferendaTimeouts<Test>;
 	type UpgradeOrigin = crate::origins::EnsureRuntimeUpgrade;
 	type GovernanceOrigin = crate::origins::EnsureParameters;

@@ -1,18 +1,18 @@
 //! The two-house tally that referenda measures against a track's curves.
 //!
-//! Each house keeps its own ayes, nays and support; the track's [`HouseRule`] says which
-//! house's approval and support count (the lower of both, or the token house unless the
-//! work house vetoes). No rule lets the work house pass anything alone. Support is measured against each house's electorate when
-//! referenda asks, so it follows the chain's issuance and recent work.
+//! Each house keeps its own ayes, nays and support; on every track both must pass: referenda
+//! sees the lower approval and the lower support of the two, so no house passes anything
+//! alone. Support is measured against each house's electorate when referenda asks, so it
+//! follows the chain's issuance and recent work.
 
-use crate::types::{HouseRule, HouseTally, Houses, Tally};
+use crate::types::{HouseTally, Houses, Tally};
 use frame_support::traits::VoteTally;
 use sp_runtime::{traits::Zero, Perbill};
 
 impl<Votes, Class, H> VoteTally<Votes, Class> for Tally<Votes, H>
 where
 	Votes: sp_runtime::traits::AtLeast32BitUnsigned + Copy + Into<u128> + Default,
-	H: Houses<Votes, Class>,
+	H: Houses<Votes>,
 {
 	fn new(_: Class) -> Self {
 		Self::from_houses(HouseTally::default(), HouseTally::default())
@@ -23,12 +23,12 @@ where
 		self.token.ayes
 	}
 
-	fn support(&self, class: Class) -> Perbill {
-		self.combined(H::rule(&class), H::token_electorate(), H::work_electorate()).1
+	fn support(&self, _: Class) -> Perbill {
+		self.combined(H::token_electorate(), H::work_electorate()).1
 	}
 
-	fn approval(&self, class: Class) -> Perbill {
-		self.combined(H::rule(&class), H::token_electorate(), H::work_electorate()).0
+	fn approval(&self, _: Class) -> Perbill {
+		self.combined(H::token_electorate(), H::work_electorate()).0
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
@@ -65,15 +65,14 @@ where
 	fn setup(_: Class, _: Perbill) {}
 }
 
-/// Whether `rule` lets a poll whose tally is `tally` through at these thresholds; used by
-/// the tests and the capture simulation to read a tally the way referenda does.
+/// Whether a poll whose tally is `tally` passes at these thresholds; used by the tests and
+/// the capture simulation to read a tally the way referenda does.
 pub fn passes<Votes: Copy + Zero + Into<u128>, H>(
 	tally: &Tally<Votes, H>,
-	rule: HouseRule,
 	electorates: (Votes, Votes),
 	min_approval: Perbill,
 	min_support: Perbill,
 ) -> bool {
-	let (approval, support) = tally.combined(rule, electorates.0, electorates.1);
+	let (approval, support) = tally.combined(electorates.0, electorates.1);
 	approval >= min_approval && support >= min_support
 }

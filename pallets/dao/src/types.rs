@@ -337,40 +337,13 @@ impl<Votes: Copy + Zero + Into<u128>> HouseTally<Votes> {
 	}
 }
 
-/// How a track combines the houses into the one approval and support that referenda
-/// measures against the track's curves.
-#[derive(
-	Clone,
-	Copy,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-	PartialEq,
-	Eq,
-)]
-pub enum HouseRule {
-	/// Both houses must pass: the lower approval and the lower support count.
-	Both,
-	/// The token house decides, unless the work house vetoes: more of its weight against
-	/// than for, and at least `veto` of its electorate against.
-	TokenWithWorkVeto {
-		/// Share of the work house's electorate that must be against for a veto.
-		veto: Perbill,
-	},
-}
-
-/// What the tally needs to know of the chain: each house's electorate and each track's
-/// rule. The DAO pallet implements it.
-pub trait Houses<Votes, Class> {
+/// What the tally needs to know of the chain: each house's electorate. The DAO pallet
+/// implements it.
+pub trait Houses<Votes> {
 	/// Capital that could vote in the token house (the total issuance).
 	fn token_electorate() -> Votes;
 	/// Weight that could vote in the work house.
 	fn work_electorate() -> Votes;
-	/// How `class` (a referenda track) combines the houses.
-	fn rule(class: &Class) -> HouseRule;
 }
 
 /// The two-house count of one poll, as referenda stores it.
@@ -415,30 +388,13 @@ impl<Votes, H> Tally<Votes, H> {
 }
 
 impl<Votes: Copy + Zero + Into<u128>, H> Tally<Votes, H> {
-	/// Approval and support of the house that counts under `rule`, given the electorates.
-	pub fn combined(
-		&self,
-		rule: HouseRule,
-		token_electorate: Votes,
-		work_electorate: Votes,
-	) -> (Perbill, Perbill) {
+	/// Approval and support of a poll that needs both houses, given the electorates: the
+	/// lower of the two houses' approvals and the lower of their supports, so a poll passes
+	/// a track's curves only where each house on its own would.
+	pub fn combined(&self, token_electorate: Votes, work_electorate: Votes) -> (Perbill, Perbill) {
 		let token = (self.token.approval(), self.token.support_of(token_electorate));
 		let work = (self.work.approval(), self.work.support_of(work_electorate));
-		match rule {
-			HouseRule::Both => (token.0.min(work.0), token.1.min(work.1)),
-			HouseRule::TokenWithWorkVeto { veto } => {
-				let (ayes, nays): (u128, u128) = (self.work.ayes.into(), self.work.nays.into());
-				let against = Perbill::from_rational(
-					nays.min(work_electorate.into()),
-					work_electorate.into().max(1),
-				);
-				if nays > ayes && against >= veto {
-					(Perbill::zero(), token.1)
-				} else {
-					token
-				}
-			},
-		}
+		(token.0.min(work.0), token.1.min(work.1))
 	}
 }
 

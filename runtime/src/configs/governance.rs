@@ -3,17 +3,19 @@
 //! read stake and verified work.
 //!
 //! There is no root key. Each power belongs to one track, whose origin is a
-//! [`pallet_dao::Origin`]:
+//! [`pallet_dao::Origin`]. Every track needs both houses, each with the track's approval
+//! and support (`pallet_dao`'s crate docs say why); a track asks little of the houses by a
+//! low support floor, never by leaving one out:
 //!
-//! | track | origin | houses | what it can do |
+//! | track | origin | support, start → end | what it can do |
 //! | --- | --- | --- | --- |
-//! | 0 `parameters` | `Parameters` | both | every pallet's `set_params` |
-//! | 1 `small_spender` | `SmallSpender` | token, work-house veto | treasury spends ≤ [`SmallSpendCap`] |
-//! | 2 `big_spender` | `BigSpender` | both | treasury spends ≤ [`BigSpendCap`] |
-//! | 3 `validator_admin` | `ValidatorAdmin` | both | the validator set |
-//! | 4 `runtime_upgrade` | `RuntimeUpgrade` | both | `dao.authorize_upgrade` |
-//! | 5 `canceller` | `Canceller` | both | cancel or kill referenda, reject spends |
-//! | 6 `emergency` | `Emergency` | both | as Root, only [`EmergencyCalls`]: `grandpa.note_stalled`, `referenda.nudge_referendum`, `referenda.one_fewer_deciding`; cancel or kill referenda |
+//! | 0 `parameters` | `Parameters` | 50 % → 5 % | every pallet's `set_params` |
+//! | 1 `small_spender` | `SmallSpender` | 20 % → 1 % | treasury spends ≤ [`SmallSpendCap`] |
+//! | 2 `big_spender` | `BigSpender` | 50 % → 5 % | treasury spends ≤ [`BigSpendCap`] |
+//! | 3 `validator_admin` | `ValidatorAdmin` | 50 % → 5 % | the validator set |
+//! | 4 `runtime_upgrade` | `RuntimeUpgrade` | 50 % → 10 % | `dao.authorize_upgrade` |
+//! | 5 `canceller` | `Canceller` | 20 % → 1 % | cancel or kill referenda, reject spends |
+//! | 6 `emergency` | `Emergency` | 50 % → 5 % | as Root, only [`EmergencyCalls`]: `grandpa.note_stalled`, `referenda.nudge_referendum`, `referenda.one_fewer_deciding`; cancel or kill referenda |
 //!
 //! The two tracks that remove referenda decide up to [`MAX_DECIDING_REMOVALS`] at once
 //! (the others [`MAX_DECIDING`]), for two days, and each can remove what fills the other:
@@ -35,7 +37,7 @@ use pallet_dao::{
 	origins::{
 		EnsureCanceller, EnsureEmergency, EnsureParameters, EnsureRuntimeUpgrade, EnsureSpender,
 	},
-	HouseRule, Origin as DaoOrigin, TrackPace,
+	Origin as DaoOrigin, TrackPace,
 };
 use pallet_referenda::{Curve, Track, TrackInfo};
 use sp_runtime::{str_array as s, traits::IdentityLookup, Permill};
@@ -277,21 +279,6 @@ impl frame_support::traits::Contains<RuntimeCall> for EmergencyCalls {
 	}
 }
 
-/// How each track combines the houses (the table above).
-pub struct DaoRules;
-
-impl pallet_dao::HouseRules<u16> for DaoRules {
-	fn rule(class: &u16) -> HouseRule {
-		match *class {
-			// A fifth of the providers' recent work against stops a small spend.
-			track::SMALL_SPENDER => {
-				HouseRule::TokenWithWorkVeto { veto: Perbill::from_percent(20) }
-			},
-			_ => HouseRule::Both,
-		}
-	}
-}
-
 impl pallet_referenda::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type RuntimeEvent = RuntimeEvent;
@@ -388,7 +375,6 @@ impl pallet_dao::Config for Runtime {
 	type Polls = Referenda;
 	type Stake = DelegatedStake;
 	type WorkHouse = ProvidersWorkHouse;
-	type Rules = DaoRules;
 	type PollTimeouts = pallet_dao::ReferendaTimeouts<Runtime>;
 	type UpgradeOrigin = EnsureRuntimeUpgrade;
 	type GovernanceOrigin = EnsureParameters;

@@ -271,7 +271,7 @@ fn providers_registered_at_the_minimum_bond_do_not_outvote_the_work_house() {
 }
 
 #[test]
-fn a_small_spend_passes_and_a_work_house_veto_stops_one() {
+fn a_small_spend_needs_both_houses_like_every_track() {
 	ext_for("local_testnet").execute_with(|| {
 		use frame_support::traits::fungible::Mutate;
 		run_blocks(1);
@@ -286,16 +286,22 @@ fn a_small_spend_passes_and_a_work_house_veto_stops_one() {
 				valid_from: None,
 			})
 		};
-		let passes = propose(DaoOrigin::SmallSpender, spend(500 * UNIT));
-		token_house(passes, true);
-		let vetoed = propose(DaoOrigin::SmallSpender, spend(600 * UNIT));
-		token_house(vetoed, true);
-		work_house(vetoed, WorkVote::Nay);
+		// The token house alone, with every holder for and no provider against: rejected.
+		let alone = propose(DaoOrigin::SmallSpender, spend(400 * UNIT));
+		token_house(alone, true);
+		let both = propose(DaoOrigin::SmallSpender, spend(500 * UNIT));
+		token_house(both, true);
+		work_house(both, WorkVote::Aye);
+		let against = propose(DaoOrigin::SmallSpender, spend(600 * UNIT));
+		token_house(against, true);
+		work_house(against, WorkVote::Nay);
 		// Over the small-spend cap: approved, but the treasury refuses it when enacted.
 		let too_big = propose(DaoOrigin::SmallSpender, spend(1_001 * UNIT));
 		token_house(too_big, true);
-		assert!(run_until_decided(passes));
-		assert!(!run_until_decided(vetoed));
+		work_house(too_big, WorkVote::Aye);
+		assert!(!run_until_decided(alone), "the token house passed a spend alone");
+		assert!(run_until_decided(both));
+		assert!(!run_until_decided(against));
 		assert!(run_until_decided(too_big));
 		assert_eq!(pallet_treasury::SpendCount::<Runtime>::get(), 1);
 		assert_ok!(Treasury::payout(signed_by(Sr25519Keyring::Eve), 0));

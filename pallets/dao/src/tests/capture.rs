@@ -6,9 +6,9 @@
 //! it votes aye with all its stake at the longest lock (3×), in the work house with all its
 //! work. Of the others, a share (the turnout) drawn at random votes nay, with its stake at
 //! 1× and its work. The votes are counted with the pallet's own [`TokenVote::tally`],
-//! [`WorkVote::tally`] and [`Tally::combined`], and the poll passes where each of the
-//! runtime's tracks ([`TRACKS`]: its house rule and support floor) would at the end of its
-//! decision period, its most lenient point (approval 50 %, support at the floor). The
+//! [`WorkVote::tally`] and [`Tally::combined`] (both houses must pass), and the poll passes
+//! where each of the runtime's tracks ([`TRACKS`]: its support floor) would at the end of
+//! its decision period, its most lenient point (approval 50 %, support at the floor). The
 //! smallest passing `k` is searched for three kinds of work:
 //! - **independent**: work is Pareto too, drawn independently of stake;
 //! - **follows counted stake**: work proportional to stake counted up to ten minimum bonds,
@@ -24,24 +24,23 @@
 //! eras; the simulation prints that bound for each track.
 //!
 //! `scripts/simulate-capture` prints the table; the test suite runs the same and fails if
-//! fewer than 100 entities can pass any track that needs both houses at 40 % turnout with
-//! independent work.
+//! fewer than 100 entities can pass any track at 40 % turnout with independent work.
 
-use crate::{HouseRule, HouseTally, Tally, TokenVote, VoteLock, WorkVote};
+use crate::{HouseTally, Tally, TokenVote, VoteLock, WorkVote};
 use sp_runtime::Perbill;
 
 const ENTITIES: usize = 10_000;
 
-/// The runtime's tracks (`runtime/src/configs/governance.rs`): name, house rule, support
-/// floor at the end of the decision period.
-const TRACKS: [(&str, HouseRule, u32); 7] = [
-	("parameters", HouseRule::Both, 5),
-	("small_spender", HouseRule::TokenWithWorkVeto { veto: Perbill::from_percent(20) }, 1),
-	("big_spender", HouseRule::Both, 5),
-	("validator_admin", HouseRule::Both, 5),
-	("runtime_upgrade", HouseRule::Both, 10),
-	("canceller", HouseRule::Both, 1),
-	("emergency", HouseRule::Both, 5),
+/// The runtime's tracks (`runtime/src/configs/governance.rs`): name, support floor at the
+/// end of the decision period.
+const TRACKS: [(&str, u32); 7] = [
+	("parameters", 5),
+	("small_spender", 1),
+	("big_spender", 5),
+	("validator_admin", 5),
+	("runtime_upgrade", 10),
+	("canceller", 1),
+	("emergency", 5),
 ];
 /// Stake is counted in minimum bonds × 1,000 (the Pareto draw's unit is one minimum bond).
 const MIN_BOND: f64 = 1_000.0;
@@ -94,9 +93,9 @@ fn population(work: Work) -> Population {
 	}
 }
 
-/// Whether the `k` largest pass a track with `rule` and support `floor` (percent) against
-/// `turnout` of the rest.
-fn coalition_passes(p: &Population, k: usize, turnout: f64, rule: HouseRule, floor: u32) -> bool {
+/// Whether the `k` largest pass a track with support `floor` (percent) against `turnout`
+/// of the rest.
+fn coalition_passes(p: &Population, k: usize, turnout: f64, floor: u32) -> bool {
 	let (mut token, mut work) = (HouseTally::<u64>::default(), HouseTally::<u64>::default());
 	for i in 0..ENTITIES {
 		let (aye, lock) = if i < k {
@@ -114,7 +113,6 @@ fn coalition_passes(p: &Population, k: usize, turnout: f64, rule: HouseRule, flo
 	let electorates = (p.stake.iter().sum(), p.work.iter().sum());
 	crate::tally::passes(
 		&tally,
-		rule,
 		electorates,
 		Perbill::from_percent(50),
 		Perbill::from_percent(floor),
@@ -123,11 +121,11 @@ fn coalition_passes(p: &Population, k: usize, turnout: f64, rule: HouseRule, flo
 
 /// The smallest coalition of the largest holders that passes, by bisection (a larger
 /// coalition of the largest always does at least as well).
-fn smallest_coalition(p: &Population, turnout: f64, rule: HouseRule, floor: u32) -> usize {
+fn smallest_coalition(p: &Population, turnout: f64, floor: u32) -> usize {
 	let (mut lo, mut hi) = (0, ENTITIES);
 	while lo + 1 < hi {
 		let mid = (lo + hi) / 2;
-		if coalition_passes(p, mid, turnout, rule, floor) {
+		if coalition_passes(p, mid, turnout, floor) {
 			hi = mid;
 		} else {
 			lo = mid;
@@ -153,29 +151,26 @@ fn smallest_token_coalition(p: &Population, turnout: f64) -> usize {
 }
 
 #[test]
-fn every_track_that_needs_both_houses_takes_many_entities_to_capture() {
+fn every_track_takes_many_entities_to_capture() {
 	let turnouts = [0.1, 0.2, 0.4, 0.6];
 	let mut weakest_at_40 = (ENTITIES, "");
 	for work in [Work::Independent, Work::FollowsCountedStake, Work::FollowsStake] {
 		let p = population(work);
 		let stake_total: u64 = p.stake.iter().sum();
 		let top10 = 100.0 * p.stake[..10].iter().sum::<u64>() as f64 / stake_total as f64;
-		for (track, rule, floor) in TRACKS {
+		for (track, floor) in TRACKS {
 			let row: Vec<String> = turnouts
 				.iter()
 				.map(|&t| {
-					let k = smallest_coalition(&p, t, rule, floor);
-					if matches!(work, Work::Independent)
-						&& rule == HouseRule::Both
-						&& t == 0.4 && k < weakest_at_40.0
-					{
+					let k = smallest_coalition(&p, t, floor);
+					if matches!(work, Work::Independent) && t == 0.4 && k < weakest_at_40.0 {
 						weakest_at_40 = (k, track);
 					}
 					format!("{:.0} %: {k}", t * 100.0)
 				})
 				.collect();
 			println!(
-				"simulation: work {work:?}, track {track} ({rule:?}, support floor {floor} %): largest entities needed, by turnout against: {} (top 10 hold {top10:.1} % of stake)",
+				"simulation: work {work:?}, track {track} (support floor {floor} %): largest entities needed, by turnout against: {} (top 10 hold {top10:.1} % of stake)",
 				row.join("; ")
 			);
 		}
@@ -185,10 +180,7 @@ fn every_track_that_needs_both_houses_takes_many_entities_to_capture() {
 			.collect();
 		println!("simulation: work {work:?}, token house alone: {}", token.join("; "));
 	}
-	for (track, rule, floor) in TRACKS {
-		if rule != HouseRule::Both {
-			continue;
-		}
+	for (track, floor) in TRACKS {
 		let f = f64::from(floor) / 100.0;
 		let bought: Vec<String> = turnouts
 			.iter()

@@ -1,7 +1,7 @@
-//! How tracks combine the houses: both must pass, the token house with a work-house veto,
-//! and the cancel track, which no house passes alone.
+//! How tracks combine the houses: on every track both must pass, so neither the token
+//! house nor the work house passes anything alone.
 
-use crate::{mock::*, HouseRule, HouseTally, Tally, TokenVote, VoteLock, WorkVote};
+use crate::{mock::*, HouseTally, Tally, TokenVote, VoteLock, WorkVote};
 use frame_support::{assert_ok, traits::VoteTally};
 use sp_runtime::Perbill;
 
@@ -24,7 +24,7 @@ fn run_until_decided(poll: u32) -> Option<bool> {
 }
 
 #[test]
-fn both_houses_must_pass_where_the_track_says_so() {
+fn both_houses_must_pass() {
 	execute(|| {
 		providers(&[(11, 30), (12, 70)]);
 		// Every token holder for, the providers against: rejected.
@@ -33,7 +33,7 @@ fn both_houses_must_pass_where_the_track_says_so() {
 			token(who, poll, true, 99);
 		}
 		work(12, poll, WorkVote::Nay);
-		assert_eq!(tally(poll).approval(BOTH), Perbill::zero());
+		assert_eq!(tally(poll).approval(PARAMETERS), Perbill::zero());
 		assert_eq!(run_until_decided(poll), Some(false));
 		// The same with the providers for: approved.
 		let poll = propose(crate::Origin::Parameters);
@@ -46,39 +46,42 @@ fn both_houses_must_pass_where_the_track_says_so() {
 }
 
 #[test]
-fn the_work_house_alone_cannot_pass_a_both_houses_track() {
+fn the_work_house_alone_cannot_pass() {
 	execute(|| {
 		providers(&[(11, 30), (12, 70)]);
 		let poll = propose(crate::Origin::Parameters);
 		work(11, poll, WorkVote::Aye);
 		work(12, poll, WorkVote::Aye);
-		assert_eq!(tally(poll).support(BOTH), Perbill::zero());
+		assert_eq!(tally(poll).support(PARAMETERS), Perbill::zero());
 		assert_eq!(run_until_decided(poll), Some(false));
 	});
 }
 
+/// A spend needs the providers too: every holder for and no provider voting is not
+/// enough, nor is a token majority over a work house against; both for pass it.
 #[test]
-fn the_work_house_vetoes_a_token_decision_with_enough_of_its_weight() {
+fn the_token_house_alone_cannot_spend() {
 	execute(|| {
 		providers(&[(11, 15), (12, 85)]);
-		// 15 % of the work house against: under the 20 % veto, the token house decides.
-		let poll = propose(crate::Origin::SmallSpender);
-		token(1, poll, true, 99);
-		token(2, poll, true, 99);
-		work(11, poll, WorkVote::Nay);
-		assert_eq!(run_until_decided(poll), Some(true));
-		// 85 % against: vetoed.
-		let poll = propose(crate::Origin::SmallSpender);
-		token(1, poll, true, 99);
-		token(2, poll, true, 99);
-		work(12, poll, WorkVote::Nay);
-		assert_eq!(tally(poll).approval(VETO), Perbill::zero());
-		assert_eq!(run_until_decided(poll), Some(false));
-		// Without any work-house vote the token house decides alone.
-		let poll = propose(crate::Origin::SmallSpender);
-		token(1, poll, true, 99);
-		token(2, poll, true, 99);
-		assert_eq!(run_until_decided(poll), Some(true));
+		let unopposed = propose(crate::Origin::SmallSpender);
+		for who in 1..=5 {
+			token(who, unopposed, true, 99);
+		}
+		assert_eq!(tally(unopposed).support(SPEND), Perbill::zero());
+		let opposed = propose(crate::Origin::SmallSpender);
+		for who in 1..=5 {
+			token(who, opposed, true, 99);
+		}
+		work(11, opposed, WorkVote::Aye);
+		work(12, opposed, WorkVote::Nay);
+		assert_eq!(tally(opposed).approval(SPEND), Perbill::from_percent(15));
+		let both = propose(crate::Origin::SmallSpender);
+		token(1, both, true, 99);
+		token(2, both, true, 99);
+		work(11, both, WorkVote::Aye);
+		assert_eq!(run_until_decided(unopposed), Some(false));
+		assert_eq!(run_until_decided(opposed), Some(false));
+		assert_eq!(run_until_decided(both), Some(true));
 	});
 }
 
@@ -107,22 +110,14 @@ fn no_house_carries_the_cancel_track_alone() {
 }
 
 #[test]
-fn approval_and_support_follow_the_rule_exactly() {
+fn approval_and_support_are_the_lower_houses_exactly() {
 	let house = |ayes, nays, support| HouseTally::<u64> { ayes, nays, support };
 	let t: Tally<u64, ()> = Tally::from_houses(house(75, 25, 50), house(10, 30, 20));
 	let electorates = (1_000, 100);
 	let p = Perbill::from_percent;
-	assert_eq!(t.combined(HouseRule::Both, electorates.0, electorates.1), (p(25), p(5)));
-	// Work house: 30 against of 100 ≥ 20 %, and more against than for: vetoed.
-	assert_eq!(
-		t.combined(HouseRule::TokenWithWorkVeto { veto: p(20) }, electorates.0, electorates.1),
-		(p(0), p(5))
-	);
-	assert_eq!(
-		t.combined(HouseRule::TokenWithWorkVeto { veto: p(31) }, electorates.0, electorates.1),
-		(p(75), p(5))
-	);
+	// Approval: the token house's 75 %, the work house's 25 %; support: 5 % and 20 %.
+	assert_eq!(t.combined(electorates.0, electorates.1), (p(25), p(5)));
 	// Nobody voted: zero approval; an empty electorate: zero support.
 	let empty: Tally<u64, ()> = Tally::from_houses(house(0, 0, 0), house(0, 0, 0));
-	assert_eq!(empty.combined(HouseRule::Both, 0, 0), (p(0), p(0)));
+	assert_eq!(empty.combined(0, 0), (p(0), p(0)));
 }
