@@ -78,11 +78,7 @@ impl<T: Config> Pallet<T> {
 				tally.work.remove(&record.vote.tally(record.weight));
 			}
 		});
-		if votes.is_empty() {
-			WorkVotes::<T>::remove(who);
-		} else {
-			WorkVotes::<T>::insert(who, votes);
-		}
+		Self::store_provider_votes(who, votes);
 		Self::deposit_event(Event::ProviderVoteRemoved { provider: who.clone(), poll });
 		Ok(())
 	}
@@ -115,16 +111,22 @@ impl<T: Config> Pallet<T> {
 		} else {
 			votes[i].1.weight = weight;
 		}
-		if votes.is_empty() {
-			WorkVotes::<T>::remove(provider);
-		} else {
-			WorkVotes::<T>::insert(provider, votes);
-		}
+		Self::store_provider_votes(provider, votes);
 		Self::deposit_event(Event::ProviderVoteRemeasured {
 			provider: provider.clone(),
 			poll,
 			weight,
 		});
 		Ok(())
+	}
+
+	/// Keeps `provider`'s remaining votes; a provider with none leaves no empty record in
+	/// state.
+	fn store_provider_votes(provider: &T::AccountId, votes: WorkVotesOf<T>) {
+		if votes.is_empty() {
+			WorkVotes::<T>::remove(provider);
+		} else {
+			WorkVotes::<T>::insert(provider, votes);
+		}
 	}
 }
