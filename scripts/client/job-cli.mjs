@@ -6,7 +6,16 @@ import { parseArgs } from 'node:util';
 import { u8aToHex } from '@polkadot/util';
 
 import { UNIT, connect, signerFrom, submitAndWatch } from './chain.mjs';
-import { fetchOutput, jobRecord, matmulJob, monteCarloJob, sha256Job, sourceJob, waitForVerdict } from './jobs.mjs';
+import {
+  fetchOutput,
+  jobRecord,
+  matmulJob,
+  monteCarloJob,
+  quantizedNetJob,
+  sha256Job,
+  sourceJob,
+  waitForVerdict,
+} from './jobs.mjs';
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
@@ -23,6 +32,9 @@ const { values: opts, positionals } = parseArgs({
     items: { type: 'string' },
     samples: { type: 'string' },
     'block-len': { type: 'string' },
+    'model-len': { type: 'string' },
+    batch: { type: 'string' },
+    'result-len': { type: 'string', default: '1' },
     'input-file': { type: 'string' },
     file: { type: 'string' },
     entry: { type: 'string' },
@@ -59,13 +71,15 @@ function buildSpec(kind) {
       return sha256Job(input(), int('block-len'), common);
     case 'montecarlo':
       return monteCarloJob(int('items'), int('samples'), BigInt(opts.seed), common);
+    case 'quantized-net':
+      return quantizedNetJob(input(), int('model-len'), int('batch'), int('result-len'), common);
     case 'source': {
       const size = need('work-size').split(',').map(Number);
       while (size.length < 3) size.push(1);
       return sourceJob(readFileSync(need('file'), 'utf8'), need('entry'), input(), size, int('output-len'), common);
     }
     default:
-      return fail(`unknown kernel '${kind}': matmul, sha256, montecarlo or source`);
+      return fail(`unknown kernel '${kind}': matmul, sha256, montecarlo, quantized-net or source`);
   }
 }
 

@@ -64,6 +64,14 @@ export function monteCarloJob(items, samples, seed, opts) {
 }
 
 /**
+ * A quantised network (`QuantizedNet`): `input` is the model's `modelLen` bytes then
+ * `batch` samples; each sample's result is `resultLen` bytes (1 with argmax last).
+ */
+export function quantizedNetJob(input, modelLen, batch, resultLen, opts) {
+  return spec(builtIn('QuantizedNet', { modelLen, batch }), input, [batch, 1, 1], batch * resultLen, opts);
+}
+
+/**
  * OpenCL C source; its kernel `entry` takes
  * `(__global const uchar *input, uint input_len, __global uchar *output, uint output_len)`.
  */

@@ -8,8 +8,9 @@
 //! device's output with, byte for byte (the sources, plans and references live in the
 //! node's executor, `depin-compute-executor`).
 //!
-//! All results are exact: integer arithmetic that wraps, no floating point. Validation is
-//! deterministic, so invalid parameters are an error every honest provider agrees on.
+//! All results are exact: integer arithmetic that wraps, no floating point (a quantised
+//! network's inference included). Validation is deterministic, so invalid parameters are
+//! an error every honest provider agrees on.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
@@ -123,6 +124,10 @@ pub enum BuiltinKernel {
 	MonteCarloPi(MonteCarloParams),
 	/// 2-D `i32` convolution with zero padding, wrapping.
 	Conv2dI32(Conv2dParams),
+	/// Inference of a quantised neural network (int8 weights and activations, int32
+	/// accumulation, integer-only requantisation) over a batch of samples: every device
+	/// computes the same bytes.
+	QuantizedNet(QuantizedNetParams),
 }
 
 /// Parameters of [`BuiltinKernel::Sha256Batch`]: the input is cut into blocks of
@@ -215,6 +220,31 @@ pub struct Conv2dParams {
 impl Conv2dParams {
 	/// Largest filter.
 	pub const MAX_K: u32 = 31;
+}
+
+/// Parameters of [`BuiltinKernel::QuantizedNet`]: the input holds a model of
+/// `model_len` bytes, then `batch` samples; the output is each sample's result, one after
+/// the other. The model's format, its layers and their integer arithmetic (the scheme of
+/// TensorFlow Lite and gemmlowp: int8 tensors with zero points, int32 accumulators,
+/// requantisation by a fixed-point multiplier and a rounding right shift) are documented
+/// in the executor's `kernels::quantized_net`, which also checks a model before it runs.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+)]
+pub struct QuantizedNetParams {
+	/// Bytes of the model at the start of the input.
+	pub model_len: u32,
+	/// Samples after the model; at least 1.
+	pub batch: u32,
 }
 
 /// The counter-based RNG the kernels share: the SplitMix64 finaliser of

@@ -15,7 +15,9 @@ use sp_runtime::Perbill;
 /// parameters are the compute primitives' own: the runtime, its off-chain worker, clients
 /// and the node's executor share them.
 pub use depin_compute_primitives::{
-	kernels::{Conv2dParams, MatMulParams, MonteCarloParams, Sha256BatchParams},
+	kernels::{
+		Conv2dParams, MatMulParams, MonteCarloParams, QuantizedNetParams, Sha256BatchParams,
+	},
 	BuiltinKernel, JobId, Kernel,
 };
 

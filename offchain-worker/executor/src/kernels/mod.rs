@@ -9,6 +9,8 @@ use depin_compute_primitives::{
 };
 use sha2::{Digest, Sha256};
 
+pub mod quantized_net;
+
 const COMMON: &str = include_str!("cl/common.cl");
 
 /// How to run a built-in kernel on a device, once its parameters are checked.
@@ -57,8 +59,22 @@ pub use depin_compute_primitives::kernels::matmul_inputs;
 /// One tiny task of each built-in kernel: `(kernel, input, output length)`. The executor
 /// runs them when it starts, so that the programs are built (and the driver has compiled
 /// their launches) before the first job arrives.
-pub fn warm_up() -> [(BuiltinKernel, Vec<u8>, u32); 4] {
-	use depin_compute_primitives::kernels::{MatMulParams, MonteCarloParams, Sha256BatchParams};
+pub fn warm_up() -> [(BuiltinKernel, Vec<u8>, u32); 5] {
+	use depin_compute_primitives::kernels::{
+		MatMulParams, MonteCarloParams, QuantizedNetParams, Sha256BatchParams,
+	};
+	let quant = quantized_net::Quant {
+		input_zero: 0,
+		weight_zero: 0,
+		output_zero: 0,
+		shift: 0,
+		relu: false,
+		multiplier: 1 << 30,
+	};
+	let model = quantized_net::ModelWriter::new(1, 1, 1).dense(quant, &[1], &[0]).finish();
+	let net = QuantizedNetParams { model_len: model.len() as u32, batch: 1 };
+	let mut net_input = model;
+	net_input.push(0);
 	[
 		(BuiltinKernel::Sha256Batch(Sha256BatchParams { block_len: 64 }), vec![0; 64], 32),
 		(BuiltinKernel::MatMulI32(MatMulParams { n: 8, seed: 0 }), vec![], 4 * 8 * 8),
@@ -68,6 +84,7 @@ pub fn warm_up() -> [(BuiltinKernel, Vec<u8>, u32); 4] {
 			vec![0; 4 * (16 + 9)],
 			4 * 16,
 		),
+		(BuiltinKernel::QuantizedNet(net), net_input, 1),
 	]
 }
 
@@ -139,6 +156,7 @@ pub fn plan(kernel: &BuiltinKernel, input: &[u8], output_len: u32) -> Result<Lau
 				generated_input: None,
 			})
 		},
+		BuiltinKernel::QuantizedNet(p) => quantized_net::plan(p, input, output_len),
 	}
 }
 
@@ -213,5 +231,6 @@ pub fn reference(
 			}
 			to_bytes(&out)
 		},
+		BuiltinKernel::QuantizedNet(p) => quantized_net::reference(p, input),
 	})
 }
