@@ -1,4 +1,5 @@
-//! Exact inference of quantised neural networks ([`BuiltinKernel::QuantizedNet`]).
+//! Exact inference of quantised neural networks
+//! ([`BuiltinKernel::QuantizedNet`](depin_compute_primitives::BuiltinKernel::QuantizedNet)).
 //!
 //! Floating-point inference differs between devices (fused multiply-adds, reduction order,
 //! approximate functions), so replicas would not agree on its bytes. This kernel uses the
@@ -225,8 +226,8 @@ pub(super) fn plan(
 	})
 }
 
-/// Writes a model in the format above, layer by layer; [`check`] on the result is what
-/// says whether it is valid.
+/// Writes a model in the format above, layer by layer; the executor's checks of a task
+/// say whether the result is valid.
 #[derive(Clone, Debug)]
 pub struct ModelWriter {
 	bytes: Vec<u8>,
