@@ -8,8 +8,11 @@
 //!   queueing, waking the supervisor, hashing and storing the output, waking the waiter.
 //! - `throughput/*`: the integer matrix product and batch SHA-256 on the device, next to
 //!   the plain single-threaded Rust reference of the same work, and SHA-256 next to a
-//!   portable software SHA-256 (no CPU SHA instructions) on two threads. Criterion reports
-//!   time per run and, from the declared throughput, operations or bytes per second.
+//!   portable software SHA-256 (no CPU SHA instructions) on two threads; a quantised
+//!   convolutional network (digits-sized: 8 × 8 input, a 3 × 3 convolution to 8 channels,
+//!   pooling, two dense layers, argmax) over 4,096 samples, next to its Rust reference.
+//!   Criterion reports time per run and, from the declared throughput, operations, bytes
+//!   or samples per second.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use depin_compute_executor::{
@@ -17,7 +20,7 @@ use depin_compute_executor::{
 };
 use depin_compute_primitives::{
 	host::{self, ComputeExt},
-	kernels::{MatMulParams, Sha256BatchParams},
+	kernels::{MatMulParams, QuantizedNetParams, Sha256BatchParams},
 	BuiltinKernel, ComputeTask, DispatchAck, Kernel, TaskStatus,
 };
 use std::{
@@ -125,7 +128,47 @@ fn throughput(c: &mut Criterion) {
 	group.bench_function(BenchmarkId::new("sha256_batch_soft_2threads", "1MiB"), |b| {
 		b.iter(|| soft_sha256_2threads(&input, block_len as usize))
 	});
+
+	let batch = 4096u32;
+	let (net, params) = digits_sized_net(batch);
+	group.throughput(Throughput::Elements(u64::from(batch))); // samples
+	group.bench_function(BenchmarkId::new("quantized_net_opencl", batch), |b| {
+		b.iter(|| executor.execute(&net).result.expect("the network runs"))
+	});
+	group.bench_function(BenchmarkId::new("quantized_net_rust_1thread", batch), |b| {
+		b.iter(|| kernels::reference(&params, &net.input, net.output_len).unwrap())
+	});
 	group.finish();
+}
+
+/// A digits-sized convolutional network with weights and `batch` samples drawn from a
+/// fixed sequence: 8 × 8 → 3 × 3 convolution to 8 channels with ReLU → 2 × 2 pooling →
+/// dense 128 → 32 with ReLU → dense 32 → 10 → argmax (about 9,000 multiply-adds a sample).
+fn digits_sized_net(batch: u32) -> (ComputeTask, BuiltinKernel) {
+	use kernels::quantized_net::{ModelWriter, Quant};
+	let draw = |n: usize, seed: usize| -> Vec<i8> {
+		(0..n).map(|i| ((i * 7919 + seed * 104_729) % 255) as i8).collect()
+	};
+	let q = |relu| Quant {
+		input_zero: -128,
+		weight_zero: 0,
+		output_zero: -128,
+		shift: 8,
+		relu,
+		multiplier: 1_500_000_000,
+	};
+	let model = ModelWriter::new(1, 8, 8)
+		.conv2d(3, q(true), &draw(8 * 9, 1), &[100; 8])
+		.max_pool()
+		.dense(q(true), &draw(32 * 128, 2), &[-50; 32])
+		.dense(q(false), &draw(10 * 32, 3), &[0; 10])
+		.argmax()
+		.finish();
+	let params =
+		BuiltinKernel::QuantizedNet(QuantizedNetParams { model_len: model.len() as u32, batch });
+	let mut input = model;
+	input.extend(draw(64 * batch as usize, 4).into_iter().map(|v| v as u8));
+	(task(0, params, input, batch), params)
 }
 
 /// SHA-256 of each `block_len` block of `input` with a portable software SHA-256, the

@@ -46,6 +46,12 @@ pub const MAX_LAYERS: usize = 16;
 /// Largest convolution filter.
 pub const MAX_K: usize = 7;
 
+/// Work-items in a work-group. Chosen here rather than by the driver: each work-item keeps
+/// two tensors in private memory, and a CPU driver that picks large groups keeps every
+/// item's copy at once (PoCL crashed the worker at 4,096 samples); 32 is a GPU's warp.
+/// Work-items past the batch return at once.
+const WORK_GROUP: usize = 32;
+
 const MAGIC: &[u8; 4] = b"DQN1";
 const QUANT_LEN: usize = 9;
 
@@ -219,8 +225,8 @@ pub(super) fn plan(
 	Ok(Launch {
 		source: source(include_str!("cl/quantized_net.cl")),
 		entry: "quantized_net",
-		global: [batch, 1, 1],
-		local: None,
+		global: [batch.div_ceil(WORK_GROUP) * WORK_GROUP, 1, 1],
+		local: Some([WORK_GROUP, 1, 1]),
 		args: [p.model_len as u64, p.batch as u64, model.output_len as u64],
 		generated_input: None,
 	})

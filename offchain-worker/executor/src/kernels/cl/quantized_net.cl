@@ -49,6 +49,8 @@ inline char requantize(uint acc, __global const uchar *q) {
 __kernel void quantized_net(__global const uchar *input, uint input_len, __global uchar *output,
                             uint output_len, ulong model_len, ulong batch, ulong result_len) {
 	ulong sample = get_global_id(0);
+	// The global size is rounded up to whole work-groups.
+	if (sample >= batch) return;
 	__global const uchar *model = input;
 	uint c = rd16(model + 4), h = rd16(model + 6), w = rd16(model + 8);
 	uint layers = rd16(model + 10);
