@@ -160,6 +160,27 @@ pub fn plan(kernel: &BuiltinKernel, input: &[u8], output_len: u32) -> Result<Lau
 	}
 }
 
+/// The taps of a `k × k` window (`k` odd) centred on `(x, y)` that fall inside a `w × h`
+/// image, as `(filter row, filter column, image row, image column)`, row by row: zero
+/// padding is the taps left out.
+fn window(
+	w: usize,
+	h: usize,
+	k: usize,
+	x: usize,
+	y: usize,
+) -> impl Iterator<Item = (usize, usize, usize, usize)> {
+	let r = k / 2;
+	let inside = move |centre: usize, tap: usize, len: usize| {
+		(centre + tap).checked_sub(r).filter(|i| *i < len)
+	};
+	(0..k)
+		.filter_map(move |ky| inside(y, ky, h).map(|yy| (ky, yy)))
+		.flat_map(move |(ky, yy)| {
+			(0..k).filter_map(move |kx| inside(x, kx, w).map(|xx| (ky, kx, yy, xx)))
+		})
+}
+
 fn words(bytes: &[u8]) -> Vec<u32> {
 	bytes
 		.chunks_exact(4)
@@ -205,28 +226,12 @@ pub fn reference(
 			let [w, h, k] = launch.args.map(|a| a as usize);
 			let all = words(input);
 			let (image, filter) = all.split_at(w * h);
-			let r = (k / 2) as isize;
 			let mut out = vec![0u32; w * h];
 			for y in 0..h {
 				for x in 0..w {
-					let mut acc = 0u32;
-					for ky in 0..k {
-						let yy = y as isize + ky as isize - r;
-						if yy < 0 || yy >= h as isize {
-							continue;
-						}
-						for kx in 0..k {
-							let xx = x as isize + kx as isize - r;
-							if xx < 0 || xx >= w as isize {
-								continue;
-							}
-							acc = acc.wrapping_add(
-								image[yy as usize * w + xx as usize]
-									.wrapping_mul(filter[ky * k + kx]),
-							);
-						}
-					}
-					out[y * w + x] = acc;
+					out[y * w + x] = window(w, h, k, x, y).fold(0u32, |acc, (ky, kx, yy, xx)| {
+						acc.wrapping_add(image[yy * w + xx].wrapping_mul(filter[ky * k + kx]))
+					});
 				}
 			}
 			to_bytes(&out)

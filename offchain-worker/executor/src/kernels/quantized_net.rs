@@ -36,7 +36,7 @@
 //! activations in private memory. A sample's result is the last layer's tensor (int8), or
 //! one byte with argmax last.
 
-use super::{ensure, source, Launch};
+use super::{ensure, source, window, Launch};
 use depin_compute_primitives::{kernels::QuantizedNetParams, ErrorCode};
 
 /// Values in any one tensor of a model.
@@ -361,27 +361,16 @@ fn infer(model: &[u8], m: &Model, sample: &[u8]) -> Vec<u8> {
 				(c, h, w) = (outputs, 1, 1);
 			},
 			Layer::Conv2d { outputs, k, quant, weights, biases } => {
-				let r = (k / 2) as isize;
 				let mut y = vec![0i8; outputs * h * w];
 				for o in 0..outputs {
 					for py in 0..h {
 						for px in 0..w {
 							let mut acc = bias(model, biases, o);
 							for ic in 0..c {
-								for ky in 0..k {
-									let yy = py as isize + ky as isize - r;
-									if yy < 0 || yy >= h as isize {
-										continue;
-									}
-									for kx in 0..k {
-										let xx = px as isize + kx as isize - r;
-										if xx < 0 || xx >= w as isize {
-											continue;
-										}
-										let xi = x[(ic * h + yy as usize) * w + xx as usize];
-										let wi = model[weights + ((o * c + ic) * k + ky) * k + kx];
-										acc = mac(acc, xi, wi as i8, &quant);
-									}
+								for (ky, kx, yy, xx) in window(w, h, k, px, py) {
+									let xi = x[(ic * h + yy) * w + xx];
+									let wi = model[weights + ((o * c + ic) * k + ky) * k + kx];
+									acc = mac(acc, xi, wi as i8, &quant);
 								}
 							}
 							y[(o * h + py) * w + px] = requantize(acc, &quant);
