@@ -100,9 +100,6 @@ pub type TallyOf<T> = Tally<BalanceOf<T>, Pallet<T>>;
 /// A poll's index (a referendum's).
 pub type PollIndexOf<T> = <<T as Config>::Polls as Polling<TallyOf<T>>>::Index;
 
-/// A poll's class (a referenda track).
-pub type ClassOf<T> = <<T as Config>::Polls as Polling<TallyOf<T>>>::Class;
-
 /// A token holder's standing votes.
 pub type TokenVotingOf<T> = TokenVoting<
 	PollIndexOf<T>,

@@ -236,6 +236,6 @@ pub fn reference(
 			}
 			to_bytes(&out)
 		},
-		BuiltinKernel::QuantizedNet(p) => quantized_net::reference(p, input),
+		BuiltinKernel::QuantizedNet(p) => quantized_net::reference(p, input)?,
 	})
 }

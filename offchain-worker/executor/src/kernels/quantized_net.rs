@@ -409,12 +409,15 @@ fn infer(model: &[u8], m: &Model, sample: &[u8]) -> Vec<u8> {
 }
 
 /// Every sample's result, in plain single-threaded Rust: what a device must output, byte
-/// for byte. Takes a task [`plan`] accepted.
-pub(super) fn reference(p: &QuantizedNetParams, input: &[u8]) -> Vec<u8> {
-	let (model, samples) = input.split_at(p.model_len as usize);
-	let Ok(m) = check(model) else { return Vec::new() };
-	let size = values(m.input).unwrap_or(1);
-	samples.chunks_exact(size).flat_map(|sample| infer(model, &m, sample)).collect()
+/// for byte.
+pub(super) fn reference(p: &QuantizedNetParams, input: &[u8]) -> Result<Vec<u8>, ErrorCode> {
+	let model = input.get(..p.model_len as usize).ok_or(ErrorCode::InvalidParams)?;
+	let m = check(model)?;
+	let size = values(m.input).ok_or(ErrorCode::InvalidParams)?;
+	Ok(input[model.len()..]
+		.chunks_exact(size)
+		.flat_map(|sample| infer(model, &m, sample))
+		.collect())
 }
 
 #[cfg(test)]
