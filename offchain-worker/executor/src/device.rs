@@ -116,6 +116,26 @@ pub fn little_endian(device: &DeviceId) -> bool {
 	matches!(core::get_device_info(device, Info::EndianLittle), Ok(R::EndianLittle(true)))
 }
 
+/// Whether the device's single-precision floating point is IEEE 754 as reproducible kernels
+/// need it: subnormals kept, infinities and NaNs, rounding to nearest, and division and
+/// square root correctly rounded on request. A device that lacks any of these would
+/// compute other bytes than its peers for the same float kernel, so the executor does not
+/// open it (every GPU of the major vendors and PoCL on CPUs have them all).
+pub fn ieee_f32(device: &DeviceId) -> Result<(), String> {
+	use core::DeviceFpConfig as Fp;
+	let needed =
+		Fp::DENORM | Fp::INF_NAN | Fp::ROUND_TO_NEAREST | Fp::CORRECTLY_ROUNDED_DIVIDE_SQRT;
+	match core::get_device_info(device, Info::SingleFpConfig) {
+		Ok(R::SingleFpConfig(config)) if config.contains(needed) => Ok(()),
+		Ok(R::SingleFpConfig(config)) => Err(format!(
+			"the device's single-precision floating point lacks {:?}: its float results would \
+			 differ from other providers'",
+			needed - config
+		)),
+		_ => Err("the device does not report its single-precision floating point".into()),
+	}
+}
+
 /// What the chain learns about the device. The device class hashes vendor, name, driver
 /// and OpenCL version: two devices with the same class run the same compiler and code.
 pub fn describe(found: &Found) -> Result<DeviceInfo, String> {

@@ -193,6 +193,20 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 	m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// A source kernel as the worker builds it: refused with [`ErrorCode::NotReproducible`] when
+/// it uses what may compute different bytes on different devices
+/// ([`depin_compute_primitives::kernels::reproducibility_violation`]), otherwise preceded by
+/// `FP_CONTRACT OFF` (OpenCL C contracts by default) and a `#line` that keeps the
+/// compiler's line numbers the submitter's.
+fn reproducible_source(source: &[u8]) -> Result<Vec<u8>, (ErrorCode, String)> {
+	if let Some(why) = depin_compute_primitives::kernels::reproducibility_violation(source) {
+		return Err((ErrorCode::NotReproducible, why));
+	}
+	let mut built = b"#pragma OPENCL FP_CONTRACT OFF\n#line 1\n".to_vec();
+	built.extend_from_slice(source);
+	Ok(built)
+}
+
 fn millis(since: Instant) -> u32 {
 	u32::try_from(since.elapsed().as_millis()).unwrap_or(u32::MAX)
 }
@@ -359,7 +373,7 @@ impl Shared {
 				}
 			},
 			Kernel::Source { source, entry } => Run {
-				source: source.to_vec(),
+				source: reproducible_source(source)?,
 				entry: entry.to_vec(),
 				global: task.work_size.map(u64::from),
 				local: None,

@@ -23,9 +23,11 @@ use std::{
 /// Programs kept built; the oldest half is dropped when the cache is full.
 const PROGRAM_CACHE: usize = 64;
 
-/// Build options: none. In particular never `-cl-fast-relaxed-math` or its parts, which
-/// let devices disagree on floating-point results.
-const BUILD_OPTIONS: &str = "";
+/// Build options: division and square root correctly rounded, as IEEE 754 has them (OpenCL
+/// otherwise allows 2.5 and 3 ULP, and devices differ). Never `-cl-fast-relaxed-math`,
+/// `-cl-denorms-are-zero` or their like, which let devices disagree on floating-point
+/// results.
+const BUILD_OPTIONS: &str = "-cl-fp32-correctly-rounded-divide-sqrt";
 
 struct Opened {
 	found: Found,
@@ -42,6 +44,7 @@ impl Opened {
 		if !device::little_endian(&found.device) {
 			return Err("the device is big-endian; the kernels' buffers are little-endian".into());
 		}
+		device::ieee_f32(&found.device)?;
 		let properties = ContextProperties::new().platform(found.platform);
 		let context = core::create_context(Some(&properties), &[found.device], None, None)
 			.map_err(|e| format!("cannot create an OpenCL context: {e}"))?;

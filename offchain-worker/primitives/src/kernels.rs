@@ -8,9 +8,36 @@
 //! device's output with, byte for byte (the sources, plans and references live in the
 //! node's executor, `depin-compute-executor`).
 //!
-//! All results are exact: integer arithmetic that wraps, no floating point (a quantised
-//! network's inference included). Validation is deterministic, so invalid parameters are
-//! an error every honest provider agrees on.
+//! Every honest device computes the same bytes, which is what lets the chain judge results
+//! by majority. Integer kernels are exact: arithmetic wraps (a quantised network's
+//! inference included). Validation is deterministic, so invalid parameters are an error
+//! every honest provider agrees on.
+//!
+//! # Floating point
+//!
+//! The `f32` kernels ([`BuiltinKernel::MatMulF32`], [`BuiltinKernel::DenseF32`],
+//! [`BuiltinKernel::RayTrace`]) are reproducible bit for bit on every IEEE-754 device
+//! because they follow these rules, which also make an OpenCL C source kernel reproducible:
+//! - only `+`, `-`, `*`, `/`, `sqrt`, comparisons and exact functions (`fabs`, `floor`,
+//!   `fmod`, `fmin`/`fmax` of non-zero values, conversions); each operation is rounded to
+//!   nearest, division and square root correctly (the executor builds every program with
+//!   `-cl-fp32-correctly-rounded-divide-sqrt`);
+//! - no contraction of a multiply and an add into a fused multiply-add: every program
+//!   starts with `#pragma OPENCL FP_CONTRACT OFF`, and nothing is compiled with
+//!   fast-math options;
+//! - a fixed order of every sum, written out (no `dot`, `length`, `normalize`, `mix`,
+//!   whose order and rounding are the device's), the same in the Rust reference;
+//! - subnormal numbers are kept, as IEEE 754 says (gradual underflow): the executor
+//!   opens only devices that report denormals, infinities and NaNs, round to nearest and
+//!   correctly rounded division and square root;
+//! - a NaN is written as the one canonical NaN (`0x7fc00000`): operations agree on which
+//!   results are NaN, but devices differ in the NaN's bits.
+//!
+//! A source kernel that uses what the rules exclude (functions whose accuracy is the
+//! device's, such as `sin`, `exp`, `native_*` and `half_*`; `double` and `half`, which
+//! devices may lack; extensions; the work-group functions, whose groups the device sizes)
+//! is refused by every honest provider with the same error,
+//! [`crate::ErrorCode::NotReproducible`] ([`reproducibility_violation`]).
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
@@ -128,6 +155,15 @@ pub enum BuiltinKernel {
 	/// accumulation, integer-only requantisation) over a batch of samples: every device
 	/// computes the same bytes.
 	QuantizedNet(QuantizedNetParams),
+	/// Product of two square `f32` matrices, reproducible bit for bit on every IEEE-754
+	/// device (see "Floating point" above).
+	MatMulF32(MatMulParams),
+	/// A dense (fully connected) `f32` layer over a batch of samples, reproducible bit for
+	/// bit on every IEEE-754 device.
+	DenseF32(DenseF32Params),
+	/// A ray tracer: renders a scene given as data into an RGB image, reproducible bit for
+	/// bit on every IEEE-754 device.
+	RayTrace(RayTraceParams),
 }
 
 /// Parameters of [`BuiltinKernel::Sha256Batch`]: the input is cut into blocks of
@@ -245,6 +281,255 @@ pub struct QuantizedNetParams {
 	pub model_len: u32,
 	/// Samples after the model; at least 1.
 	pub batch: u32,
+}
+
+/// Parameters of [`BuiltinKernel::DenseF32`]: the input holds the weights
+/// (`outputs × inputs`, row-major), the biases (`outputs`), then `batch` samples of
+/// `inputs` values, all little-endian `f32`; the output is `batch × outputs` values. Each
+/// output is `bias + w₀x₀ + w₁x₁ + …`, added in that order, then `max(·, 0)` with `relu`.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+)]
+pub struct DenseF32Params {
+	/// Values per sample; at least 1.
+	pub inputs: u32,
+	/// Values per result; at least 1.
+	pub outputs: u32,
+	/// Samples; at least 1.
+	pub batch: u32,
+	/// Whether negative results become zero.
+	pub relu: bool,
+}
+
+/// Parameters of [`BuiltinKernel::RayTrace`]: the input is a scene (spheres, planes, one
+/// point light, a camera; its format is documented in the executor's
+/// `kernels::ray_trace`); the output is a `width × height` image, 3 bytes (red, green,
+/// blue) per pixel, row by row from the top.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	PartialEq,
+	Eq,
+)]
+pub struct RayTraceParams {
+	/// Image width in pixels; at least 1.
+	pub width: u32,
+	/// Image height in pixels; at least 1.
+	pub height: u32,
+	/// Rays per pixel along each axis (anti-aliasing: `samples²` rays per pixel); 1 to
+	/// [`RayTraceParams::MAX_SAMPLES`].
+	pub samples: u32,
+	/// Reflections followed after the first hit; at most [`RayTraceParams::MAX_BOUNCES`].
+	pub bounces: u32,
+}
+
+impl RayTraceParams {
+	/// Most rays per pixel along each axis.
+	pub const MAX_SAMPLES: u32 = 8;
+	/// Most reflections followed.
+	pub const MAX_BOUNCES: u32 = 8;
+}
+
+/// Identifiers a reproducible source kernel does not use: functions whose accuracy or
+/// order of operations is the device's, types and macros only some devices have, and the
+/// work-group functions (a source kernel runs without a local size, so the device chooses
+/// its groups).
+const NOT_REPRODUCIBLE: &[&str] = &[
+	// Math functions with a device-dependent error in ULPs.
+	"acos",
+	"acosh",
+	"acospi",
+	"asin",
+	"asinh",
+	"asinpi",
+	"atan",
+	"atan2",
+	"atanh",
+	"atanpi",
+	"atan2pi",
+	"cbrt",
+	"cos",
+	"cosh",
+	"cospi",
+	"erf",
+	"erfc",
+	"exp",
+	"exp2",
+	"exp10",
+	"expm1",
+	"hypot",
+	"lgamma",
+	"lgamma_r",
+	"log",
+	"log2",
+	"log10",
+	"log1p",
+	"pow",
+	"pown",
+	"powr",
+	"rootn",
+	"rsqrt",
+	"sin",
+	"sincos",
+	"sinh",
+	"sinpi",
+	"tan",
+	"tanh",
+	"tanpi",
+	"tgamma",
+	"radians",
+	"degrees",
+	// Implementation-defined rounding or order.
+	"mad",
+	"mad24",
+	"mul24",
+	"mix",
+	"smoothstep",
+	"dot",
+	"cross",
+	"length",
+	"distance",
+	"normalize",
+	"fast_length",
+	"fast_distance",
+	"fast_normalize",
+	// Optional types.
+	"double",
+	"half",
+	// Work-groups the device sizes.
+	"get_local_id",
+	"get_local_size",
+	"get_enqueued_local_size",
+	"get_group_id",
+	"get_num_groups",
+	"barrier",
+	"work_group_barrier",
+	"mem_fence",
+	"read_mem_fence",
+	"write_mem_fence",
+	"local",
+	"__local",
+	// Macros that differ between devices.
+	"FP_FAST_FMA",
+	"FP_FAST_FMAF",
+	"__FAST_RELAXED_MATH__",
+	"__IMAGE_SUPPORT__",
+	"__OPENCL_VERSION__",
+	"__OPENCL_C_VERSION__",
+	"__EMBEDDED_PROFILE__",
+	"__ENDIAN_LITTLE__",
+];
+
+/// Identifier prefixes a reproducible source kernel does not use: the imprecise function
+/// families, extensions' macros, and the sub-group and work-group collective functions.
+const NOT_REPRODUCIBLE_PREFIXES: &[&str] =
+	&["native_", "half_", "cl_", "__opencl_c_", "sub_group_", "get_sub_group", "work_group_"];
+
+/// Why an OpenCL C source may compute different bytes on different honest devices, or
+/// `None` when it follows the rules in this module's documentation as far as its tokens
+/// show: no identifier of [`NOT_REPRODUCIBLE`] or with a prefix of
+/// [`NOT_REPRODUCIBLE_PREFIXES`] outside comments and strings, no token pasting (`##`,
+/// which could spell one), no `#include`, no `#pragma` other than `FP_CONTRACT OFF`. A pure function of
+/// the bytes: every honest provider refuses the same sources.
+///
+/// What tokens cannot show stays the submitter's to avoid (and costs them a job without a
+/// verdict, never a provider's bond that lives by the majority): a data race, a NaN
+/// written with device-dependent bits.
+pub fn reproducibility_violation(source: &[u8]) -> Option<alloc::string::String> {
+	use alloc::format;
+	let mut i = 0;
+	let mut line = 1;
+	let at = |line: usize, what: &str| Some(format!("line {line}: {what}"));
+	while i < source.len() {
+		let c = source[i];
+		match c {
+			b'\n' => {
+				line += 1;
+				i += 1;
+			},
+			b'/' if source.get(i + 1) == Some(&b'/') => {
+				while i < source.len() && source[i] != b'\n' {
+					i += 1;
+				}
+			},
+			b'/' if source.get(i + 1) == Some(&b'*') => {
+				i += 2;
+				while i < source.len() && !(source[i] == b'*' && source.get(i + 1) == Some(&b'/')) {
+					line += usize::from(source[i] == b'\n');
+					i += 1;
+				}
+				i += 2;
+			},
+			b'"' | b'\'' => {
+				i += 1;
+				while i < source.len() && source[i] != c && source[i] != b'\n' {
+					i += if source[i] == b'\\' { 2 } else { 1 };
+				}
+				i += 1;
+			},
+			b'#' if source.get(i + 1) == Some(&b'#') => {
+				return at(line, "token pasting (`##`) is not allowed: it could spell any name");
+			},
+			b'#' => {
+				let end =
+					source[i..].iter().position(|b| *b == b'\n').map_or(source.len(), |p| i + p);
+				let directive: alloc::vec::Vec<&[u8]> = source[i + 1..end]
+					.split(|b| b.is_ascii_whitespace())
+					.filter(|w| !w.is_empty())
+					.collect();
+				let name = directive.first().copied().unwrap_or_default();
+				if name == b"include" {
+					return at(line, "`#include` is not allowed: files differ between providers");
+				}
+				if name == b"pragma"
+					&& directive[1..] != [&b"OPENCL"[..], &b"FP_CONTRACT"[..], &b"OFF"[..]]
+				{
+					return at(line, "only `#pragma OPENCL FP_CONTRACT OFF` is allowed");
+				}
+				i += 1;
+			},
+			c if c.is_ascii_alphabetic() || c == b'_' => {
+				let start = i;
+				while i < source.len() && (source[i].is_ascii_alphanumeric() || source[i] == b'_') {
+					i += 1;
+				}
+				let word = core::str::from_utf8(&source[start..i]).unwrap_or_default();
+				if NOT_REPRODUCIBLE.contains(&word)
+					|| NOT_REPRODUCIBLE_PREFIXES.iter().any(|p| word.starts_with(p))
+				{
+					return at(
+						line,
+						&format!("`{word}` may compute different bytes on different devices"),
+					);
+				}
+			},
+			c if c.is_ascii_digit() => {
+				// A number, with its suffix (`1.0f`, `0x1p3`): not an identifier.
+				while i < source.len()
+					&& (source[i].is_ascii_alphanumeric() || source[i] == b'_' || source[i] == b'.')
+				{
+					i += 1;
+				}
+			},
+			_ => i += 1,
+		}
+	}
+	None
 }
 
 /// The counter-based RNG the kernels share: the SplitMix64 finaliser of

@@ -115,6 +115,10 @@ pub enum ErrorCode {
 	/// The kernel crashed the worker process twice in a row (a driver fault it provokes).
 	/// A result, like [`ErrorCode::BudgetExceeded`].
 	KernelCrashed = 6,
+	/// The source uses what may compute different bytes on different devices (a function
+	/// whose accuracy is the device's, `double`, an extension, a work-group function: see
+	/// [`crate::kernels::reproducibility_violation`]). Refused before it is built.
+	NotReproducible = 7,
 	/// The task timed out on this node.
 	Timeout = 100,
 	/// The task needs more memory than this node allows or its device offers.

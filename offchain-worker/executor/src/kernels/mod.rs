@@ -1,6 +1,7 @@
 //! The built-in kernel library on the node: OpenCL C sources (`cl/`), launch plans that
 //! check a kernel's parameters against the task's input and output, and plain-Rust
-//! reference implementations that tests compare the device's output with, byte for byte.
+//! reference implementations that tests compare the device's output with, byte for byte
+//! (integer and floating point alike: see [`float`]).
 //! The kernels and their parameters are declared in `depin_compute_primitives::kernels`.
 
 use depin_compute_primitives::{
@@ -9,7 +10,9 @@ use depin_compute_primitives::{
 };
 use sha2::{Digest, Sha256};
 
+pub mod float;
 pub mod quantized_net;
+pub mod ray_trace;
 
 const COMMON: &str = include_str!("cl/common.cl");
 
@@ -59,9 +62,10 @@ pub use depin_compute_primitives::kernels::matmul_inputs;
 /// One tiny task of each built-in kernel: `(kernel, input, output length)`. The executor
 /// runs them when it starts, so that the programs are built (and the driver has compiled
 /// their launches) before the first job arrives.
-pub fn warm_up() -> [(BuiltinKernel, Vec<u8>, u32); 5] {
+pub fn warm_up() -> [(BuiltinKernel, Vec<u8>, u32); 8] {
 	use depin_compute_primitives::kernels::{
-		MatMulParams, MonteCarloParams, QuantizedNetParams, Sha256BatchParams,
+		DenseF32Params, MatMulParams, MonteCarloParams, QuantizedNetParams, RayTraceParams,
+		Sha256BatchParams,
 	};
 	let quant = quantized_net::Quant {
 		input_zero: 0,
@@ -75,6 +79,10 @@ pub fn warm_up() -> [(BuiltinKernel, Vec<u8>, u32); 5] {
 	let net = QuantizedNetParams { model_len: model.len() as u32, batch: 1 };
 	let mut net_input = model;
 	net_input.push(0);
+	let dense = DenseF32Params { inputs: 1, outputs: 1, batch: 1, relu: false };
+	let scene =
+		ray_trace::SceneWriter::new([0.0; 3], [0.0, 0.0, -1.0], [0.0, 1.0, 0.0], 1.0).finish();
+	let render = RayTraceParams { width: 1, height: 1, samples: 1, bounces: 0 };
 	[
 		(BuiltinKernel::Sha256Batch(Sha256BatchParams { block_len: 64 }), vec![0; 64], 32),
 		(BuiltinKernel::MatMulI32(MatMulParams { n: 8, seed: 0 }), vec![], 4 * 8 * 8),
@@ -85,6 +93,9 @@ pub fn warm_up() -> [(BuiltinKernel, Vec<u8>, u32); 5] {
 			4 * 16,
 		),
 		(BuiltinKernel::QuantizedNet(net), net_input, 1),
+		(BuiltinKernel::MatMulF32(MatMulParams { n: 8, seed: 0 }), vec![], 4 * 8 * 8),
+		(BuiltinKernel::DenseF32(dense), vec![0; 12], 4),
+		(BuiltinKernel::RayTrace(render), scene, 3),
 	]
 }
 
@@ -157,6 +168,9 @@ pub fn plan(kernel: &BuiltinKernel, input: &[u8], output_len: u32) -> Result<Lau
 			})
 		},
 		BuiltinKernel::QuantizedNet(p) => quantized_net::plan(p, input, output_len),
+		BuiltinKernel::MatMulF32(p) => float::plan_matmul(p, input, output_len),
+		BuiltinKernel::DenseF32(p) => float::plan_dense(p, input, output_len),
+		BuiltinKernel::RayTrace(p) => ray_trace::plan(p, input, output_len),
 	}
 }
 
@@ -237,5 +251,8 @@ pub fn reference(
 			to_bytes(&out)
 		},
 		BuiltinKernel::QuantizedNet(p) => quantized_net::reference(p, input)?,
+		BuiltinKernel::MatMulF32(_) => float::matmul_f32(launch.args[0] as usize, input),
+		BuiltinKernel::DenseF32(p) => float::dense_f32(p, input),
+		BuiltinKernel::RayTrace(p) => ray_trace::reference(p, input)?,
 	})
 }

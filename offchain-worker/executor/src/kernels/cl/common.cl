@@ -1,8 +1,19 @@
 // Shared by the built-in kernels. Every built-in kernel has the signature
 //   (__global const uchar *input, uint input_len, __global uchar *output, uint output_len,
 //    ulong p0, ulong p1, ulong p2)
-// and computes exact integer results: unsigned arithmetic wraps, nothing is left to
-// floating-point rounding or undefined overflow.
+// and computes the same bytes on every device: unsigned arithmetic wraps (nothing is left
+// to undefined overflow), and floating point follows the rules of reproducibility (see
+// `depin_compute_primitives::kernels`): no contraction into fused multiply-adds, one
+// written order of every sum, correctly rounded division and square root (a build
+// option), subnormals kept, NaNs written as the canonical one.
+
+#pragma OPENCL FP_CONTRACT OFF
+
+// The bits written for x: its own, or the canonical NaN (devices agree on which results
+// are NaN, not on their bits).
+inline uint canonical(float x) {
+	return isnan(x) ? 0x7fc00000u : as_uint(x);
+}
 
 // Counter-based RNG: the SplitMix64 finaliser of seed + (counter + 1) * golden gamma.
 // Any work-item can draw any number of the stream without state.
