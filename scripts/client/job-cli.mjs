@@ -7,15 +7,21 @@ import { u8aToHex } from '@polkadot/util';
 
 import { UNIT, connect, signerFrom, submitAndWatch } from './chain.mjs';
 import {
+  denseF32Job,
   fetchOutput,
+  jobPayload,
   jobRecord,
+  matmulF32Job,
   matmulJob,
   monteCarloJob,
   quantizedNetJob,
+  rayTraceJob,
   sha256Job,
   sourceJob,
   waitForVerdict,
 } from './jobs.mjs';
+import { encodePng } from './png.mjs';
+import { encodeScene } from './scene.mjs';
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
@@ -35,12 +41,20 @@ const { values: opts, positionals } = parseArgs({
     'model-len': { type: 'string' },
     batch: { type: 'string' },
     'result-len': { type: 'string', default: '1' },
+    inputs: { type: 'string' },
+    outputs: { type: 'string' },
+    relu: { type: 'boolean', default: false },
+    scene: { type: 'string' },
+    width: { type: 'string' },
+    height: { type: 'string' },
+    bounces: { type: 'string', default: '4' },
     'input-file': { type: 'string' },
     file: { type: 'string' },
     entry: { type: 'string' },
     'work-size': { type: 'string' },
     'output-len': { type: 'string' },
     out: { type: 'string' },
+    png: { type: 'string' },
   },
 });
 
@@ -73,13 +87,29 @@ function buildSpec(kind) {
       return monteCarloJob(int('items'), int('samples'), BigInt(opts.seed), common);
     case 'quantized-net':
       return quantizedNetJob(input(), int('model-len'), int('batch'), int('result-len'), common);
+    case 'matmul-f32':
+      return matmulF32Job(int('n'), BigInt(opts.seed), common);
+    case 'dense-f32':
+      return denseF32Job(input(), int('inputs'), int('outputs'), int('batch'), opts.relu, common);
+    case 'ray-trace': {
+      const scene = encodeScene(JSON.parse(readFileSync(need('scene'), 'utf8')));
+      const size = {
+        width: int('width'),
+        height: int('height'),
+        samples: opts.samples === undefined ? 1 : int('samples'),
+        bounces: int('bounces'),
+      };
+      return rayTraceJob(scene, size, common);
+    }
     case 'source': {
       const size = need('work-size').split(',').map(Number);
       while (size.length < 3) size.push(1);
       return sourceJob(readFileSync(need('file'), 'utf8'), need('entry'), input(), size, int('output-len'), common);
     }
     default:
-      return fail(`unknown kernel '${kind}': matmul, sha256, montecarlo, quantized-net or source`);
+      return fail(
+        `unknown kernel '${kind}': matmul, matmul-f32, sha256, montecarlo, quantized-net, dense-f32, ray-trace or source`,
+      );
   }
 }
 
@@ -103,7 +133,13 @@ async function main() {
     } else if (command === 'result') {
       const job = Number(arg ?? fail('which job?'));
       const { output, source } = await fetchOutput(api, job, [httpOf(opts.url), ...opts.rpc]);
-      if (opts.out) {
+      if (opts.png) {
+        const kernel = (await jobPayload(api, job))?.kernel;
+        if (!kernel?.isBuiltIn || !kernel.asBuiltIn.isRayTrace) fail(`job ${job} did not render an image`);
+        const { width, height } = kernel.asBuiltIn.asRayTrace;
+        writeFileSync(opts.png, encodePng(output, width.toNumber(), height.toNumber()));
+        console.log(`${width} × ${height} image from ${source} written to ${opts.png} (hash checked)`);
+      } else if (opts.out) {
         writeFileSync(opts.out, output);
         console.log(`${output.length} bytes from ${source} written to ${opts.out} (hash checked)`);
       } else {

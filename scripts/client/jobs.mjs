@@ -71,6 +71,30 @@ export function quantizedNetJob(input, modelLen, batch, resultLen, opts) {
   return spec(builtIn('QuantizedNet', { modelLen, batch }), input, [batch, 1, 1], batch * resultLen, opts);
 }
 
+/** Product of two n x n f32 matrices drawn from the kernel's RNG with `seed`, reproducible bit for bit. */
+export function matmulF32Job(n, seed, opts) {
+  return spec(builtIn('MatMulF32', { n, seed }), new Uint8Array(), [n, n, 1], 4 * n * n, opts);
+}
+
+/**
+ * A dense f32 layer (`DenseF32`): `input` holds the weights (`outputs × inputs`), the
+ * biases, then `batch` samples of `inputs` values, little-endian f32; output: `batch ×
+ * outputs` f32.
+ */
+export function denseF32Job(input, inputs, outputs, batch, relu, opts) {
+  const params = { inputs, outputs, batch, relu };
+  return spec(builtIn('DenseF32', params), input, [outputs, batch, 1], 4 * outputs * batch, opts);
+}
+
+/**
+ * The ray tracer (`RayTrace`): `scene` is the encoded scene (`encodeScene` in scene.mjs);
+ * output: a `width × height` RGB image.
+ */
+export function rayTraceJob(scene, { width, height, samples, bounces }, opts) {
+  const params = { width, height, samples, bounces };
+  return spec(builtIn('RayTrace', params), scene, [width, height, 1], 3 * width * height, opts);
+}
+
 /**
  * OpenCL C source; its kernel `entry` takes
  * `(__global const uchar *input, uint input_len, __global uchar *output, uint output_len)`.
@@ -92,6 +116,12 @@ export function piFrom(output, samples) {
   let hits = 0n;
   for (let i = 0; i < output.length; i += 4) hits += BigInt(view.getUint32(i, true));
   return (4 * Number(hits)) / ((output.length / 4) * samples);
+}
+
+/** The job's kernel, input and work size on chain, or null once cleared. */
+export async function jobPayload(api, job) {
+  const payload = await api.query.jobs.jobPayloads(job);
+  return payload.isSome ? payload.unwrap() : null;
 }
 
 /** The job's record on chain, or null once cleared. */

@@ -2,13 +2,17 @@
 // whose nodes compute on this machine's OpenCL device. A job with three replicas: all three
 // compute and agree. A quantised network classifies 360 handwritten digits at r = 3: the
 // replicas agree, and the result on chain is the integer simulation's of
-// `scripts/digits-model`, byte for byte. Charlie restarted as the fault-injection build of the node: his wrong output
+// `scripts/digits-model`, byte for byte. The ray tracer renders a scene at r = 3, submitted and
+// fetched as a PNG with `scripts/job`: the replicas agree, and the image is an independent
+// JavaScript renderer's, pixel for pixel. Charlie restarted as the fault-injection build of the node: his wrong output
 // loses, he is slashed, the others are paid, and the funds add up. Bob killed mid-job: Alice
 // and Charlie, alive and honest, still agree and are paid; Bob is slashed; nothing is lost.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { inflateSync } from 'node:zlib';
 
 import { u8aToHex } from '@polkadot/util';
 
@@ -17,6 +21,9 @@ import {
   accounts,
   faultyNodeBinary,
   heads,
+  run,
+  scratchDir,
+  scriptsDir,
   submitAndWatch,
   treasuryIncomeBesidesJobs,
   useComputeTestnet,
@@ -30,6 +37,7 @@ import {
   verdictLatency,
   waitForVerdict,
 } from '../client/jobs.mjs';
+import { encodeScene, renderScene } from '../client/scene.mjs';
 import { matmulGenerated } from './lib/reference.mjs';
 
 const offset = 1300;
@@ -112,6 +120,49 @@ describe('compute on the local testnet (three providers)', () => {
         `digits at r = 3: ${correct} of ${digits.batch} classified right on chain ` +
           `(${((100 * correct) / digits.batch).toFixed(1)} %); the float model: ${(100 * digits.float_accuracy).toFixed(1)} %`,
       );
+    }),
+  );
+
+  test(
+    'r = 3: the ray tracer renders a scene, the replicas agree on every pixel, and scripts/job writes the PNG',
+    guard(async () => {
+      const job = join(scriptsDir, 'job');
+      const url = `ws://127.0.0.1:${net.rpcPort('dave')}`;
+      const scenePath = join(scriptsDir, 'scenes', 'showcase.json');
+      const size = { width: 160, height: 100, samples: 2, bounces: 4 };
+      const submitted = run(
+        job,
+        ['submit', 'ray-trace', '--scene', scenePath, '--width', String(size.width), '--height', String(size.height)]
+          .concat(['--samples', String(size.samples), '--bounces', String(size.bounces)])
+          .concat(['--replicas', '3', '--deadline', '10', '--wait', '--url', url, '--suri', '//Bob']),
+        { timeoutMs: 300_000 },
+      );
+      assert.equal(submitted.status, 0, `${submitted.stdout}\n${submitted.stderr}`);
+      const id = Number(/job (\d+) submitted/.exec(submitted.stdout)?.[1]);
+      assert.match(submitted.stdout, new RegExp(`job ${id}: Completed`), submitted.stdout);
+      const { event } = await verdictBlock(net.api, id);
+      assert.deepEqual(event.data.winners.map((w) => w.toString()).sort(), [...net.who.providers].sort());
+
+      const dir = scratchDir('render');
+      try {
+        const png = join(dir.path, 'showcase.png');
+        // 48,000 bytes: too long for the chain, served by a provider's node.
+        const rpc = `http://127.0.0.1:${net.rpcPort('alice')}`;
+        const fetched = run(job, ['result', String(id), '--png', png, '--url', url, '--rpc', rpc]);
+        assert.equal(fetched.status, 0, fetched.stderr);
+        assert.match(fetched.stdout, /160 × 100 image from http:.* written to .* \(hash checked\)/);
+        const pixels = decodePng(readFileSync(png));
+        assert.equal(pixels.width, size.width);
+        assert.equal(pixels.height, size.height);
+        const expected = renderScene(encodeScene(JSON.parse(readFileSync(scenePath, 'utf8'))), size);
+        const differ = expected.filter((b, i) => b !== pixels.rgb[i]).length;
+        assert.equal(differ, 0, `${differ} of ${expected.length} bytes differ from the JavaScript renderer's`);
+        console.log(
+          `ray tracer at r = 3: ${size.width} × ${size.height}, ${size.samples ** 2} rays a pixel, equal to the JavaScript renderer`,
+        );
+      } finally {
+        dir.cleanup();
+      }
     }),
   );
 
@@ -200,3 +251,31 @@ describe('compute on the local testnet (three providers)', () => {
     }),
   );
 });
+
+/** The size and RGB pixels of a PNG as `encodePng` writes it (8-bit RGB, no filters). */
+function decodePng(png) {
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG signature');
+  let width = 0;
+  let height = 0;
+  const data = [];
+  for (let at = 8; at < png.length;) {
+    const length = png.readUInt32BE(at);
+    const type = png.toString('ascii', at + 4, at + 8);
+    const body = png.subarray(at + 8, at + 8 + length);
+    if (type === 'IHDR') {
+      width = body.readUInt32BE(0);
+      height = body.readUInt32BE(4);
+      assert.deepEqual([...body.subarray(8)], [8, 2, 0, 0, 0], '8-bit RGB');
+    } else if (type === 'IDAT') {
+      data.push(body);
+    }
+    at += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(data));
+  const rgb = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    assert.equal(raw[y * (1 + 3 * width)], 0, 'no filter');
+    rgb.set(raw.subarray(y * (1 + 3 * width) + 1, (y + 1) * (1 + 3 * width)), y * 3 * width);
+  }
+  return { width, height, rgb };
+}

@@ -277,8 +277,8 @@ fn trace(scene: &Scene, bounces: u32, mut origin: V, mut dir: V) -> V {
 		let lambert = normal.dot(light_dir);
 		let lit = lambert > 0.0 && nearest(scene, start, light_dir, distance).is_none();
 		let diffuse = if lit { lambert } else { 0.0 };
-		let local = base.mul(ambient.add(light_color.scale(diffuse)));
-		color = color.add(local.scale(weight * (1.0 - m[3])));
+		let surface = base.mul(ambient.add(light_color.scale(diffuse)));
+		color = color.add(surface.scale(weight * (1.0 - m[3])));
 		weight *= m[3];
 		if !(weight > 0.0) {
 			break;

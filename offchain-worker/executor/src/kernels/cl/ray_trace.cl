@@ -106,18 +106,18 @@ V trace(__global const float *scene, uint spheres, uint planes, uint bounces, V 
 			}
 		}
 		V to_light = sub(light, point);
-		float distance = sqrt(dot3(to_light, to_light));
-		V light_dir = divide(to_light, distance);
+		float light_distance = sqrt(dot3(to_light, to_light));
+		V light_dir = divide(to_light, light_distance);
 		V start = add(point, scale(normal, EPSILON));
 		float lambert = dot3(normal, light_dir);
 		float shadow_t;
 		V shadow_normal;
 		int lit = lambert > 0.0f &&
-		          nearest(scene, spheres, planes, start, light_dir, distance, &shadow_t,
+		          nearest(scene, spheres, planes, start, light_dir, light_distance, &shadow_t,
 		                  &shadow_normal) < 0;
 		float diffuse = lit ? lambert : 0.0f;
-		V local = mul(base, add(ambient, scale(light_color, diffuse)));
-		color = add(color, scale(local, weight * (1.0f - m[3])));
+		V surface = mul(base, add(ambient, scale(light_color, diffuse)));
+		color = add(color, scale(surface, weight * (1.0f - m[3])));
 		weight = weight * m[3];
 		if (!(weight > 0.0f)) {
 			break;
