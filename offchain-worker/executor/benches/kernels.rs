@@ -6,13 +6,17 @@
 //!   the host functions (dispatch, then wait for its end) as the off-chain worker runs it.
 //!   The difference at n = 32 (a 4 KiB output) is the executor's fixed cost per task:
 //!   queueing, waking the supervisor, hashing and storing the output, waking the waiter.
-//! - `throughput/*`: the integer matrix product and batch SHA-256 on the device, next to
+//! - `throughput/*`: the integer matrix product (n = 256, 512, 1024), the `f32` product
+//!   (n = 512), batch SHA-256 and the ray tracer (the README's scene) on the device, next to
 //!   the plain single-threaded Rust reference of the same work, and SHA-256 next to a
 //!   portable software SHA-256 (no CPU SHA instructions) on two threads; a quantised
 //!   convolutional network (digits-sized: 8 × 8 input, a 3 × 3 convolution to 8 channels,
 //!   pooling, two dense layers, argmax) over 4,096 samples, next to its Rust reference.
 //!   Criterion reports time per run and, from the declared throughput, operations, bytes
 //!   or samples per second.
+
+#[path = "../tests/common/scene.rs"]
+mod scene;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use depin_compute_executor::{
@@ -98,14 +102,27 @@ fn throughput(c: &mut Criterion) {
 	let mut group = c.benchmark_group("throughput");
 	group.sample_size(10).measurement_time(Duration::from_secs(20));
 
-	let n = 256u32;
-	let mm = matmul(0, n);
+	for n in [256u32, 512, 1024] {
+		let mm = matmul(0, n);
+		let Kernel::BuiltIn(params) = &mm.kernel else { unreachable!() };
+		group.throughput(Throughput::Elements(u64::from(n).pow(3))); // multiply-adds
+		group.bench_function(BenchmarkId::new("matmul_i32_opencl", n), |b| {
+			b.iter(|| assert!(executor.execute(&mm).result.is_ok()))
+		});
+		if n <= 512 {
+			group.bench_function(BenchmarkId::new("matmul_i32_rust_1thread", n), |b| {
+				b.iter(|| kernels::reference(params, &[], mm.output_len).unwrap())
+			});
+		}
+	}
+	let n = 512u32;
+	let mm = task(0, BuiltinKernel::MatMulF32(MatMulParams { n, seed: 1 }), vec![], 4 * n * n);
 	let Kernel::BuiltIn(params) = &mm.kernel else { unreachable!() };
-	group.throughput(Throughput::Elements(u64::from(n).pow(3))); // multiply-adds
-	group.bench_function(BenchmarkId::new("matmul_i32_opencl", n), |b| {
+	group.throughput(Throughput::Elements(u64::from(n).pow(3)));
+	group.bench_function(BenchmarkId::new("matmul_f32_opencl", n), |b| {
 		b.iter(|| assert!(executor.execute(&mm).result.is_ok()))
 	});
-	group.bench_function(BenchmarkId::new("matmul_i32_rust_1thread", n), |b| {
+	group.bench_function(BenchmarkId::new("matmul_f32_rust_1thread", n), |b| {
 		b.iter(|| kernels::reference(params, &[], mm.output_len).unwrap())
 	});
 
@@ -138,6 +155,15 @@ fn throughput(c: &mut Criterion) {
 	group.bench_function(BenchmarkId::new("quantized_net_rust_1thread", batch), |b| {
 		b.iter(|| kernels::reference(&params, &net.input, net.output_len).unwrap())
 	});
+
+	let (render, params) = showcase_render();
+	group.throughput(Throughput::Elements(320 * 200 * 4)); // primary rays
+	group.bench_function(BenchmarkId::new("ray_trace_opencl", "320x200x4"), |b| {
+		b.iter(|| executor.execute(&render).result.expect("renders"))
+	});
+	group.bench_function(BenchmarkId::new("ray_trace_rust_1thread", "320x200x4"), |b| {
+		b.iter(|| kernels::reference(&params, &render.input, render.output_len).unwrap())
+	});
 	group.finish();
 }
 
@@ -169,6 +195,19 @@ fn digits_sized_net(batch: u32) -> (ComputeTask, BuiltinKernel) {
 	let mut input = model;
 	input.extend(draw(64 * batch as usize, 4).into_iter().map(|v| v as u8));
 	(task(0, params, input, batch), params)
+}
+
+/// The README's showcase scene (`scripts/scenes/showcase.json`) at 320 × 200, 2 × 2 rays a
+/// pixel, four reflections.
+fn showcase_render() -> (ComputeTask, BuiltinKernel) {
+	let scene = scene::showcase().finish();
+	let params = BuiltinKernel::RayTrace(depin_compute_primitives::kernels::RayTraceParams {
+		width: 320,
+		height: 200,
+		samples: 2,
+		bounces: 4,
+	});
+	(task(0, params, scene, 320 * 200 * 3), params)
 }
 
 /// SHA-256 of each `block_len` block of `input` with a portable software SHA-256, the

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::*;
+use common::{scene::showcase, *};
 use depin_compute_executor::kernels::{
 	self,
 	ray_trace::{Material, SceneWriter, MAX_OBJECTS},
@@ -14,33 +14,6 @@ use depin_compute_primitives::{kernels::RayTraceParams, BuiltinKernel, ErrorCode
 
 fn matte(color: [f32; 3]) -> Material {
 	Material { color, reflect: 0.0, checker: 0.0 }
-}
-
-/// Three spheres (one a mirror) on a checkered floor under a light, a mirror wall behind.
-pub fn showcase() -> SceneWriter {
-	SceneWriter::new([0.0, 1.6, 5.0], [0.0, 0.8, 0.0], [0.0, 1.0, 0.0], 0.6)
-		.light([4.0, 6.0, 5.0], [0.9, 0.9, 0.85], [0.12, 0.12, 0.15], [0.35, 0.5, 0.8])
-		.sphere(
-			[0.0, 1.0, 0.0],
-			1.0,
-			Material { color: [0.9, 0.9, 0.9], reflect: 0.7, checker: 0.0 },
-		)
-		.sphere([-2.1, 0.7, 0.6], 0.7, matte([0.85, 0.2, 0.15]))
-		.sphere(
-			[1.9, 0.5, 1.1],
-			0.5,
-			Material { color: [0.2, 0.7, 0.3], reflect: 0.2, checker: 0.0 },
-		)
-		.plane(
-			[0.0, 1.0, 0.0],
-			0.0,
-			Material { color: [0.95, 0.95, 0.9], reflect: 0.1, checker: 1.0 },
-		)
-		.plane(
-			[0.0, 0.0, 1.0],
-			-6.0,
-			Material { color: [0.6, 0.6, 0.7], reflect: 0.5, checker: 0.0 },
-		)
 }
 
 fn render(

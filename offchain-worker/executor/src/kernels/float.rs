@@ -68,8 +68,8 @@ pub(super) fn plan_matmul(
 	Ok(Launch {
 		source: source(include_str!("cl/matmul_f32.cl")),
 		entry: "matmul_f32",
-		// One work-item per 4 × 8 block of C, as the integer product.
-		global: [n.div_ceil(8), n.div_ceil(4), 1],
+		// One work-item per 8 × 16 block of C, as the integer product.
+		global: [n.div_ceil(16), n.div_ceil(8), 1],
 		local: None,
 		args: [p.n as u64, 0, 0],
 		generated_input,

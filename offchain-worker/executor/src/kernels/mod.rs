@@ -128,12 +128,12 @@ pub fn plan(kernel: &BuiltinKernel, input: &[u8], output_len: u32) -> Result<Lau
 				ensure(Some(input.len()) == bytes.checked_mul(2))?;
 				None
 			};
-			// One work-item per 4 × 8 block of C (`ROWS` × `COLS` in the kernel).
+			// One work-item per 8 × 16 block of C (`ROWS` × `COLS` in the kernel).
 			let n = p.n as usize;
 			Ok(Launch {
 				source: source(include_str!("cl/matmul_i32.cl")),
 				entry: "matmul_i32",
-				global: [n.div_ceil(8), n.div_ceil(4), 1],
+				global: [n.div_ceil(16), n.div_ceil(8), 1],
 				local: None,
 				args: [p.n as u64, 0, 0],
 				generated_input,

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod scene;
+
 use depin_compute_executor::{store::MemoryStore, Executor, ExecutorConfig, WorkerCommand};
 use depin_compute_primitives::{BuiltinKernel, ComputeTask, Kernel};
 use sp_core::bounded::BoundedVec;

@@ -7,14 +7,8 @@
 // C, loading COLS consecutive elements of B's row k once for its ROWS rows. The order of
 // each element's sum does not depend on the blocking.
 
-#define ROWS 4
-#define COLS 8
-
-inline void store8(float8 v, __global uint *out) {
-	vstore8((uint8)(canonical(v.s0), canonical(v.s1), canonical(v.s2), canonical(v.s3),
-	                canonical(v.s4), canonical(v.s5), canonical(v.s6), canonical(v.s7)),
-	        0, out);
-}
+#define ROWS 8
+#define COLS 16
 
 __kernel void matmul_f32(__global const uchar *input, uint input_len, __global uchar *output,
                          uint output_len, ulong n_, ulong p1, ulong p2) {
@@ -27,23 +21,26 @@ __kernel void matmul_f32(__global const uchar *input, uint input_len, __global u
 		return;
 	}
 	if (col + COLS <= n && row + ROWS <= n) {
-		__global const float *a0 = a + (ulong)row * n;
-		__global const float *a1 = a0 + n;
-		__global const float *a2 = a1 + n;
-		__global const float *a3 = a2 + n;
-		float8 c0 = (float8)(0.0f), c1 = (float8)(0.0f), c2 = (float8)(0.0f), c3 = (float8)(0.0f);
-		for (uint k = 0; k < n; k++) {
-			float8 bk = vload8(0, b + (ulong)k * n + col);
-			c0 += a0[k] * bk;
-			c1 += a1[k] * bk;
-			c2 += a2[k] * bk;
-			c3 += a3[k] * bk;
+		__global const float *a_rows = a + (ulong)row * n;
+		float16 acc[ROWS];
+		for (uint r = 0; r < ROWS; r++) {
+			acc[r] = (float16)(0.0f);
 		}
-		__global uint *out = c + (ulong)row * n + col;
-		store8(c0, out);
-		store8(c1, out + n);
-		store8(c2, out + 2 * (ulong)n);
-		store8(c3, out + 3 * (ulong)n);
+		for (uint k = 0; k < n; k++) {
+			float16 bk = vload16(0, b + (ulong)k * n + col);
+			for (uint r = 0; r < ROWS; r++) {
+				acc[r] += a_rows[(ulong)r * n + k] * bk;
+			}
+		}
+		for (uint r = 0; r < ROWS; r++) {
+			float16 v = acc[r];
+			__global uint *out = c + (ulong)(row + r) * n + col;
+			vstore16((uint16)(canonical(v.s0), canonical(v.s1), canonical(v.s2), canonical(v.s3),
+			                  canonical(v.s4), canonical(v.s5), canonical(v.s6), canonical(v.s7),
+			                  canonical(v.s8), canonical(v.s9), canonical(v.sa), canonical(v.sb),
+			                  canonical(v.sc), canonical(v.sd), canonical(v.se), canonical(v.sf)),
+			         0, out);
+		}
 		return;
 	}
 	uint row_end = min(row + ROWS, n), col_end = min(col + COLS, n);

@@ -4,13 +4,14 @@
 // Each work-item computes a block of ROWS x COLS of C: for every k it loads COLS
 // consecutive elements of B's row k once, as one vector, and multiplies them with the
 // ROWS elements of A's column k, so that each load of B serves ROWS rows. No local memory
-// and no barriers: on a CPU (PoCL) a work-group becomes vector loops over plain
-// registers; on a GPU neighbouring work-items read neighbouring parts of B's rows. The
+// and no barriers: on a CPU (PoCL) the accumulators are eight AVX-512 registers (8 x 16
+// measured fastest at n = 512 of 4 x 8, 4 x 16, 8 x 8, 16 x 16: docs/performance.md); on a
+// GPU neighbouring work-items read neighbouring parts of B's rows. The
 // global size is (n / COLS, n / ROWS), each rounded up; blocks on the edges of C take the
 // scalar path. Wrapping sums do not depend on their order, so every device agrees.
 
-#define ROWS 4
-#define COLS 8
+#define ROWS 8
+#define COLS 16
 
 __kernel void matmul_i32(__global const uchar *input, uint input_len, __global uchar *output,
                          uint output_len, ulong n_, ulong p1, ulong p2) {
@@ -23,23 +24,20 @@ __kernel void matmul_i32(__global const uchar *input, uint input_len, __global u
 		return;
 	}
 	if (col + COLS <= n && row + ROWS <= n) {
-		__global const uint *a0 = a + (ulong)row * n;
-		__global const uint *a1 = a0 + n;
-		__global const uint *a2 = a1 + n;
-		__global const uint *a3 = a2 + n;
-		uint8 c0 = (uint8)(0), c1 = (uint8)(0), c2 = (uint8)(0), c3 = (uint8)(0);
-		for (uint k = 0; k < n; k++) {
-			uint8 bk = vload8(0, b + (ulong)k * n + col);
-			c0 += a0[k] * bk;
-			c1 += a1[k] * bk;
-			c2 += a2[k] * bk;
-			c3 += a3[k] * bk;
+		__global const uint *a_rows = a + (ulong)row * n;
+		uint16 acc[ROWS];
+		for (uint r = 0; r < ROWS; r++) {
+			acc[r] = (uint16)(0);
 		}
-		__global uint *out = c + (ulong)row * n + col;
-		vstore8(c0, 0, out);
-		vstore8(c1, 0, out + n);
-		vstore8(c2, 0, out + 2 * (ulong)n);
-		vstore8(c3, 0, out + 3 * (ulong)n);
+		for (uint k = 0; k < n; k++) {
+			uint16 bk = vload16(0, b + (ulong)k * n + col);
+			for (uint r = 0; r < ROWS; r++) {
+				acc[r] += a_rows[(ulong)r * n + k] * bk;
+			}
+		}
+		for (uint r = 0; r < ROWS; r++) {
+			vstore16(acc[r], 0, c + (ulong)(row + r) * n + col);
+		}
 		return;
 	}
 	uint row_end = min(row + ROWS, n), col_end = min(col + COLS, n);
