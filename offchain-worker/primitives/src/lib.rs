@@ -13,6 +13,8 @@
 //!   `output`, `device`): dispatch returns at once, later blocks poll, so a kernel that
 //!   runs for many blocks never stalls an off-chain worker.
 //! - [`kernels`]: the [`Kernel`] a job runs and the built-in kernels' typed parameters.
+//! - [`content`]: content addressing of data too large for a transaction (a Merkle root
+//!   over 1 MiB chunks, each checked on arrival).
 //!
 //! This crate is `no_std`: the runtime links it. The node side (OpenCL, the worker process,
 //! the output store) lives in `depin-compute-executor`.
@@ -21,6 +23,7 @@
 
 extern crate alloc;
 
+pub mod content;
 pub mod host;
 pub mod kernels;
 pub mod types;
