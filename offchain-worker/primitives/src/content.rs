@@ -115,6 +115,11 @@ pub fn top(leaves: &[H256]) -> H256 {
 	level.first().copied().unwrap_or_else(|| leaf(&[]))
 }
 
+/// The root of content of `len` bytes whose chunks have `leaves`.
+pub fn root_of(leaves: &[H256], len: u64) -> H256 {
+	bind_len(&top(leaves), len)
+}
+
 /// The id of `data`.
 pub fn content_id(data: &[u8]) -> ContentId {
 	let leaves: Vec<H256> = if data.is_empty() {
@@ -123,7 +128,7 @@ pub fn content_id(data: &[u8]) -> ContentId {
 		data.chunks(CHUNK_LEN as usize).map(leaf).collect()
 	};
 	let len = data.len() as u64;
-	ContentId { root: bind_len(&top(&leaves), len), len }
+	ContentId { root: root_of(&leaves, len), len }
 }
 
 /// The proof of leaf `index` among `leaves`: the sibling at each level that has one,

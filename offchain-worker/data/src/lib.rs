@@ -1,0 +1,19 @@
+//! # Compute data
+//!
+//! Job data too large for a transaction, on the nodes. The chain refers to such data by a
+//! [`ContentId`](depin_compute_primitives::content::ContentId): a Merkle root over 1 MiB
+//! chunks and the length. A submitter hands the bytes to their own node (an upload through
+//! the node's unsafe JSON-RPC); provider nodes fetch them from any peer that holds them
+//! over the chain's own peer-to-peer network, checking each chunk against the root as it
+//! arrives; a node that holds content serves it, so every provider that fetched it becomes
+//! a source for the others.
+//!
+//! - [`store`]: the verified chunk store on disk, bounded in total, content dropped least
+//!   recently used first unless pinned;
+//! - [`protocol`]: the request-response protocol (`/<genesis>/depin/data/1`) and the
+//!   handler that answers peers from the store;
+//! - [`fetch`]: fetching the missing chunks of a content from peers, several at once.
+
+pub mod fetch;
+pub mod protocol;
+pub mod store;
