@@ -90,6 +90,12 @@ pub struct ComputeParams {
 	#[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
 	pub compute_max_memory: u64,
 
+	/// MiB of job data (inputs and outputs too large for a transaction) this node keeps on
+	/// disk, under `<chain folder>/compute-data`: what it fetched or was given, and serves
+	/// to peers. The least recently used is dropped for room.
+	#[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+	pub compute_data_limit: u64,
+
 	/// Run no executor: this node computes nothing even if it holds operator keys.
 	#[arg(long)]
 	pub no_compute: bool,

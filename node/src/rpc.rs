@@ -1,11 +1,15 @@
 //! JSON-RPC methods the node adds to the standard set (`system_*`, `chain_*`, `state_*`,
 //! `author_*`, which the service provides): account nonces (`system_accountNextIndex`),
-//! fee queries (`payment_queryInfo`, `payment_queryFeeDetails`), and the outputs of jobs
-//! this node computed (`compute_jobResult`), once the chain has agreed on them.
+//! fee queries (`payment_queryInfo`, `payment_queryFeeDetails`), the outputs of jobs
+//! this node computed (`compute_jobResult`), once the chain has agreed on them, and job data
+//! too large for a transaction (`compute_data*`: upload to this node, fetch from peers,
+//! read back; all but `compute_dataStatus` unsafe, for the node's own operator).
 
 use std::sync::Arc;
 
+use depin_compute_data::{fetch, store::DataStore};
 use depin_compute_executor::store::{OffchainStore, OutputStore};
+use depin_compute_primitives::content::ContentId;
 use depin_compute_primitives::{JobId, TaskStatus};
 use jsonrpsee::{
 	core::RpcResult,
@@ -13,6 +17,7 @@ use jsonrpsee::{
 	types::{error::ErrorObjectOwned, ErrorObject},
 };
 use pallet_jobs::runtime_api::{AgreedResult, JobsApi};
+use sc_network::{service::traits::NetworkRequest, ProtocolName};
 use sp_core::{offchain::OffchainStorage, Bytes};
 
 use depin_runtime::{opaque::Block, AccountId, Balance, Nonce};
@@ -22,6 +27,19 @@ use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
 
+/// What the data methods need: the node's data store and its peer-to-peer protocol.
+#[derive(Clone)]
+pub struct DataDeps {
+	/// The store.
+	pub store: Arc<DataStore>,
+	/// The network, for requests to peers.
+	pub network: Arc<dyn NetworkRequest + Send + Sync>,
+	/// The data protocol's name.
+	pub protocol: ProtocolName,
+	/// Block sync, which knows the connected peers.
+	pub sync: Arc<sc_network_sync::SyncingService<Block>>,
+}
+
 /// What the RPC methods need from the node.
 pub struct FullDeps<C, P, S> {
 	/// The client instance to use.
@@ -30,6 +48,8 @@ pub struct FullDeps<C, P, S> {
 	pub pool: Arc<P>,
 	/// The node's off-chain database, where its executor keeps outputs.
 	pub offchain: Option<S>,
+	/// The data store and protocol.
+	pub data: DataDeps,
 }
 
 /// Outputs of jobs computed by this node. Outputs longer than the chain's inline bound are
@@ -43,6 +63,167 @@ pub trait ComputeApi {
 	/// failed, the error's data is this node's compiler or driver message.
 	#[method(name = "jobResult")]
 	fn job_result(&self, job: JobId) -> RpcResult<Bytes>;
+}
+
+/// Content as the data methods name it: its Merkle root and length (a job's
+/// `ContentId`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Content {
+	/// Merkle root over the 1 MiB chunks, binding the length.
+	pub root: sp_core::H256,
+	/// Length in bytes.
+	pub len: u64,
+}
+
+impl From<Content> for ContentId {
+	fn from(c: Content) -> Self {
+		ContentId { root: c.root, len: c.len }
+	}
+}
+
+/// How much of a content this node holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Held {
+	/// Chunks held.
+	pub have: u32,
+	/// Chunks in all.
+	pub chunks: u32,
+}
+
+/// Most bytes one `compute_dataWrite` or `compute_dataRead` carries (hex doubles them,
+/// within the RPC server's 15 MiB request limit).
+pub const MAX_DATA_CALL: u64 = 4 << 20;
+
+/// Job data too large for a transaction: a submitter uploads it to their own node, which
+/// serves it to the providers' nodes over the peer-to-peer network; a provider's node
+/// fetches it from any peer that holds it, checking each chunk against the root.
+#[rpc(server, namespace = "compute")]
+pub trait DataApi {
+	/// Starts an upload of `len` bytes; returns its handle. Unsafe.
+	#[method(name = "dataBegin", with_extensions)]
+	fn data_begin(&self, len: u64) -> RpcResult<u64>;
+
+	/// Writes `bytes` (at most 4 MiB) at `offset` of an upload: where the upload stands.
+	/// Unsafe.
+	#[method(name = "dataWrite", with_extensions)]
+	fn data_write(&self, handle: u64, offset: u64, bytes: Bytes) -> RpcResult<()>;
+
+	/// Ends a complete upload; returns the content's root and length, which a job names
+	/// as its input. The node keeps the content and serves it to peers. Unsafe.
+	#[method(name = "dataFinish", with_extensions)]
+	fn data_finish(&self, handle: u64) -> RpcResult<Content>;
+
+	/// Fetches what this node lacks of a content from its peers, each chunk checked on
+	/// arrival; returns once it holds all of it, or fails naming a chunk nobody supplied.
+	/// Unsafe.
+	#[method(name = "dataFetch", with_extensions)]
+	async fn data_fetch(&self, content: Content) -> RpcResult<Held>;
+
+	/// How much of a content this node holds, or `null`.
+	#[method(name = "dataStatus")]
+	fn data_status(&self, content: Content) -> RpcResult<Option<Held>>;
+
+	/// Bytes `offset..offset + count` (count at most 4 MiB) of a content this node holds
+	/// whole. Unsafe.
+	#[method(name = "dataRead", with_extensions)]
+	fn data_read(&self, content: Content, offset: u64, count: u64) -> RpcResult<Bytes>;
+}
+
+/// The store refused (full, too large, an upload out of order, the disk).
+pub const DATA_REFUSED: i32 = 4050;
+/// No peer supplied a chunk of the content.
+pub const DATA_UNAVAILABLE: i32 = 4051;
+/// This node does not hold the content whole.
+pub const DATA_NOT_HELD: i32 = 4052;
+
+/// `compute_data*` over the node's data store and network.
+pub struct Data(DataDeps);
+
+fn refused(e: impl ToString) -> ErrorObjectOwned {
+	ErrorObject::owned(DATA_REFUSED, e.to_string(), None::<()>)
+}
+
+fn safe_only(ext: &jsonrpsee::Extensions) -> RpcResult<()> {
+	sc_rpc_api::check_if_safe(ext).map_err(Into::into)
+}
+
+#[jsonrpsee::core::async_trait]
+impl DataApiServer for Data {
+	fn data_begin(&self, ext: &jsonrpsee::Extensions, len: u64) -> RpcResult<u64> {
+		safe_only(ext)?;
+		self.0.store.begin_upload(len).map_err(refused)
+	}
+
+	fn data_write(
+		&self,
+		ext: &jsonrpsee::Extensions,
+		handle: u64,
+		offset: u64,
+		bytes: Bytes,
+	) -> RpcResult<()> {
+		safe_only(ext)?;
+		if bytes.len() as u64 > MAX_DATA_CALL {
+			return Err(refused(format!("at most {MAX_DATA_CALL} bytes a write")));
+		}
+		self.0.store.write_upload(handle, offset, &bytes).map_err(refused)
+	}
+
+	fn data_finish(&self, ext: &jsonrpsee::Extensions, handle: u64) -> RpcResult<Content> {
+		safe_only(ext)?;
+		let id = self.0.store.finish_upload(handle).map_err(refused)?;
+		Ok(Content { root: id.root, len: id.len })
+	}
+
+	async fn data_fetch(&self, ext: &jsonrpsee::Extensions, content: Content) -> RpcResult<Held> {
+		safe_only(ext)?;
+		let peers = self
+			.0
+			.sync
+			.peers_info()
+			.await
+			.map(|peers| peers.into_iter().map(|(peer, _)| peer).collect())
+			.unwrap_or_default();
+		let d = &self.0;
+		let held = fetch::fetch(
+			d.store.clone(),
+			d.network.clone(),
+			d.protocol.clone(),
+			content.into(),
+			peers,
+		)
+		.await
+		.map_err(|e| match e {
+			fetch::FetchError::Store(e) => refused(e),
+			e => ErrorObject::owned(DATA_UNAVAILABLE, e.to_string(), None::<()>),
+		})?;
+		Ok(Held { have: held.have, chunks: held.chunks })
+	}
+
+	fn data_status(&self, content: Content) -> RpcResult<Option<Held>> {
+		let held = self.0.store.holding(&content.into());
+		Ok(held.map(|h| Held { have: h.have, chunks: h.chunks }))
+	}
+
+	fn data_read(
+		&self,
+		ext: &jsonrpsee::Extensions,
+		content: Content,
+		offset: u64,
+		count: u64,
+	) -> RpcResult<Bytes> {
+		safe_only(ext)?;
+		if count > MAX_DATA_CALL {
+			return Err(refused(format!("at most {MAX_DATA_CALL} bytes a read")));
+		}
+		let bytes = self.0.store.read(&content.into(), offset, count).ok_or_else(|| {
+			ErrorObject::owned(
+				DATA_NOT_HELD,
+				"this node does not hold the content whole",
+				None::<()>,
+			)
+		})?;
+		Ok(bytes.into())
+	}
 }
 
 /// `compute_*` over the node's kept outputs and the chain's verdicts.
@@ -130,7 +311,7 @@ where
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
 	let mut module = RpcModule::new(());
-	let FullDeps { client, pool, offchain } = deps;
+	let FullDeps { client, pool, offchain, data } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
@@ -140,6 +321,7 @@ where
 		client.runtime_api().agreed_result(best, job).map_err(|e| e.to_string())
 	};
 	module.merge(Compute { kept, agreed }.into_rpc())?;
+	module.merge(Data(data).into_rpc())?;
 
 	Ok(module)
 }

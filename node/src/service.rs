@@ -38,6 +38,51 @@ fn start_executor<S: sp_core::offchain::OffchainStorage + 'static>(
 	Ok(Arc::new(Executor::start(config, store, metrics)))
 }
 
+/// The node's store of job data and its peer-to-peer protocol, before the network starts.
+struct DataService {
+	store: Arc<depin_compute_data::store::DataStore>,
+	protocol: sc_network::ProtocolName,
+	requests: async_channel::Receiver<sc_network::config::IncomingRequest>,
+}
+
+/// Opens the data store (`<chain folder>/compute-data`, bounded by `--compute-data-limit`)
+/// and registers the protocol that serves it on the network configuration.
+fn start_data_store<
+	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
+>(
+	config: &Configuration,
+	compute: &crate::cli::ComputeParams,
+	genesis_hash: &<Block as sp_runtime::traits::Block>::Hash,
+	net_config: &mut sc_network::config::FullNetworkConfiguration<
+		Block,
+		<Block as sp_runtime::traits::Block>::Hash,
+		N,
+	>,
+) -> Result<DataService, ServiceError> {
+	use depin_compute_data::protocol;
+	let dir = config
+		.database
+		.path()
+		.and_then(|db| db.parent())
+		.map(|chain| chain.join("compute-data"))
+		.unwrap_or_else(|| config.base_path.path().join("compute-data"));
+	let limit = compute.compute_data_limit.saturating_mul(1 << 20);
+	let store = depin_compute_data::store::DataStore::open(&dir, limit).map_err(|e| {
+		ServiceError::Other(format!("cannot open the data store in {}: {e}", dir.display()))
+	})?;
+	let protocol = protocol::protocol_name(genesis_hash.as_ref());
+	let (tx, requests) = async_channel::bounded(protocol::INBOUND_QUEUE);
+	net_config.add_request_response_protocol(N::request_response_config(
+		protocol.clone(),
+		Vec::new(),
+		protocol::MAX_REQUEST,
+		protocol::MAX_RESPONSE,
+		protocol::REQUEST_TIMEOUT,
+		Some(tx),
+	));
+	Ok(DataService { store: Arc::new(store), protocol, requests })
+}
+
 /// Host functions the runtime may call. Every node registers the same set, so that any
 /// node can execute any block. The compute functions answer "unavailable" everywhere but in
 /// off-chain workers (see `start_executor`).
@@ -238,6 +283,9 @@ pub fn new_full<
 		);
 	net_config.add_notification_protocol(grandpa_protocol_config);
 
+	// Job data too large for a transaction: kept on disk, served to peers, fetched from them.
+	let data = start_data_store(&config, &compute, &genesis_hash, &mut net_config)?;
+
 	let warp_sync = Arc::new(sc_consensus_grandpa::warp_proof::NetworkProvider::new(
 		backend.clone(),
 		grandpa_link.shared_authority_set().clone(),
@@ -313,16 +361,29 @@ pub fn new_full<
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
 
+	task_manager.spawn_handle().spawn(
+		"compute-data-server",
+		Some("compute"),
+		depin_compute_data::protocol::serve(data.store.clone(), data.requests),
+	);
+
 	let rpc_extensions_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
 		let offchain = backend.offchain_storage();
+		let data = crate::rpc::DataDeps {
+			store: data.store.clone(),
+			network: Arc::new(network.clone()),
+			protocol: data.protocol.clone(),
+			sync: sync_service.clone(),
+		};
 
 		Box::new(move |_| {
 			let deps = crate::rpc::FullDeps {
 				client: client.clone(),
 				pool: pool.clone(),
 				offchain: offchain.clone(),
+				data: data.clone(),
 			};
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})

@@ -4,11 +4,13 @@
 // replicas agree, and the result on chain is the integer simulation's of
 // `scripts/digits-model`, byte for byte. The ray tracer renders a scene at r = 3, submitted and
 // fetched as a PNG with `scripts/job`: the replicas agree, and the image is an independent
-// JavaScript renderer's, pixel for pixel. Charlie restarted as the fault-injection build of the node: his wrong output
+// JavaScript renderer's, pixel for pixel. 256 MiB uploaded to Alice's node are fetched by
+// Dave's and then Charlie's over the peer-to-peer network, every chunk checked. Charlie restarted as the fault-injection build of the node: his wrong output
 // loses, he is slashed, the others are paid, and the funds add up. Bob killed mid-job: Alice
 // and Charlie, alive and honest, still agree and are paid; Bob is slashed; nothing is lost.
 
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -37,6 +39,7 @@ import {
   verdictLatency,
   waitForVerdict,
 } from '../client/jobs.mjs';
+import { dataStatus, fetchData, readData, uploadData } from '../client/data.mjs';
 import { encodeScene, renderScene } from '../client/scene.mjs';
 import { matmulGenerated } from './lib/reference.mjs';
 
@@ -163,6 +166,48 @@ describe('compute on the local testnet (three providers)', () => {
       } finally {
         dir.cleanup();
       }
+    }),
+  );
+
+  test(
+    'data: 256 MiB uploaded to one node are fetched by the others over the peer-to-peer network, every chunk checked',
+    guard(async () => {
+      const http = (name) => `http://127.0.0.1:${net.rpcPort(name)}`;
+      const bytes = randomBytes(256 << 20);
+      let started = Date.now();
+      const id = await uploadData(http('alice'), bytes);
+      const uploadSeconds = (Date.now() - started) / 1000;
+      assert.deepEqual(await dataStatus(http('alice'), id), { have: 256, chunks: 256 });
+      assert.equal(await dataStatus(http('dave'), id), null);
+
+      // Dave fetches from his peers (Alice alone holds it) while Alice's memory is sampled.
+      const rss = () =>
+        Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${net.pid('alice')}/status`, 'utf8'))[1]) / 1024;
+      const before = rss();
+      let peak = before;
+      const sampler = setInterval(() => (peak = Math.max(peak, rss())), 20);
+      started = Date.now();
+      try {
+        assert.deepEqual(await fetchData(http('dave'), id), { have: 256, chunks: 256 });
+      } finally {
+        clearInterval(sampler);
+      }
+      const fetchSeconds = (Date.now() - started) / 1000;
+      // Charlie fetches from Alice and Dave, and reads it back: the bytes uploaded.
+      started = Date.now();
+      assert.deepEqual(await fetchData(http('charlie'), id), { have: 256, chunks: 256 });
+      const secondSeconds = (Date.now() - started) / 1000;
+      assert.ok(Buffer.from(await readData(http('charlie'), id)).equals(bytes), 'the bytes uploaded');
+      assert.ok(peak - before < 256, `Alice served without holding the content in memory (+${peak - before} MiB)`);
+      console.log(
+        `data, 256 MiB on loopback: upload to Alice ${(256 / uploadSeconds).toFixed(0)} MiB/s; ` +
+          `Dave's fetch from Alice ${(256 / fetchSeconds).toFixed(0)} MiB/s (${fetchSeconds} s), Alice's memory +${(peak - before).toFixed(0)} MiB while serving; ` +
+          `Charlie's fetch from both ${(256 / secondSeconds).toFixed(0)} MiB/s`,
+      );
+
+      // Content nobody holds: the fetch fails, naming the chunk.
+      const unknown = { root: `0x${'11'.repeat(32)}`, len: 3 << 20 };
+      await assert.rejects(fetchData(http('bob'), unknown), /no peer supplied chunk 0/);
     }),
   );
 

@@ -40,7 +40,8 @@ impl core::fmt::Display for FetchError {
 }
 
 /// Fetches what `store` lacks of `id` from `peers` over `network`'s `protocol`, and leaves
-/// it pinned once in the store. Returns what the store holds at the end.
+/// it pinned once in the store. Returns what the store holds at the end. A fetch that
+/// fails leaves nothing behind of the content unless someone else holds it pinned.
 pub async fn fetch(
 	store: Arc<DataStore>,
 	network: Arc<dyn NetworkRequest + Send + Sync>,
@@ -91,6 +92,7 @@ pub async fn fetch(
 		.collect()
 		.await;
 	if let Some(index) = results.into_iter().filter_map(Result::err).min() {
+		store.abandon(&id);
 		return Err(FetchError::Unavailable { index });
 	}
 	store.holding(&id).ok_or(FetchError::Unavailable { index: 0 })

@@ -233,6 +233,19 @@ impl DataStore {
 		Ok(Holding { have: 0, chunks: id.chunks() })
 	}
 
+	/// Undoes one pin of a fetch that failed: content left unpinned and incomplete is
+	/// dropped, its room freed.
+	pub fn abandon(&self, id: &ContentId) {
+		let mut inner = self.inner.lock();
+		let Some(entry) = inner.entries.get_mut(id) else { return };
+		entry.pins = entry.pins.saturating_sub(1);
+		if entry.pins == 0 && entry.have < id.chunks() {
+			inner.entries.remove(id);
+			inner.used -= id.len;
+			let _ = fs::remove_file(self.path(id));
+		}
+	}
+
 	/// The chunks of `id` not held yet.
 	pub fn missing(&self, id: &ContentId) -> Vec<u32> {
 		let inner = self.inner.lock();

@@ -92,6 +92,12 @@ fn the_store_keeps_its_bound_dropping_the_least_recently_used_unpinned() {
 	assert_eq!(store.missing(&remote).len(), 4);
 	let files = std::fs::read_dir(dir.path()).unwrap().count();
 	assert_eq!(files, 3, "one content with its index, one partial file");
+	// A fetch that fails gives its room back.
+	store.pin(&remote);
+	store.abandon(&remote);
+	assert_eq!(store.holding(&remote), None);
+	assert_eq!(store.used(), 4 * MIB);
+	assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
 }
 
 #[test]

@@ -155,6 +155,8 @@ export function localTestnet(prefix, offset, { runtime = 'real' } = {}) {
   let failed = false;
   return {
     rpcPort: (name) => 9944 + offset + allNodeNames.indexOf(name),
+    /** The process id of a running node. */
+    pid: (name) => Number(readFileSync(join(state.path, name, 'pid'), 'utf8')),
     /** Waits until each of the four genesis nodes sees the three others. */
     allConnected: () =>
       waitFor(
