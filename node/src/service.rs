@@ -23,6 +23,7 @@ fn start_executor<S: sp_core::offchain::OffchainStorage + 'static>(
 	compute: &crate::cli::ComputeParams,
 	offchain_db: Option<S>,
 	registry: Option<&substrate_prometheus_endpoint::Registry>,
+	data: Arc<dyn depin_compute_executor::DataSource>,
 ) -> Result<Arc<dyn ComputeBackend>, ServiceError> {
 	let config = compute.executor_config().map_err(|e| {
 		ServiceError::Other(format!("cannot locate the node binary for the compute worker: {e}"))
@@ -35,7 +36,9 @@ fn start_executor<S: sp_core::offchain::OffchainStorage + 'static>(
 		.map(Metrics::register)
 		.transpose()
 		.map_err(|e| ServiceError::Other(format!("cannot register the compute metrics: {e}")))?;
-	Ok(Arc::new(Executor::start(config, store, metrics)))
+	let executor = Executor::start(config, store, metrics);
+	executor.set_data_source(data);
+	Ok(Arc::new(executor))
 }
 
 /// The node's store of job data and its peer-to-peer protocol, before the network starts.
@@ -321,8 +324,30 @@ pub fn new_full<
 			.map_err(|e| ServiceError::Other(format!("cannot insert the dev operator key: {e}")))?;
 	}
 
+	let data_source = {
+		let sync = sync_service.clone();
+		Arc::new(depin_compute_data::source::PeerSource {
+			store: data.store.clone(),
+			network: Arc::new(network.clone()),
+			protocol: data.protocol.clone(),
+			peers: Arc::new(move || {
+				let sync = sync.clone();
+				Box::pin(async move {
+					let peers = sync.peers_info().await.unwrap_or_default();
+					peers.into_iter().map(|(peer, _)| peer).collect()
+				})
+			}),
+		})
+	};
 	let executor = (config.offchain_worker.enabled && !compute.no_compute)
-		.then(|| start_executor(&compute, backend.offchain_storage(), config.prometheus_registry()))
+		.then(|| {
+			start_executor(
+				&compute,
+				backend.offchain_storage(),
+				config.prometheus_registry(),
+				data_source,
+			)
+		})
 		.transpose()?;
 
 	if config.offchain_worker.enabled {

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { u8aToHex } from '@polkadot/util';
 
 import { UNIT, connect, signerFrom, submitAndWatch } from './chain.mjs';
+import { uploadData } from './data.mjs';
 import {
   denseF32Job,
   fetchOutput,
@@ -32,6 +33,7 @@ const { values: opts, positionals } = parseArgs({
     replicas: { type: 'string', default: '1' },
     price: { type: 'string', default: '1' },
     deadline: { type: 'string', default: '20' },
+    'budget-ms': { type: 'string', default: '10000' },
     wait: { type: 'boolean', default: false },
     n: { type: 'string' },
     seed: { type: 'string', default: '1' },
@@ -75,9 +77,19 @@ function dcc(text) {
   return BigInt(m[1]) * UNIT + BigInt((m[2] ?? '').padEnd(12, '0'));
 }
 
-function buildSpec(kind) {
-  const common = { replicas: int('replicas'), price: dcc(opts.price), deadline: int('deadline') };
-  const input = () => (opts['input-file'] ? new Uint8Array(readFileSync(opts['input-file'])) : new Uint8Array());
+/** The `--input-file`, read once. */
+const inputFile = opts['input-file'] ? new Uint8Array(readFileSync(opts['input-file'])) : new Uint8Array();
+
+/** The job spec of `kind`; its input by `content` when given (see `main`). */
+function buildSpec(kind, content) {
+  const common = {
+    replicas: int('replicas'),
+    price: dcc(opts.price),
+    deadline: int('deadline'),
+    budgetMs: int('budget-ms'),
+    inputContent: content,
+  };
+  const input = () => inputFile;
   switch (kind) {
     case 'matmul':
       return matmulJob(int('n'), BigInt(opts.seed), common);
@@ -122,7 +134,14 @@ async function main() {
   const api = await connect(opts.url);
   try {
     if (command === 'submit') {
-      const spec = buildSpec(arg);
+      // An input longer than a transaction allows goes to this node by content; the
+      // providers' nodes fetch it from here over the peer-to-peer network.
+      let content;
+      if (inputFile.length > api.consts.jobs.maxInputLen.toNumber()) {
+        content = await uploadData(httpOf(opts.url), inputFile);
+        console.log(`${inputFile.length} bytes of input uploaded to ${opts.url}: content ${content.root}`);
+      }
+      const spec = buildSpec(arg, content);
       const r = await submitAndWatch(api, api.tx.jobs.submit(spec), await signerFrom(opts.suri));
       if (r.error) fail(`${r.error}: ${r.errorDocs}`.replace(/: $/, ''));
       const job = r.events.find((e) => e.name === 'jobs.Submitted').named.job;

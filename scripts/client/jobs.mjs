@@ -12,7 +12,10 @@ export const anyCpu = { kind: 'Cpu', minMemoryMib: 0, minReputation: 0, sameDevi
 function spec(kernel, input, workSize, outputLen, opts) {
   return {
     kernel,
-    input: u8aToHex(input),
+    // An input given by content (`opts.inputContent`, `{ root, len }` from `uploadData` in
+    // data.mjs) is not sent inline: providers fetch it from the peers that hold it.
+    input: opts.inputContent ? '0x' : u8aToHex(input),
+    inputContent: opts.inputContent ?? null,
     workSize,
     outputLen,
     replicas: opts.replicas ?? 1,

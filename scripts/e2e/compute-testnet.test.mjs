@@ -5,13 +5,16 @@
 // `scripts/digits-model`, byte for byte. The ray tracer renders a scene at r = 3, submitted and
 // fetched as a PNG with `scripts/job`: the replicas agree, and the image is an independent
 // JavaScript renderer's, pixel for pixel. 256 MiB uploaded to Alice's node are fetched by
-// Dave's and then Charlie's over the peer-to-peer network, every chunk checked. Charlie restarted as the fault-injection build of the node: his wrong output
+// Dave's and then Charlie's over the peer-to-peer network, every chunk checked. A job whose
+// 256 MiB input is given by content (`scripts/job` uploads it to Alice's node) is hashed at
+// r = 3 by three providers that fetched it; a job whose content nobody holds ends as the
+// agreed error `DataUnavailable`, the providers paid for their time and nobody slashed. Charlie restarted as the fault-injection build of the node: his wrong output
 // loses, he is slashed, the others are paid, and the funds add up. Bob killed mid-job: Alice
 // and Charlie, alive and honest, still agree and are paid; Bob is slashed; nothing is lost.
 
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createHash, randomBytes as random } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { inflateSync } from 'node:zlib';
@@ -34,6 +37,7 @@ import {
 import {
   fetchOutput,
   matmulJob,
+  sha256Job,
   quantizedNetJob,
   verdictBlock,
   verdictLatency,
@@ -173,7 +177,7 @@ describe('compute on the local testnet (three providers)', () => {
     'data: 256 MiB uploaded to one node are fetched by the others over the peer-to-peer network, every chunk checked',
     guard(async () => {
       const http = (name) => `http://127.0.0.1:${net.rpcPort(name)}`;
-      const bytes = randomBytes(256 << 20);
+      const bytes = random(256 << 20);
       let started = Date.now();
       const id = await uploadData(http('alice'), bytes);
       const uploadSeconds = (Date.now() - started) / 1000;
@@ -208,6 +212,89 @@ describe('compute on the local testnet (three providers)', () => {
       // Content nobody holds: the fetch fails, naming the chunk.
       const unknown = { root: `0x${'11'.repeat(32)}`, len: 3 << 20 };
       await assert.rejects(fetchData(http('bob'), unknown), /no peer supplied chunk 0/);
+    }),
+  );
+
+  test(
+    'r = 3: a 256 MiB input by content, uploaded by scripts/job, fetched and hashed by all three providers',
+    guard(async () => {
+      const job = join(scriptsDir, 'job');
+      const url = `ws://127.0.0.1:${net.rpcPort('alice')}`;
+      const dir = scratchDir('big-input');
+      try {
+        const bytes = random(256 << 20);
+        const file = join(dir.path, 'big.bin');
+        writeFileSync(file, bytes);
+        const submitted = run(
+          job,
+          ['submit', 'sha256', '--input-file', file, '--block-len', String(1 << 20), '--replicas', '3'].concat([
+            '--deadline',
+            '20',
+            '--budget-ms',
+            '30000',
+            '--wait',
+            '--url',
+            url,
+            '--suri',
+            '//Bob',
+          ]),
+          { timeoutMs: 400_000 },
+        );
+        assert.equal(submitted.status, 0, `${submitted.stdout}\n${submitted.stderr}`);
+        assert.match(submitted.stdout, /268435456 bytes of input uploaded to .*: content 0x[0-9a-f]{64}/);
+        const id = Number(/job (\d+) submitted/.exec(submitted.stdout)?.[1]);
+        assert.match(submitted.stdout, new RegExp(`job ${id}: Completed`), submitted.stdout);
+        const { event } = await verdictBlock(net.api, id);
+        assert.deepEqual(event.data.winners.map((w) => w.toString()).sort(), [...net.who.providers].sort());
+        const payload = (await net.api.query.jobs.jobPayloads(id)).unwrap();
+        assert.equal(payload.input.length, 0, 'nothing of the input on chain');
+        assert.equal(payload.inputContent.unwrap().len.toNumber(), 256 << 20);
+
+        const out = join(dir.path, 'digests.bin');
+        const fetched = run(job, ['result', String(id), '--out', out, '--url', url]);
+        assert.equal(fetched.status, 0, fetched.stderr);
+        const expected = Buffer.concat(
+          Array.from({ length: 256 }, (_, i) =>
+            createHash('sha256')
+              .update(bytes.subarray(i << 20, (i + 1) << 20))
+              .digest(),
+          ),
+        );
+        assert.ok(readFileSync(out).equals(expected), "the providers' digests are node:crypto's");
+        console.log(
+          `a 256 MiB input at r = 3: ${submitted.stdout.match(/Completed \(([\d.]+) s\)/)?.[1]} s from submission to verdict`,
+        );
+      } finally {
+        dir.cleanup();
+      }
+    }),
+  );
+
+  test(
+    'r = 3: input content nobody holds is the agreed error DataUnavailable: the providers are paid their time, nobody is slashed',
+    guard(async () => {
+      const { bob: submitter } = await accounts();
+      const withheld = { root: `0x${random(32).toString('hex')}`, len: 3 << 20 };
+      const spec = sha256Job(new Uint8Array(3 << 20), 1 << 20, {
+        replicas: 3,
+        price: UNIT,
+        deadline: 10,
+        inputContent: withheld,
+      });
+      const bonds = await Promise.all(net.who.providers.map((p) => bond(p)));
+      const { job } = await submitJob(submitter, spec);
+      const record = await waitForVerdict(net.api, job, { timeoutMs: 240_000 });
+      assert.equal(record.status.type, 'Failed');
+      assert.equal(record.status.asFailed.code.toNumber(), 8, 'DataUnavailable');
+      const errorFee = (await net.api.query.jobs.params()).errorFee.toBigInt();
+      const s = record.settlement.unwrap();
+      assert.equal(s.paid.toBigInt(), 3n * errorFee, 'each provider is paid the error fee for its time');
+      assert.equal(
+        s.paid.toBigInt() + s.fee.toBigInt() + s.refunded.toBigInt(),
+        record.escrow.toBigInt(),
+        'nothing lost',
+      );
+      assert.deepEqual(await Promise.all(net.who.providers.map((p) => bond(p))), bonds, 'no bond slashed');
     }),
   );
 

@@ -12,8 +12,11 @@
 //!   recently used first unless pinned;
 //! - [`protocol`]: the request-response protocol (`/<genesis>/depin/data/1`) and the
 //!   handler that answers peers from the store;
-//! - [`fetch`]: fetching the missing chunks of a content from peers, several at once.
+//! - [`fetch`]: fetching the missing chunks of a content from peers, several at once;
+//! - [`source`]: the executor's source of a job's input content: the store, filled from
+//!   peers when the job is dispatched.
 
 pub mod fetch;
 pub mod protocol;
+pub mod source;
 pub mod store;

@@ -54,6 +54,7 @@ fn task(job: u64, kernel: BuiltinKernel, input: Vec<u8>, output_len: u32) -> Com
 		job,
 		kernel: Kernel::BuiltIn(kernel),
 		input,
+		input_content: None,
 		work_size: [1, 1, 1],
 		output_len,
 		budget_ms: u32::MAX,

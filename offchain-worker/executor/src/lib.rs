@@ -26,8 +26,8 @@ pub mod store;
 pub mod worker;
 
 use depin_compute_primitives::{
-	host::ComputeBackend, ComputeTask, DeviceInfo, DispatchAck, ErrorCode, JobId, Kernel,
-	TaskStatus,
+	content::ContentId, host::ComputeBackend, ComputeTask, DeviceInfo, DispatchAck, ErrorCode,
+	JobId, Kernel, TaskStatus,
 };
 use device::DeviceChoice;
 pub use metrics::Metrics;
@@ -164,6 +164,15 @@ struct Shared {
 	device: Mutex<Option<DeviceInfo>>,
 	results: Results,
 	metrics: Option<Metrics>,
+	data: Mutex<Option<Arc<dyn DataSource>>>,
+}
+
+/// Where a task's input content (data too large for a transaction) comes from: on a node,
+/// its data store, filled from peers (`depin-compute-data`).
+pub trait DataSource: Send + Sync {
+	/// The bytes of `id`, fetched from peers if this node lacks them and checked against
+	/// the root, or why there are none.
+	fn content(&self, id: &ContentId) -> Result<Vec<u8>, String>;
 }
 
 /// The executor. Cheap to clone; the supervisor stops when the last clone is dropped.
@@ -231,6 +240,7 @@ impl Executor {
 			device: Mutex::new(None),
 			results: Results::new(store, keep),
 			metrics,
+			data: Mutex::new(None),
 		});
 		match shared.request(Request::Describe, shared.config.time_limit) {
 			Ok(Response::Device(Ok(info))) => {
@@ -263,6 +273,12 @@ impl Executor {
 			.spawn(move || supervisor.supervise())
 			.expect("spawning a thread only fails when the OS is out of resources; qed");
 		Self { _stop: Arc::new(StopOnDrop(shared.clone())), shared }
+	}
+
+	/// Where tasks' input content comes from (the node's data store). Without one, a task
+	/// with input content fails locally.
+	pub fn set_data_source(&self, source: Arc<dyn DataSource>) {
+		*lock(&self.shared.data) = Some(source);
 	}
 
 	/// Runs a task now, bypassing the queue and the store: what the host functions do,
@@ -347,6 +363,39 @@ impl Shared {
 		}
 	}
 
+	/// A task's input content, from the data source, once the memory it takes is known to
+	/// be within this node's limit. Content nobody supplied is the agreed error
+	/// [`ErrorCode::DataUnavailable`].
+	fn input_content(
+		&self,
+		task: &ComputeTask,
+		id: &ContentId,
+	) -> Result<Vec<u8>, (ErrorCode, String)> {
+		if !task.input.is_empty() {
+			return Err((ErrorCode::InvalidParams, "input both inline and by content".into()));
+		}
+		let memory = id.len.saturating_add(u64::from(task.output_len));
+		if memory > self.config.max_memory {
+			return Err((
+				ErrorCode::MemoryLimit,
+				format!("{memory} bytes of buffers; this node allows {}", self.config.max_memory),
+			));
+		}
+		let source = lock(&self.data).clone().ok_or_else(|| {
+			(ErrorCode::DeviceUnavailable, "this executor has no data source".to_string())
+		})?;
+		let started = Instant::now();
+		let bytes = source.content(id).map_err(|why| (ErrorCode::DataUnavailable, why))?;
+		log::info!(
+			target: LOG_TARGET,
+			"🧮 Job {}: {} bytes of input content in {} ms",
+			task.job,
+			bytes.len(),
+			millis(started)
+		);
+		Ok(bytes)
+	}
+
 	/// Plans a task (validating it) into the worker's launch.
 	fn plan(&self, task: &ComputeTask) -> Result<Run, (ErrorCode, String)> {
 		if task.output_len > self.config.max_output {
@@ -358,9 +407,17 @@ impl Shared {
 				),
 			));
 		}
+		let fetched;
+		let input = match &task.input_content {
+			None => &task.input,
+			Some(id) => {
+				fetched = self.input_content(task, id)?;
+				&fetched
+			},
+		};
 		let run = match &task.kernel {
 			Kernel::BuiltIn(kernel) => {
-				let launch = kernels::plan(kernel, &task.input, task.output_len)
+				let launch = kernels::plan(kernel, input, task.output_len)
 					.map_err(|code| (code, format!("invalid parameters: {kernel:?}")))?;
 				Run {
 					source: launch.source.into_bytes(),
@@ -368,7 +425,7 @@ impl Shared {
 					global: launch.global.map(|g| g as u64),
 					local: launch.local.map(|l| l.map(|l| l as u64)),
 					params: Some(launch.args),
-					input: launch.generated_input.unwrap_or_else(|| task.input.clone()),
+					input: launch.generated_input.unwrap_or_else(|| input.clone()),
 					output_len: task.output_len,
 				}
 			},
@@ -378,7 +435,7 @@ impl Shared {
 				global: task.work_size.map(u64::from),
 				local: None,
 				params: None,
-				input: task.input.clone(),
+				input: input.clone(),
 				output_len: task.output_len,
 			},
 		};
@@ -473,6 +530,7 @@ impl Shared {
 				job: 0,
 				kernel: Kernel::BuiltIn(kernel),
 				input,
+				input_content: None,
 				work_size: [1, 1, 1],
 				output_len,
 				budget_ms: u32::MAX,

@@ -72,8 +72,11 @@ pub struct ComputeTask {
 	pub job: JobId,
 	/// What to run.
 	pub kernel: Kernel<Unbounded, Unbounded>,
-	/// Input bytes.
+	/// Input bytes given inline (empty when the input is [`ComputeTask::input_content`]).
 	pub input: Vec<u8>,
+	/// Input too large for a transaction: content the node fetches from its peers by its
+	/// Merkle root ([`crate::content`]).
+	pub input_content: Option<crate::content::ContentId>,
 	/// Global work size of a source kernel (unused dimensions are 1). Built-in kernels
 	/// derive theirs from their parameters.
 	pub work_size: [u32; 3],
@@ -119,6 +122,11 @@ pub enum ErrorCode {
 	/// whose accuracy is the device's, `double`, an extension, a work-group function: see
 	/// [`crate::kernels::reproducibility_violation`]). Refused before it is built.
 	NotReproducible = 7,
+	/// The job's input content could not be fetched from any peer before the commit
+	/// deadline: the submitter did not make it available. A result: the submitter pays the
+	/// providers' time and nobody is slashed; a provider that says so while the others
+	/// fetched it gets nothing.
+	DataUnavailable = 8,
 	/// The task timed out on this node.
 	Timeout = 100,
 	/// The task needs more memory than this node allows or its device offers.

@@ -74,6 +74,7 @@ impl<T: Config> AuditJobs<T::AccountId> for Pallet<T> {
 		let spec = JobSpec {
 			kernel: Kernel::BuiltIn(BuiltinKernel::MatMulI32(MatMulParams { n, seed: matrices })),
 			input: Default::default(),
+			input_content: None,
 			work_size: [n, n, 1],
 			output_len: 4 * n * n,
 			replicas,

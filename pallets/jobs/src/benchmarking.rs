@@ -59,6 +59,7 @@ fn spec<T: Config>(stored: u32, replicas: u8) -> JobSpecOf<T> {
 	JobSpec {
 		kernel,
 		input: bytes(input).try_into().unwrap(),
+		input_content: None,
 		work_size: [64, 64, 1],
 		output_len: T::MaxInlineOutput::get().max(1),
 		replicas,

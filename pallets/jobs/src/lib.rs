@@ -617,6 +617,10 @@ pub mod pallet {
 		/// The longest job would outlast delegated stake's unbonding: stake behind a
 		/// provider could leave before the job's slash.
 		OutlastsDelegationUnbonding,
+		/// A job's input is inline or by content, not both.
+		InputTwice,
+		/// Input content is limited to 256 MiB.
+		ContentTooLarge,
 	}
 
 	#[pallet::hooks]

@@ -341,6 +341,7 @@ pub fn spec(replicas: u8, output_len: u32) -> JobSpecOf<Test> {
 	JobSpec {
 		kernel: Kernel::BuiltIn(BuiltinKernel::Sha256Batch(Sha256BatchParams { block_len: 64 })),
 		input: vec![7u8; 128].try_into().unwrap(),
+		input_content: None,
 		work_size: [2, 1, 1],
 		output_len,
 		replicas,

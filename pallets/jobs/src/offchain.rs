@@ -201,11 +201,12 @@ impl<T: Config> Pallet<T> {
 
 	/// The task of `job` as the executor takes it.
 	pub fn compute_task(job: JobId, record: &JobOf<T>) -> Option<ComputeTask> {
-		let JobPayload { kernel, input, work_size } = JobPayloads::<T>::get(job)?;
+		let JobPayload { kernel, input, input_content, work_size } = JobPayloads::<T>::get(job)?;
 		Some(ComputeTask {
 			job,
 			kernel: kernel.unbounded(),
 			input: input.into_inner(),
+			input_content,
 			work_size,
 			output_len: record.output_len,
 			budget_ms: record.compute_budget_ms,

@@ -2,6 +2,7 @@
 //! deposit, one hold on the submitter's account).
 
 use crate::*;
+use depin_compute_primitives::content::MAX_CONTENT_LEN;
 use frame_support::pallet_prelude::*;
 use pallet_providers::{ProviderRegistry, MAX_REPUTATION};
 use sp_runtime::traits::{CheckedAdd, CheckedMul, UniqueSaturatedInto, Zero};
@@ -60,6 +61,10 @@ impl<T: Config> Pallet<T> {
 					<= deadline.saturating_mul(params.compute_ms_per_block.into()),
 			Error::<T>::InvalidBudget
 		);
+		if let Some(content) = &spec.input_content {
+			ensure!(spec.input.is_empty(), Error::<T>::InputTwice);
+			ensure!(content.len <= MAX_CONTENT_LEN, Error::<T>::ContentTooLarge);
+		}
 		if let Kernel::Source { source, entry } = &spec.kernel {
 			ensure!(!source.is_empty() && !entry.is_empty(), Error::<T>::EmptySource);
 		}
@@ -73,7 +78,11 @@ impl<T: Config> Pallet<T> {
 		let work = spec.price_per_replica.checked_mul(&replicas).ok_or(Error::<T>::Overflow)?;
 		let fee = params.fee.mul_ceil(work);
 		let escrow = work.checked_add(&fee).ok_or(Error::<T>::Overflow)?;
-		let stored = BalanceOf::<T>::from(spec.input.len() as u32 + spec.kernel.stored_len());
+		let content_len =
+			if spec.input_content.is_some() { ContentId::max_encoded_len() } else { 0 };
+		let stored = BalanceOf::<T>::from(
+			spec.input.len() as u32 + content_len as u32 + spec.kernel.stored_len(),
+		);
 		let deposit = params
 			.deposit_per_byte
 			.checked_mul(&stored)
@@ -119,7 +128,12 @@ impl<T: Config> Pallet<T> {
 		);
 		JobPayloads::<T>::insert(
 			job,
-			JobPayload { kernel: spec.kernel, input: spec.input, work_size: spec.work_size },
+			JobPayload {
+				kernel: spec.kernel,
+				input: spec.input,
+				input_content: spec.input_content,
+				work_size: spec.work_size,
+			},
 		);
 		Submissions::<T>::put(submissions);
 		Self::deposit_event(Event::Submitted {

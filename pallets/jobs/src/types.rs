@@ -15,6 +15,7 @@ use sp_runtime::Perbill;
 /// parameters are the compute primitives' own: the runtime, its off-chain worker, clients
 /// and the node's executor share them.
 pub use depin_compute_primitives::{
+	content::ContentId,
 	kernels::{
 		Conv2dParams, MatMulParams, MonteCarloParams, QuantizedNetParams, Sha256BatchParams,
 	},
@@ -49,6 +50,13 @@ pub struct JobSpec<
 	pub kernel: Kernel<MaxSource, MaxEntry>,
 	/// Input bytes, stored on-chain until the job is cleared.
 	pub input: BoundedVec<u8, MaxInput>,
+	/// Input too large for a transaction, by content (a Merkle root over 1 MiB chunks and
+	/// the length, at most 256 MiB): providers' nodes fetch it from the peers that hold it,
+	/// the submitter's own node first (upload it there with `compute_dataBegin`,
+	/// `compute_dataWrite`, `compute_dataFinish`). `input` must then be empty. Data the
+	/// submitter withholds is the agreed error `DataUnavailable` (8): the providers' time
+	/// is paid from the escrow, nobody is slashed.
+	pub input_content: Option<ContentId>,
 	/// Global work size in up to three dimensions (unused dimensions are 1).
 	pub work_size: [u32; 3],
 	/// Length of the output in bytes.
@@ -331,6 +339,8 @@ pub struct JobPayload<MaxSource: Get<u32>, MaxEntry: Get<u32>, MaxInput: Get<u32
 	pub kernel: Kernel<MaxSource, MaxEntry>,
 	/// Input bytes.
 	pub input: BoundedVec<u8, MaxInput>,
+	/// Input by content, fetched from peers.
+	pub input_content: Option<ContentId>,
 	/// Global work size of a source kernel (unused dimensions are 1).
 	pub work_size: [u32; 3],
 }

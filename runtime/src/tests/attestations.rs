@@ -36,6 +36,7 @@ fn job_assigned_to_alice() -> JobId {
 	let spec = JobSpec {
 		kernel: Kernel::BuiltIn(BuiltinKernel::Sha256Batch(Sha256BatchParams { block_len: 64 })),
 		input: vec![7u8; 64].try_into().unwrap(),
+		input_content: None,
 		work_size: [1, 1, 1],
 		output_len: 32,
 		replicas: 1,

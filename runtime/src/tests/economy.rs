@@ -82,6 +82,7 @@ fn spec(replicas: u8, price: Balance) -> pallet_jobs::JobSpecOf<Runtime> {
 			block_len: 64,
 		})),
 		input: vec![7u8; 64].try_into().expect("short input"),
+		input_content: None,
 		work_size: [1, 1, 1],
 		output_len: OUTPUT_LEN,
 		replicas,

@@ -158,3 +158,28 @@ fn the_unbonding_period_cannot_fall_to_the_longest_job() {
 		assert_ok!(providers(longest + 1));
 	});
 }
+
+#[test]
+fn input_by_content_is_stored_as_its_id_and_handed_to_the_executor() {
+	use depin_compute_primitives::content::{ContentId, MAX_CONTENT_LEN};
+	ExtBuilder::default().build_and_execute(|| {
+		let content = ContentId { root: sp_core::H256::repeat_byte(7), len: MAX_CONTENT_LEN };
+		let mut by_content = spec(3, 32);
+		by_content.input = Default::default();
+		by_content.input_content = Some(content);
+		let job = submit(20, by_content.clone());
+		// The deposit counts the id's 40 bytes, never the content's 256 MiB.
+		assert_eq!(JobRecords::<Test>::get(job).unwrap().deposit, 20 + 40 + 5);
+		assert_eq!(JobPayloads::<Test>::get(job).unwrap().input_content, Some(content));
+		let task = Jobs::compute_task(job, &JobRecords::<Test>::get(job).unwrap()).unwrap();
+		assert_eq!((task.input_content, task.input.len()), (Some(content), 0));
+
+		// Inline and by content at once, or more than 256 MiB: refused before anything is held.
+		let mut both = by_content.clone();
+		both.input = vec![1u8].try_into().unwrap();
+		assert_noop!(Jobs::submit(RuntimeOrigin::signed(20), both), Error::<Test>::InputTwice);
+		let mut huge = by_content;
+		huge.input_content = Some(ContentId { len: MAX_CONTENT_LEN + 1, ..content });
+		assert_noop!(Jobs::submit(RuntimeOrigin::signed(20), huge), Error::<Test>::ContentTooLarge);
+	});
+}
