@@ -41,7 +41,7 @@ fn wild(n: usize, seed: u64) -> Vec<f32> {
 	(0..n as u64)
 		.map(|i| {
 			let r = depin_compute_primitives::kernels::mix64(seed, i);
-			if r % 8 == 0 {
+			if r.is_multiple_of(8) {
 				EDGES[(r >> 8) as usize % EDGES.len()]
 			} else {
 				// Any finite bit pattern: sign, exponent 0..=254, mantissa.
@@ -60,7 +60,7 @@ fn moderate(n: usize, seed: u64) -> Vec<f32> {
 		.map(|i| {
 			let r = depin_compute_primitives::kernels::mix64(seed, i);
 			let x = ((r >> 40) as i32 - (1 << 23)) as f32 / 4096.0;
-			if r % 8 == 0 {
+			if r.is_multiple_of(8) {
 				x * 1.0e-40
 			} else {
 				x

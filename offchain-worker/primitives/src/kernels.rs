@@ -349,7 +349,7 @@ impl RayTraceParams {
 /// order of operations is the device's, types and macros only some devices have, and the
 /// work-group functions (a source kernel runs without a local size, so the device chooses
 /// its groups).
-const NOT_REPRODUCIBLE: &[&str] = &[
+pub const NOT_REPRODUCIBLE: &[&str] = &[
 	// Math functions with a device-dependent error in ULPs.
 	"acos",
 	"acosh",
@@ -437,7 +437,7 @@ const NOT_REPRODUCIBLE: &[&str] = &[
 
 /// Identifier prefixes a reproducible source kernel does not use: the imprecise function
 /// families, extensions' macros, and the sub-group and work-group collective functions.
-const NOT_REPRODUCIBLE_PREFIXES: &[&str] =
+pub const NOT_REPRODUCIBLE_PREFIXES: &[&str] =
 	&["native_", "half_", "cl_", "__opencl_c_", "sub_group_", "get_sub_group", "work_group_"];
 
 /// Why an OpenCL C source may compute different bytes on different honest devices, or

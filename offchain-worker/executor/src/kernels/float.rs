@@ -10,6 +10,10 @@
 //! The references below do the same operations in the same order in Rust, which never
 //! contracts: the device's bytes and theirs are equal on every IEEE-754 device.
 
+// `!(x > y)` is true for NaN, as in the OpenCL kernel, where `x <= y` is not: the
+// reference says what the kernel says, NaN included.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 use super::{ensure, matrix_bytes, source, Launch};
 use depin_compute_primitives::{
 	kernels::{mix64, DenseF32Params, MatMulParams},

@@ -6,7 +6,7 @@
 //! (`depin_compute_primitives::kernels`, "Floating point"): only `+ − × ÷`, `sqrt`,
 //! `floor`, `fmod`, `fabs` and comparisons, every sum and vector operation written out in
 //! one order (no `dot` or `normalize` of the device), constants that `f32` holds exactly.
-//! The OpenCL kernel (`cl/ray_trace.cl`) and [`reference`] do the same operations in the
+//! The OpenCL kernel (`cl/ray_trace.cl`) and [`reference()`] do the same operations in the
 //! same order, so every IEEE-754 device writes the same pixels.
 //!
 //! # The scene
@@ -28,6 +28,10 @@
 //!
 //! The output is `width × height` pixels, rows from the top, 3 bytes each (red, green,
 //! blue): the mean of the pixel's rays, clamped to `[0, 1]`, times 255, rounded.
+
+// `!(x > y)` is true for NaN, as in the OpenCL kernel, where `x <= y` is not: the
+// reference says what the kernel says, NaN included.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 use super::{ensure, source, Launch};
 use depin_compute_primitives::{kernels::RayTraceParams, ErrorCode};
