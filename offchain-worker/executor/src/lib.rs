@@ -171,8 +171,8 @@ struct Shared {
 /// its data store, filled from peers (`depin-compute-data`).
 pub trait DataSource: Send + Sync {
 	/// The bytes of `id`, fetched from peers if this node lacks them and checked against
-	/// the root, or why there are none.
-	fn content(&self, id: &ContentId) -> Result<Vec<u8>, String>;
+	/// the root, or why there are none: within `limit`, whatever the peers do.
+	fn content(&self, id: &ContentId, limit: Duration) -> Result<Vec<u8>, String>;
 }
 
 /// The executor. Cheap to clone; the supervisor stops when the last clone is dropped.
@@ -384,8 +384,13 @@ impl Shared {
 		let source = lock(&self.data).clone().ok_or_else(|| {
 			(ErrorCode::DeviceUnavailable, "this executor has no data source".to_string())
 		})?;
+		// The fetch gets the job's compute budget (or this node's shorter limit), and the
+		// run as much again: the chain allows budgets that leave time for both before the
+		// commit deadline, so that data the submitter trickles or withholds ends as the
+		// agreed error, attested in time, never as a provider missing its deadline.
+		let limit = Duration::from_millis(u64::from(task.budget_ms)).min(self.config.time_limit);
 		let started = Instant::now();
-		let bytes = source.content(id).map_err(|why| (ErrorCode::DataUnavailable, why))?;
+		let bytes = source.content(id, limit).map_err(|why| (ErrorCode::DataUnavailable, why))?;
 		log::info!(
 			target: LOG_TARGET,
 			"🧮 Job {}: {} bytes of input content in {} ms",
