@@ -14,9 +14,9 @@
 // reference says what the kernel says, NaN included.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
-use super::{ensure, matrix_bytes, source, Launch};
+use super::{ensure, source, Launch};
 use depin_compute_primitives::{
-	kernels::{mix64, DenseF32Params, MatMulParams},
+	kernels::{mix64, DenseF32Params},
 	ErrorCode,
 };
 
@@ -52,32 +52,6 @@ pub fn matmul_f32_inputs(n: u32, seed: u64) -> Vec<u8> {
 			(high as f32 / (1 << 23) as f32).to_le_bytes()
 		})
 		.collect()
-}
-
-pub(super) fn plan_matmul(
-	p: &MatMulParams,
-	input: &[u8],
-	output_len: usize,
-) -> Result<Launch, ErrorCode> {
-	ensure(p.n > 0)?;
-	let bytes = matrix_bytes(p.n)?;
-	ensure(output_len == bytes)?;
-	let generated_input = if input.is_empty() {
-		Some(matmul_f32_inputs(p.n, p.seed))
-	} else {
-		ensure(Some(input.len()) == bytes.checked_mul(2))?;
-		None
-	};
-	let n = p.n as usize;
-	Ok(Launch {
-		source: source(include_str!("cl/matmul_f32.cl")),
-		entry: "matmul_f32",
-		// One work-item per 8 × 16 block of C, as the integer product.
-		global: [n.div_ceil(16), n.div_ceil(8), 1],
-		local: None,
-		args: [p.n as u64, 0, 0],
-		generated_input,
-	})
 }
 
 /// `C = A × B` for the `n × n` `f32` matrices of `input` (`A ‖ B`), each element summed

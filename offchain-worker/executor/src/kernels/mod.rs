@@ -5,7 +5,7 @@
 //! The kernels and their parameters are declared in `depin_compute_primitives::kernels`.
 
 use depin_compute_primitives::{
-	kernels::{matmul_i32, mix64, Conv2dParams},
+	kernels::{matmul_i32, mix64, Conv2dParams, MatMulParams},
 	BuiltinKernel, ErrorCode,
 };
 use sha2::{Digest, Sha256};
@@ -118,27 +118,7 @@ pub fn plan(kernel: &BuiltinKernel, input: &[u8], output_len: u32) -> Result<Lau
 				generated_input: None,
 			})
 		},
-		BuiltinKernel::MatMulI32(p) => {
-			ensure(p.n > 0)?;
-			let bytes = matrix_bytes(p.n)?;
-			ensure(output_len == bytes)?;
-			let generated_input = if input.is_empty() {
-				Some(matmul_inputs(p.n, p.seed))
-			} else {
-				ensure(Some(input.len()) == bytes.checked_mul(2))?;
-				None
-			};
-			// One work-item per 8 × 16 block of C (`ROWS` × `COLS` in the kernel).
-			let n = p.n as usize;
-			Ok(Launch {
-				source: source(include_str!("cl/matmul_i32.cl")),
-				entry: "matmul_i32",
-				global: [n.div_ceil(16), n.div_ceil(8), 1],
-				local: None,
-				args: [p.n as u64, 0, 0],
-				generated_input,
-			})
-		},
+		BuiltinKernel::MatMulI32(p) => plan_matmul(p, input, output_len, false),
 		BuiltinKernel::MonteCarloPi(p) => {
 			ensure(p.samples_per_item > 0 && output_len > 0 && output_len.is_multiple_of(4))?;
 			Ok(Launch {
@@ -168,10 +148,51 @@ pub fn plan(kernel: &BuiltinKernel, input: &[u8], output_len: u32) -> Result<Lau
 			})
 		},
 		BuiltinKernel::QuantizedNet(p) => quantized_net::plan(p, input, output_len),
-		BuiltinKernel::MatMulF32(p) => float::plan_matmul(p, input, output_len),
+		BuiltinKernel::MatMulF32(p) => plan_matmul(p, input, output_len, true),
 		BuiltinKernel::DenseF32(p) => float::plan_dense(p, input, output_len),
 		BuiltinKernel::RayTrace(p) => ray_trace::plan(p, input, output_len),
 	}
+}
+
+/// The matrix product of `u32` (wrapping) or, with `float`, of `f32` elements: one source,
+/// `cl/matmul.cl`, with the element type defined before it.
+fn plan_matmul(
+	p: &MatMulParams,
+	input: &[u8],
+	output_len: usize,
+	float: bool,
+) -> Result<Launch, ErrorCode> {
+	ensure(p.n > 0)?;
+	let bytes = matrix_bytes(p.n)?;
+	ensure(output_len == bytes)?;
+	let generated_input = if input.is_empty() {
+		Some(if float { float::matmul_f32_inputs(p.n, p.seed) } else { matmul_inputs(p.n, p.seed) })
+	} else {
+		ensure(Some(input.len()) == bytes.checked_mul(2))?;
+		None
+	};
+	let (entry, types) = if float {
+		(
+			"matmul_f32",
+			"#define T float\n#define T16 float16\n#define OUT(x) canonical(x)\n\
+			 #define OUT16(v) select(as_uint16(v), (uint16)(0x7fc00000u), isnan(v))\n",
+		)
+	} else {
+		(
+			"matmul_i32",
+			"#define T uint\n#define T16 uint16\n#define OUT(x) (x)\n#define OUT16(v) (v)\n",
+		)
+	};
+	// One work-item per 8 × 16 block of C (`ROWS` × `COLS` in the kernel).
+	let n = p.n as usize;
+	Ok(Launch {
+		source: source(&format!("#define ENTRY {entry}\n{types}{}", include_str!("cl/matmul.cl"))),
+		entry,
+		global: [n.div_ceil(16), n.div_ceil(8), 1],
+		local: None,
+		args: [p.n as u64, 0, 0],
+		generated_input,
+	})
 }
 
 /// The taps of a `k × k` window (`k` odd) centred on `(x, y)` that fall inside a `w × h`
