@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use depin_compute_data::{fetch, store::DataStore};
+use depin_compute_data::{fetch, source::PeerSource};
 use depin_compute_executor::store::{OffchainStore, OutputStore};
 use depin_compute_primitives::content::ContentId;
 use depin_compute_primitives::{JobId, TaskStatus};
@@ -17,7 +17,6 @@ use jsonrpsee::{
 	types::{error::ErrorObjectOwned, ErrorObject},
 };
 use pallet_jobs::runtime_api::{AgreedResult, JobsApi};
-use sc_network::{service::traits::NetworkRequest, ProtocolName};
 use sp_core::{offchain::OffchainStorage, Bytes};
 
 use depin_runtime::{opaque::Block, AccountId, Balance, Nonce};
@@ -27,18 +26,8 @@ use sp_api::ProvideRuntimeApi;
 use sp_block_builder::BlockBuilder;
 use sp_blockchain::{Error as BlockChainError, HeaderBackend, HeaderMetadata};
 
-/// What the data methods need: the node's data store and its peer-to-peer protocol.
-#[derive(Clone)]
-pub struct DataDeps {
-	/// The store.
-	pub store: Arc<DataStore>,
-	/// The network, for requests to peers.
-	pub network: Arc<dyn NetworkRequest + Send + Sync>,
-	/// The data protocol's name.
-	pub protocol: ProtocolName,
-	/// Block sync, which knows the connected peers.
-	pub sync: Arc<sc_network_sync::SyncingService<Block>>,
-}
+/// What the data methods need: the node's data store, filled from its peers.
+pub type DataDeps = Arc<PeerSource>;
 
 /// What the RPC methods need from the node.
 pub struct FullDeps<C, P, S> {
@@ -176,23 +165,7 @@ impl DataApiServer for Data {
 
 	async fn data_fetch(&self, ext: &jsonrpsee::Extensions, content: Content) -> RpcResult<Held> {
 		safe_only(ext)?;
-		let peers = self
-			.0
-			.sync
-			.peers_info()
-			.await
-			.map(|peers| peers.into_iter().map(|(peer, _)| peer).collect())
-			.unwrap_or_default();
-		let d = &self.0;
-		let held = fetch::fetch(
-			d.store.clone(),
-			d.network.clone(),
-			d.protocol.clone(),
-			content.into(),
-			peers,
-		)
-		.await
-		.map_err(|e| match e {
+		let held = self.0.fetch(content.into()).await.map_err(|e| match e {
 			fetch::FetchError::Store(e) => refused(e),
 			e => ErrorObject::owned(DATA_UNAVAILABLE, e.to_string(), None::<()>),
 		})?;

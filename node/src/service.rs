@@ -324,6 +324,7 @@ pub fn new_full<
 			.map_err(|e| ServiceError::Other(format!("cannot insert the dev operator key: {e}")))?;
 	}
 
+	// Job data from the store, fetched from the connected peers when it lacks some.
 	let data_source = {
 		let sync = sync_service.clone();
 		Arc::new(depin_compute_data::source::PeerSource {
@@ -345,7 +346,7 @@ pub fn new_full<
 				&compute,
 				backend.offchain_storage(),
 				config.prometheus_registry(),
-				data_source,
+				data_source.clone(),
 			)
 		})
 		.transpose()?;
@@ -396,12 +397,7 @@ pub fn new_full<
 		let client = client.clone();
 		let pool = transaction_pool.clone();
 		let offchain = backend.offchain_storage();
-		let data = crate::rpc::DataDeps {
-			store: data.store.clone(),
-			network: Arc::new(network.clone()),
-			protocol: data.protocol.clone(),
-			sync: sync_service.clone(),
-		};
+		let data = data_source.clone();
 
 		Box::new(move |_| {
 			let deps = crate::rpc::FullDeps {
