@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use depin_compute_data::{fetch, source::PeerSource};
 use depin_compute_executor::store::{OffchainStore, OutputStore};
-use depin_compute_primitives::content::ContentId;
+use depin_compute_data::store::DataStore;
+use depin_compute_primitives::content::{output_hash, ContentId};
 use depin_compute_primitives::{JobId, TaskStatus};
 use jsonrpsee::{
 	core::RpcResult,
@@ -17,7 +18,7 @@ use jsonrpsee::{
 	types::{error::ErrorObjectOwned, ErrorObject},
 };
 use pallet_jobs::runtime_api::{AgreedResult, JobsApi};
-use sp_core::{offchain::OffchainStorage, Bytes};
+use sp_core::{offchain::OffchainStorage, Bytes, H256};
 
 use depin_runtime::{opaque::Block, AccountId, Balance, Nonce};
 use jsonrpsee::RpcModule;
@@ -42,8 +43,10 @@ pub struct FullDeps<C, P, S> {
 }
 
 /// Outputs of jobs computed by this node. Outputs longer than the chain's inline bound are
-/// kept only by the providers that computed them; clients fetch them here and check them
-/// against the result hash on chain.
+/// kept only by the providers that computed them (and the nodes that fetched them since);
+/// clients fetch them here, or by content from any node (`compute_dataFetch` with the
+/// result hash as the root and the output's length), and check them against the result
+/// hash on chain.
 #[rpc(server, namespace = "compute")]
 pub trait ComputeApi {
 	/// The output bytes of `job`, once the chain has agreed on its result and if this node
@@ -98,15 +101,23 @@ pub trait DataApi {
 	fn data_write(&self, handle: u64, offset: u64, bytes: Bytes) -> RpcResult<()>;
 
 	/// Ends a complete upload; returns the content's root and length, which a job names
-	/// as its input. The node keeps the content and serves it to peers. Unsafe.
+	/// as its input. The node keeps the content and serves it to peers, until the node
+	/// restarts or `compute_dataHold` ties it to the job. Unsafe.
 	#[method(name = "dataFinish", with_extensions)]
 	fn data_finish(&self, handle: u64) -> RpcResult<Content>;
 
 	/// Fetches what this node lacks of a content from its peers, each chunk checked on
 	/// arrival; returns once it holds all of it, or fails naming a chunk nobody supplied.
-	/// Unsafe.
+	/// The node keeps it while it has room (and serves it). Unsafe.
 	#[method(name = "dataFetch", with_extensions)]
 	async fn data_fetch(&self, content: Content) -> RpcResult<Held>;
+
+	/// Ties a content this node holds to `job`, which uses it: the node keeps it (and
+	/// serves it) while the job is on chain, and releases it once the job is cleared. Ends
+	/// the hold of the upload that brought it (`compute_dataFinish`). Returns whether the
+	/// node holds the content. Unsafe.
+	#[method(name = "dataHold", with_extensions)]
+	fn data_hold(&self, content: Content, job: JobId) -> RpcResult<bool>;
 
 	/// How much of a content this node holds, or `null`.
 	#[method(name = "dataStatus")]
@@ -169,7 +180,21 @@ impl DataApiServer for Data {
 			fetch::FetchError::Store(e) => refused(e),
 			e => ErrorObject::owned(DATA_UNAVAILABLE, e.to_string(), None::<()>),
 		})?;
+		self.0.store.unpin(&content.into());
 		Ok(Held { have: held.have, chunks: held.chunks })
+	}
+
+	fn data_hold(
+		&self,
+		ext: &jsonrpsee::Extensions,
+		content: Content,
+		job: JobId,
+	) -> RpcResult<bool> {
+		safe_only(ext)?;
+		let id = content.into();
+		let held = self.0.store.hold_for(&id, job).map_err(refused)?;
+		self.0.store.unpin(&id);
+		Ok(held)
 	}
 
 	fn data_status(&self, content: Content) -> RpcResult<Option<Held>> {
@@ -202,6 +227,8 @@ impl DataApiServer for Data {
 /// `compute_*` over the node's kept outputs and the chain's verdicts.
 pub struct Compute<A> {
 	kept: Option<Box<dyn OutputStore>>,
+	/// The data store, where long outputs are kept.
+	data: Option<Arc<DataStore>>,
 	/// The result the chain (at its best block) agreed on for a job.
 	agreed: A,
 }
@@ -216,6 +243,19 @@ pub const NOT_AGREED: i32 = 4042;
 pub const NOT_AGREED_OUTPUT: i32 = 4043;
 /// The chain could not be asked.
 pub const CHAIN_UNAVAILABLE: i32 = 4044;
+
+impl<A> Compute<A> {
+	/// This node's output of `job` from the data store, where a long one is kept.
+	fn stored(&self, job: JobId) -> Option<Vec<u8>> {
+		let Some((_, TaskStatus::Done { result_hash, output_len, .. })) =
+			self.kept.as_ref()?.status(job)
+		else {
+			return None;
+		};
+		let id = ContentId { root: H256(result_hash), len: u64::from(output_len) };
+		self.data.as_ref()?.read(&id, 0, id.len)
+	}
+}
 
 impl<A> ComputeApiServer for Compute<A>
 where
@@ -238,8 +278,9 @@ where
 				),
 				None,
 			)),
-			Some(AgreedResult::Output(hash)) => match kept.output(job) {
-				Some(output) if sp_io::hashing::blake2_256(&output) == hash.0 => Ok(output.into()),
+			Some(AgreedResult::Output(hash)) => match kept.output(job).or_else(|| self.stored(job))
+			{
+				Some(output) if output_hash(&output) == hash => Ok(output.into()),
 				Some(_) => Err(error(
 					NOT_AGREED_OUTPUT,
 					format!("this node's output of job {job} is not the one the chain agreed on"),
@@ -293,7 +334,7 @@ where
 		let best = client.info().best_hash;
 		client.runtime_api().agreed_result(best, job).map_err(|e| e.to_string())
 	};
-	module.merge(Compute { kept, agreed }.into_rpc())?;
+	module.merge(Compute { kept, data: Some(data.store.clone()), agreed }.into_rpc())?;
 	module.merge(Data(data).into_rpc())?;
 
 	Ok(module)
@@ -314,12 +355,12 @@ mod tests {
 	) -> Compute<impl Fn(JobId) -> Result<Option<AgreedResult>, String>> {
 		let store = MemoryStore::default();
 		let status = TaskStatus::Done {
-			result_hash: sp_io::hashing::blake2_256(OUTPUT),
+			result_hash: output_hash(OUTPUT).0,
 			output_len: OUTPUT.len() as u32,
 			exec_ms: 1,
 		};
-		Results::new(Box::new(store.clone()), 8).record(JOB, [0; 32], status, Ok(OUTPUT));
-		Compute { kept: Some(Box::new(store)), agreed: move |_| Ok(agreed) }
+		Results::new(Box::new(store.clone()), 8).record(JOB, [0; 32], status, Ok(Some(OUTPUT)));
+		Compute { kept: Some(Box::new(store)), data: None, agreed: move |_| Ok(agreed) }
 	}
 
 	fn code_of(result: RpcResult<Bytes>) -> i32 {
@@ -333,7 +374,7 @@ mod tests {
 
 	#[test]
 	fn the_agreed_output_is_served() {
-		let node = node_with(Some(AgreedResult::Output(sp_io::hashing::blake2_256(OUTPUT).into())));
+		let node = node_with(Some(AgreedResult::Output(output_hash(OUTPUT))));
 		assert_eq!(node.job_result(JOB).expect("served").0, OUTPUT);
 	}
 
@@ -341,6 +382,30 @@ mod tests {
 	fn an_output_the_chain_did_not_agree_on_is_not_served() {
 		let node = node_with(Some(AgreedResult::Output(sp_core::H256::repeat_byte(1))));
 		assert_eq!(code_of(node.job_result(JOB)), NOT_AGREED_OUTPUT);
+	}
+
+	#[test]
+	fn a_long_output_is_served_from_the_data_store() {
+		let dir = tempfile::tempdir().unwrap();
+		let data = Arc::new(DataStore::open(dir.path(), 64 << 20).unwrap());
+		let output = vec![5u8; 3 << 20];
+		data.keep_output(JOB, &output).unwrap();
+		let kept = MemoryStore::default();
+		let status = TaskStatus::Done {
+			result_hash: output_hash(&output).0,
+			output_len: output.len() as u32,
+			exec_ms: 1,
+		};
+		// What the executor records of a long output: its status, not its bytes.
+		Results::new(Box::new(kept.clone()), 8).record(JOB, [0; 32], status, Ok(None));
+		let node = |agreed| Compute {
+			kept: Some(Box::new(kept.clone()) as Box<dyn OutputStore>),
+			data: Some(data.clone()),
+			agreed: move |_| Ok(Some(agreed)),
+		};
+		assert_eq!(node(AgreedResult::Output(output_hash(&output))).job_result(JOB).unwrap().0, output);
+		let other = AgreedResult::Output(H256::repeat_byte(1));
+		assert_eq!(code_of(node(other).job_result(JOB)), NOT_AGREED_OUTPUT);
 	}
 
 	#[test]

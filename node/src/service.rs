@@ -7,7 +7,8 @@ use depin_compute_executor::{
 };
 use depin_compute_primitives::host::{ComputeBackend, ComputeExt};
 use depin_runtime::{apis::RuntimeApi, opaque::Block};
-use futures::FutureExt;
+use codec::Decode;
+use futures::{FutureExt, StreamExt};
 use sc_client_api::{Backend, BlockBackend};
 use sc_consensus_babe::{BabeParams, ImportQueueParams, SlotProportion};
 use sc_consensus_grandpa::SharedVoterState;
@@ -39,6 +40,51 @@ fn start_executor<S: sp_core::offchain::OffchainStorage + 'static>(
 	let executor = Executor::start(config, store, metrics);
 	executor.set_data_source(data);
 	Ok(Arc::new(executor))
+}
+
+/// Keeps the data store's ties to jobs up to date with the finalized chain
+/// ([`DataStore::tend`](depin_compute_data::store::DataStore::tend)).
+async fn tend_data(client: Arc<FullClient>, store: Arc<depin_compute_data::store::DataStore>) {
+	use sc_client_api::BlockchainEvents;
+	let mut finalized = client.finality_notification_stream();
+	while let Some(block) = finalized.next().await {
+		let tended = store.tend(|job| job_state(&client, block.hash, job));
+		if tended != Default::default() {
+			log::info!(
+				target: "compute::data",
+				"💾 {} output(s) agreed on now served; {} content(s) of cleared jobs released ({} bytes)",
+				tended.published,
+				tended.released,
+				tended.freed
+			);
+		}
+	}
+}
+
+/// What the chain at `at` says of `job`, read from its record. A record this node cannot
+/// read (a runtime that changed its layout) counts as a live job: its data is kept.
+fn job_state(
+	client: &FullClient,
+	at: <Block as sp_runtime::traits::Block>::Hash,
+	job: depin_compute_primitives::JobId,
+) -> depin_compute_data::store::JobState {
+	use depin_compute_data::store::JobState;
+	use sc_client_api::StorageProvider;
+	let key = pallet_jobs::JobRecords::<depin_runtime::Runtime>::hashed_key_for(job);
+	match client.storage(at, &sp_core::storage::StorageKey(key)) {
+		Ok(None) => JobState::Gone,
+		Ok(Some(record)) => {
+			match pallet_jobs::JobOf::<depin_runtime::Runtime>::decode(&mut &record.0[..]) {
+				Ok(pallet_jobs::Job {
+					status: pallet_jobs::JobStatus::Completed,
+					result_hash: Some(hash),
+					..
+				}) => JobState::Agreed(hash),
+				_ => JobState::Live,
+			}
+		},
+		Err(_) => JobState::Live,
+	}
 }
 
 /// The node's store of job data and its peer-to-peer protocol, before the network starts.
@@ -391,6 +437,14 @@ pub fn new_full<
 		"compute-data-server",
 		Some("compute"),
 		depin_compute_data::protocol::serve(data.store.clone(), data.requests),
+	);
+
+	// Job data lives as long as its jobs: on every finalized block, outputs the chain agreed
+	// on are served to peers, and content of cleared jobs is released.
+	task_manager.spawn_handle().spawn(
+		"compute-data-tend",
+		Some("compute"),
+		tend_data(client.clone(), data.store.clone()),
 	);
 
 	let rpc_extensions_builder = {

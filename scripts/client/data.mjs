@@ -62,6 +62,12 @@ export async function uploadData(url, bytes) {
 /** Has the node at `url` fetch `content` from its peers; resolves when it holds all of it. */
 export const fetchData = (url, content) => call(url, 'compute_dataFetch', [content]);
 
+/**
+ * Ties `content` on the node at `url` to `job`, which uses it: the node keeps it while the job
+ * is on chain and releases it once the job is cleared (ending the upload's own hold).
+ */
+export const holdData = (url, content, job) => call(url, 'compute_dataHold', [content, job]);
+
 /** How much of `content` the node at `url` holds (`{ have, chunks }`), or null. */
 export const dataStatus = (url, content) => call(url, 'compute_dataStatus', [content]);
 

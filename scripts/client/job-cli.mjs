@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { u8aToHex } from '@polkadot/util';
 
 import { UNIT, connect, signerFrom, submitAndWatch } from './chain.mjs';
-import { uploadData } from './data.mjs';
+import { holdData, uploadData } from './data.mjs';
 import {
   denseF32Job,
   fetchOutput,
@@ -125,7 +125,7 @@ function buildSpec(kind, content) {
   }
 }
 
-/** The node's own HTTP endpoint, for compute_jobResult. */
+/** The node's own HTTP endpoint, for its unsafe RPC (uploads, fetches by content). */
 const httpOf = (ws) => ws.replace(/^ws/, 'http');
 
 async function main() {
@@ -146,12 +146,14 @@ async function main() {
       if (r.error) fail(`${r.error}: ${r.errorDocs}`.replace(/: $/, ''));
       const job = r.events.find((e) => e.name === 'jobs.Submitted').named.job;
       console.log(`job ${job} submitted`);
+      // The node keeps the input while the job is on chain, and releases it once cleared.
+      if (content) await holdData(httpOf(opts.url), content, job);
       if (opts.wait) await report(api, job, true);
     } else if (command === 'status') {
       await report(api, Number(arg ?? fail('which job?')), false);
     } else if (command === 'result') {
       const job = Number(arg ?? fail('which job?'));
-      const { output, source } = await fetchOutput(api, job, [httpOf(opts.url), ...opts.rpc]);
+      const { output, source } = await fetchOutput(api, job, { via: httpOf(opts.url), rpcUrls: opts.rpc });
       if (opts.png) {
         const kernel = (await jobPayload(api, job))?.kernel;
         if (!kernel?.isBuiltIn || !kernel.asBuiltIn.isRayTrace) fail(`job ${job} did not render an image`);

@@ -1,10 +1,10 @@
 // Client side of compute jobs, shared by `scripts/job` and the end-to-end tests: build job
 // specs for the built-in kernels and OpenCL C sources, submit them, wait for the verdict,
-// and fetch the output (on chain when short, else from a provider node's
-// `compute_jobResult`), checked against the result hash on chain.
+// and fetch the output (on chain when short, else by content from any node that holds it, or
+// from a provider node's `compute_jobResult`), checked against the result hash on chain.
 
-import { hexToU8a, u8aEq, u8aToHex } from '@polkadot/util';
-import { blake2AsU8a } from '@polkadot/util-crypto';
+import { hexToU8a, u8aToHex } from '@polkadot/util';
+import { contentId, fetchData, readData } from './data.mjs';
 
 /** Requirements every development provider meets: a CPU device, nothing more. */
 export const anyCpu = { kind: 'Cpu', minMemoryMib: 0, minReputation: 0, sameDeviceClass: false };
@@ -198,20 +198,32 @@ export async function verdictLatency(api, job, verdict) {
 }
 
 /**
- * The output of a completed job: from the chain when it was short enough to be stored
- * there, else from `compute_jobResult` of the nodes at `rpcUrls` (provider nodes). Every
- * candidate is checked against the result hash on chain.
+ * The output of a completed job, checked against the result hash on chain (the output's
+ * content root): from the chain when it was short enough to be stored there; else by
+ * content through the node at `via` (an HTTP URL of a node whose unsafe RPC answers: it
+ * fetches the output from any peer that holds it, chunk by chunk checked); else from
+ * `compute_jobResult` of the provider nodes at `rpcUrls`.
  */
-export async function fetchOutput(api, job, rpcUrls) {
+export async function fetchOutput(api, job, { via, rpcUrls = [] } = {}) {
   const record = await jobRecord(api, job);
   if (!record || !record.status.isCompleted) throw new Error(`job ${job} has no agreed output`);
-  const expected = record.resultHash.unwrap().toU8a();
+  const expected = record.resultHash.unwrap().toHex();
+  const matches = (output) => contentId(output).root === expected;
   if (record.output.isSome) {
     const output = record.output.unwrap().toU8a(true);
-    if (!u8aEq(blake2AsU8a(output, 256), expected)) throw new Error('the output on chain does not match its hash');
+    if (!matches(output)) throw new Error('the output on chain does not match its hash');
     return { output, source: 'chain' };
   }
   const errors = [];
+  if (via) {
+    try {
+      const content = { root: expected, len: record.outputLen.toNumber() };
+      await fetchData(via, content);
+      return { output: await readData(via, content), source: `${via} (by content)` };
+    } catch (e) {
+      errors.push(`${via}: ${e.message}`);
+    }
+  }
   for (const url of rpcUrls) {
     try {
       const res = await fetch(url, {
@@ -223,7 +235,7 @@ export async function fetchOutput(api, job, rpcUrls) {
       const body = await res.json();
       if (body.error) throw new Error(body.error.message);
       const output = hexToU8a(body.result);
-      if (!u8aEq(blake2AsU8a(output, 256), expected)) throw new Error('its output does not match the hash on chain');
+      if (!matches(output)) throw new Error('its output does not match the hash on chain');
       return { output, source: url };
     } catch (e) {
       errors.push(`${url}: ${e.message}`);

@@ -77,10 +77,15 @@ describe('compute on the dev chain', () => {
     // Alice's provider account was paid the price (she signs nothing herself: her operator key does).
     assert.equal(await free(alice.address, verdict.hash), aliceBefore + price);
 
-    // The output, from the node's compute_jobResult, matches node:crypto's SHA-256.
-    const { output, source } = await fetchOutput(chain.api, job, [`http://127.0.0.1:${ports.rpcPort}`]);
-    assert.match(source, /^http/);
+    // The output, from the node's compute_jobResult, matches node:crypto's SHA-256...
+    const url = `http://127.0.0.1:${ports.rpcPort}`;
+    const { output, source } = await fetchOutput(chain.api, job, { rpcUrls: [url] });
+    assert.equal(source, url);
     assert.equal(u8aToHex(output), u8aToHex(sha256Batch(input, 100)));
+    // ...and so does the same output by content (its root is the result hash) from the data store.
+    const byContent = await fetchOutput(chain.api, job, { via: url });
+    assert.equal(byContent.source, `${url} (by content)`);
+    assert.equal(u8aToHex(byContent.output), u8aToHex(output));
   });
 
   test('a short output is stored on chain and equals the reference', async () => {
@@ -89,7 +94,7 @@ describe('compute on the dev chain', () => {
     const { job } = await submit(matmulJob(n, 99n, { price: UNIT / 10n }), bob);
     const record = await waitForVerdict(chain.api, job, { timeoutMs: 180_000 });
     assert.equal(record.status.type, 'Completed');
-    const { output, source } = await fetchOutput(chain.api, job, []);
+    const { output, source } = await fetchOutput(chain.api, job);
     assert.equal(source, 'chain');
     assert.equal(u8aToHex(output), u8aToHex(matmulGenerated(n, 99n)));
   });

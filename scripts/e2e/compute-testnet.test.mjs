@@ -55,6 +55,20 @@ describe('compute on the local testnet (three providers)', () => {
   const { testnet, guard } = net;
 
   const at = async (hash) => (hash ? net.api.at(hash) : net.api);
+  const http = (name) => `http://127.0.0.1:${net.rpcPort(name)}`;
+  /** Clears `job` as its submitter `who`, and waits until no provider's node holds `content`. */
+  const clearAndWaitForRelease = async (job, who, content) => {
+    const cleared = await submitAndWatch(net.api, net.api.tx.jobs.clear(job), who);
+    assert.equal(cleared.error, undefined, cleared.error);
+    await waitFor(
+      `job ${job}'s data released by the providers' nodes`,
+      async () =>
+        (await Promise.all(['alice', 'bob', 'charlie'].map((n) => dataStatus(http(n), content)))).every(
+          (h) => h === null,
+        ),
+      { timeoutMs: 60_000 },
+    );
+  };
   const free = async (address, hash) => (await (await at(hash)).query.system.account(address)).data.free.toBigInt();
   const bond = async (address, hash) =>
     (await (await at(hash)).query.providers.providerRecords(address)).unwrap().bond.toBigInt();
@@ -97,7 +111,7 @@ describe('compute on the local testnet (three providers)', () => {
       for (const address of net.who.providers) {
         assert.equal((await free(address, hash)) - (await free(address, parent)), price, `${address} paid`);
       }
-      const { output } = await fetchOutput(net.api, job, []);
+      const { output } = await fetchOutput(net.api, job);
       assert.equal(u8aToHex(output), u8aToHex(matmulGenerated(n, 5n)));
     }),
   );
@@ -120,7 +134,7 @@ describe('compute on the local testnet (three providers)', () => {
       assert.equal(record.status.type, 'Completed');
       const { event } = await verdictBlock(net.api, job);
       assert.deepEqual(event.data.winners.map((w) => w.toString()).sort(), [...net.who.providers].sort());
-      const { output } = await fetchOutput(net.api, job, []);
+      const { output } = await fetchOutput(net.api, job);
       assert.deepEqual([...output], digits.predicted, "the chain's result is the integer simulation's");
       const correct = [...output].filter((label, i) => label === digits.labels[i]).length;
       console.log(
@@ -153,11 +167,11 @@ describe('compute on the local testnet (three providers)', () => {
       const dir = scratchDir('render');
       try {
         const png = join(dir.path, 'showcase.png');
-        // 48,000 bytes: too long for the chain, served by a provider's node.
-        const rpc = `http://127.0.0.1:${net.rpcPort('alice')}`;
-        const fetched = run(job, ['result', String(id), '--png', png, '--url', url, '--rpc', rpc]);
+        // 48,000 bytes: too long for the chain. Dave computed nothing: his node fetches the
+        // output by content (its root is the result hash) from the providers' nodes.
+        const fetched = run(job, ['result', String(id), '--png', png, '--url', url]);
         assert.equal(fetched.status, 0, fetched.stderr);
-        assert.match(fetched.stdout, /160 × 100 image from http:.* written to .* \(hash checked\)/);
+        assert.match(fetched.stdout, /160 × 100 image from http:.* \(by content\) written to .* \(hash checked\)/);
         const pixels = decodePng(readFileSync(png));
         assert.equal(pixels.width, size.width);
         assert.equal(pixels.height, size.height);
@@ -167,6 +181,15 @@ describe('compute on the local testnet (three providers)', () => {
         console.log(
           `ray tracer at r = 3: ${size.width} × ${size.height}, ${size.samples ** 2} rays a pixel, equal to the JavaScript renderer`,
         );
+
+        // The providers kept the output for the job; once it is cleared, they release it.
+        const output = {
+          root: (await net.api.query.jobs.jobRecords(id)).unwrap().resultHash.unwrap().toHex(),
+          len: 48_000,
+        };
+        for (const name of ['alice', 'bob', 'charlie'])
+          assert.ok((await dataStatus(http(name), output))?.have === 1, name);
+        await clearAndWaitForRelease(id, net.who.bob, output);
       } finally {
         dir.cleanup();
       }
@@ -176,7 +199,6 @@ describe('compute on the local testnet (three providers)', () => {
   test(
     'data: 256 MiB uploaded to one node are fetched by the others over the peer-to-peer network, every chunk checked',
     guard(async () => {
-      const http = (name) => `http://127.0.0.1:${net.rpcPort(name)}`;
       const bytes = random(256 << 20);
       let started = Date.now();
       const id = await uploadData(http('alice'), bytes);
@@ -253,6 +275,7 @@ describe('compute on the local testnet (three providers)', () => {
         const out = join(dir.path, 'digests.bin');
         const fetched = run(job, ['result', String(id), '--out', out, '--url', url]);
         assert.equal(fetched.status, 0, fetched.stderr);
+        assert.match(fetched.stdout, /8192 bytes from .* \(by content\) written to/);
         const expected = Buffer.concat(
           Array.from({ length: 256 }, (_, i) =>
             createHash('sha256')
@@ -264,6 +287,10 @@ describe('compute on the local testnet (three providers)', () => {
         console.log(
           `a 256 MiB input at r = 3: ${submitted.stdout.match(/Completed \(([\d.]+) s\)/)?.[1]} s from submission to verdict`,
         );
+
+        // Every node that held the input for the job (Alice's upload, the providers' fetches)
+        // releases it once the job is cleared: 256 MiB of disk back on each.
+        await clearAndWaitForRelease(id, net.who.bob, payload.inputContent.unwrap().toJSON());
       } finally {
         dir.cleanup();
       }

@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
 import { blake2AsU8a } from '@polkadot/util-crypto';
-import { bnToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { bnToU8a, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 
 import { UNIT, accounts, run, scratchDir, scriptsDir, submitAndWatch, useDevChain, waitFor } from './lib/harness.mjs';
 import { matmulGenerated } from './lib/reference.mjs';
+import { contentId } from '../client/data.mjs';
 
 const ports = { rpcPort: 19946, p2pPort: 31335, prometheusPort: 19617 };
 
@@ -92,10 +93,10 @@ describe('compute marketplace on the dev chain', () => {
     });
     assert.equal(assigned.assigned[0].provider.toString(), bob.address);
 
-    // The operator commits to the hash of its output (the commitment binds the provider,
-    // Bob): free of charge.
+    // The operator commits to the hash of its output (its root as content; the commitment
+    // binds the provider, Bob): free of charge.
     const output = new Uint8Array(32).map((_, i) => i * 3);
-    const resultHash = blake2AsU8a(output, 256);
+    const resultHash = hexToU8a(contentId(output).root);
     const salt = new Uint8Array(32).fill(42);
     const operatorBefore = await free(operator.address);
     const c = await submitAndWatch(

@@ -1,11 +1,12 @@
-//! The executor's source of input content: the store, filled from peers on demand.
+//! The executor's job data: inputs from the store, filled from peers on demand; outputs
+//! kept in the store for peers, once the chain agrees on them.
 
 use crate::{
 	fetch::{self, FetchError},
 	store::{DataStore, Holding},
 };
-use depin_compute_executor::DataSource;
-use depin_compute_primitives::content::ContentId;
+use depin_compute_executor::{DataError, DataSource};
+use depin_compute_primitives::{content::ContentId, JobId};
 use futures::future::BoxFuture;
 use sc_network::{service::traits::NetworkRequest, PeerId, ProtocolName};
 use std::{sync::Arc, time::Duration};
@@ -38,7 +39,12 @@ impl PeerSource {
 }
 
 impl DataSource for PeerSource {
-	fn content(&self, id: &ContentId, limit: Duration) -> Result<Vec<u8>, String> {
+	fn content(
+		&self,
+		job: JobId,
+		id: &ContentId,
+		limit: Duration,
+	) -> Result<Vec<u8>, DataError> {
 		let (this, id) = (self.clone(), *id);
 		let (done, outcome) = std::sync::mpsc::channel();
 		// The fetch runs on a thread of its own (its requests' futures are driven by the
@@ -50,16 +56,30 @@ impl DataSource for PeerSource {
 			.name("compute-data-fetch".into())
 			.spawn(move || {
 				let fetched = futures::executor::block_on(this.fetch(id));
-				let bytes = fetched.map_err(|e| e.to_string()).and_then(|_| {
+				let bytes = fetched.map_err(|e| match e {
+					FetchError::Store(e) => DataError::Local(e.to_string()),
+					e => DataError::Unavailable(e.to_string()),
+				});
+				let bytes = bytes.and_then(|_| {
 					let bytes = this.store.read(&id, 0, id.len);
+					// Held for the job from now on (other providers of it may fetch it here),
+					// rather than for this fetch.
+					if let Err(e) = this.store.hold_for(&id, job) {
+						log::warn!(target: "compute::data", "job {job}: cannot tie its input to it: {e}");
+					}
 					this.store.unpin(&id);
-					bytes.ok_or_else(|| "the store lost the content it fetched".to_string())
+					bytes.ok_or_else(|| DataError::Local("the store lost the content it fetched".into()))
 				});
 				let _ = done.send(bytes);
 			})
-			.map_err(|e| format!("cannot start the fetch: {e}"))?;
+			.map_err(|e| DataError::Local(format!("cannot start the fetch: {e}")))?;
 		outcome.recv_timeout(limit).unwrap_or_else(|_| {
-			Err(format!("the content did not arrive within {} ms", limit.as_millis()))
+			let why = format!("the content did not arrive within {} ms", limit.as_millis());
+			Err(DataError::Unavailable(why))
 		})
+	}
+
+	fn keep_output(&self, job: JobId, output: &[u8]) -> Result<ContentId, String> {
+		self.store.keep_output(job, output).map_err(|e| e.to_string())
 	}
 }

@@ -7,13 +7,22 @@
 //! again after a restart; a partial fetch is discarded then and fetched again.
 //!
 //! The store never holds more than its limit on disk: room for a new content is made by
-//! dropping the least recently used complete content that nobody [pins](DataStore::pin),
-//! and a content that does not fit even so is refused. Memory per content is its proofs
+//! dropping the least recently used complete content that nobody [pins](DataStore::pin)
+//! and no live job uses, and a content that does not fit even so is refused.
+//!
+//! Content a job uses (its input, fetched or uploaded here; its output, computed here) is
+//! [tied](DataStore::hold_for) to the job, persistently: kept while the job is on chain,
+//! released ([`DataStore::tend`]) once it is cleared. An output is moreover *withheld*: not
+//! served to peers until the chain agrees on it, so that no one reads a result before the
+//! verdict (a co-replica copying it, a submitter taking it and walking away). Memory per content is its proofs
 //! (at most 256 chunks × 9 hashes), never its bytes: chunks go from disk to the network one
 //! at a time.
 
 use codec::{Decode, Encode};
-use depin_compute_primitives::content::{self, ContentId, CHUNK_LEN, MAX_CONTENT_LEN};
+use depin_compute_primitives::{
+	content::{self, ContentId, CHUNK_LEN, MAX_CONTENT_LEN},
+	JobId,
+};
 use parking_lot::Mutex;
 use sp_core::H256;
 use std::{
@@ -78,7 +87,49 @@ struct Entry {
 	proofs: Vec<Option<Vec<H256>>>,
 	have: u32,
 	last_used: u64,
+	/// In-memory holds (a fetch or upload under way, a reader).
 	pins: u32,
+	/// Jobs on chain that use the content, and whether it is an output not agreed on yet
+	/// (kept in the content's `.jobs` file).
+	ties: Ties,
+}
+
+impl Entry {
+	/// Whether the store may drop it to make room.
+	fn droppable(&self, chunks: u32) -> bool {
+		self.pins == 0 && self.ties.jobs.is_empty() && self.have == chunks
+	}
+}
+
+/// What ties a content to jobs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+pub struct Ties {
+	/// The jobs that use it (as input or output), while they are on chain.
+	pub jobs: Vec<JobId>,
+	/// An output of this node's whose result the chain has not agreed on: not served.
+	pub withheld: bool,
+}
+
+/// What the chain says of a job, for [`DataStore::tend`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobState {
+	/// The job is on chain without an agreed output (queued, running, failed).
+	Live,
+	/// A quorum agreed on the output with this result hash, and the job is on chain.
+	Agreed(H256),
+	/// The job is not on chain (cleared, or never was).
+	Gone,
+}
+
+/// What one [`DataStore::tend`] changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tended {
+	/// Outputs the chain agreed on, now served.
+	pub published: u32,
+	/// Content no live job uses any more, removed from disk.
+	pub released: u32,
+	/// Bytes freed.
+	pub freed: u64,
 }
 
 struct Upload {
@@ -141,22 +192,137 @@ impl DataStore {
 						inner.used += id.len;
 						let have = proofs.len() as u32;
 						let proofs = proofs.into_iter().map(Some).collect();
-						inner.entries.insert(id, Entry { proofs, have, last_used: 0, pins: 0 });
+						let ties = fs::read(path.with_extension("jobs"))
+							.ok()
+							.and_then(|bytes| Ties::decode(&mut &bytes[..]).ok())
+							.unwrap_or_default();
+						let entry = Entry { proofs, have, last_used: 0, pins: 0, ties };
+						inner.entries.insert(id, entry);
 					})
 					.is_some();
-			if !kept && path.extension().is_none_or(|e| e != "index") {
+			if !kept && path.extension().is_none_or(|e| e != "index" && e != "jobs") {
 				stale.push(path);
 			}
 		}
 		for path in stale {
-			let _ = fs::remove_file(path.with_extension("index"));
-			let _ = fs::remove_file(path);
+			remove_files(&path);
 		}
 		Ok(Self { dir: dir.into(), limit, inner: Mutex::new(inner) })
 	}
 
 	fn path(&self, id: &ContentId) -> PathBuf {
 		self.dir.join(name(id))
+	}
+
+	/// Removes `id` and its files, freeing its room.
+	fn remove(&self, inner: &mut Inner, id: &ContentId) {
+		if inner.entries.remove(id).is_some() {
+			inner.used -= id.len;
+			remove_files(&self.path(id));
+		}
+	}
+
+	fn write_ties(&self, id: &ContentId, ties: &Ties) -> Result<(), StoreError> {
+		let path = self.path(id).with_extension("jobs");
+		if ties == &Ties::default() {
+			match fs::remove_file(path) {
+				Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e.into()),
+				_ => return Ok(()),
+			}
+		}
+		Ok(fs::write(path, ties.encode())?)
+	}
+
+	/// Ties `id` to `job`: kept while the job is on chain (until a [`DataStore::tend`]
+	/// finds it gone). Returns whether the store holds `id`.
+	pub fn hold_for(&self, id: &ContentId, job: JobId) -> Result<bool, StoreError> {
+		let mut inner = self.inner.lock();
+		let Some(entry) = inner.entries.get_mut(id) else { return Ok(false) };
+		if !entry.ties.jobs.contains(&job) {
+			entry.ties.jobs.push(job);
+			let ties = entry.ties.clone();
+			self.write_ties(id, &ties)?;
+		}
+		Ok(true)
+	}
+
+	/// Keeps `bytes`, computed here as `job`'s output: tied to the job, and withheld from
+	/// peers until the chain agrees on it. Returns its id.
+	pub fn keep_output(&self, job: JobId, bytes: &[u8]) -> Result<ContentId, StoreError> {
+		let handle = self.begin_upload(bytes.len() as u64)?;
+		self.write_upload(handle, 0, bytes)
+			.and_then(|()| self.finish_upload(handle))
+			.inspect_err(|_| self.cancel_upload(handle))
+			.and_then(|id| {
+				let mut inner = self.inner.lock();
+				let entry = inner.entries.get_mut(&id).ok_or(StoreError::Invalid)?;
+				entry.pins = entry.pins.saturating_sub(1);
+				// Content a live job uses already and that is served (the same bytes as
+				// another job's input, or an output agreed on) stays served.
+				if entry.ties.jobs.is_empty() {
+					entry.ties.withheld = true;
+				}
+				if !entry.ties.jobs.contains(&job) {
+					entry.ties.jobs.push(job);
+				}
+				let ties = entry.ties.clone();
+				self.write_ties(&id, &ties)?;
+				Ok(id)
+			})
+	}
+
+	/// What ties `id` to jobs, if held.
+	pub fn ties(&self, id: &ContentId) -> Option<Ties> {
+		self.inner.lock().entries.get(id).map(|e| e.ties.clone())
+	}
+
+	/// Brings the ties up to date with the chain: a withheld output whose job the chain
+	/// agreed on with its root is served from now on; a job that is gone no longer holds
+	/// its content, and content no job holds any more (nor anyone in memory) is removed.
+	/// `state` is asked once per tied job, outside the store's lock.
+	pub fn tend(&self, state: impl Fn(JobId) -> JobState) -> Tended {
+		let tied: Vec<(ContentId, Ties)> = {
+			let inner = self.inner.lock();
+			inner
+				.entries
+				.iter()
+				.filter(|(_, e)| !e.ties.jobs.is_empty())
+				.map(|(id, e)| (*id, e.ties.clone()))
+				.collect()
+		};
+		let mut states = std::collections::BTreeMap::new();
+		for (_, ties) in &tied {
+			for job in &ties.jobs {
+				states.entry(*job).or_insert_with(|| state(*job));
+			}
+		}
+		let mut tended = Tended::default();
+		let mut inner = self.inner.lock();
+		for (id, _) in tied {
+			let Some(entry) = inner.entries.get_mut(&id) else { continue };
+			let state_of = |job: &JobId| states.get(job).copied().unwrap_or(JobState::Live);
+			let mut ties = entry.ties.clone();
+			if ties.withheld && ties.jobs.iter().any(|j| state_of(j) == JobState::Agreed(id.root))
+			{
+				ties.withheld = false;
+				tended.published += 1;
+			}
+			ties.jobs.retain(|j| state_of(j) != JobState::Gone);
+			if ties.jobs.is_empty() {
+				ties.withheld = false;
+			}
+			if ties.jobs.is_empty() && entry.pins == 0 {
+				self.remove(&mut inner, &id);
+				tended.released += 1;
+				tended.freed += id.len;
+			} else if ties != entry.ties {
+				entry.ties = ties.clone();
+				if let Err(e) = self.write_ties(&id, &ties) {
+					log::warn!(target: "compute::data", "cannot record the jobs of {}: {e}", name(&id));
+				}
+			}
+		}
+		tended
 	}
 
 	/// How much of `id` the store holds, if any.
@@ -184,7 +350,7 @@ impl DataStore {
 		let droppable: u64 = inner
 			.entries
 			.iter()
-			.filter(|(id, e)| e.pins == 0 && e.have == id.chunks())
+			.filter(|(id, e)| e.droppable(id.chunks()))
 			.map(|(id, _)| id.len)
 			.sum();
 		if inner.used.saturating_sub(droppable).saturating_add(len) > self.limit {
@@ -194,15 +360,11 @@ impl DataStore {
 			let victim = inner
 				.entries
 				.iter()
-				.filter(|(id, e)| e.pins == 0 && e.have == id.chunks())
+				.filter(|(id, e)| e.droppable(id.chunks()))
 				.min_by_key(|(_, e)| e.last_used)
 				.map(|(id, _)| *id)
 				.ok_or(StoreError::Full)?;
-			inner.entries.remove(&victim);
-			inner.used -= victim.len;
-			let path = self.path(&victim);
-			let _ = fs::remove_file(path.with_extension("index"));
-			let _ = fs::remove_file(path);
+			self.remove(inner, &victim);
 		}
 		Ok(())
 	}
@@ -228,6 +390,7 @@ impl DataStore {
 			have: 0,
 			last_used: inner.clock,
 			pins: 1,
+			ties: Ties::default(),
 		};
 		inner.entries.insert(*id, entry);
 		Ok(Holding { have: 0, chunks: id.chunks() })
@@ -240,9 +403,7 @@ impl DataStore {
 		let Some(entry) = inner.entries.get_mut(id) else { return };
 		entry.pins = entry.pins.saturating_sub(1);
 		if entry.pins == 0 && entry.have < id.chunks() {
-			inner.entries.remove(id);
-			inner.used -= id.len;
-			let _ = fs::remove_file(self.path(id));
+			self.remove(&mut inner, id);
 		}
 	}
 
@@ -287,13 +448,14 @@ impl DataStore {
 		Ok(holding)
 	}
 
-	/// Chunk `index` of `id` and its proof, if held.
+	/// Chunk `index` of `id` and its proof, if held and not withheld: what peers are
+	/// served.
 	pub fn chunk(&self, id: &ContentId, index: u32) -> Option<(Vec<u8>, Vec<H256>)> {
 		let proof = {
 			let mut inner = self.inner.lock();
 			inner.clock += 1;
 			let clock = inner.clock;
-			let entry = inner.entries.get_mut(id)?;
+			let entry = inner.entries.get_mut(id).filter(|e| !e.ties.withheld)?;
 			entry.last_used = clock;
 			entry.proofs.get(index as usize)?.clone()?
 		};
@@ -343,8 +505,17 @@ impl DataStore {
 		Ok(())
 	}
 
+	/// Drops an upload that will not be finished.
+	pub fn cancel_upload(&self, handle: u64) {
+		let mut inner = self.inner.lock();
+		if let Some(upload) = inner.uploads.remove(&handle) {
+			inner.used -= upload.len;
+			let _ = fs::remove_file(&upload.path);
+		}
+	}
+
 	/// Ends a complete upload: computes its content id and keeps it, pinned once for the
-	/// uploader. Returns the id.
+	/// uploader (until [`DataStore::unpin`], or a restart). Returns the id.
 	pub fn finish_upload(&self, handle: u64) -> Result<ContentId, StoreError> {
 		let upload = {
 			let mut inner = self.inner.lock();
@@ -378,6 +549,7 @@ impl DataStore {
 		let id = ContentId { root: content::root_of(&leaves, upload.len), len: upload.len };
 		let mut inner = self.inner.lock();
 		let mut pins = 1;
+		let mut ties = Ties::default();
 		if let Some(entry) = inner.entries.get_mut(&id) {
 			entry.pins += 1;
 			if entry.have == id.chunks() {
@@ -386,6 +558,7 @@ impl DataStore {
 			// A fetch of the same content was under way: the upload completes it (the
 			// fetch's later writes are the same verified bytes).
 			pins = entry.pins;
+			ties = entry.ties.clone();
 			inner.used -= id.len;
 			inner.entries.remove(&id);
 		}
@@ -401,6 +574,7 @@ impl DataStore {
 			proofs: proofs.into_iter().map(Some).collect(),
 			last_used: inner.clock,
 			pins,
+			ties,
 		};
 		inner.entries.insert(id, entry);
 		Ok(id)
@@ -410,4 +584,11 @@ impl DataStore {
 	pub fn used(&self) -> u64 {
 		self.inner.lock().used
 	}
+}
+
+/// Removes a content's file and its index and ties files.
+fn remove_files(path: &Path) {
+	let _ = fs::remove_file(path.with_extension("index"));
+	let _ = fs::remove_file(path.with_extension("jobs"));
+	let _ = fs::remove_file(path);
 }

@@ -1,9 +1,10 @@
 //! The executor's source of input content gives up at its limit, whatever the peers do: a
 //! submitter who trickles or withholds the data gets the agreed error in time, not a
-//! provider that misses its commit deadline.
+//! provider that misses its commit deadline; and a node that cannot hold the content fails
+//! locally, without blaming the submitter.
 
 use depin_compute_data::{source::PeerSource, store::DataStore};
-use depin_compute_executor::DataSource;
+use depin_compute_executor::{DataError, DataSource};
 use depin_compute_primitives::content::content_id;
 use sc_network::{
 	request_responses::{IfDisconnected, RequestFailure},
@@ -51,7 +52,9 @@ fn a_peer_that_never_answers_is_given_up_on_at_the_limit() {
 		peers: Arc::new(|| Box::pin(async { vec![PeerId::random()] })),
 	};
 	let id = content_id(&[7u8; 3 << 20]);
-	let why = source.content(&id, Duration::from_millis(300)).unwrap_err();
+	let Err(DataError::Unavailable(why)) = source.content(1, &id, Duration::from_millis(300)) else {
+		panic!("a silent peer is data unavailable");
+	};
 	assert!(why.contains("did not arrive within 300 ms"), "{why}");
 	// Content already held is served at once, without asking anyone.
 	let held = {
@@ -59,5 +62,15 @@ fn a_peer_that_never_answers_is_given_up_on_at_the_limit() {
 		store.write_upload(handle, 0, b"hello").unwrap();
 		store.finish_upload(handle).unwrap()
 	};
-	assert_eq!(source.content(&held, Duration::from_millis(300)).unwrap(), b"hello");
+	assert_eq!(source.content(2, &held, Duration::from_millis(300)).unwrap(), b"hello");
+	// ...and kept for the job from then on.
+	assert_eq!(store.ties(&held).unwrap().jobs, vec![2]);
+
+	// A store with no room for the content is this node's failure, not the submitter's.
+	let small = DataStore::open(&dir.path().join("small"), 1 << 20).unwrap();
+	let source = PeerSource { store: Arc::new(small), ..source };
+	let Err(DataError::Local(why)) = source.content(3, &id, Duration::from_millis(300)) else {
+		panic!("a full store is a local failure");
+	};
+	assert!(why.contains("full") || why.contains("limited"), "{why}");
 }

@@ -167,12 +167,29 @@ struct Shared {
 	data: Mutex<Option<Arc<dyn DataSource>>>,
 }
 
-/// Where a task's input content (data too large for a transaction) comes from: on a node,
-/// its data store, filled from peers (`depin-compute-data`).
+/// Where a task's data too large for a transaction lives: on a node, its data store,
+/// filled from peers and serving them (`depin-compute-data`).
 pub trait DataSource: Send + Sync {
-	/// The bytes of `id`, fetched from peers if this node lacks them and checked against
-	/// the root, or why there are none: within `limit`, whatever the peers do.
-	fn content(&self, id: &ContentId, limit: Duration) -> Result<Vec<u8>, String>;
+	/// The bytes of `id`, the input of `job`, fetched from peers if this node lacks them
+	/// and checked against the root, or why there are none: within `limit`, whatever the
+	/// peers do. The node keeps them for the job (and serves them) while it is on chain.
+	fn content(&self, job: JobId, id: &ContentId, limit: Duration)
+		-> Result<Vec<u8>, DataError>;
+
+	/// Keeps `output`, computed for `job`, while the job is on chain: served to peers by
+	/// content (its root is the result hash) once the chain agrees on it, never before.
+	fn keep_output(&self, job: JobId, output: &[u8]) -> Result<ContentId, String>;
+}
+
+/// Why a [`DataSource`] has no content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DataError {
+	/// No peer supplied it in time: what every provider sees of data the submitter
+	/// withholds ([`ErrorCode::DataUnavailable`], agreed on).
+	Unavailable(String),
+	/// This node cannot hold it (its store is full of what live jobs use, its disk failed):
+	/// local, not attested ([`ErrorCode::MemoryLimit`]).
+	Local(String),
 }
 
 /// The executor. Cheap to clone; the supervisor stops when the last clone is dropped.
@@ -390,7 +407,10 @@ impl Shared {
 		// agreed error, attested in time, never as a provider missing its deadline.
 		let limit = Duration::from_millis(u64::from(task.budget_ms)).min(self.config.time_limit);
 		let started = Instant::now();
-		let bytes = source.content(id, limit).map_err(|why| (ErrorCode::DataUnavailable, why))?;
+		let bytes = source.content(task.job, id, limit).map_err(|e| match e {
+			DataError::Unavailable(why) => (ErrorCode::DataUnavailable, why),
+			DataError::Local(why) => (ErrorCode::MemoryLimit, why),
+		})?;
 		log::info!(
 			target: LOG_TARGET,
 			"🧮 Job {}: {} bytes of input content in {} ms",
@@ -589,7 +609,7 @@ impl Shared {
 	fn finish(&self, job: JobId, fingerprint: [u8; 32], outcome: Outcome) {
 		let (status, output) = match outcome.result {
 			Ok(output) => {
-				let result_hash = sp_crypto_hashing::blake2_256(&output);
+				let result_hash = depin_compute_primitives::content::output_hash(&output).0;
 				log::info!(target: LOG_TARGET, "🧮 Job {job} computed in {} ms: {} bytes, result 0x{}", outcome.exec_ms, output.len(), sp_core::hexdisplay::HexDisplay::from(&result_hash));
 				(
 					TaskStatus::Done {
@@ -605,8 +625,26 @@ impl Shared {
 				(TaskStatus::Failed { code, exec_ms: outcome.exec_ms }, Err(log))
 			},
 		};
-		self.results
-			.record(job, fingerprint, status, output.as_deref().map_err(String::as_str));
+		// An output goes to the data store, from which peers fetch it by content once the
+		// chain agrees on it; the off-chain database keeps a short one too (the off-chain
+		// worker reveals it on chain from there), or any one on a node without a store.
+		let data = lock(&self.data).clone();
+		let kept = match (&output, data) {
+			(Ok(bytes), Some(data)) => match data.keep_output(job, bytes) {
+				Ok(_) => true,
+				Err(e) => {
+					log::warn!(target: LOG_TARGET, "🧮 Job {job}: the data store did not keep the output: {e}");
+					false
+				},
+			},
+			_ => false,
+		};
+		let output = match &output {
+			Ok(bytes) if kept && bytes.len() > store::MAX_KEPT_OUTPUT => Ok(None),
+			Ok(bytes) => Ok(Some(&bytes[..])),
+			Err(log) => Err(log.as_str()),
+		};
+		self.results.record(job, fingerprint, status, output);
 		let mut q = lock(&self.queue);
 		q.busy = q.busy.saturating_sub(1);
 		if let Some(entry) = q.entries.get_mut(&job) {

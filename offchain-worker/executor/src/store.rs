@@ -24,6 +24,11 @@ pub fn log_key(job: JobId) -> Vec<u8> {
 /// Longest message kept, in bytes (compiler logs can be long; the start says most).
 pub const MAX_LOG: usize = 64 * 1024;
 
+/// Longest output the off-chain database keeps when the node's data store holds it (longer
+/// ones are served from the data store alone): what the off-chain worker reveals on chain
+/// is far shorter.
+pub const MAX_KEPT_OUTPUT: usize = 64 * 1024;
+
 /// Key of the list of jobs whose results are kept, oldest first.
 pub const INDEX_KEY: &[u8] = b"depin::compute::kept";
 
@@ -112,14 +117,14 @@ impl Results {
 		Self { store, keep: keep.max(1) }
 	}
 
-	/// Records a finished task: its status, and its output or the message of its failure.
-	/// Forgets the oldest job beyond the limit.
+	/// Records a finished task: its status, and its output (`None`: kept in the data store
+	/// only) or the message of its failure. Forgets the oldest job beyond the limit.
 	pub fn record(
 		&self,
 		job: JobId,
 		fingerprint: [u8; 32],
 		status: TaskStatus,
-		output: Result<&[u8], &str>,
+		output: Result<Option<&[u8]>, &str>,
 	) {
 		let mut kept: Vec<JobId> = self
 			.store
@@ -136,7 +141,10 @@ impl Results {
 		}
 		match output {
 			Ok(bytes) => {
-				self.store.set(&output_key(job), bytes);
+				match bytes {
+					Some(bytes) => self.store.set(&output_key(job), bytes),
+					None => self.store.remove(&output_key(job)),
+				}
 				self.store.remove(&log_key(job));
 			},
 			Err(log) => {

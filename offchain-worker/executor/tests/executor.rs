@@ -343,7 +343,7 @@ fn host_functions_dispatch_poll_and_read_outputs() {
 			panic!("not done")
 		};
 		assert_eq!(output_len, 6400);
-		assert_eq!(result_hash, sp_crypto_hashing::blake2_256(&expected));
+		assert_eq!(result_hash, depin_compute_primitives::content::output_hash(&expected).0);
 		assert_eq!(host::output(7, 6400), Some(expected.clone()));
 		assert_eq!(host::output(7, 6399), None, "outputs above the caller's bound are not copied");
 		assert_eq!(

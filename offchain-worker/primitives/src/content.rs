@@ -131,6 +131,13 @@ pub fn content_id(data: &[u8]) -> ContentId {
 	ContentId { root: root_of(&leaves, len), len }
 }
 
+/// The result hash of a job's output: its root as content. An output of any length is then
+/// fetched as `ContentId { root: result hash, len: output length }` from any node that
+/// holds it, each chunk checked against the hash the chain agreed on as it arrives.
+pub fn output_hash(output: &[u8]) -> H256 {
+	content_id(output).root
+}
+
 /// The proof of leaf `index` among `leaves`: the sibling at each level that has one,
 /// bottom up.
 pub fn proof(leaves: &[H256], index: u32) -> Vec<H256> {

@@ -198,7 +198,8 @@ pub enum TaskStatus {
 	Running,
 	/// Finished with an output, kept in the node's off-chain storage.
 	Done {
-		/// `blake2_256` of the output: the result hash that goes on chain.
+		/// The output's root as content ([`crate::content::output_hash`]): the result hash that
+		/// goes on chain.
 		result_hash: [u8; 32],
 		/// Length of the output.
 		output_len: u32,

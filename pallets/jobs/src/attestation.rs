@@ -90,7 +90,7 @@ impl<T: Config> Pallet<T> {
 				if record.output_len <= T::MaxInlineOutput::get() {
 					let output = inline_output.as_ref().ok_or(Error::<T>::OutputMissing)?;
 					ensure!(
-						H256(sp_io::hashing::blake2_256(output)) == *result_hash,
+						output_hash(output) == *result_hash,
 						Error::<T>::OutputHashMismatch
 					);
 				}

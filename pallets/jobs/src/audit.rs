@@ -24,7 +24,6 @@ use depin_compute_primitives::kernels::{matmul_i32, matmul_inputs};
 use depin_interfaces::AuditJobs;
 use frame_support::traits::Randomness;
 use pallet_providers::{DeviceKind, ProviderRegistry, Requirements};
-use sp_core::H256;
 use sp_runtime::{
 	traits::{SaturatedConversion, Saturating, UniqueSaturatedInto},
 	DispatchError,
@@ -70,7 +69,7 @@ impl<T: Config> AuditJobs<T::AccountId> for Pallet<T> {
 			seed[8], seed[9], seed[10], seed[11], seed[12], seed[13], seed[14], seed[15],
 		]);
 		let product = matmul_i32(n as usize, &matmul_inputs(n, matrices));
-		let answer = H256(sp_io::hashing::blake2_256(&product));
+		let answer = output_hash(&product);
 		let spec = JobSpec {
 			kernel: Kernel::BuiltIn(BuiltinKernel::MatMulI32(MatMulParams { n, seed: matrices })),
 			input: Default::default(),

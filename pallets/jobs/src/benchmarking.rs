@@ -149,7 +149,7 @@ fn output<T: Config>(tag: u8) -> BoundedVec<u8, T::MaxInlineOutput> {
 }
 
 fn hash(bytes: &[u8]) -> H256 {
-	H256(sp_io::hashing::blake2_256(bytes))
+	output_hash(bytes)
 }
 
 /// The commitment of the provider whose operator is `operator`.

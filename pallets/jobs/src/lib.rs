@@ -469,7 +469,8 @@ pub mod pallet {
 			job: JobId,
 			/// The provider whose operator key revealed.
 			provider: T::AccountId,
-			/// `blake2_256` of its output, or of its error code.
+			/// Its output's [`output_hash`] (the output's root as content), or its
+			/// [`error_result_hash`].
 			result_hash: H256,
 		},
 		/// No quorum yet: one more replica is being assigned.
@@ -483,7 +484,8 @@ pub mod pallet {
 		Completed {
 			/// The job.
 			job: JobId,
-			/// The agreed result: `blake2_256` of the output.
+			/// The agreed result: the output's [`output_hash`], its root as content, under
+			/// which nodes serve it once agreed.
 			result_hash: H256,
 			/// The providers that revealed it, and were paid.
 			winners: Vec<T::AccountId>,

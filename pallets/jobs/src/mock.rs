@@ -388,7 +388,7 @@ pub fn output(len: u32, tag: u8) -> Vec<u8> {
 }
 
 pub fn hash_of(bytes: &[u8]) -> H256 {
-	H256(sp_io::hashing::blake2_256(bytes))
+	output_hash(bytes)
 }
 
 /// The salt provider `who` uses.

@@ -302,7 +302,7 @@ impl<T: Config> Pallet<T> {
 					&& meta.output_len <= T::MaxInlineOutput::get()
 				{
 					match compute::output(job, T::MaxInlineOutput::get()) {
-						Some(o) if H256(sp_io::hashing::blake2_256(&o)) == result_hash => Some(o),
+						Some(o) if output_hash(&o) == result_hash => Some(o),
 						_ => {
 							log::warn!(target: LOG_TARGET, "job {job}: the executor's output does not match its result hash; not attested");
 							return;
@@ -348,7 +348,7 @@ impl<T: Config> Pallet<T> {
 					let Some(output) = attested
 						.output
 						.clone()
-						.filter(|o| H256(sp_io::hashing::blake2_256(o)) == attested.result_hash)
+						.filter(|o| output_hash(o) == attested.result_hash)
 						.and_then(|o| BoundedVec::try_from(o).ok())
 					else {
 						log::error!(target: LOG_TARGET, "job {job}: the recorded output does not match the commitment");

@@ -11,7 +11,8 @@ use sp_core::H256;
 /// The result the chain agreed on for a job.
 #[derive(Encode, Decode, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum AgreedResult {
-	/// A quorum agreed on an output with this `blake2_256` hash (the job is `Completed`).
+	/// A quorum agreed on an output with this result hash, its root as content (the job is
+	/// `Completed`).
 	Output(H256),
 	/// A quorum agreed that the kernel failed with this error code (`Failed`).
 	Error(u32),

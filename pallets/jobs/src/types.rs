@@ -308,6 +308,10 @@ pub struct JobParams<Balance, BlockNumber> {
 	pub queue_fee_per_round: Balance,
 }
 
+/// The result hash of an output (its root as content: see
+/// [`depin_compute_primitives::content::output_hash`]).
+pub use depin_compute_primitives::content::output_hash;
+
 /// The result hash of a run that failed with `code`: every honest provider computes the
 /// same one, so that a broken kernel is agreed on rather than blamed on providers.
 pub fn error_result_hash(code: u32) -> H256 {

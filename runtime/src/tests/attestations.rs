@@ -68,7 +68,7 @@ const OUTPUT: [u8; 32] = [0x5a; 32];
 const SALT: [u8; 32] = [1; 32];
 
 fn result_hash() -> H256 {
-	H256(sp_io::hashing::blake2_256(&OUTPUT))
+	pallet_jobs::output_hash(&OUTPUT)
 }
 
 fn commit_call(job: JobId) -> RuntimeCall {

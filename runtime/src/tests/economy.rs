@@ -116,7 +116,7 @@ fn providers_work(jobs: &[JobId], answers: &[Option<u8>]) {
 			let Some(tag) = answers.get(i % answers.len().max(1)).copied().flatten() else {
 				continue;
 			};
-			let hash = H256(sp_io::hashing::blake2_256(&output(tag)));
+			let hash = pallet_jobs::output_hash(&output(tag));
 			let operator = RuntimeOrigin::signed(operator_key(&replica.provider));
 			match (record.status, replica.state) {
 				(JobStatus::Committing { .. }, ReplicaState::Assigned) => {

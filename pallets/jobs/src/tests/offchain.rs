@@ -64,7 +64,7 @@ impl ComputeBackend for FakeCompute {
 		let (status, output) = match (self.rule)(&task) {
 			Ok(output) => (
 				TaskStatus::Done {
-					result_hash: sp_io::hashing::blake2_256(&output),
+					result_hash: output_hash(&output).0,
 					output_len: output.len() as u32,
 					exec_ms: 3,
 				},
