@@ -42,13 +42,27 @@ fn start_executor<S: sp_core::offchain::OffchainStorage + 'static>(
 	Ok(Arc::new(executor))
 }
 
-/// Keeps the data store's ties to jobs up to date with the finalized chain
-/// ([`DataStore::tend`](depin_compute_data::store::DataStore::tend)).
+/// Keeps the data store's ties to jobs up to date with the chain
+/// ([`DataStore::tend`](depin_compute_data::store::DataStore::tend)) on every new best
+/// block: an output is served from the first block that shows the chain agreed on it (its
+/// hash is public from the reveals on, whatever becomes of that block), while a job's data
+/// is released only once the job is gone from the finalized chain too.
 async fn tend_data(client: Arc<FullClient>, store: Arc<depin_compute_data::store::DataStore>) {
+	use depin_compute_data::store::JobState;
 	use sc_client_api::BlockchainEvents;
-	let mut finalized = client.finality_notification_stream();
-	while let Some(block) = finalized.next().await {
-		let tended = store.tend(|job| job_state(&client, block.hash, job));
+	let mut imported = client.import_notification_stream();
+	while let Some(block) = imported.next().await {
+		if !block.is_new_best {
+			continue;
+		}
+		let finalized = client.info().finalized_hash;
+		let tended = store.tend(|job| match job_state(&client, block.hash, job) {
+			JobState::Gone if job_state(&client, finalized, job) == JobState::Gone => {
+				JobState::Gone
+			},
+			JobState::Gone => JobState::Live,
+			state => state,
+		});
 		if tended != Default::default() {
 			log::info!(
 				target: "compute::data",
@@ -439,8 +453,8 @@ pub fn new_full<
 		depin_compute_data::protocol::serve(data.store.clone(), data.requests),
 	);
 
-	// Job data lives as long as its jobs: on every finalized block, outputs the chain agreed
-	// on are served to peers, and content of cleared jobs is released.
+	// Job data lives as long as its jobs: outputs the chain agreed on are served to peers,
+	// content of cleared jobs released.
 	task_manager.spawn_handle().spawn(
 		"compute-data-tend",
 		Some("compute"),

@@ -147,7 +147,7 @@ async function main() {
       const job = r.events.find((e) => e.name === 'jobs.Submitted').named.job;
       console.log(`job ${job} submitted`);
       // The node keeps the input while the job is on chain, and releases it once cleared.
-      if (content) await holdData(httpOf(opts.url), content, job);
+      if (content) await holdData(httpOf(opts.url), content, Number(job));
       if (opts.wait) await report(api, job, true);
     } else if (command === 'status') {
       await report(api, Number(arg ?? fail('which job?')), false);
