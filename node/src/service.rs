@@ -49,7 +49,7 @@ fn start_executor<S: sp_core::offchain::OffchainStorage + 'static>(
 /// is released only once the job is gone from the finalized chain too.
 async fn tend_data(client: Arc<FullClient>, store: Arc<depin_compute_data::store::DataStore>) {
 	use depin_compute_data::store::JobState;
-	use sc_client_api::BlockchainEvents;
+	use sc_client_api::{BlockchainEvents, HeaderBackend};
 	let mut imported = client.import_notification_stream();
 	while let Some(block) = imported.next().await {
 		if !block.is_new_best {
