@@ -35,6 +35,9 @@ pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
 
 /// Bond of each development provider: ten times the minimum.
 pub const PROVIDER_BOND: crate::Balance = 1_000 * UNIT;
+/// Each genesis validator's bond, and the least bond a validator needs: slashed for an
+/// equivocation.
+pub const VALIDATOR_BOND: crate::Balance = 10_000 * UNIT;
 
 /// What each operator key's account starts with, so that it exists (attestations are free).
 pub const OPERATOR_ENDOWMENT: crate::Balance = 10 * UNIT;
@@ -115,6 +118,7 @@ fn genesis(
 			minimum_validators,
 			// Minute-long sessions: a validator change is in force within two minutes.
 			session_length: u64::from(MINUTES),
+			minimum_bond: VALIDATOR_BOND,
 		},
 		session: SessionConfig {
 			keys: initial_authorities

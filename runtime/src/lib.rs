@@ -367,6 +367,18 @@ mod runtime {
 	/// Sessions (one a BABE epoch): validators' keys, and the set handed to consensus.
 	#[runtime::pallet_index(18)]
 	pub type Session = pallet_session;
+
+	/// Each session's validator keys as a trie root: key-ownership proofs for reports.
+	#[runtime::pallet_index(19)]
+	pub type Historical = pallet_session::historical;
+
+	/// Block authors, the reporters of equivocations.
+	#[runtime::pallet_index(20)]
+	pub type Authorship = pallet_authorship;
+
+	/// Offences reported against validators, passed to `pallet_validators`.
+	#[runtime::pallet_index(21)]
+	pub type Offences = pallet_offences;
 }
 
 /// The pallets whose benchmarks the runtime exposes (`list_benchmarks!`/`add_benchmarks!`).

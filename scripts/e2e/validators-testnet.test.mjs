@@ -65,6 +65,11 @@ describe('the validator set on the local testnet', () => {
       assert.equal(registered.error, undefined, `setKeys failed: ${registered.error}`);
       assert.ok((await net.api.query.session.nextKeys(eve.address)).isSome);
 
+      // She bonds the minimum: what an offence of hers would be slashed from.
+      const minimum = (await net.api.query.validators.minimumBond()).toBigInt();
+      const bonded = await submitAndWatch(net.api, net.api.tx.validators.bond(minimum), eve);
+      assert.equal(bonded.error, undefined, `bond failed: ${bonded.error}`);
+
       // A direct call is refused: only the validator-admin track changes the set.
       const direct = await submitAndWatch(net.api, net.api.tx.validators.addValidator(eve.address), eve);
       assert.match(String(direct.error), /BadOrigin/);

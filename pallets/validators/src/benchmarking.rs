@@ -5,9 +5,12 @@ use crate::*;
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
 use frame_benchmarking::v2::*;
-use frame_support::traits::{fungible::MutateHold, EnsureOrigin, Get};
+use frame_support::traits::{
+	fungible::{Inspect, Mutate, MutateHold},
+	EnsureOrigin, Get,
+};
 use frame_system::RawOrigin;
-use sp_runtime::traits::TrailingZeroInput;
+use sp_runtime::traits::{Saturating, TrailingZeroInput};
 
 /// An account with session keys of its own (decoded from its seed, so that no two accounts
 /// share a key).
@@ -30,6 +33,35 @@ fn set_of<T: Config>(n: u32) -> Vec<T::AccountId> {
 	members
 }
 
+/// An account with a balance a hundred times the minimum bond, and the minimum at least
+/// one unit.
+fn funded<T: Config>(seed: u32) -> T::AccountId {
+	let who: T::AccountId = account("bonded", seed, 0);
+	fund::<T>(&who);
+	who
+}
+
+/// Gives `who` a hundred times the minimum bond.
+fn fund<T: Config>(who: &T::AccountId) {
+	if MinimumBond::<T>::get().is_zero() {
+		MinimumBond::<T>::put(<T as Config>::Currency::minimum_balance());
+	}
+	let amount = MinimumBond::<T>::get()
+		.saturating_mul(100u32.into())
+		.saturating_add(<T as Config>::Currency::minimum_balance());
+	<T as Config>::Currency::set_balance(who, amount);
+}
+
+/// A bonded account that validates this session, among a full session set.
+fn bonded_in_session<T: Config>() -> T::AccountId {
+	let who = funded::<T>(0);
+	asset::hold_bond::<T>(&who, MinimumBond::<T>::get()).expect("funded");
+	let mut active: Vec<T::AccountId> = (1..T::MaxValidators::get()).map(with_keys::<T>).collect();
+	active.push(who.clone());
+	pallet_session::Validators::<T>::put(active);
+	who
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -38,6 +70,8 @@ mod benchmarks {
 	fn add_validator() -> Result<(), BenchmarkError> {
 		set_of::<T>(T::MaxValidators::get() - 1);
 		let who = with_keys::<T>(u32::MAX);
+		fund::<T>(&who);
+		asset::hold_bond::<T>(&who, MinimumBond::<T>::get())?;
 		let origin =
 			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 
@@ -100,6 +134,77 @@ mod benchmarks {
 
 		assert!(!Pallet::<T>::has_keys(&who));
 		Ok(())
+	}
+
+	#[benchmark]
+	fn bond() {
+		let who = funded::<T>(0);
+		asset::hold_bond::<T>(&who, MinimumBond::<T>::get()).expect("funded");
+		Unbonding::<T>::insert(&who, 0);
+		let amount = MinimumBond::<T>::get();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), amount);
+
+		assert_eq!(asset::held::<T>(&who), amount.saturating_mul(2u32.into()));
+	}
+
+	#[benchmark]
+	fn unbond() {
+		// The worst case: a full governed set and full session sets to look through.
+		set_of::<T>(T::MaxValidators::get());
+		let who = bonded_in_session::<T>();
+		pallet_session::Validators::<T>::mutate(|v| v.retain(|a| a != &who));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+
+		assert!(Unbonding::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn withdraw_bond() {
+		let who = funded::<T>(0);
+		asset::hold_bond::<T>(&who, MinimumBond::<T>::get()).expect("funded");
+		Unbonding::<T>::insert(&who, 0);
+		LastSlashed::<T>::insert(&who, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+
+		assert!(asset::held::<T>(&who).is_zero());
+	}
+
+	#[benchmark]
+	fn set_minimum_bond() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let minimum = <T as Config>::Currency::minimum_balance();
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, minimum);
+
+		assert_eq!(MinimumBond::<T>::get(), minimum);
+		Ok(())
+	}
+
+	/// One offender's share of an offence: disabled in a full session set, slashed.
+	#[benchmark]
+	fn on_offence() {
+		use sp_staking::offence::{OffenceDetails, OnOffenceHandler};
+		let who = bonded_in_session::<T>();
+		let details = OffenceDetails { offender: (who.clone(), ()), reporters: Vec::new() };
+
+		#[block]
+		{
+			<Pallet<T> as OnOffenceHandler<_, _, frame_support::weights::Weight>>::on_offence(
+				&[details],
+				&[Perbill::from_percent(50)],
+				1,
+			);
+		}
+
+		assert_eq!(LastSlashed::<T>::get(&who), Some(1));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

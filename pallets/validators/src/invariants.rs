@@ -2,7 +2,7 @@
 
 use crate::*;
 use frame_support::ensure;
-use sp_runtime::TryRuntimeError;
+use sp_runtime::{traits::Zero, TryRuntimeError};
 
 impl<T: Config> Pallet<T> {
 	/// Checks the pallet's invariants (see the crate docs).
@@ -26,6 +26,17 @@ impl<T: Config> Pallet<T> {
 			SessionLength::<T>::get() > 0,
 			TryRuntimeError::Other("the session length is zero")
 		);
+		// Bounded by the accounts that bonded: each entry is removed with its bond.
+		for (who, _) in Unbonding::<T>::iter() {
+			ensure!(
+				!asset::held::<T>(&who).is_zero(),
+				TryRuntimeError::Other("an unbonding account holds no bond")
+			);
+			ensure!(
+				set.binary_search(&who).is_err(),
+				TryRuntimeError::Other("a member is unbonding")
+			);
+		}
 		Ok(())
 	}
 }

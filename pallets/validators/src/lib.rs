@@ -8,9 +8,19 @@
 //! ## Overview
 //!
 //! - **Joining.** A would-be validator runs a node, has it generate session keys
-//!   (`author_rotateKeysWithOwner`), and registers them with `session.setKeys` (a deposit
-//!   is held while keys are set). Governance then calls [`Pallet::add_validator`]: only
-//!   accounts with session keys can be added, so that every member can author and vote.
+//!   (`author_rotateKeysWithOwner`), registers them with `session.setKeys` (a deposit is
+//!   held while keys are set), and bonds at least [`MinimumBond`] with [`Pallet::bond`].
+//!   Governance then calls [`Pallet::add_validator`]: only accounts with session keys and
+//!   the bond can be added, so that every member can author and vote, and answers for it.
+//! - **Accountability** ([`offences`]). A validator that equivocates (two blocks in one
+//!   slot, two finality votes in one round) is reported by the nodes that see it, with a
+//!   proof of key ownership against the historical session; it is disabled for the rest
+//!   of the session and its bond slashed to the treasury.
+//! - **Bonds** ([`Pallet::bond`], [`Pallet::unbond`], [`Pallet::withdraw_bond`]). A bond is
+//!   held on the validator's own account. An account out of the set, and out of the
+//!   sessions in force and queued, may unbond; the bond stays slashable for
+//!   `UnbondingSessions` more sessions (the time for an equivocation of its last session to
+//!   be reported), then is withdrawn.
 //! - **Leaving.** [`Pallet::remove_validator`] takes a member out, never below
 //!   [`MinimumValidators`], which governance sets ([`Pallet::set_minimum_validators`]) to
 //!   what keeps finality alive on this network (GRANDPA needs more than two thirds of the
@@ -30,12 +40,15 @@
 //!   (itself at least one) and at most `MaxValidators` members.
 //! - Every member has session keys.
 //! - The session length is positive.
+//! - Every unbonding account still has a bond, and is not a member.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub mod asset;
 mod invariants;
+pub mod offences;
 pub mod session;
 pub mod weights;
 
@@ -48,6 +61,14 @@ mod tests;
 
 pub use pallet::*;
 pub use weights::WeightInfo;
+use sp_runtime::{traits::Zero, Perbill};
+
+const LOG_TARGET: &str = "runtime::validators";
+
+/// A balance of the pallet's currency.
+pub type BalanceOf<T> = <<T as Config>::Currency as frame_support::traits::fungible::Inspect<
+	<T as frame_system::Config>::AccountId,
+>>::Balance;
 
 /// The accounts of the validator set, bounded by `MaxValidators`.
 pub type ValidatorSetOf<T> =
@@ -57,8 +78,15 @@ pub type ValidatorSetOf<T> =
 pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
-	use frame_support::{pallet_prelude::*, traits::ValidatorRegistration};
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, InspectHold, Mutate, MutateHold},
+			ValidatorRegistration,
+		},
+	};
 	use frame_system::pallet_prelude::*;
+	use sp_staking::SessionIndex;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -80,8 +108,32 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxValidators: Get<u32>;
 
+		/// The currency of bonds.
+		type Currency: Inspect<Self::AccountId>
+			+ Mutate<Self::AccountId>
+			+ InspectHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The runtime's hold reasons, which include this pallet's.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Where slashed bonds go: the treasury's account.
+		type Treasury: Get<Self::AccountId>;
+
+		/// Sessions a bond stays held, and slashable, after `unbond`: long enough for an
+		/// equivocation in the validator's last session to be reported.
+		#[pallet::constant]
+		type UnbondingSessions: Get<SessionIndex>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
+	}
+
+	/// Why the pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A validator's bond, slashed for an offence.
+		ValidatorBond,
 	}
 
 	/// The validator set governance decided on, sorted. The session that starts after the
@@ -103,6 +155,20 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type SessionLength<T: Config> = StorageValue<_, u64, ValueQuery>;
 
+	/// The least bond an account needs to be added to the set. Set by governance.
+	#[pallet::storage]
+	pub type MinimumBond<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// Accounts that unbonded, and the session from which they may withdraw. One entry per
+	/// bonded account at most.
+	#[pallet::storage]
+	pub type Unbonding<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, SessionIndex>;
+
+	/// The last session for which each validator was slashed: an offence slashes a validator
+	/// once per session. Removed with the bond.
+	#[pallet::storage]
+	pub type LastSlashed<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, SessionIndex>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -112,6 +178,8 @@ pub mod pallet {
 		pub minimum_validators: u32,
 		/// Slots in a session (and BABE epoch).
 		pub session_length: u64,
+		/// The least bond; each genesis validator bonds this much from its balance.
+		pub minimum_bond: BalanceOf<T>,
 	}
 
 	#[pallet::genesis_build]
@@ -133,9 +201,14 @@ pub mod pallet {
 				"fewer genesis validators than the minimum"
 			);
 			assert!(self.session_length > 0, "sessions must last at least one slot");
+			for who in &validators {
+				asset::hold_bond::<T>(who, self.minimum_bond)
+					.expect("genesis validators can afford the minimum bond");
+			}
 			Validators::<T>::put(validators);
 			MinimumValidators::<T>::put(self.minimum_validators);
 			SessionLength::<T>::put(self.session_length);
+			MinimumBond::<T>::put(self.minimum_bond);
 		}
 	}
 
@@ -149,7 +222,18 @@ pub mod pallet {
 		/// The set may no longer hold fewer than `minimum` validators.
 		MinimumValidatorsSet { minimum: u32 },
 		/// The changed set was handed to the session pallet for session `session`.
-		SetPlanned { session: sp_staking::SessionIndex, validators: u32 },
+		SetPlanned { session: SessionIndex, validators: u32 },
+		/// `who` bonded `amount` more; it holds `bond` in all.
+		Bonded { who: T::AccountId, amount: BalanceOf<T>, bond: BalanceOf<T> },
+		/// `who` unbonded: it may withdraw its bond from session `from`.
+		Unbonded { who: T::AccountId, from: SessionIndex },
+		/// `who` took its bond of `amount` back.
+		Withdrawn { who: T::AccountId, amount: BalanceOf<T> },
+		/// Validators need a bond of at least `bond` to be added.
+		MinimumBondSet { bond: BalanceOf<T> },
+		/// `who` committed an offence in session `session`: disabled for the rest of the
+		/// session, and `amount` of its bond (`fraction` of it) went to the treasury.
+		Slashed { who: T::AccountId, session: SessionIndex, fraction: Perbill, amount: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -166,8 +250,19 @@ pub mod pallet {
 		BelowMinimum,
 		/// A minimum must be at least one and at most the set's current size.
 		InvalidMinimum,
-		/// A validator cannot purge its keys; it leaves the set first.
+		/// A validator cannot purge its keys or unbond; it leaves the set first, and waits
+		/// until the sessions it was planned for are over.
 		StillValidator,
+		/// The account's bond is below the minimum.
+		BondTooLow,
+		/// The account has no bond.
+		NotBonded,
+		/// The account is unbonding: it bonds again (`bond`) before it can be added.
+		Unbonding,
+		/// The account has not unbonded, or its bond is still slashable.
+		NotWithdrawable,
+		/// A bond must be more than zero.
+		ZeroBond,
 	}
 
 	#[pallet::hooks]
@@ -191,6 +286,8 @@ pub mod pallet {
 		pub fn add_validator(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			ensure!(Self::has_keys(&who), Error::<T>::NoSessionKeys);
+			ensure!(!Unbonding::<T>::contains_key(&who), Error::<T>::Unbonding);
+			ensure!(asset::held::<T>(&who) >= MinimumBond::<T>::get(), Error::<T>::BondTooLow);
 			Validators::<T>::try_mutate(|set| -> DispatchResult {
 				let at = set.binary_search(&who).err().ok_or(Error::<T>::AlreadyValidator)?;
 				set.try_insert(at, who.clone()).map_err(|_| Error::<T>::TooManyValidators)?;
@@ -248,6 +345,64 @@ pub mod pallet {
 			);
 			pallet_session::Pallet::<T>::purge_keys(frame_system::RawOrigin::Signed(who).into())
 		}
+
+		/// Holds `amount` more of the caller's balance as its validator bond. An account
+		/// that was unbonding stays bonded instead.
+		#[pallet::call_index(4)]
+		#[pallet::weight(<T as Config>::WeightInfo::bond())]
+		pub fn bond(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroBond);
+			asset::hold_bond::<T>(&who, amount)?;
+			Unbonding::<T>::remove(&who);
+			let bond = asset::held::<T>(&who);
+			Self::deposit_event(Event::Bonded { who, amount, bond });
+			Ok(())
+		}
+
+		/// Starts taking the caller's bond back. The caller must be out of the set and of
+		/// the sessions in force and queued; its bond stays slashable for
+		/// `UnbondingSessions` sessions, then [`Pallet::withdraw_bond`] returns it.
+		#[pallet::call_index(5)]
+		#[pallet::weight(<T as Config>::WeightInfo::unbond())]
+		pub fn unbond(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!asset::held::<T>(&who).is_zero(), Error::<T>::NotBonded);
+			ensure!(!Unbonding::<T>::contains_key(&who), Error::<T>::Unbonding);
+			ensure!(!Self::validates_or_will(&who), Error::<T>::StillValidator);
+			let from = pallet_session::CurrentIndex::<T>::get()
+				.saturating_add(T::UnbondingSessions::get());
+			Unbonding::<T>::insert(&who, from);
+			Self::deposit_event(Event::Unbonded { who, from });
+			Ok(())
+		}
+
+		/// Returns the caller's whole bond once its unbonding sessions are over.
+		#[pallet::call_index(6)]
+		#[pallet::weight(<T as Config>::WeightInfo::withdraw_bond())]
+		pub fn withdraw_bond(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let from = Unbonding::<T>::get(&who).ok_or(Error::<T>::NotWithdrawable)?;
+			ensure!(
+				pallet_session::CurrentIndex::<T>::get() >= from,
+				Error::<T>::NotWithdrawable
+			);
+			let amount = asset::release_bond::<T>(&who)?;
+			Unbonding::<T>::remove(&who);
+			LastSlashed::<T>::remove(&who);
+			Self::deposit_event(Event::Withdrawn { who, amount });
+			Ok(())
+		}
+
+		/// Sets the least bond a validator needs to be added. Members bonded below it stay.
+		#[pallet::call_index(7)]
+		#[pallet::weight(<T as Config>::WeightInfo::set_minimum_bond())]
+		pub fn set_minimum_bond(origin: OriginFor<T>, bond: BalanceOf<T>) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			MinimumBond::<T>::put(bond);
+			Self::deposit_event(Event::MinimumBondSet { bond });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -259,6 +414,19 @@ pub mod pallet {
 		/// Slots in a session (and BABE epoch), as set at genesis.
 		pub fn session_length() -> u64 {
 			SessionLength::<T>::get()
+		}
+
+		/// Whether `who` is in the governed set, validates this session, or is queued for
+		/// the next: its bond must stay.
+		pub fn validates_or_will(who: &T::AccountId) -> bool {
+			Validators::<T>::get().binary_search(who).is_ok() ||
+				pallet_session::Validators::<T>::get().contains(who) ||
+				pallet_session::QueuedKeys::<T>::get().iter().any(|(v, _)| v == who)
+		}
+
+		/// The bond `who` holds.
+		pub fn bond_of(who: &T::AccountId) -> BalanceOf<T> {
+			asset::held::<T>(who)
 		}
 	}
 }

@@ -26,6 +26,12 @@ pub const SESSION: u64 = 5;
 pub const KEY_DEPOSIT: Balance = 10;
 /// Balance of accounts 1..=10.
 pub const START_BALANCE: Balance = 100;
+/// The minimum validator bond (genesis validators hold it).
+pub const BOND: Balance = 40;
+/// The treasury's account, where slashes go.
+pub const TREASURY: AccountId = 99;
+/// Sessions a bond stays slashable after `unbond`.
+pub const UNBONDING_SESSIONS: u32 = 2;
 
 impl_opaque_keys! {
 	pub struct MockSessionKeys {
@@ -110,16 +116,25 @@ impl pallet_session::Config for Test {
 	type SessionManager = Validators;
 	type SessionHandler = RecordingSessionHandler;
 	type Keys = MockSessionKeys;
-	type DisablingStrategy = ();
+	/// As the chain has it: offenders disabled, up to a third of the set.
+	type DisablingStrategy = pallet_session::disabling::UpToLimitDisablingStrategy;
 	type WeightInfo = ();
 	type Currency = Balances;
 	type KeyDeposit = ConstU64<KEY_DEPOSIT>;
+}
+
+parameter_types! {
+	pub const Treasury: AccountId = TREASURY;
 }
 
 impl pallet_validators::Config for Test {
 	type RuntimeEvent = RuntimeEvent;
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type MaxValidators = ConstU32<6>;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Treasury = Treasury;
+	type UnbondingSessions = ConstU32<UNBONDING_SESSIONS>;
 	type WeightInfo = ();
 }
 
@@ -135,6 +150,12 @@ pub fn register_keys(who: AccountId, keys: MockSessionKeys) -> sp_runtime::Dispa
 	Session::set_keys(RuntimeOrigin::signed(who), keys, proof)
 }
 
+/// `who` registers its keys and bonds the minimum: what governance can add.
+pub fn candidate(who: AccountId) -> sp_runtime::DispatchResult {
+	set_keys(who)?;
+	Validators::bond(RuntimeOrigin::signed(who), BOND)
+}
+
 /// `who` registers its usual keys ([`keys_for`]).
 pub fn set_keys(who: AccountId) -> sp_runtime::DispatchResult {
 	register_keys(who, keys_for(who))
@@ -144,7 +165,7 @@ pub fn set_keys(who: AccountId) -> sp_runtime::DispatchResult {
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
-		balances: (1..=10).map(|a| (a, START_BALANCE)).collect(),
+		balances: (1..=10).map(|a| (a, START_BALANCE)).chain([(TREASURY, 1)]).collect(),
 		..Default::default()
 	}
 	.assimilate_storage(&mut t)
@@ -153,6 +174,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 		validators: vec![1, 2, 3, 4],
 		minimum_validators: 3,
 		session_length: SESSION,
+		minimum_bond: BOND,
 	}
 	.assimilate_storage(&mut t)
 	.unwrap();

@@ -370,6 +370,17 @@ where
 	type RuntimeCall = RuntimeCall;
 }
 
+// Transactions the runtime builds without a signature: equivocation reports, which BABE and
+// GRANDPA check against their proofs.
+impl<C> frame_system::offchain::CreateBare<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	fn create_bare(call: RuntimeCall) -> crate::UncheckedExtrinsic {
+		crate::UncheckedExtrinsic::new_bare(call)
+	}
+}
+
 impl<C> frame_system::offchain::CreateSignedTransaction<C> for Runtime
 where
 	RuntimeCall: From<C>,

@@ -152,9 +152,9 @@ fn development_genesis_builds() {
 			crate::EXISTENTIAL_DEPOSIT
 		);
 		for account in Sr25519Keyring::well_known() {
-			// Alice's provider bond is on hold.
+			// Alice's provider bond and validator bond are on hold.
 			let bond = if account == Sr25519Keyring::Alice {
-				genesis_config_presets::PROVIDER_BOND
+				genesis_config_presets::PROVIDER_BOND + genesis_config_presets::VALIDATOR_BOND
 			} else {
 				0
 			};

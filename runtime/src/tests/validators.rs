@@ -46,6 +46,15 @@ fn the_validator_admin_track_adds_a_validator_with_keys() {
 			Err(pallet_validators::Error::<Runtime>::NoSessionKeys.into())
 		);
 		register_keys(&eve);
+		// Nor without the bond.
+		assert_eq!(
+			add(&eve).dispatch(dao(DaoOrigin::ValidatorAdmin)).map_err(|e| e.error),
+			Err(pallet_validators::Error::<Runtime>::BondTooLow.into())
+		);
+		assert_ok!(Validators::bond(
+			RuntimeOrigin::signed(eve.clone()),
+			genesis_config_presets::VALIDATOR_BOND
+		));
 		// No other power changes the set.
 		for origin in [
 			RuntimeOrigin::signed(eve.clone()),

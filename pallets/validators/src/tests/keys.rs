@@ -19,7 +19,7 @@ fn setting_keys_holds_a_deposit() {
 #[test]
 fn a_member_cannot_purge_its_keys() {
 	execute(|| {
-		assert_ok!(set_keys(5));
+		assert_ok!(candidate(5));
 		assert_ok!(Validators::add_validator(RuntimeOrigin::root(), 5));
 		assert_noop!(
 			Validators::purge_keys(RuntimeOrigin::signed(5)),
@@ -32,13 +32,13 @@ fn a_member_cannot_purge_its_keys() {
 #[test]
 fn a_former_member_purges_its_keys_and_gets_the_deposit_back() {
 	execute(|| {
-		assert_ok!(set_keys(5));
+		assert_ok!(candidate(5));
 		assert_ok!(Validators::add_validator(RuntimeOrigin::root(), 5));
 		assert_ok!(Validators::remove_validator(RuntimeOrigin::root(), 5));
 		assert_ok!(Validators::purge_keys(RuntimeOrigin::signed(5)));
 		assert!(!Validators::has_keys(&5));
 		assert_eq!(held(5), 0);
-		assert_eq!(Balances::free_balance(5), START_BALANCE);
+		assert_eq!(Balances::free_balance(5), START_BALANCE - BOND, "the bond stays until unbonded");
 		// Nothing left to purge.
 		assert_noop!(
 			Validators::purge_keys(RuntimeOrigin::signed(5)),

@@ -15,7 +15,7 @@ fn genesis_validators_are_the_first_authorities() {
 fn an_addition_validates_from_the_session_after_next() {
 	execute(|| {
 		// Session 0: Eve's account (5) registers keys and governance adds it.
-		assert_ok!(set_keys(5));
+		assert_ok!(candidate(5));
 		assert_ok!(Validators::add_validator(RuntimeOrigin::root(), 5));
 		// Session 1 starts: the change is planned, not yet in force.
 		run_to_session(1);
