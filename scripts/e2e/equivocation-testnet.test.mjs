@@ -66,7 +66,7 @@ describe('equivocation on the local testnet', () => {
       );
       const seconds = ((Date.now() - started) / 1000).toFixed(0);
       const kind = Buffer.from(offence.data[0]).toString('utf8');
-      assert.match(kind, /^(babe|grandpa):equivocatio/, `the offence kind: ${kind}`);
+      assert.match(kind, /^(babe|grandpa):equivoca/, `the offence kind: ${kind}`);
       assert.equal(slashed.data[0].toString(), alice, 'the offender is Alice');
 
       // Slashed by the offence's fraction: (3 × 1 / 4)² = 56.25 % for one of four.
@@ -98,7 +98,7 @@ describe('equivocation on the local testnet', () => {
         intervalMs: 1000,
       });
       console.log(
-        `equivocation: ${kind} reported and acted on ${seconds} s after the second machine got Alice's keys; ` +
+        `equivocation: ${kind} on the finalized chain ${seconds} s after the second machine got Alice's keys; ` +
           `Alice disabled, ${amount / 10n ** 12n} of her ${bond / 10n ** 12n} DCC bond slashed to the treasury`,
       );
     }),
