@@ -7,9 +7,9 @@
 
 use std::sync::Arc;
 
+use depin_compute_data::store::DataStore;
 use depin_compute_data::{fetch, source::PeerSource};
 use depin_compute_executor::store::{OffchainStore, OutputStore};
-use depin_compute_data::store::DataStore;
 use depin_compute_primitives::content::{output_hash, ContentId};
 use depin_compute_primitives::{JobId, TaskStatus};
 use jsonrpsee::{
@@ -403,7 +403,10 @@ mod tests {
 			data: Some(data.clone()),
 			agreed: move |_| Ok(Some(agreed)),
 		};
-		assert_eq!(node(AgreedResult::Output(output_hash(&output))).job_result(JOB).unwrap().0, output);
+		assert_eq!(
+			node(AgreedResult::Output(output_hash(&output))).job_result(JOB).unwrap().0,
+			output
+		);
 		let other = AgreedResult::Output(H256::repeat_byte(1));
 		assert_eq!(code_of(node(other).job_result(JOB)), NOT_AGREED_OUTPUT);
 	}

@@ -1,13 +1,13 @@
 //! Service wiring of the full node: client and database, transaction pool, BABE block
 //! production, GRANDPA finality, networking, off-chain workers and RPC.
 
+use codec::Decode;
 use depin_compute_executor::{
 	store::{MemoryStore, OffchainStore, OutputStore},
 	Executor, Metrics,
 };
 use depin_compute_primitives::host::{ComputeBackend, ComputeExt};
 use depin_runtime::{apis::RuntimeApi, opaque::Block};
-use codec::Decode;
 use futures::{FutureExt, StreamExt};
 use sc_client_api::{Backend, BlockBackend};
 use sc_consensus_babe::{BabeParams, ImportQueueParams, SlotProportion};

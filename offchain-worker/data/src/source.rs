@@ -39,12 +39,7 @@ impl PeerSource {
 }
 
 impl DataSource for PeerSource {
-	fn content(
-		&self,
-		job: JobId,
-		id: &ContentId,
-		limit: Duration,
-	) -> Result<Vec<u8>, DataError> {
+	fn content(&self, job: JobId, id: &ContentId, limit: Duration) -> Result<Vec<u8>, DataError> {
 		let (this, id) = (self.clone(), *id);
 		let (done, outcome) = std::sync::mpsc::channel();
 		// The fetch runs on a thread of its own (its requests' futures are driven by the
@@ -68,7 +63,9 @@ impl DataSource for PeerSource {
 						log::warn!(target: "compute::data", "job {job}: cannot tie its input to it: {e}");
 					}
 					this.store.unpin(&id);
-					bytes.ok_or_else(|| DataError::Local("the store lost the content it fetched".into()))
+					bytes.ok_or_else(|| {
+						DataError::Local("the store lost the content it fetched".into())
+					})
 				});
 				let _ = done.send(bytes);
 			})

@@ -302,8 +302,7 @@ impl DataStore {
 			let Some(entry) = inner.entries.get_mut(&id) else { continue };
 			let state_of = |job: &JobId| states.get(job).copied().unwrap_or(JobState::Live);
 			let mut ties = entry.ties.clone();
-			if ties.withheld && ties.jobs.iter().any(|j| state_of(j) == JobState::Agreed(id.root))
-			{
+			if ties.withheld && ties.jobs.iter().any(|j| state_of(j) == JobState::Agreed(id.root)) {
 				ties.withheld = false;
 				tended.published += 1;
 			}

@@ -52,7 +52,8 @@ fn a_peer_that_never_answers_is_given_up_on_at_the_limit() {
 		peers: Arc::new(|| Box::pin(async { vec![PeerId::random()] })),
 	};
 	let id = content_id(&[7u8; 3 << 20]);
-	let Err(DataError::Unavailable(why)) = source.content(1, &id, Duration::from_millis(300)) else {
+	let Err(DataError::Unavailable(why)) = source.content(1, &id, Duration::from_millis(300))
+	else {
 		panic!("a silent peer is data unavailable");
 	};
 	assert!(why.contains("did not arrive within 300 ms"), "{why}");

@@ -32,7 +32,8 @@ fn an_output_is_withheld_from_peers_until_the_chain_agrees_on_it() {
 	assert_eq!(store.tend(|_| JobState::Agreed(H256::repeat_byte(1))), Tended::default());
 	assert_eq!(store.chunk(&id, 1), None);
 
-	let tended = store.tend(|job| if job == 7 { JobState::Agreed(id.root) } else { JobState::Gone });
+	let tended =
+		store.tend(|job| if job == 7 { JobState::Agreed(id.root) } else { JobState::Gone });
 	assert_eq!(tended, Tended { published: 1, released: 0, freed: 0 });
 	let (chunk, proof) = store.chunk(&id, 1).unwrap();
 	assert!(id.verify(1, &chunk, &proof));

@@ -173,8 +173,7 @@ pub trait DataSource: Send + Sync {
 	/// The bytes of `id`, the input of `job`, fetched from peers if this node lacks them
 	/// and checked against the root, or why there are none: within `limit`, whatever the
 	/// peers do. The node keeps them for the job (and serves them) while it is on chain.
-	fn content(&self, job: JobId, id: &ContentId, limit: Duration)
-		-> Result<Vec<u8>, DataError>;
+	fn content(&self, job: JobId, id: &ContentId, limit: Duration) -> Result<Vec<u8>, DataError>;
 
 	/// Keeps `output`, computed for `job`, while the job is on chain: served to peers by
 	/// content (its root is the result hash) once the chain agrees on it, never before.

@@ -89,10 +89,7 @@ impl<T: Config> Pallet<T> {
 				ensure!(meta.output_len == record.output_len, Error::<T>::OutputLenMismatch);
 				if record.output_len <= T::MaxInlineOutput::get() {
 					let output = inline_output.as_ref().ok_or(Error::<T>::OutputMissing)?;
-					ensure!(
-						output_hash(output) == *result_hash,
-						Error::<T>::OutputHashMismatch
-					);
+					ensure!(output_hash(output) == *result_hash, Error::<T>::OutputHashMismatch);
 				}
 			},
 		}

@@ -22,8 +22,15 @@ pub fn hold_bond<T: Config>(who: &T::AccountId, amount: BalanceOf<T>) -> Dispatc
 }
 
 /// Returns all of `who`'s bond to its free balance; returns how much.
-pub fn release_bond<T: Config>(who: &T::AccountId) -> Result<BalanceOf<T>, sp_runtime::DispatchError> {
-	<T as Config>::Currency::release(&HoldReason::ValidatorBond.into(), who, held::<T>(who), Precision::Exact)
+pub fn release_bond<T: Config>(
+	who: &T::AccountId,
+) -> Result<BalanceOf<T>, sp_runtime::DispatchError> {
+	<T as Config>::Currency::release(
+		&HoldReason::ValidatorBond.into(),
+		who,
+		held::<T>(who),
+		Precision::Exact,
+	)
 }
 
 /// Moves up to `amount` of `who`'s bond to the treasury account, whatever `who`'s free

@@ -60,8 +60,8 @@ mod mock;
 mod tests;
 
 pub use pallet::*;
-pub use weights::WeightInfo;
 use sp_runtime::{traits::Zero, Perbill};
+pub use weights::WeightInfo;
 
 const LOG_TARGET: &str = "runtime::validators";
 
@@ -233,7 +233,12 @@ pub mod pallet {
 		MinimumBondSet { bond: BalanceOf<T> },
 		/// `who` committed an offence in session `session`: disabled for the rest of the
 		/// session, and `amount` of its bond (`fraction` of it) went to the treasury.
-		Slashed { who: T::AccountId, session: SessionIndex, fraction: Perbill, amount: BalanceOf<T> },
+		Slashed {
+			who: T::AccountId,
+			session: SessionIndex,
+			fraction: Perbill,
+			amount: BalanceOf<T>,
+		},
 	}
 
 	#[pallet::error]
@@ -383,10 +388,7 @@ pub mod pallet {
 		pub fn withdraw_bond(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let from = Unbonding::<T>::get(&who).ok_or(Error::<T>::NotWithdrawable)?;
-			ensure!(
-				pallet_session::CurrentIndex::<T>::get() >= from,
-				Error::<T>::NotWithdrawable
-			);
+			ensure!(pallet_session::CurrentIndex::<T>::get() >= from, Error::<T>::NotWithdrawable);
 			let amount = asset::release_bond::<T>(&who)?;
 			Unbonding::<T>::remove(&who);
 			LastSlashed::<T>::remove(&who);
@@ -419,9 +421,9 @@ pub mod pallet {
 		/// Whether `who` is in the governed set, validates this session, or is queued for
 		/// the next: its bond must stay.
 		pub fn validates_or_will(who: &T::AccountId) -> bool {
-			Validators::<T>::get().binary_search(who).is_ok() ||
-				pallet_session::Validators::<T>::get().contains(who) ||
-				pallet_session::QueuedKeys::<T>::get().iter().any(|(v, _)| v == who)
+			Validators::<T>::get().binary_search(who).is_ok()
+				|| pallet_session::Validators::<T>::get().contains(who)
+				|| pallet_session::QueuedKeys::<T>::get().iter().any(|(v, _)| v == who)
 		}
 
 		/// The bond `who` holds.

@@ -60,110 +60,130 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn add_validator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1791`
+		//  Measured:  `1920`
 		//  Estimated: `0`
-		// Minimum execution time: 10_867_000 picoseconds.
-		Weight::from_parts(11_907_000, 0)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Minimum execution time: 17_456_000 picoseconds.
+		Weight::from_parts(19_119_000, 0)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	fn remove_validator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1145`
+		//  Measured:  `1178`
 		//  Estimated: `0`
-		// Minimum execution time: 7_311_000 picoseconds.
-		Weight::from_parts(8_032_000, 0)
+		// Minimum execution time: 7_031_000 picoseconds.
+		Weight::from_parts(7_861_000, 0)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	fn set_minimum_validators() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1145`
+		//  Measured:  `1178`
 		//  Estimated: `0`
-		// Minimum execution time: 5_909_000 picoseconds.
-		Weight::from_parts(6_480_000, 0)
+		// Minimum execution time: 5_478_000 picoseconds.
+		Weight::from_parts(6_110_000, 0)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn purge_keys() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2115`
+		//  Measured:  `2148`
 		//  Estimated: `0`
-		// Minimum execution time: 43_535_000 picoseconds.
-		Weight::from_parts(46_289_000, 0)
+		// Minimum execution time: 44_236_000 picoseconds.
+		Weight::from_parts(47_430_000, 0)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn bond() -> Weight {
-		Weight::from_parts(50_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `233`
+		//  Estimated: `0`
+		// Minimum execution time: 39_509_000 picoseconds.
+		Weight::from_parts(42_583_000, 0)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(50_000_000, 0)
+		// Proof Size summary in bytes:
+		//  Measured:  `2515`
+		//  Estimated: `0`
+		// Minimum execution time: 16_354_000 picoseconds.
+		Weight::from_parts(17_877_000, 0)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(50_000_000, 0)
+		// Proof Size summary in bytes:
+		//  Measured:  `636`
+		//  Estimated: `0`
+		// Minimum execution time: 38_137_000 picoseconds.
+		Weight::from_parts(41_682_000, 0)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	fn set_minimum_bond() -> Weight {
-		Weight::from_parts(10_000_000, 0)
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 2_674_000 picoseconds.
+		Weight::from_parts(2_944_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	fn on_offence() -> Weight {
-		Weight::from_parts(100_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `1637`
+		//  Estimated: `0`
+		// Minimum execution time: 47_100_000 picoseconds.
+		Weight::from_parts(51_316_000, 0)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn add_validator() -> Weight {
-		Weight::from_parts(11_907_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+		Weight::from_parts(19_119_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_validator() -> Weight {
-		Weight::from_parts(8_032_000, 0)
+		Weight::from_parts(7_861_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_minimum_validators() -> Weight {
-		Weight::from_parts(6_480_000, 0)
+		Weight::from_parts(6_110_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn purge_keys() -> Weight {
-		Weight::from_parts(46_289_000, 0)
+		Weight::from_parts(47_430_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn bond() -> Weight {
-		Weight::from_parts(50_000_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+		Weight::from_parts(42_583_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(50_000_000, 0)
+		Weight::from_parts(17_877_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(50_000_000, 0)
+		Weight::from_parts(41_682_000, 0)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn set_minimum_bond() -> Weight {
-		Weight::from_parts(10_000_000, 0)
+		Weight::from_parts(2_944_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_offence() -> Weight {
-		Weight::from_parts(100_000_000, 0)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+		Weight::from_parts(51_316_000, 0)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 }

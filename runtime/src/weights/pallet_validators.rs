@@ -43,17 +43,23 @@ pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: frame_system::Config> pallet_validators::WeightInfo for WeightInfo<T> {
 	/// Storage: `Session::NextKeys` (r:1 w:0)
 	/// Proof: `Session::NextKeys` (`max_values`: None, `max_size`: None, mode: `Measured`)
+	/// Storage: `Validators::Unbonding` (r:1 w:0)
+	/// Proof: `Validators::Unbonding` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:0)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `Validators::MinimumBond` (r:1 w:0)
+	/// Proof: `Validators::MinimumBond` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `Validators::Validators` (r:1 w:1)
 	/// Proof: `Validators::Validators` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
 	/// Storage: `Validators::SetChanged` (r:0 w:1)
 	/// Proof: `Validators::SetChanged` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn add_validator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1791`
-		//  Estimated: `5256`
-		// Minimum execution time: 10_867_000 picoseconds.
-		Weight::from_parts(11_907_000, 5256)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		//  Measured:  `1920`
+		//  Estimated: `5385`
+		// Minimum execution time: 17_456_000 picoseconds.
+		Weight::from_parts(19_119_000, 5385)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Validators::Validators` (r:1 w:1)
@@ -64,10 +70,10 @@ impl<T: frame_system::Config> pallet_validators::WeightInfo for WeightInfo<T> {
 	/// Proof: `Validators::SetChanged` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	fn remove_validator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1145`
+		//  Measured:  `1178`
 		//  Estimated: `2510`
-		// Minimum execution time: 7_311_000 picoseconds.
-		Weight::from_parts(8_032_000, 2510)
+		// Minimum execution time: 7_031_000 picoseconds.
+		Weight::from_parts(7_861_000, 2510)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -77,10 +83,10 @@ impl<T: frame_system::Config> pallet_validators::WeightInfo for WeightInfo<T> {
 	/// Proof: `Validators::MinimumValidators` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_minimum_validators() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1145`
+		//  Measured:  `1178`
 		//  Estimated: `2510`
-		// Minimum execution time: 5_909_000 picoseconds.
-		Weight::from_parts(6_480_000, 2510)
+		// Minimum execution time: 5_478_000 picoseconds.
+		Weight::from_parts(6_110_000, 2510)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -89,43 +95,103 @@ impl<T: frame_system::Config> pallet_validators::WeightInfo for WeightInfo<T> {
 	/// Storage: `Session::NextKeys` (r:1 w:1)
 	/// Proof: `Session::NextKeys` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Session::ExternallySetKeys` (r:1 w:0)
 	/// Proof: `Session::ExternallySetKeys` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	/// Storage: `Session::KeyOwner` (r:0 w:2)
 	/// Proof: `Session::KeyOwner` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	fn purge_keys() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2115`
-		//  Estimated: `5580`
-		// Minimum execution time: 43_535_000 picoseconds.
-		Weight::from_parts(46_289_000, 5580)
+		//  Measured:  `2148`
+		//  Estimated: `5613`
+		// Minimum execution time: 44_236_000 picoseconds.
+		Weight::from_parts(47_430_000, 5613)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `Validators::Unbonding` (r:0 w:1)
+	/// Proof: `Validators::Unbonding` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn bond() -> Weight {
-		Weight::from_parts(50_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `233`
+		//  Estimated: `3640`
+		// Minimum execution time: 39_509_000 picoseconds.
+		Weight::from_parts(42_583_000, 3640)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	/// Storage: `Balances::Holds` (r:1 w:0)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `Validators::Unbonding` (r:1 w:1)
+	/// Proof: `Validators::Unbonding` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Validators::Validators` (r:1 w:0)
+	/// Proof: `Validators::Validators` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
+	/// Storage: `Session::Validators` (r:1 w:0)
+	/// Proof: `Session::Validators` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Session::QueuedKeys` (r:1 w:0)
+	/// Proof: `Session::QueuedKeys` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Session::CurrentIndex` (r:1 w:0)
+	/// Proof: `Session::CurrentIndex` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn unbond() -> Weight {
-		Weight::from_parts(50_000_000, 0)
+		// Proof Size summary in bytes:
+		//  Measured:  `2515`
+		//  Estimated: `4000`
+		// Minimum execution time: 16_354_000 picoseconds.
+		Weight::from_parts(17_877_000, 4000)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Validators::Unbonding` (r:1 w:1)
+	/// Proof: `Validators::Unbonding` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Session::CurrentIndex` (r:1 w:0)
+	/// Proof: `Session::CurrentIndex` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Validators::LastSlashed` (r:0 w:1)
+	/// Proof: `Validators::LastSlashed` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn withdraw_bond() -> Weight {
-		Weight::from_parts(50_000_000, 0)
+		// Proof Size summary in bytes:
+		//  Measured:  `636`
+		//  Estimated: `3640`
+		// Minimum execution time: 38_137_000 picoseconds.
+		Weight::from_parts(41_682_000, 3640)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
+	/// Storage: `Validators::MinimumBond` (r:0 w:1)
+	/// Proof: `Validators::MinimumBond` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn set_minimum_bond() -> Weight {
-		Weight::from_parts(10_000_000, 0)
+		// Proof Size summary in bytes:
+		//  Measured:  `0`
+		//  Estimated: `0`
+		// Minimum execution time: 2_674_000 picoseconds.
+		Weight::from_parts(2_944_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Session::DisabledValidators` (r:1 w:1)
+	/// Proof: `Session::DisabledValidators` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Session::Validators` (r:1 w:0)
+	/// Proof: `Session::Validators` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Validators::LastSlashed` (r:1 w:1)
+	/// Proof: `Validators::LastSlashed` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn on_offence() -> Weight {
-		Weight::from_parts(100_000_000, 0)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `1637`
+		//  Estimated: `6196`
+		// Minimum execution time: 47_100_000 picoseconds.
+		Weight::from_parts(51_316_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 }
 

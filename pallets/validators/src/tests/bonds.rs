@@ -25,10 +25,7 @@ fn an_account_without_the_bond_cannot_be_added() {
 			Error::<Test>::BondTooLow
 		);
 		assert_ok!(Validators::bond(RuntimeOrigin::signed(5), 1));
-		assert_eq!(
-			events().last(),
-			Some(&Event::Bonded { who: 5, amount: 1, bond: BOND })
-		);
+		assert_eq!(events().last(), Some(&Event::Bonded { who: 5, amount: 1, bond: BOND }));
 		assert_ok!(Validators::add_validator(RuntimeOrigin::root(), 5));
 	});
 }
@@ -68,10 +65,7 @@ fn a_bond_comes_back_after_the_unbonding_sessions_and_not_before() {
 		assert_ok!(Validators::unbond(RuntimeOrigin::signed(5)));
 		assert_noop!(Validators::unbond(RuntimeOrigin::signed(5)), Error::<Test>::Unbonding);
 		assert_ok!(set_keys(5));
-		assert_noop!(
-			Validators::add_validator(RuntimeOrigin::root(), 5),
-			Error::<Test>::Unbonding
-		);
+		assert_noop!(Validators::add_validator(RuntimeOrigin::root(), 5), Error::<Test>::Unbonding);
 		run_to_session(UNBONDING_SESSIONS - 1);
 		assert_noop!(
 			Validators::withdraw_bond(RuntimeOrigin::signed(5)),

@@ -38,7 +38,11 @@ fn a_former_member_purges_its_keys_and_gets_the_deposit_back() {
 		assert_ok!(Validators::purge_keys(RuntimeOrigin::signed(5)));
 		assert!(!Validators::has_keys(&5));
 		assert_eq!(held(5), 0);
-		assert_eq!(Balances::free_balance(5), START_BALANCE - BOND, "the bond stays until unbonded");
+		assert_eq!(
+			Balances::free_balance(5),
+			START_BALANCE - BOND,
+			"the bond stays until unbonded"
+		);
 		// Nothing left to purge.
 		assert_noop!(
 			Validators::purge_keys(RuntimeOrigin::signed(5)),
