@@ -22,7 +22,6 @@ use pallet_dao::{TokenVote, VoteLock, WorkVote};
 use pallet_jobs::{BuiltinKernel, JobId, JobSpec, JobStatus, Kernel, ReplicaState, ResultMeta};
 use pallet_providers::{DeviceKind, Requirements};
 use proptest::prelude::*;
-use sp_core::H256;
 use sp_runtime::Perbill;
 use Sr25519Keyring::*;
 
