@@ -129,6 +129,22 @@ struct Entry {
 	fingerprint: [u8; 32],
 	status: TaskStatus,
 	task: Option<ComputeTask>,
+	input: Prefetch,
+}
+
+/// What a prefetch of a task's input content gave.
+type Prefetched = Result<Vec<u8>, (ErrorCode, String)>;
+
+/// A task's input content, fetched from the moment the task is dispatched, on a thread of
+/// its own: the device goes on with the tasks behind it meanwhile, rather than wait for a
+/// peer that trickles.
+enum Prefetch {
+	/// The input is inline.
+	Inline,
+	/// The fetch is under way: the task waits, the ones behind it do not.
+	Fetching,
+	/// Fetched, or why not.
+	Done(Prefetched),
 }
 
 #[derive(Default)]
@@ -300,7 +316,7 @@ impl Executor {
 	/// Runs a task now, bypassing the queue and the store: what the host functions do,
 	/// without them. Used by tests and benchmarks.
 	pub fn execute(&self, task: &ComputeTask) -> Outcome {
-		self.shared.execute(task, &mut Vec::new())
+		self.shared.execute(task, None, &mut Vec::new())
 	}
 
 	/// The compiler's or driver's message of a job that failed, while the node keeps it.
@@ -420,8 +436,47 @@ impl Shared {
 		Ok(bytes)
 	}
 
+	/// Fetches `task`'s input content on a thread of its own, and hands it to the task's
+	/// entry if that is still the task with `fingerprint`.
+	fn prefetch(self: Arc<Self>, task: ComputeTask, fingerprint: [u8; 32]) {
+		let job = task.job;
+		let spawned = thread::Builder::new().name("compute-prefetch".into()).spawn({
+			let shared = self.clone();
+			move || {
+				let result = match &task.input_content {
+					Some(id) => shared.input_content(&task, id),
+					None => Ok(Vec::new()),
+				};
+				let mut q = lock(&shared.queue);
+				if let Some(entry) = q.entries.get_mut(&task.job) {
+					if entry.fingerprint == fingerprint && matches!(entry.input, Prefetch::Fetching)
+					{
+						entry.input = Prefetch::Done(result);
+					}
+				}
+				drop(q);
+				shared.wake.notify_all();
+			}
+		});
+		if let Err(e) = spawned {
+			let mut q = lock(&self.queue);
+			if let Some(entry) = q.entries.get_mut(&job) {
+				if entry.fingerprint == fingerprint {
+					let why = format!("cannot start the input's fetch: {e}");
+					entry.input = Prefetch::Done(Err((ErrorCode::MemoryLimit, why)));
+				}
+			}
+			drop(q);
+			self.wake.notify_all();
+		}
+	}
+
 	/// Plans a task (validating it) into the worker's launch.
-	fn plan(&self, task: &ComputeTask) -> Result<Run, (ErrorCode, String)> {
+	fn plan(
+		&self,
+		task: &ComputeTask,
+		prefetched: Option<Prefetched>,
+	) -> Result<Run, (ErrorCode, String)> {
 		if task.output_len > self.config.max_output {
 			return Err((
 				ErrorCode::OutputTooLarge,
@@ -432,9 +487,13 @@ impl Shared {
 			));
 		}
 		let fetched;
-		let input = match &task.input_content {
-			None => &task.input,
-			Some(id) => {
+		let input = match (&task.input_content, prefetched) {
+			(None, _) => &task.input,
+			(Some(_), Some(done)) => {
+				fetched = done?;
+				&fetched
+			},
+			(Some(id), None) => {
 				fetched = self.input_content(task, id)?;
 				&fetched
 			},
@@ -498,11 +557,16 @@ impl Shared {
 	/// A worker that dies is started again and the task run once more: a crash that
 	/// repeats is the kernel's doing ([`ErrorCode::KernelCrashed`]). The worker's timings
 	/// of each run go in `timings`.
-	fn execute(&self, task: &ComputeTask, timings: &mut Vec<Timings>) -> Outcome {
+	fn execute(
+		&self,
+		task: &ComputeTask,
+		prefetched: Option<Prefetched>,
+		timings: &mut Vec<Timings>,
+	) -> Outcome {
 		let started = Instant::now();
 		let budget = Duration::from_millis(u64::from(task.budget_ms));
 		let limit = budget.min(self.config.time_limit);
-		let result = self.plan(task).and_then(|run| {
+		let result = self.plan(task, prefetched).and_then(|run| {
 			match self.run(run.clone(), limit, timings) {
 				Err((ErrorCode::WorkerCrashed, _)) => {
 					log::info!(target: LOG_TARGET, "🧮 Job {} crashed the compute worker; running it once more", task.job);
@@ -560,7 +624,7 @@ impl Shared {
 				budget_ms: u32::MAX,
 			};
 			let mut timings = Vec::new();
-			if let Err((code, log)) = self.execute(&task, &mut timings).result {
+			if let Err((code, log)) = self.execute(&task, None, &mut timings).result {
 				log::warn!(target: LOG_TARGET, "Built-in kernel {kernel:?} failed to warm up with {code:?}: {log}");
 			}
 			if let Some(metrics) = &self.metrics {
@@ -573,22 +637,32 @@ impl Shared {
 	fn supervise(&self) {
 		self.warm_up();
 		loop {
-			let (job, task, fingerprint) = {
+			let (job, task, fingerprint, prefetched) = {
 				let mut q = lock(&self.queue);
 				loop {
 					if q.stopping {
 						return;
 					}
-					if let Some(job) = q.waiting.pop_front() {
+					// The first task in order whose input is at hand: one whose content is
+					// still arriving lets the tasks behind it go first.
+					let ready = q.waiting.iter().position(|job| {
+						q.entries.get(job).is_none_or(|e| !matches!(e.input, Prefetch::Fetching))
+					});
+					if let Some(job) = ready.and_then(|at| q.waiting.remove(at)) {
 						let taken = q.entries.get_mut(&job).and_then(|e| {
 							e.status = TaskStatus::Running;
-							e.task.take().map(|task| (task, e.fingerprint))
+							let prefetched = match std::mem::replace(&mut e.input, Prefetch::Inline)
+							{
+								Prefetch::Done(result) => Some(result),
+								_ => None,
+							};
+							e.task.take().map(|task| (task, e.fingerprint, prefetched))
 						});
-						if let Some((task, fingerprint)) = taken {
+						if let Some((task, fingerprint, prefetched)) = taken {
 							if let Some(metrics) = &self.metrics {
 								metrics.started();
 							}
-							break (job, task, fingerprint);
+							break (job, task, fingerprint, prefetched);
 						}
 						continue;
 					}
@@ -596,7 +670,7 @@ impl Shared {
 				}
 			};
 			let mut timings = Vec::new();
-			let outcome = self.execute(&task, &mut timings);
+			let outcome = self.execute(&task, prefetched, &mut timings);
 			if let Some(metrics) = &self.metrics {
 				metrics.finished(outcome.result.as_ref().err().map(|(code, _)| *code), &timings);
 			}
@@ -688,8 +762,12 @@ impl ComputeBackend for Executor {
 		}
 		let job = task.job;
 		let requeued = q.entries.get(&job).is_some_and(|e| matches!(e.status, TaskStatus::Queued));
-		q.entries
-			.insert(job, Entry { fingerprint, status: TaskStatus::Queued, task: Some(task) });
+		let prefetch = task.input_content.is_some().then(|| task.clone());
+		let input = if prefetch.is_some() { Prefetch::Fetching } else { Prefetch::Inline };
+		q.entries.insert(
+			job,
+			Entry { fingerprint, status: TaskStatus::Queued, task: Some(task), input },
+		);
 		if !requeued {
 			q.waiting.push_back(job);
 			q.busy += 1;
@@ -698,6 +776,9 @@ impl ComputeBackend for Executor {
 			}
 		}
 		drop(q);
+		if let Some(task) = prefetch {
+			self.shared.clone().prefetch(task, fingerprint);
+		}
 		shared.wake.notify_one();
 		DispatchAck::Accepted
 	}
