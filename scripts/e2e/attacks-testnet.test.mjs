@@ -131,8 +131,17 @@ describe('attacks on the local testnet', () => {
               () => true,
               () => false,
             );
-            const status = (await net.api.query.jobs.jobRecords(job)).unwrap().status;
-            if (served && !status.isCompleted) servedEarly = `${name} while ${status.type}`;
+            if (!served) continue;
+            // The job's status in that node's own best block, read after it served: the
+            // other nodes may not have imported its verdict yet.
+            const best = await rpc(rpcPort(name), 'chain_getBlockHash', []);
+            const status = await waitFor(`${name}'s best block at Dave's node`, () =>
+              net.api.at(best).then(
+                async (state) => (await state.query.jobs.jobRecords(job)).unwrap().status,
+                () => false,
+              ),
+            );
+            if (!status.isCompleted) servedEarly = `${name} while ${status.type}`;
           }
           await new Promise((done) => setTimeout(done, 300));
         }

@@ -10,6 +10,7 @@
 //! keeps each session's keys as a trie root); `pallet_offences` passes the offence to
 //! `pallet_validators`, which disables the offender and slashes its bond.
 
+use alloc::vec::Vec;
 use frame_support::{
 	parameter_types,
 	traits::{ConstU32, ConstU64, Contains, Get},
@@ -57,6 +58,43 @@ pub struct ReportLongevity;
 impl Get<u64> for ReportLongevity {
 	fn get() -> u64 {
 		EpochDuration::get().saturating_mul(u64::from(ReportSessions::get()))
+	}
+}
+
+/// The validator set `pallet_validators` keeps, handed to the historical sessions, which
+/// keep the keys of the last [`ReportSessions`] sessions (what an equivocation report can
+/// still prove) and forget older ones: one entry per session, removed as each session
+/// starts, so that the record stays bounded.
+pub struct ValidatorSet;
+
+impl pallet_session::SessionManager<AccountId> for ValidatorSet {
+	fn new_session(index: u32) -> Option<Vec<AccountId>> {
+		<Validators as pallet_session::SessionManager<_>>::new_session(index)
+	}
+	fn new_session_genesis(index: u32) -> Option<Vec<AccountId>> {
+		<Validators as pallet_session::SessionManager<_>>::new_session_genesis(index)
+	}
+	fn end_session(index: u32) {
+		<Validators as pallet_session::SessionManager<_>>::end_session(index)
+	}
+	fn start_session(index: u32) {
+		<Validators as pallet_session::SessionManager<_>>::start_session(index)
+	}
+}
+
+impl pallet_session::historical::SessionManager<AccountId, ()> for ValidatorSet {
+	fn new_session(index: u32) -> Option<Vec<(AccountId, ())>> {
+		<Validators as pallet_session::historical::SessionManager<_, _>>::new_session(index)
+	}
+	fn new_session_genesis(index: u32) -> Option<Vec<(AccountId, ())>> {
+		<Validators as pallet_session::historical::SessionManager<_, _>>::new_session_genesis(index)
+	}
+	fn end_session(index: u32) {
+		<Validators as pallet_session::historical::SessionManager<_, _>>::end_session(index)
+	}
+	fn start_session(index: u32) {
+		<Validators as pallet_session::historical::SessionManager<_, _>>::start_session(index);
+		Historical::prune_up_to(index.saturating_sub(ReportSessions::get()));
 	}
 }
 
@@ -123,8 +161,8 @@ impl pallet_session::Config for Runtime {
 	type ShouldEndSession = Babe;
 	type NextSessionRotation = Babe;
 	/// The set `pallet_validators` keeps, with each session's keys noted for key-ownership
-	/// proofs.
-	type SessionManager = pallet_session::historical::NoteHistoricalRoot<Self, Validators>;
+	/// proofs for [`ReportSessions`] sessions.
+	type SessionManager = pallet_session::historical::NoteHistoricalRoot<Self, ValidatorSet>;
 	type SessionHandler = <SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = SessionKeys;
 	/// An offender is disabled for the rest of the session, up to a third of the set (more

@@ -100,3 +100,21 @@ fn a_validator_cannot_purge_its_keys() {
 		pallet_validators::Pallet::<Runtime>::do_try_state().expect("invariants hold");
 	});
 }
+
+#[test]
+fn historical_sessions_are_kept_for_the_report_window_only() {
+	local_with_keystore().execute_with(|| {
+		let window = crate::configs::consensus::REPORT_SESSIONS;
+		for _ in 0..3 * window {
+			Session::rotate_session();
+		}
+		let current = pallet_session::CurrentIndex::<Runtime>::get();
+		assert_eq!(current, 3 * window);
+		let (first, end) = pallet_session::historical::StoredRange::<Runtime>::get()
+			.expect("recent sessions are kept");
+		assert_eq!(end, current + 2, "up to the queued session, the one after the current");
+		assert_eq!(first, current - window, "older ones are forgotten");
+		assert!(pallet_session::historical::HistoricalSessions::<Runtime>::get(first - 1).is_none());
+		assert!(pallet_session::historical::HistoricalSessions::<Runtime>::get(first).is_some());
+	});
+}
