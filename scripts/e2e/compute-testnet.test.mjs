@@ -75,8 +75,9 @@ describe('compute on the local testnet (three providers)', () => {
   const treasury = () => net.api.consts.jobs.treasury.toString();
 
   /** Submits `spec` as `submitter`; returns the job id. */
-  async function submitJob(submitter, spec) {
-    const r = await submitAndWatch(net.api, net.api.tx.jobs.submit(spec), submitter);
+  /** Submits `spec`; with `finalized`, returns once the submission's block is final. */
+  async function submitJob(submitter, spec, { finalized = false } = {}) {
+    const r = await submitAndWatch(net.api, net.api.tx.jobs.submit(spec), submitter, { finalized });
     assert.equal(r.error, undefined, `submit failed: ${r.error}`);
     return { job: Number(r.events.find((e) => e.name === 'jobs.Submitted').named.job) };
   }
@@ -336,7 +337,11 @@ describe('compute on the local testnet (three providers)', () => {
       const { bob: submitter } = await accounts();
       const price = UNIT;
       const charlieBond = await bond(net.who.charlie.address);
-      const { job } = await submitJob(submitter, matmulJob(9, 11n, { replicas: 3, price, deadline: 10 }));
+      // Right after a validator's restart forks are likelier: the job's id is read from a
+      // final block, not from one that may lose its fork (and the submission with it).
+      const { job } = await submitJob(submitter, matmulJob(9, 11n, { replicas: 3, price, deadline: 10 }), {
+        finalized: true,
+      });
       const record = await waitForVerdict(net.api, job, { timeoutMs: 240_000 });
       assert.equal(record.status.type, 'Completed');
       const { hash, parentHash: parent, event } = await verdictBlock(net.api, job);
