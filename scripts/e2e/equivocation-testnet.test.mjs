@@ -46,6 +46,18 @@ describe('equivocation on the local testnet', () => {
           timeoutMs: 90_000,
         },
       );
+      // Synced, so that it authors on the chain the others build: its blocks then compete
+      // with Alice's in her slots.
+      await waitFor(
+        "Eve's node to be synced",
+        async () => {
+          const health = await rpc(net.rpcPort('eve'), 'system_health');
+          const eveBest = parseInt((await rpc(net.rpcPort('eve'), 'chain_getHeader', [])).number, 16);
+          const best = (await net.api.rpc.chain.getHeader()).number.toNumber();
+          return !health.isSyncing && eveBest >= best - 1;
+        },
+        { timeoutMs: 120_000, intervalMs: 1000 },
+      );
       const babe = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
       const grandpa = new Keyring({ type: 'ed25519' }).addFromUri('//Alice');
       await rpc(net.rpcPort('eve'), 'author_insertKey', ['babe', '//Alice', u8aToHex(babe.publicKey)]);
@@ -62,7 +74,8 @@ describe('equivocation on the local testnet', () => {
           const reported = found.find((e) => e.section === 'offences' && e.method === 'Offence');
           return slash && reported && { offence: reported, slashed: slash, at: slash.at };
         },
-        { timeoutMs: 240_000, intervalMs: 2000 },
+        // Minutes on a loaded machine: the twin must win a slot of Alice's while she does.
+        { timeoutMs: 480_000, intervalMs: 2000 },
       );
       const seconds = ((Date.now() - started) / 1000).toFixed(0);
       const kind = Buffer.from(offence.data[0]).toString('utf8');
